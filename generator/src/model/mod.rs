@@ -1,0 +1,254 @@
+//! Stage 2: all pages → one intermediate model of types, enums and operations.
+//!
+//! The model is plain data: no Markdown, no Rust, no OpenAPI. Every item keeps the
+//! page and line it came from.
+
+mod build;
+mod operations;
+mod paths;
+mod typeref;
+
+pub use build::build_model;
+pub use paths::{ParamStyle, PathPart, PathTemplate};
+pub use typeref::{CellType, parse_type_cell};
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where an item was documented.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Model {
+    /// Entity and complex types by fully qualified name (`microsoft.graph.x`).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Enums by fully qualified name.
+    pub enums: BTreeMap<String, EnumDef>,
+    /// Operations, one per documented (method, path), sorted by path then method.
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKind {
+    Entity,
+    Complex,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub namespace: String,
+    pub kind: TypeKind,
+    pub base: Option<String>,
+    pub is_abstract: bool,
+    pub description: String,
+    /// Own properties, in documented order; inherited ones live on the base.
+    pub properties: Vec<Property>,
+    /// Types whose base is this one, sorted.
+    pub derived: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Property {
+    pub name: String,
+    pub ty: TypeRef,
+    pub description: String,
+    /// A relationship (navigation property) rather than a structural property.
+    pub navigation: bool,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "of", rename_all = "lowercase")]
+pub enum TypeRef {
+    Primitive(Edm),
+    /// A type or enum by fully qualified name.
+    Named(String),
+    Collection(Box<TypeRef>),
+    /// Any JSON value (the docs' `Json`, or a type that could not be resolved).
+    Untyped,
+}
+
+/// The EDM primitive types of OData.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Edm {
+    String,
+    Boolean,
+    Byte,
+    SByte,
+    Int16,
+    Int32,
+    Int64,
+    Single,
+    Double,
+    Decimal,
+    DateTimeOffset,
+    Date,
+    TimeOfDay,
+    Duration,
+    Guid,
+    Binary,
+    Stream,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumDef {
+    pub name: String,
+    pub namespace: String,
+    pub description: String,
+    /// Values are comma-separated lists of members.
+    pub flags: bool,
+    pub members: Vec<EnumMember>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnumMember {
+    pub name: String,
+    pub value: Option<i64>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Operation {
+    /// Unique snake_case name derived from method and path (see `paths::operation_id`).
+    pub id: String,
+    pub method: String,
+    pub path: PathTemplate,
+    /// Page title, e.g. "Update deviceConfigurationDeviceOverview".
+    pub summary: String,
+    pub description: String,
+    pub source: Source,
+    pub permissions: Permissions,
+    /// The page documents OData query options (`$select`, `$filter`, ...).
+    pub query_options: bool,
+    /// Request headers documented besides `Authorization`.
+    pub headers: Vec<String>,
+    pub request_body: Option<RequestBody>,
+    pub response: ResponseDef,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Permissions {
+    pub delegated_work: Vec<String>,
+    pub delegated_personal: Vec<String>,
+    pub application: Vec<String>,
+}
+
+impl Permissions {
+    pub fn all_scopes(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .delegated_work
+            .iter()
+            .chain(&self.delegated_personal)
+            .chain(&self.application)
+            .map(String::as_str)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RequestBody {
+    /// A JSON representation of one of these types (several when one path is
+    /// documented on several pages, one per derived type).
+    Typed { types: Vec<String> },
+    /// A JSON object of parameters (actions).
+    Parameters { parameters: Vec<Property> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResponseDef {
+    pub status: u16,
+    pub body: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Example {
+    pub name: Option<String>,
+    pub request: ExampleRequest,
+    pub response: Option<ExampleResponse>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExampleRequest {
+    pub method: String,
+    /// Path and query as written in the example.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExampleResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    /// The `@odata.type` of the response annotation, when present.
+    pub odata_type: Option<String>,
+    pub is_collection: bool,
+    pub line: usize,
+}
+
+impl Model {
+    /// The type and all its ancestors, nearest first.
+    pub fn ancestry<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a TypeDef> + 'a {
+        let mut next = self.types.get(name);
+        let mut seen = 0usize;
+        std::iter::from_fn(move || {
+            let current = next?;
+            seen += 1;
+            // Cycles are broken while building; the bound is a second guard.
+            next = if seen > self.types.len() {
+                None
+            } else {
+                current.base.as_deref().and_then(|b| self.types.get(b))
+            };
+            Some(current)
+        })
+    }
+
+    /// All properties of a type, inherited first.
+    pub fn all_properties<'a>(&'a self, name: &'a str) -> Vec<&'a Property> {
+        let chain: Vec<&TypeDef> = self.ancestry(name).collect();
+        chain
+            .iter()
+            .rev()
+            .flat_map(|t| t.properties.iter())
+            .collect()
+    }
+
+    /// All types deriving from `name`, directly or not, sorted.
+    pub fn descendants(&self, name: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut stack = vec![name];
+        while let Some(n) = stack.pop() {
+            if let Some(t) = self.types.get(n) {
+                for d in &t.derived {
+                    if !out.contains(&d.as_str()) {
+                        out.push(d.as_str());
+                        stack.push(d);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// The short name of a qualified name: `microsoft.graph.user` → `user`.
+pub fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}

@@ -1,0 +1,816 @@
+//! Operations from API pages: request lines, permissions, bodies, responses, examples.
+
+use super::build::{NameRef, Resolver, describe, page_description};
+use super::paths::PathTemplate;
+use super::{
+    Example, ExampleRequest, ExampleResponse, Model, Operation, Permissions, Property, RequestBody,
+    ResponseDef, Source, TypeRef,
+};
+use crate::diag::{Diagnostic, codes};
+use crate::parse::{
+    CodeBlock, HttpBlock, Item, Page, Section, Table, parse_http_block, request_line,
+};
+use std::collections::BTreeMap;
+
+pub(super) fn collect_operations(
+    pages: &[&Page],
+    resolver: &Resolver,
+    model: &mut Model,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // (path, method) → operation; pages arrive sorted, so the first page wins ties.
+    let mut ops: BTreeMap<(String, String), Operation> = BTreeMap::new();
+    for page in pages {
+        let Some(index) = page.find_section(&["http request", "http requests"]) else {
+            continue;
+        };
+        let lines = request_lines(page, page.section_tree(index), diags);
+        if lines.is_empty() {
+            continue;
+        }
+        let summary = page
+            .title
+            .as_ref()
+            .map_or(String::new(), |t| t.value.clone());
+        let description = page_description(page);
+        let permissions = permissions(page);
+        let query_options = query_options(page);
+        let headers = request_headers(page);
+        let request_body = request_body(page, resolver, diags);
+        let examples = examples(page, diags);
+        let response = response(page, &examples, resolver, diags);
+        for (method, target, line) in lines {
+            let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
+            let path = if path.is_empty() { "/" } else { path };
+            let template = match PathTemplate::parse(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.path,
+                            line,
+                            codes::BAD_REQUEST_LINE,
+                            format!("the request path `{path}` cannot be read: {e}"),
+                        )
+                        .with_help("path parameters are written `{name}`"),
+                    );
+                    continue;
+                }
+            };
+            let key = (template.openapi_path(), method.clone());
+            if let Some(existing) = ops.get_mut(&key) {
+                merge_body(existing, &request_body);
+                existing.response.body =
+                    merge_response(model, &existing.response.body, &response.body);
+                continue;
+            }
+            ops.insert(
+                key,
+                Operation {
+                    id: String::new(),
+                    method,
+                    path: template,
+                    summary: summary.clone(),
+                    description: description.clone(),
+                    source: Source {
+                        file: page.path.clone(),
+                        line,
+                    },
+                    permissions: permissions.clone(),
+                    query_options,
+                    headers: headers.clone(),
+                    request_body: request_body.clone(),
+                    response: response.clone(),
+                    examples: examples.clone(),
+                },
+            );
+        }
+    }
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    for ((_, _), mut op) in ops {
+        let mut words = vec![op.method.to_ascii_lowercase()];
+        words.extend(op.path.name_words());
+        let base = words.join("_");
+        let n = taken.entry(base.clone()).or_insert(0);
+        *n += 1;
+        op.id = if *n == 1 { base } else { format!("{base}_{n}") };
+        model.operations.push(op);
+    }
+}
+
+/// Two pages documenting one path with different response types (one per derived
+/// type): the response is their nearest common base type.
+fn merge_response(model: &Model, a: &Option<TypeRef>, b: &Option<TypeRef>) -> Option<TypeRef> {
+    match (a, b) {
+        (Some(TypeRef::Named(x)), Some(TypeRef::Named(y))) if x != y => {
+            let common = model
+                .ancestry(x)
+                .map(|t| t.name.clone())
+                .find(|c| model.ancestry(y).any(|t| t.name == *c));
+            Some(common.map_or(TypeRef::Untyped, TypeRef::Named))
+        }
+        (None, other) | (other, None) => other.clone(),
+        (same, _) => same.clone(),
+    }
+}
+
+/// One documented path on several pages (one create page per derived type): the body
+/// accepts each documented type.
+fn merge_body(existing: &mut Operation, other: &Option<RequestBody>) {
+    match (&mut existing.request_body, other) {
+        (Some(RequestBody::Typed { types }), Some(RequestBody::Typed { types: more })) => {
+            for t in more {
+                if !types.contains(t) {
+                    types.push(t.clone());
+                }
+            }
+            types.sort();
+        }
+        (None, Some(b)) => existing.request_body = Some(b.clone()),
+        _ => {}
+    }
+}
+
+/// (method, target, line) of every request line in the `HTTP request` section.
+fn request_lines(
+    page: &Page,
+    sections: &[Section],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    let mut blocks = 0;
+    for block in code_blocks(sections) {
+        blocks += 1;
+        for (i, raw) in block.text.lines().enumerate() {
+            let line_no = block.line + 1 + i;
+            let l = raw.trim();
+            if l.is_empty() {
+                continue;
+            }
+            match request_line(l, line_no) {
+                Some(r) => {
+                    if !out.iter().any(|(m, t, _)| *m == r.method && *t == r.target) {
+                        out.push((r.method, r.target, r.line));
+                    }
+                }
+                None => {
+                    if let Some(d) = bad_request_line(&page.path, line_no, l) {
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        let line = sections.first().map_or(1, |s| s.line);
+        diags.push(
+            Diagnostic::warning(
+                &page.path,
+                line,
+                codes::NO_REQUEST_LINE,
+                if blocks == 0 {
+                    "the `HTTP request` section has no code block with a request line".to_string()
+                } else {
+                    "the `HTTP request` section has no line of the form `METHOD /path`".to_string()
+                },
+            )
+            .with_help(
+                "write each request as `GET /path/{id}` in a code block under `## HTTP request`",
+            ),
+        );
+    }
+    out
+}
+
+/// A line that looks like a request line but is not one (unknown method, no path).
+fn bad_request_line(file: &str, line: usize, text: &str) -> Option<Diagnostic> {
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    let looks_like_method = first.len() >= 3 && first.chars().all(|c| c.is_ascii_uppercase());
+    if !looks_like_method {
+        return None;
+    }
+    let rest = words.next();
+    let message = match rest {
+        None => format!("the request line `{text}` has no path"),
+        Some(r) if r.starts_with('/') || r.starts_with("http") => {
+            if ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&first) {
+                format!("the request line `{text}` has no path after the host")
+            } else {
+                format!("`{first}` is not an HTTP method the API uses")
+            }
+        }
+        Some(_) => return None,
+    };
+    Some(
+        Diagnostic::error(file, line, codes::BAD_REQUEST_LINE, message)
+            .with_help("request lines are `GET|POST|PATCH|PUT|DELETE /path`"),
+    )
+}
+
+fn code_blocks(sections: &[Section]) -> impl Iterator<Item = &CodeBlock> {
+    sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter_map(|i| match i {
+            Item::Code(c) => Some(c),
+            _ => None,
+        })
+}
+
+fn tables(sections: &[Section]) -> impl Iterator<Item = &Table> {
+    sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter_map(|i| match i {
+            Item::Table(t) => Some(t),
+            _ => None,
+        })
+}
+
+fn section<'p>(page: &'p Page, names: &[&str]) -> &'p [Section] {
+    page.find_section(names)
+        .map_or(&[], |i| page.section_tree(i))
+}
+
+fn permissions(page: &Page) -> Permissions {
+    let mut out = Permissions::default();
+    let all = page.sections.as_slice();
+    for table in tables(all) {
+        let (Some(kind_col), Some(perm_col)) = (
+            table.column(&["permission type"]),
+            table.header.iter().position(|h| {
+                let h = h.to_ascii_lowercase();
+                h.starts_with("permissions") || h.starts_with("least privileged")
+            }),
+        ) else {
+            continue;
+        };
+        let higher_col = table
+            .header
+            .iter()
+            .position(|h| h.to_ascii_lowercase().starts_with("higher privileged"));
+        for row in &table.rows {
+            let kind = row
+                .cells
+                .get(kind_col)
+                .map_or(String::new(), |c| c.text.to_ascii_lowercase());
+            let mut scopes = Vec::new();
+            for col in [Some(perm_col), higher_col].into_iter().flatten() {
+                if let Some(cell) = row.cells.get(col) {
+                    scopes.extend(split_scopes(&cell.text));
+                }
+            }
+            let slot = if kind.contains("personal") {
+                &mut out.delegated_personal
+            } else if kind.contains("delegated") {
+                &mut out.delegated_work
+            } else if kind.contains("application") {
+                &mut out.application
+            } else {
+                continue;
+            };
+            for s in scopes {
+                if !slot.contains(&s) {
+                    slot.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `User.Read, User.ReadWrite` → scopes; `Not supported.` → none.
+fn split_scopes(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(|s| s.trim().trim_end_matches('.').trim())
+        .filter(|s| {
+            !s.is_empty()
+                && !s.contains(' ')
+                && s.contains('.')
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn query_options(page: &Page) -> bool {
+    let sections = section(page, &["optional query parameters", "query parameters"]);
+    sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .any(|item| match item {
+            Item::Prose(p) => {
+                let t = p.text.to_ascii_lowercase();
+                (t.contains('$') || t.contains("odata"))
+                    && !t.contains("does not support")
+                    && !t.contains("doesn't support")
+            }
+            Item::Table(t) => t
+                .rows
+                .iter()
+                .any(|r| r.cells.first().is_some_and(|c| c.text.contains('$'))),
+            Item::Code(_) => false,
+        })
+}
+
+fn request_headers(page: &Page) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in tables(section(
+        page,
+        &["request headers", "optional request headers"],
+    )) {
+        let col = table.column(&["header", "name"]).unwrap_or(0);
+        for row in &table.rows {
+            let name = row.cells.get(col).map_or("", |c| c.text.trim());
+            if !name.is_empty()
+                && !name.eq_ignore_ascii_case("authorization")
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !out.iter().any(|h: &String| h.eq_ignore_ascii_case(name))
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn request_body(
+    page: &Page,
+    resolver: &Resolver,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let sections = section(page, &["request body"]);
+    let mut named = None;
+    for item in sections.iter().flat_map(|s| &s.items) {
+        let Item::Prose(p) = item else { continue };
+        let lower = p.text.to_ascii_lowercase();
+        if lower.contains("do not supply")
+            || lower.contains("don't supply")
+            || lower.contains("no request body")
+        {
+            return None;
+        }
+        if !(lower.contains("representation") || lower.contains("object")) || named.is_some() {
+            continue;
+        }
+        if let Some(link) = p.links.iter().find(|l| {
+            l.target.contains("resources/")
+                || (l.target.ends_with(".md") && !l.target.contains("api/"))
+        }) {
+            let r = NameRef {
+                name: link.text.clone(),
+                target: link.target.clone(),
+                line: p.line,
+            };
+            match resolver.resolve_name(&page.path, &r) {
+                Ok(n) => named = Some(n),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    let table = tables(sections).find(|t| t.column(&["type"]).is_some());
+    if let Some(n) = named {
+        return Some(RequestBody::Typed { types: vec![n] });
+    }
+    let table = table?;
+    let name_col = table
+        .column(&["parameter", "property", "name"])
+        .unwrap_or(0);
+    let type_col = table.column(&["type"])?;
+    let desc_col = table.column(&["description"]);
+    let mut parameters = Vec::new();
+    for row in &table.rows {
+        let name = row
+            .cells
+            .get(name_col)
+            .map_or("", |c| c.text.trim().trim_matches(['`', '*']));
+        let Some(type_cell) = row.cells.get(type_col) else {
+            continue;
+        };
+        if name.is_empty() || type_cell.text.is_empty() {
+            continue;
+        }
+        let cell = super::parse_type_cell(&type_cell.text, &type_cell.links);
+        parameters.push(Property {
+            name: name.to_string(),
+            ty: resolver.resolve_cell(&page.path, row.line, &cell, diags),
+            description: desc_col
+                .and_then(|c| row.cells.get(c))
+                .map_or(String::new(), |c| c.text.clone()),
+            navigation: false,
+            source: Source {
+                file: page.path.clone(),
+                line: row.line,
+            },
+        });
+    }
+    (!parameters.is_empty()).then_some(RequestBody::Parameters { parameters })
+}
+
+fn response(
+    page: &Page,
+    examples: &[Example],
+    resolver: &Resolver,
+    diags: &mut Vec<Diagnostic>,
+) -> ResponseDef {
+    let mut status = None;
+    let mut body = None;
+    for item in section(page, &["response"]).iter().flat_map(|s| &s.items) {
+        let Item::Prose(p) = item else { continue };
+        if status.is_none() {
+            status = first_status(&p.text);
+        }
+        if body.is_some() {
+            continue;
+        }
+        let collection = p.text.to_ascii_lowercase().contains("collection");
+        for link in p
+            .links
+            .iter()
+            .filter(|l| l.target.ends_with(".md") || l.target.contains(".md#"))
+        {
+            if link.target.contains("/api/") || link.target.starts_with("../api") {
+                continue;
+            }
+            let r = NameRef {
+                name: link.text.clone(),
+                target: link.target.clone(),
+                line: p.line,
+            };
+            if let Ok(n) = resolver.resolve_name(&page.path, &r) {
+                let named = TypeRef::Named(n);
+                body = Some(if collection {
+                    TypeRef::Collection(Box::new(named))
+                } else {
+                    named
+                });
+                break;
+            }
+        }
+    }
+    // The response annotation of an example is more precise than prose.
+    if let Some(resp) = examples
+        .iter()
+        .filter_map(|e| e.response.as_ref())
+        .find(|r| r.odata_type.is_some())
+        && let Some(t) = &resp.odata_type
+    {
+        let (inner, collection) = match t
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
+            Some(inner) => (inner, true),
+            None => (t.as_str(), resp.is_collection),
+        };
+        let r = NameRef {
+            name: inner.to_string(),
+            target: String::new(),
+            line: resp.line,
+        };
+        let resolved = if let Some(edm) = inner.strip_prefix("Edm.") {
+            super::parse_type_cell(edm, &[]).clone()
+        } else {
+            match resolver.resolve_name(&page.path, &r) {
+                Ok(n) => super::CellType::Named {
+                    name: n,
+                    target: String::new(),
+                },
+                Err(d) => {
+                    diags.push(d);
+                    super::CellType::Json
+                }
+            }
+        };
+        let single = match resolved {
+            super::CellType::Named { name, .. } => Some(TypeRef::Named(name)),
+            super::CellType::Primitive(e) => Some(TypeRef::Primitive(e)),
+            _ => None,
+        };
+        if let Some(single) = single {
+            body = Some(if collection {
+                TypeRef::Collection(Box::new(single))
+            } else {
+                single
+            });
+        }
+    }
+    if body.is_none() {
+        body = response_type_from_words(page, resolver)
+            .or_else(|| response_type_from_example(examples, resolver));
+    }
+    let example_status = examples
+        .iter()
+        .filter_map(|e| e.response.as_ref())
+        .map(|r| r.status)
+        .next();
+    let status = status.or(example_status).unwrap_or(200);
+    ResponseDef {
+        status,
+        body: if status == 204 { None } else { body },
+    }
+}
+
+/// A type named without a link: `returns the **x** object`, `a collection of x objects`.
+fn response_type_from_words(page: &Page, resolver: &Resolver) -> Option<TypeRef> {
+    for item in section(page, &["response"]).iter().flat_map(|s| &s.items) {
+        let Item::Prose(p) = item else { continue };
+        let words: Vec<&str> = p
+            .text
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.'))
+            .collect();
+        for pair in words.windows(2) {
+            let noun = pair[1].to_ascii_lowercase();
+            if !matches!(
+                noun.as_str(),
+                "object" | "objects" | "resource" | "resources" | "collection" | "entity"
+            ) {
+                continue;
+            }
+            if let Some(name) = resolver.type_by_exact_name(pair[0]) {
+                let named = TypeRef::Named(name);
+                let collection =
+                    p.text.to_ascii_lowercase().contains("collection") || noun.ends_with('s');
+                return Some(if collection {
+                    TypeRef::Collection(Box::new(named))
+                } else {
+                    named
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The `@odata.type` of a single-object example response.
+fn response_type_from_example(examples: &[Example], resolver: &Resolver) -> Option<TypeRef> {
+    let body = examples
+        .iter()
+        .filter_map(|e| e.response.as_ref()?.body.as_ref())
+        .next()?;
+    let tag = body.get("@odata.type")?.as_str()?.trim_start_matches('#');
+    resolver.type_by_exact_name(tag).map(TypeRef::Named)
+}
+
+/// The first 2xx status code mentioned in prose (`200 OK`, `204 No Content`).
+fn first_status(text: &str) -> Option<u16> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 3 && w.starts_with('2'))
+        .find_map(|w| w.parse().ok())
+}
+
+/// Example requests and responses, paired in order, from the Example(s) sections.
+fn examples(page: &Page, diags: &mut Vec<Diagnostic>) -> Vec<Example> {
+    let mut out: Vec<Example> = Vec::new();
+    let start = page
+        .sections
+        .iter()
+        .position(|s| s.title.to_ascii_lowercase().starts_with("example"));
+    let Some(start) = start else { return out };
+    let level = page.sections[start].level;
+    let mut sections = Vec::new();
+    for s in &page.sections[start..] {
+        if s.level < level {
+            break;
+        }
+        sections.push(s);
+    }
+    for block in sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter_map(|i| match i {
+            Item::Code(c) => Some(c),
+            _ => None,
+        })
+    {
+        if !matches!(
+            block.lang.as_str(),
+            "http" | "msgraph-interactive" | "" | "json"
+        ) {
+            continue;
+        }
+        let block_type = block
+            .annotation
+            .as_ref()
+            .and_then(|a| a.value.get("blockType"))
+            .and_then(|v| v.as_str())
+            .map(str::to_ascii_lowercase);
+        match parse_http_block(&block.text, block.line + 1) {
+            HttpBlock::Request(r) if block_type.as_deref() != Some("response") => {
+                let body = r
+                    .body
+                    .as_ref()
+                    .and_then(|(text, line)| json_body(&page.path, *line, text, diags));
+                out.push(Example {
+                    name: block
+                        .annotation
+                        .as_ref()
+                        .and_then(|a| a.value.get("name"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string),
+                    request: ExampleRequest {
+                        method: r.request_line.method,
+                        target: r.request_line.target,
+                        headers: r.headers,
+                        body,
+                        line: r.request_line.line,
+                    },
+                    response: None,
+                });
+            }
+            HttpBlock::Response(r) => {
+                let Some(example) = out.last_mut().filter(|e| e.response.is_none()) else {
+                    continue;
+                };
+                let annotation = block.annotation.as_ref().map(|a| &a.value);
+                let body = r
+                    .body
+                    .as_ref()
+                    .and_then(|(text, line)| json_body(&page.path, *line, text, diags));
+                example.response = Some(ExampleResponse {
+                    status: r.status,
+                    headers: r.headers,
+                    body,
+                    odata_type: annotation
+                        .and_then(|a| a.get("@odata.type").or_else(|| a.get("@type")))
+                        .and_then(|v| v.as_str())
+                        .map(|s| s.trim_start_matches('#').to_string()),
+                    is_collection: annotation
+                        .and_then(|a| a.get("isCollection"))
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
+                    line: r.line,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Parses a JSON body; non-JSON bodies (CSV, base64) are left out without a report.
+fn json_body(
+    file: &str,
+    line: usize,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<serde_json::Value> {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
+        return None;
+    }
+    match crate::json::parse_lenient(text) {
+        Ok((v, true)) => Some(v),
+        Ok((v, false)) => {
+            diags.push(
+                Diagnostic::warning(file, line, codes::INVALID_JSON, "the example body is not strict JSON (trailing comma, comment or similar); read it leniently")
+                    .with_help("remove trailing commas and comments"),
+            );
+            Some(v)
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::warning(
+                    file,
+                    line,
+                    codes::INVALID_JSON,
+                    format!("the example body is not valid JSON: {e}"),
+                )
+                .with_help("write placeholders as JSON strings, e.g. \"{id}\""),
+            );
+            None
+        }
+    }
+}
+
+/// Reports example members that the type's tables do not declare, and values whose
+/// JSON kind contradicts the declared type.
+pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
+    for op in &model.operations {
+        for ex in &op.examples {
+            if let (Some(body), Some(RequestBody::Typed { types })) =
+                (&ex.request.body, &op.request_body)
+            {
+                let tagged = tagged_type(body, model);
+                if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| types[0].clone())) {
+                    check_object(model, &t, body, &op.source.file, ex.request.line, diags);
+                }
+            }
+            let Some(resp) = &ex.response else { continue };
+            let Some(body) = &resp.body else { continue };
+            let declared = match &op.response.body {
+                Some(TypeRef::Named(n)) => Some((n.clone(), false)),
+                Some(TypeRef::Collection(inner)) => match inner.as_ref() {
+                    TypeRef::Named(n) => Some((n.clone(), true)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some((name, collection)) = declared else {
+                continue;
+            };
+            let items: Vec<&serde_json::Value> = if collection {
+                body.get("value")
+                    .and_then(|v| v.as_array())
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default()
+            } else {
+                vec![body]
+            };
+            for item in items {
+                let t = tagged_type(item, model).unwrap_or_else(|| name.clone());
+                check_object(model, &t, item, &op.source.file, resp.line, diags);
+            }
+        }
+    }
+}
+
+fn tagged_type(value: &serde_json::Value, model: &Model) -> Option<String> {
+    let tag = value.get("@odata.type")?.as_str()?.trim_start_matches('#');
+    model.types.contains_key(tag).then(|| tag.to_string())
+}
+
+fn check_object(
+    model: &Model,
+    type_name: &str,
+    value: &serde_json::Value,
+    file: &str,
+    line: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(obj) = value.as_object() else { return };
+    if !model.types.contains_key(type_name) {
+        return;
+    }
+    let props = model.all_properties(type_name);
+    for (key, v) in obj {
+        if key.contains('@') {
+            continue;
+        }
+        match props.iter().find(|p| p.name == *key) {
+            None => diags.push(
+                Diagnostic::warning(
+                    file,
+                    line,
+                    codes::EXAMPLE_PROPERTY_NOT_IN_TABLE,
+                    format!("the example has `{key}`, which no table of `{type_name}` or its base types declares"),
+                )
+                .with_help("add the property to the type's Properties table, or fix its name in the example"),
+            ),
+            Some(p) => {
+                if !json_kind_fits(model, &p.ty, v) {
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            line,
+                            codes::EXAMPLE_TYPE_MISMATCH,
+                            format!("the example value of `{key}` is {}, but the table declares {}", json_kind(v), describe(&p.ty)),
+                        )
+                        .with_help("make the example value match the declared type, or fix the table"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn json_kind_fits(model: &Model, ty: &TypeRef, v: &serde_json::Value) -> bool {
+    use super::Edm;
+    use serde_json::Value as J;
+    match (ty, v) {
+        (_, J::Null) | (TypeRef::Untyped, _) => true,
+        (TypeRef::Collection(inner), J::Array(items)) => {
+            items.iter().all(|i| json_kind_fits(model, inner, i))
+        }
+        (TypeRef::Collection(_), _) => false,
+        (TypeRef::Named(n), v) => {
+            if model.enums.contains_key(n) {
+                v.is_string()
+            } else {
+                v.is_object()
+            }
+        }
+        (TypeRef::Primitive(e), v) => match e {
+            Edm::Boolean => v.is_boolean(),
+            Edm::Byte | Edm::SByte | Edm::Int16 | Edm::Int32 | Edm::Int64 => {
+                v.is_i64() || v.is_u64()
+            }
+            // Graph writes special values (`NaN`, `INF`) and large decimals as strings.
+            Edm::Single | Edm::Double | Edm::Decimal => v.is_number() || v.is_string(),
+            _ => v.is_string(),
+        },
+    }
+}

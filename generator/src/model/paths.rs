@@ -1,0 +1,252 @@
+//! Request paths: templates with parameters, and the names derived from them.
+
+use heck::{ToLowerCamelCase, ToSnakeCase};
+use serde::Serialize;
+
+/// A documented path such as `/users/{id | userPrincipalName}/owners/{id}/$ref`,
+/// with every parameter given a distinct, valid name.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathTemplate {
+    pub parts: Vec<PathPart>,
+    pub params: Vec<PathParam>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `params`.
+    Param(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathParam {
+    /// Unique within the path; letters, digits, `_`, `-` and `.` only.
+    pub name: String,
+    /// The text between the braces, as documented.
+    pub documented: String,
+    pub style: ParamStyle,
+}
+
+/// How a value is placed into the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamStyle {
+    /// One path segment: every reserved character is percent-encoded.
+    Segment,
+    /// An OData string literal inside quotes (`('{id}')`): `'` is doubled, then encoded.
+    Quoted,
+    /// Path-based addressing (`root:/{item-path}:`): `/` separates encoded segments.
+    Path,
+}
+
+impl PathTemplate {
+    /// Parses the path part of a request target (no query string).
+    pub fn parse(path: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut params: Vec<PathParam> = Vec::new();
+        let mut literal = String::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close_rel) = rest[open..].find('}') else {
+                return Err(format!(
+                    "`{{` at column {} is never closed",
+                    path.len() - rest.len() + open + 1
+                ));
+            };
+            let close = open + close_rel;
+            literal.push_str(&rest[..open]);
+            let documented = rest[open + 1..close].trim().to_string();
+            let after = &rest[close + 1..];
+            let style = if literal.ends_with('\'') && after.starts_with('\'') {
+                ParamStyle::Quoted
+            } else if literal.ends_with(':') || literal.ends_with(":/") {
+                ParamStyle::Path
+            } else {
+                ParamStyle::Segment
+            };
+            if !literal.is_empty() {
+                parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+            }
+            let name = unique_name(&param_name(&documented), &params);
+            parts.push(PathPart::Param(params.len()));
+            params.push(PathParam {
+                name,
+                documented,
+                style,
+            });
+            rest = after;
+        }
+        if rest.contains('}') {
+            return Err("`}` without a matching `{`".to_string());
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            parts.push(PathPart::Literal(literal));
+        }
+        Ok(Self { parts, params })
+    }
+
+    /// The path as an OpenAPI path key: literals as documented, `{name}` per parameter.
+    pub fn openapi_path(&self) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                PathPart::Literal(l) => out.push_str(l),
+                PathPart::Param(i) => {
+                    out.push('{');
+                    out.push_str(&self.params[*i].name);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+
+    /// The words of the path that name the operation: static segments in snake_case,
+    /// namespaces, `$` and key syntax dropped; a path ending in a parameter ends in
+    /// `item`.
+    pub fn name_words(&self) -> Vec<String> {
+        let mut skeleton = String::new();
+        for part in &self.parts {
+            match part {
+                PathPart::Literal(l) => skeleton.push_str(l),
+                PathPart::Param(_) => skeleton.push('\u{0}'),
+            }
+        }
+        let segments: Vec<&str> = skeleton.split('/').filter(|s| !s.is_empty()).collect();
+        let mut words = Vec::new();
+        for (i, segment) in segments.iter().enumerate() {
+            let head = segment.split('(').next().unwrap_or("");
+            let head = head.rsplit('.').next().unwrap_or(head);
+            let cleaned: String = head
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+                .collect();
+            let word = cleaned.to_snake_case();
+            if !word.is_empty() {
+                words.push(word);
+            } else if i + 1 == segments.len() {
+                words.push("item".to_string());
+            }
+        }
+        words
+    }
+}
+
+/// A valid parameter name for the documented text: `id | userPrincipalName` →
+/// `idOrUserPrincipalName`; other punctuation folds into lower camel case.
+fn param_name(documented: &str) -> String {
+    let simple = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    if simple(documented) {
+        return documented.to_string();
+    }
+    let joined = documented
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let name = joined
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .to_lower_camel_case();
+    if name.is_empty() {
+        "param".to_string()
+    } else {
+        name
+    }
+}
+
+/// Repeated names (`/applications/{id}/owners/{id}`) and names that differ only in
+/// case (`{Id}` and `{id}`) get numeric suffixes in order of appearance.
+fn unique_name(base: &str, taken: &[PathParam]) -> String {
+    let clash = |n: &str| taken.iter().any(|p| p.name.eq_ignore_ascii_case(n));
+    if !clash(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !clash(n))
+        .unwrap_or_else(|| base.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(path: &str) -> Vec<String> {
+        PathTemplate::parse(path)
+            .unwrap()
+            .params
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+
+    #[test]
+    fn seed_path() {
+        let t = PathTemplate::parse(
+            "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview",
+        )
+        .unwrap();
+        assert_eq!(t.params.len(), 1);
+        assert_eq!(t.params[0].style, ParamStyle::Segment);
+        assert_eq!(
+            t.name_words(),
+            [
+                "device_management",
+                "device_configurations",
+                "device_status_overview"
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_and_case_colliding_names_become_distinct() {
+        assert_eq!(names("/applications/{id}/owners/{id}/$ref"), ["id", "id2"]);
+        assert_eq!(
+            names("/me/contactfolders/{Id}/contacts/{id}"),
+            ["Id", "id2"]
+        );
+    }
+
+    #[test]
+    fn alternatives_and_quoted_keys() {
+        let t = PathTemplate::parse("/users/{id | userPrincipalName}").unwrap();
+        assert_eq!(t.params[0].name, "idOrUserPrincipalName");
+        assert_eq!(t.openapi_path(), "/users/{idOrUserPrincipalName}");
+        assert_eq!(t.name_words(), ["users", "item"]);
+        let t = PathTemplate::parse("/sites('{site-id}')/lists").unwrap();
+        assert_eq!(t.params[0].style, ParamStyle::Quoted);
+        assert_eq!(t.name_words(), ["sites", "lists"]);
+    }
+
+    #[test]
+    fn path_based_addressing_and_actions() {
+        let t = PathTemplate::parse("/me/drive/root:/{item-path}:/content").unwrap();
+        assert_eq!(t.params[0].style, ParamStyle::Path);
+        assert_eq!(t.name_words(), ["me", "drive", "root", "content"]);
+        let t = PathTemplate::parse(
+            "/deviceManagement/deviceConfigurations/{id}/microsoft.graph.assign",
+        )
+        .unwrap();
+        assert_eq!(
+            t.name_words(),
+            ["device_management", "device_configurations", "assign"]
+        );
+        let t = PathTemplate::parse("/me/messages/$count").unwrap();
+        assert_eq!(t.name_words(), ["me", "messages", "count"]);
+    }
+
+    #[test]
+    fn unbalanced_braces_are_errors() {
+        assert!(PathTemplate::parse("/users/{id").is_err());
+        assert!(PathTemplate::parse("/users/id}").is_err());
+    }
+}

@@ -1,0 +1,577 @@
+//! Stage 3a: model → OpenAPI 3.0 (`openapiv3`) → YAML.
+//!
+//! Conventions follow Microsoft's own Graph OpenAPI: schema keys are qualified OData
+//! names, inheritance is `allOf` with a discriminator on `@odata.type`, and nullable
+//! references are `anyOf: [$ref, {type: object, nullable: true}]`.
+
+use crate::model::{Edm, Model, Operation, PathPart, RequestBody, TypeDef, TypeRef};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, ArrayType, AuthorizationCodeOAuth2Flow, Components, Discriminator, Info,
+    IntegerFormat, IntegerType, MediaType, NumberFormat, NumberType, ObjectType, OpenAPI,
+    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, Paths, ReferenceOr, Response,
+    Responses, Schema, SchemaData, SchemaKind, SecurityScheme, Server, StatusCode, StringFormat,
+    StringType, Type, VariantOrUnknownOrEmpty,
+};
+
+const SECURITY_SCHEME: &str = "azureaadv2";
+const ERROR_SCHEMA: &str = "odata.error";
+const JSON: &str = "application/json";
+
+/// The OData system query options, in the order the docs list them.
+pub const QUERY_OPTIONS: [(&str, &str); 8] = [
+    ("$select", "Properties to return"),
+    ("$filter", "Filter items by property values"),
+    ("$expand", "Related entities to include"),
+    ("$orderby", "Order items by property values"),
+    ("$top", "Show only the first n items"),
+    ("$skip", "Skip the first n items"),
+    ("$count", "Include the count of items"),
+    ("$search", "Search items by search phrases"),
+];
+
+/// Serializes the model as an OpenAPI YAML document, `header` as its first line.
+pub fn emit_yaml(model: &Model, header: &str) -> String {
+    let doc = emit(model);
+    let yaml =
+        serde_yaml::to_string(&doc).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
+    format!("# {header}\n{yaml}")
+}
+
+pub fn emit(model: &Model) -> OpenAPI {
+    let mut schemas = IndexMap::new();
+    for t in model.types.values() {
+        schemas.insert(t.name.clone(), ReferenceOr::Item(type_schema(model, t)));
+    }
+    for e in model.enums.values() {
+        let schema = Schema {
+            schema_data: SchemaData {
+                title: Some(crate::model::short_name(&e.name).to_string()),
+                description: non_empty(&e.description),
+                extensions: if e.flags {
+                    IndexMap::from([(
+                        "x-ms-enum-flags".to_string(),
+                        serde_json::json!({"isFlags": true}),
+                    )])
+                } else {
+                    IndexMap::new()
+                },
+                ..SchemaData::default()
+            },
+            schema_kind: SchemaKind::Type(Type::String(StringType {
+                enumeration: e.members.iter().map(|m| Some(m.name.clone())).collect(),
+                ..StringType::default()
+            })),
+        };
+        schemas.insert(e.name.clone(), ReferenceOr::Item(schema));
+    }
+    schemas.insert(ERROR_SCHEMA.to_string(), ReferenceOr::Item(error_schema()));
+    schemas.sort_keys();
+
+    let mut paths: IndexMap<String, ReferenceOr<PathItem>> = IndexMap::new();
+    for op in &model.operations {
+        let key = op.path.openapi_path();
+        let entry = paths
+            .entry(key)
+            .or_insert_with(|| ReferenceOr::Item(PathItem::default()));
+        let ReferenceOr::Item(item) = entry else {
+            continue;
+        };
+        let operation = operation(model, op);
+        let slot = match op.method.as_str() {
+            "GET" => &mut item.get,
+            "POST" => &mut item.post,
+            "PATCH" => &mut item.patch,
+            "PUT" => &mut item.put,
+            "DELETE" => &mut item.delete,
+            _ => continue,
+        };
+        *slot = Some(operation);
+    }
+    paths.sort_keys();
+
+    let mut scopes: Vec<&str> = model
+        .operations
+        .iter()
+        .flat_map(|o| o.permissions.all_scopes())
+        .collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+
+    let mut parameters = IndexMap::new();
+    for (name, description) in QUERY_OPTIONS {
+        parameters.insert(
+            query_parameter_key(name),
+            ReferenceOr::Item(Parameter::Query {
+                parameter_data: ParameterData {
+                    name: name.to_string(),
+                    description: Some(description.to_string()),
+                    required: false,
+                    deprecated: None,
+                    format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(match name {
+                        "$top" | "$skip" => {
+                            integer(VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32))
+                        }
+                        "$count" => Schema {
+                            schema_data: SchemaData::default(),
+                            schema_kind: SchemaKind::Type(Type::Boolean(Default::default())),
+                        },
+                        _ => string(VariantOrUnknownOrEmpty::Empty),
+                    })),
+                    example: None,
+                    examples: IndexMap::new(),
+                    explode: None,
+                    extensions: IndexMap::new(),
+                },
+                allow_reserved: false,
+                style: Default::default(),
+                allow_empty_value: None,
+            }),
+        );
+    }
+
+    OpenAPI {
+        openapi: "3.0.4".to_string(),
+        info: Info {
+            title: "Microsoft Graph".to_string(),
+            description: Some("Generated from the Microsoft Graph reference docs.".to_string()),
+            version: "v1.0".to_string(),
+            ..Info::default()
+        },
+        servers: vec![Server {
+            url: "https://graph.microsoft.com/v1.0".to_string(),
+            ..Server::default()
+        }],
+        paths: Paths {
+            paths,
+            extensions: IndexMap::new(),
+        },
+        components: Some(Components {
+            schemas,
+            responses: IndexMap::from([(
+                "error".to_string(),
+                ReferenceOr::Item(Response {
+                    description: "error".to_string(),
+                    content: IndexMap::from([(JSON.to_string(), media(schema_ref(ERROR_SCHEMA)))]),
+                    ..Response::default()
+                }),
+            )]),
+            parameters,
+            security_schemes: IndexMap::from([(
+                SECURITY_SCHEME.to_string(),
+                ReferenceOr::Item(SecurityScheme::OAuth2 {
+                    flows: openapiv3::OAuth2Flows {
+                        authorization_code: Some(AuthorizationCodeOAuth2Flow {
+                            authorization_url:
+                                "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
+                                    .to_string(),
+                            token_url: "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+                                .to_string(),
+                            refresh_url: None,
+                            scopes: scopes
+                                .iter()
+                                .map(|s| (s.to_string(), s.to_string()))
+                                .collect(),
+                            extensions: IndexMap::new(),
+                        }),
+                        ..Default::default()
+                    },
+                    description: None,
+                    extensions: IndexMap::new(),
+                }),
+            )]),
+            ..Components::default()
+        }),
+        ..OpenAPI::default()
+    }
+}
+
+fn query_parameter_key(name: &str) -> String {
+    name.trim_start_matches('$').to_string()
+}
+
+fn type_schema(model: &Model, t: &TypeDef) -> Schema {
+    let mut properties = IndexMap::new();
+    for p in &t.properties {
+        properties.insert(
+            p.name.clone(),
+            boxed(property_schema(model, &p.ty, &p.description)),
+        );
+    }
+    if t.base.is_none() {
+        // The type tag is part of every object; declaring it lets validators and
+        // discriminators find it.
+        properties.insert(
+            "@odata.type".to_string(),
+            ReferenceOr::Item(Box::new(string(VariantOrUnknownOrEmpty::Empty))),
+        );
+    }
+    let own = Schema {
+        schema_data: SchemaData {
+            title: Some(crate::model::short_name(&t.name).to_string()),
+            description: non_empty(&t.description),
+            ..SchemaData::default()
+        },
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties,
+            additional_properties: Some(AdditionalProperties::Any(true)),
+            ..ObjectType::default()
+        })),
+    };
+    let descendants = model.descendants(&t.name);
+    let discriminator = (!descendants.is_empty()).then(|| Discriminator {
+        property_name: "@odata.type".to_string(),
+        mapping: descendants
+            .iter()
+            .map(|d| (format!("#{d}"), format!("#/components/schemas/{d}")))
+            .collect(),
+        extensions: IndexMap::new(),
+    });
+    match &t.base {
+        None => Schema {
+            schema_data: SchemaData {
+                discriminator,
+                ..own.schema_data
+            },
+            schema_kind: own.schema_kind,
+        },
+        Some(base) => Schema {
+            schema_data: SchemaData {
+                discriminator,
+                ..SchemaData::default()
+            },
+            schema_kind: SchemaKind::AllOf {
+                all_of: vec![schema_ref(base), ReferenceOr::Item(own)],
+            },
+        },
+    }
+}
+
+/// The schema of a property: nullable, with its description.
+fn property_schema(model: &Model, ty: &TypeRef, description: &str) -> ReferenceOr<Schema> {
+    let mut schema = match value_schema(model, ty) {
+        ReferenceOr::Reference { reference } => Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::AnyOf {
+                any_of: vec![
+                    ReferenceOr::Reference { reference },
+                    ReferenceOr::Item(Schema {
+                        schema_data: SchemaData {
+                            nullable: true,
+                            ..SchemaData::default()
+                        },
+                        schema_kind: SchemaKind::Type(Type::Object(ObjectType::default())),
+                    }),
+                ],
+            },
+        },
+        ReferenceOr::Item(mut s) => {
+            if !matches!(ty, TypeRef::Collection(_)) {
+                s.schema_data.nullable = !matches!(s.schema_kind, SchemaKind::Any(_));
+            }
+            s
+        }
+    };
+    schema.schema_data.description = non_empty(description);
+    ReferenceOr::Item(schema)
+}
+
+/// The schema of a value of `ty` (not nullable).
+pub fn value_schema(model: &Model, ty: &TypeRef) -> ReferenceOr<Schema> {
+    match ty {
+        TypeRef::Primitive(edm) => ReferenceOr::Item(primitive(*edm)),
+        TypeRef::Named(n) if model.types.contains_key(n) || model.enums.contains_key(n) => {
+            schema_ref(n)
+        }
+        TypeRef::Named(_) | TypeRef::Untyped => ReferenceOr::Item(Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Any(Default::default()),
+        }),
+        TypeRef::Collection(inner) => ReferenceOr::Item(Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::Array(ArrayType {
+                items: Some(boxed(value_schema(model, inner))),
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+            })),
+        }),
+    }
+}
+
+fn primitive(edm: Edm) -> Schema {
+    use StringFormat as F;
+    match edm {
+        Edm::String => string(VariantOrUnknownOrEmpty::Empty),
+        Edm::Boolean => Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::Boolean(Default::default())),
+        },
+        Edm::Byte => integer(unknown("uint8")),
+        Edm::SByte => integer(unknown("int8")),
+        Edm::Int16 => integer(unknown("int16")),
+        Edm::Int32 => integer(VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)),
+        Edm::Int64 => integer(VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64)),
+        Edm::Single => number(VariantOrUnknownOrEmpty::Item(NumberFormat::Float)),
+        Edm::Double => number(VariantOrUnknownOrEmpty::Item(NumberFormat::Double)),
+        Edm::Decimal => number(unknown("decimal")),
+        Edm::DateTimeOffset => string(VariantOrUnknownOrEmpty::Item(F::DateTime)),
+        Edm::Date => string(VariantOrUnknownOrEmpty::Item(F::Date)),
+        Edm::TimeOfDay => string(unknown("time")),
+        Edm::Duration => string(unknown("duration")),
+        Edm::Guid => string(unknown("uuid")),
+        Edm::Binary | Edm::Stream => string(unknown("base64url")),
+    }
+}
+
+fn unknown<T>(format: &str) -> VariantOrUnknownOrEmpty<T> {
+    VariantOrUnknownOrEmpty::Unknown(format.to_string())
+}
+
+fn string(format: VariantOrUnknownOrEmpty<StringFormat>) -> Schema {
+    Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::String(StringType {
+            format,
+            ..StringType::default()
+        })),
+    }
+}
+
+fn integer(format: VariantOrUnknownOrEmpty<IntegerFormat>) -> Schema {
+    Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::Integer(IntegerType {
+            format,
+            ..IntegerType::default()
+        })),
+    }
+}
+
+fn number(format: VariantOrUnknownOrEmpty<NumberFormat>) -> Schema {
+    Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::Number(NumberType {
+            format,
+            ..NumberType::default()
+        })),
+    }
+}
+
+fn error_schema() -> Schema {
+    let s = |_: ()| ReferenceOr::Item(Box::new(string(VariantOrUnknownOrEmpty::Empty)));
+    let inner = Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties: IndexMap::from([
+                ("request-id".to_string(), s(())),
+                ("client-request-id".to_string(), s(())),
+                ("date".to_string(), s(())),
+            ]),
+            ..ObjectType::default()
+        })),
+    };
+    let main = Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties: IndexMap::from([
+                ("code".to_string(), s(())),
+                ("message".to_string(), s(())),
+                ("innerError".to_string(), ReferenceOr::Item(Box::new(inner))),
+            ]),
+            required: vec!["code".to_string(), "message".to_string()],
+            ..ObjectType::default()
+        })),
+    };
+    Schema {
+        schema_data: SchemaData {
+            title: Some("OData error".to_string()),
+            ..SchemaData::default()
+        },
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties: IndexMap::from([("error".to_string(), ReferenceOr::Item(Box::new(main)))]),
+            required: vec!["error".to_string()],
+            ..ObjectType::default()
+        })),
+    }
+}
+
+fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
+    let mut parameters = Vec::new();
+    for part in &op.path.parts {
+        if let PathPart::Param(i) = part {
+            let p = &op.path.params[*i];
+            parameters.push(ReferenceOr::Item(Parameter::Path {
+                parameter_data: ParameterData {
+                    name: p.name.clone(),
+                    description: Some(format!("`{{{}}}` in the docs", p.documented)),
+                    required: true,
+                    deprecated: None,
+                    format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(string(
+                        VariantOrUnknownOrEmpty::Empty,
+                    ))),
+                    example: None,
+                    examples: IndexMap::new(),
+                    explode: None,
+                    extensions: IndexMap::new(),
+                },
+                style: Default::default(),
+            }));
+        }
+    }
+    if op.query_options && op.method == "GET" {
+        for (name, _) in QUERY_OPTIONS {
+            parameters.push(ReferenceOr::Reference {
+                reference: format!("#/components/parameters/{}", query_parameter_key(name)),
+            });
+        }
+    }
+    for h in &op.headers {
+        if ["content-type", "accept", "content-length"].contains(&h.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        parameters.push(ReferenceOr::Item(Parameter::Header {
+            parameter_data: ParameterData {
+                name: h.clone(),
+                description: None,
+                required: false,
+                deprecated: None,
+                format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(string(
+                    VariantOrUnknownOrEmpty::Empty,
+                ))),
+                example: None,
+                examples: IndexMap::new(),
+                explode: None,
+                extensions: IndexMap::new(),
+            },
+            style: Default::default(),
+        }));
+    }
+
+    let request_body = op.request_body.as_ref().map(|body| {
+        let schema = match body {
+            RequestBody::Typed { types } if types.len() == 1 => schema_ref(&types[0]),
+            RequestBody::Typed { types } => ReferenceOr::Item(Schema {
+                schema_data: SchemaData::default(),
+                schema_kind: SchemaKind::AnyOf {
+                    any_of: types.iter().map(|t| schema_ref(t)).collect(),
+                },
+            }),
+            RequestBody::Parameters { parameters } => ReferenceOr::Item(Schema {
+                schema_data: SchemaData::default(),
+                schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+                    properties: parameters
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.name.clone(),
+                                boxed(property_schema(model, &p.ty, &p.description)),
+                            )
+                        })
+                        .collect(),
+                    ..ObjectType::default()
+                })),
+            }),
+        };
+        ReferenceOr::Item(openapiv3::RequestBody {
+            content: IndexMap::from([(JSON.to_string(), media(schema))]),
+            required: true,
+            ..openapiv3::RequestBody::default()
+        })
+    });
+
+    let content = match &op.response.body {
+        None => IndexMap::new(),
+        Some(TypeRef::Collection(inner)) => {
+            let wrapper = Schema {
+                schema_data: SchemaData {
+                    title: Some("Collection".to_string()),
+                    ..SchemaData::default()
+                },
+                schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+                    properties: IndexMap::from([
+                        (
+                            "value".to_string(),
+                            boxed(value_schema(model, &TypeRef::Collection(inner.clone()))),
+                        ),
+                        (
+                            "@odata.nextLink".to_string(),
+                            ReferenceOr::Item(Box::new(Schema {
+                                schema_data: SchemaData {
+                                    nullable: true,
+                                    ..SchemaData::default()
+                                },
+                                ..string(VariantOrUnknownOrEmpty::Empty)
+                            })),
+                        ),
+                    ]),
+                    ..ObjectType::default()
+                })),
+            };
+            IndexMap::from([(JSON.to_string(), media(ReferenceOr::Item(wrapper)))])
+        }
+        Some(t) => IndexMap::from([(JSON.to_string(), media(value_schema(model, t)))]),
+    };
+    let mut responses = IndexMap::new();
+    responses.insert(
+        StatusCode::Code(op.response.status),
+        ReferenceOr::Item(Response {
+            description: "Success".to_string(),
+            content,
+            ..Response::default()
+        }),
+    );
+
+    let scopes = op.permissions.all_scopes();
+    openapiv3::Operation {
+        summary: non_empty(&op.summary),
+        description: non_empty(&op.description),
+        operation_id: Some(op.id.clone()),
+        external_docs: None,
+        parameters,
+        request_body,
+        responses: Responses {
+            default: Some(ReferenceOr::Reference {
+                reference: "#/components/responses/error".to_string(),
+            }),
+            responses,
+            extensions: IndexMap::new(),
+        },
+        security: (!scopes.is_empty()).then(|| {
+            vec![IndexMap::from([(
+                SECURITY_SCHEME.to_string(),
+                scopes.iter().map(|s| s.to_string()).collect(),
+            )])]
+        }),
+        extensions: IndexMap::from([(
+            "x-ms-docs-source".to_string(),
+            serde_json::json!(format!("{}:{}", op.source.file, op.source.line)),
+        )]),
+        ..openapiv3::Operation::default()
+    }
+}
+
+fn schema_ref(name: &str) -> ReferenceOr<Schema> {
+    ReferenceOr::Reference {
+        reference: format!("#/components/schemas/{name}"),
+    }
+}
+
+fn boxed(r: ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
+    match r {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+        ReferenceOr::Item(s) => ReferenceOr::Item(Box::new(s)),
+    }
+}
+
+fn media(schema: ReferenceOr<Schema>) -> MediaType {
+    MediaType {
+        schema: Some(schema),
+        ..MediaType::default()
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}

@@ -1,0 +1,80 @@
+//! Evolvable enums: every documented member plus `Unrecognized(String)`, so that a
+//! member added to the service later never fails a response.
+
+use super::TypeNames;
+use super::docs::{escape, outer};
+use super::names::{Scope, camel};
+use crate::model::{EnumDef, Model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(model: &Model, names: &TypeNames) -> TokenStream {
+    let items: Vec<TokenStream> = model.enums.values().map(|e| enum_type(names, e)).collect();
+    quote! {
+        //! One enum per documented enum type.
+
+        #(#items)*
+    }
+}
+
+fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
+    let Some(rust_name) = names.get(&e.name) else {
+        return TokenStream::new();
+    };
+    let name = format_ident!("{}", rust_name);
+    let mut scope = Scope::with_reserved(&["Unrecognized"]);
+    let mut variants = Vec::new();
+    let mut to_str = Vec::new();
+    let mut from_str = Vec::new();
+    for m in &e.members {
+        let v = format_ident!("{}", scope.claim(&camel(&m.name)));
+        let text = &m.name;
+        let mut doc = escape(&m.description);
+        if doc.is_empty() {
+            doc = format!("`{text}`");
+        }
+        let doc = outer(&doc);
+        variants.push(quote! { #doc #v, });
+        to_str.push(quote! { Self::#v => #text, });
+        from_str.push(quote! { #text => Self::#v, });
+    }
+    let mut doc = escape(&e.description);
+    if e.flags {
+        doc.push_str("\n\nA flags enum: values are comma-separated lists of members.");
+    }
+    doc.push_str(&format!(
+        "\n\nOData enum `{}`; documented in `{}`.",
+        e.name, e.source.file
+    ));
+    let doc = outer(&doc);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this crate does not know, kept as sent.
+            Unrecognized(String),
+        }
+
+        impl #name {
+            /// The member as the service spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unrecognized(other) => other.as_str(),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unrecognized(other.to_string()),
+                }
+            }
+        }
+
+        crate::string_enum_serde!(#name);
+    }
+}

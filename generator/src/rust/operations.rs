@@ -1,0 +1,201 @@
+//! Request functions: one per documented (method, path).
+
+use super::TypeNames;
+use super::docs::escape;
+use super::models::inline_view;
+use super::names::{Scope, camel, ident, snake};
+use crate::model::{Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef};
+use crate::pipeline::Options;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(model: &Model, names: &TypeNames, options: &Options) -> TokenStream {
+    let mut items = Vec::new();
+    let mut body_names = Scope::default();
+    for op in &model.operations {
+        items.push(function(model, names, options, op, &mut body_names));
+    }
+    let imports = (!items.is_empty())
+        .then(|| quote! { use crate::runtime::{self, Method, PathBuilder, Request}; });
+    quote! {
+        //! One function per documented request line. Each returns a
+        //! [`Request`](crate::runtime::Request) to send with any HTTP stack; its
+        //! `parse_response` reads the answer.
+
+        #imports
+
+        #(#items)*
+    }
+}
+
+fn function(
+    model: &Model,
+    names: &TypeNames,
+    options: &Options,
+    op: &Operation,
+    body_names: &mut Scope,
+) -> TokenStream {
+    let fn_name = ident(&snake(&op.id));
+    let mut scope = Scope::with_reserved(&["path", "body"]);
+    let mut params = Vec::new();
+    let mut builder = quote! {};
+    let mut first = true;
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal(text) => {
+                builder = if first {
+                    quote! { PathBuilder::new(#text) }
+                } else {
+                    quote! { #builder.literal(#text) }
+                };
+            }
+            PathPart::Param(i) => {
+                if first {
+                    builder = quote! { PathBuilder::new("") };
+                }
+                let p = &op.path.params[*i];
+                let arg = ident(&scope.claim(&snake(&p.name)));
+                params.push(quote! { #arg: &str });
+                builder = match p.style {
+                    ParamStyle::Segment => quote! { #builder.segment(#arg) },
+                    ParamStyle::Quoted => quote! { #builder.quoted(#arg) },
+                    ParamStyle::Path => quote! { #builder.path(#arg) },
+                };
+            }
+        }
+        first = false;
+    }
+    if first {
+        builder = quote! { PathBuilder::new("/") };
+    }
+
+    let mut extra = TokenStream::new();
+    let mut with_body = TokenStream::new();
+    match &op.request_body {
+        Some(RequestBody::Typed { types }) => {
+            let ty = match common_base(model, types).and_then(|t| names.get(&t)) {
+                Some(n) => {
+                    let n = format_ident!("{}", n);
+                    quote! { crate::models::#n }
+                }
+                None => quote! { serde_json::Value },
+            };
+            params.push(quote! { body: &#ty });
+            with_body = quote! { .json(body) };
+        }
+        Some(RequestBody::Parameters { parameters }) => {
+            let body_ty = body_names.claim(&format!("{}Body", camel(&op.id)));
+            let doc = format!("The request body of [`{fn_name}`].");
+            extra = inline_view(model, names, &body_ty, &doc, parameters);
+            let body_ty = format_ident!("{}", body_ty);
+            params.push(quote! { body: &#body_ty });
+            with_body = quote! { .json(body) };
+        }
+        None => {}
+    }
+
+    let (ret, parse) = response_type(model, names, &op.response.body);
+    let method = format_ident!("{}", op.method);
+    let doc = super::docs::outer(&function_doc(op, options));
+    quote! {
+        #extra
+
+        #doc
+        pub fn #fn_name(#(#params),*) -> Request<#ret> {
+            let path = #builder;
+            Request::new(Method::#method, path, #parse) #with_body
+        }
+    }
+}
+
+/// The nearest type every documented body type derives from (or is).
+fn common_base(model: &Model, types: &[String]) -> Option<String> {
+    let first = types.first()?;
+    model
+        .ancestry(first)
+        .map(|t| t.name.clone())
+        .find(|candidate| {
+            types
+                .iter()
+                .all(|t| model.ancestry(t).any(|a| a.name == *candidate))
+        })
+}
+
+fn response_type(
+    model: &Model,
+    names: &TypeNames,
+    body: &Option<TypeRef>,
+) -> (TokenStream, TokenStream) {
+    let view = |n: &str| {
+        names
+            .get(n)
+            .filter(|_| model.types.contains_key(n))
+            .map(|n| format_ident!("{}", n))
+    };
+    match body {
+        None => (
+            quote! { runtime::NoContent },
+            quote! { runtime::parse_empty },
+        ),
+        Some(TypeRef::Named(n)) if view(n).is_some() => {
+            let t = view(n);
+            (quote! { crate::models::#t }, quote! { runtime::parse_json })
+        }
+        Some(TypeRef::Collection(inner)) => match inner.as_ref() {
+            TypeRef::Named(n) if view(n).is_some() => {
+                let t = view(n);
+                (
+                    quote! { runtime::Collection<crate::models::#t> },
+                    quote! { runtime::parse_json },
+                )
+            }
+            _ => (
+                quote! { runtime::Collection<serde_json::Value> },
+                quote! { runtime::parse_json },
+            ),
+        },
+        Some(_) => (quote! { serde_json::Value }, quote! { runtime::parse_json }),
+    }
+}
+
+fn function_doc(op: &Operation, options: &Options) -> String {
+    let mut doc = escape(&op.summary);
+    if !op.description.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&escape(&op.description));
+    }
+    doc.push_str(&format!("\n\n`{} {}`", op.method, op.path.openapi_path()));
+    doc.push_str(&permissions_doc(&op.permissions));
+    if op.query_options {
+        doc.push_str("\n\nSupports OData query options: add them with [`Request::query`].");
+    }
+    doc.push_str(&format!(
+        "\n\nDocumented in `{}/{}` (line {}).",
+        options.docs_label, op.source.file, op.source.line
+    ));
+    doc
+}
+
+fn permissions_doc(p: &Permissions) -> String {
+    let list = |v: &[String]| match v.first() {
+        Some(least) if v.len() == 1 => format!("`{least}`"),
+        Some(least) => format!(
+            "`{least}` (least privileged; also {})",
+            v[1..]
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "not supported".to_string(),
+    };
+    if p.delegated_work.is_empty() && p.delegated_personal.is_empty() && p.application.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n\n# Permissions\n\n- Delegated (work or school account): {}\n- Delegated (personal Microsoft account): {}\n- Application: {}",
+        list(&p.delegated_work),
+        list(&p.delegated_personal),
+        list(&p.application)
+    )
+}

@@ -1,0 +1,869 @@
+//! Runtime support shared by the generated models and operations.
+//!
+//! Models are *views*: a newtype over the JSON object the service sent, with one typed
+//! getter and setter per documented property. Nothing is lost on a round trip, a
+//! member is either absent, `null` or a value, and casting between a base type and a
+//! derived type is free.
+//!
+//! Requests are plain data ([`Request`]): build one with a function from
+//! [`crate::operations`], send it with any HTTP stack, and hand the status and body
+//! back to [`Request::parse_response`].
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use ref_cast::RefCast;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::fmt;
+
+pub use http::Method;
+
+/// A JSON object, members in the order they arrived.
+pub type JsonObject = Map<String, Value>;
+
+/// What every model view can do, whatever its type.
+pub trait View: RefCast<From = JsonObject> + Sized {
+    /// The `@odata.type` tag of this type, e.g. `#microsoft.graph.user`.
+    const ODATA_TYPE: &'static str;
+
+    fn from_map(map: JsonObject) -> Self;
+    fn as_map(&self) -> &JsonObject;
+    fn as_map_mut(&mut self) -> &mut JsonObject;
+    fn into_map(self) -> JsonObject;
+
+    /// The `@odata.type` member, if present.
+    fn odata_type(&self) -> Option<&str> {
+        self.as_map().get("@odata.type").and_then(Value::as_str)
+    }
+
+    /// The raw JSON of a member, for members this crate does not know.
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.as_map().get(name)
+    }
+
+    /// Sets a member to JSON `null` (PATCH: clear the value).
+    fn set_null(&mut self, name: &str) -> &mut Self {
+        self.as_map_mut().insert(name.to_string(), Value::Null);
+        self
+    }
+
+    /// Removes a member (PATCH: leave the value alone).
+    fn remove(&mut self, name: &str) -> &mut Self {
+        self.as_map_mut().shift_remove(name);
+        self
+    }
+
+    /// Views the same object as another type, without checking its `@odata.type`.
+    fn cast<U: View>(self) -> U {
+        U::from_map(self.into_map())
+    }
+
+    /// Borrows the same object as another type, without checking its `@odata.type`.
+    fn cast_ref<U: View>(&self) -> &U {
+        U::ref_cast(self.as_map())
+    }
+}
+
+/// A new object holding only its `@odata.type` tag.
+pub fn tagged(odata_type: &str) -> JsonObject {
+    let mut map = JsonObject::new();
+    map.insert("@odata.type".to_string(), Value::String(odata_type.to_string()));
+    map
+}
+
+// ---------- reading members ----------
+
+pub fn get_str<'a>(map: &'a JsonObject, name: &str) -> Option<&'a str> {
+    map.get(name).and_then(as_str)
+}
+
+pub fn get_with<'a, T>(map: &'a JsonObject, name: &str, convert: fn(&'a Value) -> Option<T>) -> Option<T> {
+    map.get(name).and_then(convert)
+}
+
+/// A collection member; items of the wrong JSON kind are skipped (the raw JSON stays
+/// available through [`View::get`]).
+pub fn get_list<'a, T>(map: &'a JsonObject, name: &str, convert: fn(&'a Value) -> Option<T>) -> Option<Vec<T>> {
+    map.get(name)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(convert).collect())
+}
+
+pub fn as_str(v: &Value) -> Option<&str> {
+    v.as_str()
+}
+
+pub fn as_bool(v: &Value) -> Option<bool> {
+    v.as_bool()
+}
+
+pub fn as_i64(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+pub fn as_i32(v: &Value) -> Option<i32> {
+    as_i64(v).and_then(|n| n.try_into().ok())
+}
+
+pub fn as_i16(v: &Value) -> Option<i16> {
+    as_i64(v).and_then(|n| n.try_into().ok())
+}
+
+pub fn as_i8(v: &Value) -> Option<i8> {
+    as_i64(v).and_then(|n| n.try_into().ok())
+}
+
+pub fn as_u8(v: &Value) -> Option<u8> {
+    as_i64(v).and_then(|n| n.try_into().ok())
+}
+
+/// Numbers, and the strings OData uses for special values (`NaN`, `INF`, `-INF`).
+pub fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => match s.as_str() {
+            "NaN" => Some(f64::NAN),
+            "INF" => Some(f64::INFINITY),
+            "-INF" => Some(f64::NEG_INFINITY),
+            other => other.parse().ok(),
+        },
+        _ => None,
+    }
+}
+
+pub fn as_datetime(v: &Value) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(v.as_str()?).ok()
+}
+
+pub fn as_date(v: &Value) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v.as_str()?, "%Y-%m-%d").ok()
+}
+
+pub fn as_time(v: &Value) -> Option<NaiveTime> {
+    let s = v.as_str()?;
+    NaiveTime::parse_from_str(s, "%H:%M:%S%.f")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
+        .ok()
+}
+
+pub fn as_uuid(v: &Value) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(v.as_str()?).ok()
+}
+
+/// Base64 in either alphabet, padded or not.
+pub fn as_bytes(v: &Value) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let s = v.as_str()?;
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    engines.iter().find_map(|e| e.decode(s).ok())
+}
+
+pub fn as_view<T: View>(v: &Value) -> Option<&T> {
+    v.as_object().map(T::ref_cast)
+}
+
+pub fn as_enum<'a, E: From<&'a str>>(v: &'a Value) -> Option<E> {
+    v.as_str().map(E::from)
+}
+
+/// A flags value: comma-separated members.
+pub fn as_flags<'a, E: From<&'a str>>(v: &'a Value) -> Option<Vec<E>> {
+    let s = v.as_str()?;
+    Some(
+        s.split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(E::from)
+            .collect(),
+    )
+}
+
+// ---------- writing members ----------
+
+pub fn put(map: &mut JsonObject, name: &str, value: Value) {
+    map.insert(name.to_string(), value);
+}
+
+pub fn datetime_value(v: DateTime<FixedOffset>) -> Value {
+    Value::String(format_datetime(&v))
+}
+
+/// RFC 3339 with as many fractional digits as needed (Graph sends up to seven), and `Z`
+/// for UTC.
+pub fn format_datetime(v: &DateTime<FixedOffset>) -> String {
+    let mut out = v.format("%Y-%m-%dT%H:%M:%S").to_string();
+    push_fraction(&mut out, v.nanosecond());
+    if v.offset().local_minus_utc() == 0 {
+        out.push('Z');
+    } else {
+        out.push_str(&v.format("%:z").to_string());
+    }
+    out
+}
+
+fn push_fraction(out: &mut String, nanos: u32) {
+    let nanos = nanos % 1_000_000_000;
+    if nanos != 0 {
+        let digits = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
+    }
+}
+
+pub fn date_value(v: NaiveDate) -> Value {
+    Value::String(v.format("%Y-%m-%d").to_string())
+}
+
+pub fn time_value(v: NaiveTime) -> Value {
+    let mut out = v.format("%H:%M:%S").to_string();
+    push_fraction(&mut out, v.nanosecond());
+    Value::String(out)
+}
+
+pub fn bytes_value(v: &[u8]) -> Value {
+    use base64::Engine as _;
+    Value::String(base64::engine::general_purpose::STANDARD.encode(v))
+}
+
+pub fn f64_value(v: f64) -> Value {
+    if v.is_nan() {
+        Value::String("NaN".to_string())
+    } else if v.is_infinite() {
+        Value::String(if v > 0.0 { "INF" } else { "-INF" }.to_string())
+    } else {
+        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+    }
+}
+
+pub fn flags_value<E: AsRef<str>>(members: impl IntoIterator<Item = E>) -> Value {
+    let parts: Vec<String> = members.into_iter().map(|m| m.as_ref().to_string()).collect();
+    Value::String(parts.join(","))
+}
+
+// ---------- paths ----------
+
+/// Everything but unreserved characters is encoded, so a value is always one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Builds a request path from literal parts and encoded parameter values.
+#[derive(Debug, Default)]
+pub struct PathBuilder {
+    path: String,
+    invalid: Option<String>,
+}
+
+impl PathBuilder {
+    pub fn new(first: &str) -> Self {
+        Self {
+            path: first.to_string(),
+            invalid: None,
+        }
+    }
+
+    pub fn literal(mut self, text: &str) -> Self {
+        self.path.push_str(text);
+        self
+    }
+
+    /// One path segment. Empty values and `.`/`..` could change the path, so they
+    /// make the request invalid.
+    pub fn segment(mut self, value: &str) -> Self {
+        self.check(value);
+        self.path.extend(utf8_percent_encode(value, SEGMENT));
+        self
+    }
+
+    /// An OData string literal between quotes: `'` doubles before encoding.
+    pub fn quoted(mut self, value: &str) -> Self {
+        let doubled = value.replace('\'', "''");
+        self.path.extend(utf8_percent_encode(&doubled, SEGMENT));
+        self
+    }
+
+    /// Path-based addressing (`root:/{item-path}:`): each `/`-separated part is one
+    /// encoded segment.
+    pub fn path(mut self, value: &str) -> Self {
+        for (i, part) in value.trim_matches('/').split('/').enumerate() {
+            if i > 0 {
+                self.path.push('/');
+            }
+            self.check(part);
+            self.path.extend(utf8_percent_encode(part, SEGMENT));
+        }
+        self
+    }
+
+    fn check(&mut self, value: &str) {
+        if self.invalid.is_none() && (value.is_empty() || value == "." || value == "..") {
+            self.invalid = Some(format!(
+                "the path parameter value {value:?} would change the request path"
+            ));
+        }
+    }
+
+    pub fn finish(self) -> (String, Option<String>) {
+        (self.path, self.invalid)
+    }
+}
+
+// ---------- OData query options ----------
+
+/// The OData system query options. Only set what the operation supports; see its
+/// documentation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ODataQuery {
+    pub select: Vec<String>,
+    pub filter: Option<String>,
+    pub expand: Vec<String>,
+    pub orderby: Vec<String>,
+    pub top: Option<u32>,
+    pub skip: Option<u32>,
+    pub count: Option<bool>,
+    pub search: Option<String>,
+}
+
+impl ODataQuery {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn select<S: Into<String>>(mut self, properties: impl IntoIterator<Item = S>) -> Self {
+        self.select.extend(properties.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn filter(mut self, expression: impl Into<String>) -> Self {
+        self.filter = Some(expression.into());
+        self
+    }
+
+    pub fn expand<S: Into<String>>(mut self, relations: impl IntoIterator<Item = S>) -> Self {
+        self.expand.extend(relations.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn orderby<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.orderby.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn top(mut self, n: u32) -> Self {
+        self.top = Some(n);
+        self
+    }
+
+    pub fn skip(mut self, n: u32) -> Self {
+        self.skip = Some(n);
+        self
+    }
+
+    pub fn count(mut self, yes: bool) -> Self {
+        self.count = Some(yes);
+        self
+    }
+
+    pub fn search(mut self, phrase: impl Into<String>) -> Self {
+        self.search = Some(phrase.into());
+        self
+    }
+
+    /// `(name, value)` pairs, unencoded, in a fixed order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let list = |v: &Vec<String>| v.join(",");
+        if !self.select.is_empty() {
+            out.push(("$select", list(&self.select)));
+        }
+        if let Some(f) = &self.filter {
+            out.push(("$filter", f.clone()));
+        }
+        if !self.expand.is_empty() {
+            out.push(("$expand", list(&self.expand)));
+        }
+        if !self.orderby.is_empty() {
+            out.push(("$orderby", list(&self.orderby)));
+        }
+        if let Some(n) = self.top {
+            out.push(("$top", n.to_string()));
+        }
+        if let Some(n) = self.skip {
+            out.push(("$skip", n.to_string()));
+        }
+        if let Some(c) = self.count {
+            out.push(("$count", c.to_string()));
+        }
+        if let Some(s) = &self.search {
+            out.push(("$search", s.clone()));
+        }
+        out
+    }
+}
+
+/// Query names and values: `$` and `,` stay readable, everything else reserved is encoded.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b',');
+
+// ---------- requests ----------
+
+/// A request ready to send, and how to read its response into `T`.
+pub struct Request<T> {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    invalid: Option<String>,
+    parse: fn(u16, &[u8]) -> Result<T, Error>,
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &self.body.as_ref().map(|b| String::from_utf8_lossy(b)))
+            .finish()
+    }
+}
+
+impl<T> Request<T> {
+    pub fn new(method: Method, path: PathBuilder, parse: fn(u16, &[u8]) -> Result<T, Error>) -> Self {
+        let (path, invalid) = path.finish();
+        Self {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            invalid,
+            parse,
+        }
+    }
+
+    /// Sets a JSON body and its `Content-Type`.
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(bytes);
+                self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                self.headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            Err(e) => self.invalid = Some(format!("the body cannot be serialized: {e}")),
+        }
+        self
+    }
+
+    /// Adds OData query options.
+    pub fn query(mut self, options: &ODataQuery) -> Self {
+        for (k, v) in options.pairs() {
+            self.query.push((k.to_string(), v));
+        }
+        self
+    }
+
+    /// Adds one query parameter.
+    pub fn query_pair(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a request header, such as `ConsistencyLevel: eventual` or `Prefer`.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The percent-encoded path, relative to the service root (`/me/messages`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Path and encoded query string.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.extend(utf8_percent_encode(k, QUERY));
+            out.push('=');
+            out.extend(utf8_percent_encode(v, QUERY));
+        }
+        out
+    }
+
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The body as JSON, for inspection and tests.
+    pub fn body_json(&self) -> Option<Value> {
+        self.body.as_deref().and_then(|b| serde_json::from_slice(b).ok())
+    }
+
+    /// Why this request must not be sent, if it must not.
+    pub fn invalid_reason(&self) -> Option<&str> {
+        self.invalid.as_deref()
+    }
+
+    /// An `http::Request` against `base_url` (e.g. `https://graph.microsoft.com/v1.0`).
+    pub fn to_http(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(reason) = &self.invalid {
+            return Err(Error::InvalidRequest(reason.clone()));
+        }
+        let uri = format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query());
+        let mut builder = http::Request::builder().method(self.method.clone()).uri(uri);
+        for (k, v) in &self.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        builder
+            .body(self.body.clone().unwrap_or_default())
+            .map_err(|e| Error::InvalidRequest(e.to_string()))
+    }
+
+    /// Reads a response: a success status parses into `T`, any other into [`Error`].
+    pub fn parse_response(&self, status: u16, body: &[u8]) -> Result<T, Error> {
+        self.parse_response_with_headers(status, Vec::new(), body)
+    }
+
+    /// As [`Request::parse_response`], keeping the response headers in errors.
+    pub fn parse_response_with_headers(
+        &self,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if (200..300).contains(&status) {
+            (self.parse)(status, body)
+        } else {
+            Err(Error::Service(Box::new(ServiceError::new(status, headers, body))))
+        }
+    }
+}
+
+/// Parser for JSON bodies.
+pub fn parse_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        source,
+        body: body.to_vec(),
+    })
+}
+
+/// Parser for responses without a body (`204 No Content`).
+pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
+    Ok(NoContent)
+}
+
+/// The response of an operation that returns no body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoContent;
+
+/// One page of a collection.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "T: DeserializeOwned"))]
+pub struct Collection<T> {
+    #[serde(default)]
+    pub value: Vec<T>,
+    /// The URL of the next page, when there is one.
+    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
+    pub next_link: Option<String>,
+    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Other members (`@odata.context`, `@odata.deltaLink`, ...).
+    #[serde(flatten)]
+    pub other: JsonObject,
+}
+
+// ---------- errors ----------
+
+#[derive(Debug)]
+pub enum Error {
+    /// The service answered with an error status.
+    Service(Box<ServiceError>),
+    /// A success response whose body does not have the expected shape.
+    Decode {
+        status: u16,
+        source: serde_json::Error,
+        body: Vec<u8>,
+    },
+    /// The request cannot be sent (a path parameter that would change the path, a
+    /// header that is not valid).
+    InvalidRequest(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(e) => e.fmt(f),
+            Error::Decode { status, source, .. } => {
+                write!(f, "the {status} response body could not be read: {source}")
+            }
+            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// An error status with the Graph error body, when the body is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceError {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The parsed `error` object; `None` when the body is not a Graph error (an HTML
+    /// page from a proxy, an empty body).
+    pub error: Option<GraphError>,
+    pub body: Vec<u8>,
+}
+
+impl ServiceError {
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: &[u8]) -> Self {
+        let error = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| GraphError::from_json(&v));
+        Self {
+            status,
+            headers,
+            error,
+            body: body.to_vec(),
+        }
+    }
+
+    /// The Graph error code (`Request_ResourceNotFound`, `itemNotFound`, ...).
+    pub fn code(&self) -> Option<&str> {
+        self.error.as_ref().map(|e| e.code.as_str())
+    }
+
+    /// The value of a response header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error {
+            Some(e) => write!(f, "the service answered {}: {}: {}", self.status, e.code, e.message),
+            None => {
+                let text = String::from_utf8_lossy(&self.body);
+                let snippet: String = text.chars().take(200).collect();
+                write!(f, "the service answered {} with a body that is not a Graph error: {snippet}", self.status)
+            }
+        }
+    }
+}
+
+/// The `error` object of a Graph error response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphError {
+    pub code: String,
+    pub message: String,
+    pub inner_error: Option<InnerError>,
+    /// The whole `error` object, for members not modelled here (`details`, ...).
+    pub raw: Value,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InnerError {
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+}
+
+impl GraphError {
+    pub fn from_json(body: &Value) -> Option<Self> {
+        let error = body.get("error")?;
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let inner = error.get("innerError").or_else(|| error.get("innererror"));
+        Some(Self {
+            code: text(error, "code")?,
+            message: text(error, "message").unwrap_or_default(),
+            inner_error: inner.map(|i| InnerError {
+                request_id: text(i, "request-id"),
+                client_request_id: text(i, "client-request-id"),
+                date: text(i, "date"),
+            }),
+            raw: error.clone(),
+        })
+    }
+}
+
+/// Implements [`View`] and a tagged constructor for a view type; with a base type, also
+/// `Deref` to it, so inherited getters and setters are the base type's.
+#[macro_export]
+macro_rules! view {
+    ($name:ident) => {
+        impl $crate::runtime::View for $name {
+            const ODATA_TYPE: &'static str = "";
+            fn from_map(map: $crate::runtime::JsonObject) -> Self {
+                Self(map)
+            }
+            fn as_map(&self) -> &$crate::runtime::JsonObject {
+                &self.0
+            }
+            fn as_map_mut(&mut self) -> &mut $crate::runtime::JsonObject {
+                &mut self.0
+            }
+            fn into_map(self) -> $crate::runtime::JsonObject {
+                self.0
+            }
+        }
+        impl $name {
+            /// A new, empty object.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    };
+    ($name:ident, $tag:literal) => {
+        impl $crate::runtime::View for $name {
+            const ODATA_TYPE: &'static str = $tag;
+            fn from_map(map: $crate::runtime::JsonObject) -> Self {
+                Self(map)
+            }
+            fn as_map(&self) -> &$crate::runtime::JsonObject {
+                &self.0
+            }
+            fn as_map_mut(&mut self) -> &mut $crate::runtime::JsonObject {
+                &mut self.0
+            }
+            fn into_map(self) -> $crate::runtime::JsonObject {
+                self.0
+            }
+        }
+        impl $name {
+            /// A new object tagged with this type's `@odata.type`.
+            pub fn new() -> Self {
+                Self($crate::runtime::tagged($tag))
+            }
+        }
+    };
+    ($name:ident, $tag:literal, $base:ident) => {
+        $crate::view!($name, $tag);
+        impl std::ops::Deref for $name {
+            type Target = $base;
+            fn deref(&self) -> &$base {
+                <$base as ref_cast::RefCast>::ref_cast(&self.0)
+            }
+        }
+        impl std::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $base {
+                <$base as ref_cast::RefCast>::ref_cast_mut(&mut self.0)
+            }
+        }
+    };
+}
+
+/// Implements serde for a string enum through its `as_str` and `From<&str>`.
+#[macro_export]
+macro_rules! string_enum_serde {
+    ($name:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(s.as_ref()))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_keep_seven_fraction_digits() {
+        let v = Value::String("2016-12-31T23:58:21.6459442-08:00".to_string());
+        let dt = as_datetime(&v).unwrap();
+        assert_eq!(datetime_value(dt), v);
+        let utc = Value::String("2021-01-01T00:00:00Z".to_string());
+        assert_eq!(datetime_value(as_datetime(&utc).unwrap()), utc);
+    }
+
+    #[test]
+    fn segments_cannot_change_the_path() {
+        let (p, invalid) = PathBuilder::new("/users/").segment("a/b?c#d%e").finish();
+        assert_eq!(p, "/users/a%2Fb%3Fc%23d%25e");
+        assert!(invalid.is_none());
+        let (_, invalid) = PathBuilder::new("/users/").segment("..").finish();
+        assert!(invalid.is_some());
+        let (p, _) = PathBuilder::new("/sites('").quoted("it's").literal("')").finish();
+        assert_eq!(p, "/sites('it%27%27s')");
+        let (p, _) = PathBuilder::new("/me/drive/root:/").path("a b/c.txt").literal(":/content").finish();
+        assert_eq!(p, "/me/drive/root:/a%20b/c.txt:/content");
+    }
+
+    #[test]
+    fn graph_errors_parse_and_non_json_errors_still_explain() {
+        let body = br#"{"error":{"code":"itemNotFound","message":"gone","innerError":{"request-id":"r1","date":"2021-01-01T00:00:00"}}}"#;
+        let e = ServiceError::new(404, vec![("request-id".into(), "r1".into())], body);
+        assert_eq!(e.code(), Some("itemNotFound"));
+        assert_eq!(e.error.as_ref().unwrap().inner_error.as_ref().unwrap().request_id.as_deref(), Some("r1"));
+        assert_eq!(e.header("Request-Id"), Some("r1"));
+        let html = ServiceError::new(502, Vec::new(), b"<html>Bad gateway</html>");
+        assert!(html.error.is_none());
+        assert!(html.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn query_options_are_encoded() {
+        let r: Request<NoContent> = Request::new(Method::GET, PathBuilder::new("/users"), parse_empty)
+            .query(&ODataQuery::new().select(["id", "displayName"]).filter("startswith(displayName,'a b')").top(5));
+        assert_eq!(
+            r.path_and_query(),
+            "/users?$select=id,displayName&$filter=startswith%28displayName,%27a%20b%27%29&$top=5"
+        );
+    }
+}
