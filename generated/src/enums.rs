@@ -108,7 +108,7 @@ crate::string_enum_serde!(DefenderMonitorFileActivity);
 pub enum DiagnosticDataSubmissionMode {
     /// The user picks the level.
     UserDefined,
-    /// Operating system components send no telemetry at all. Only enterprise and server editions honor this level; any other device treats it like the value 1.
+    /// Operating system components send no telemetry at all. Only enterprise and server editions honor this level; on any other device it has the same effect as the basic level.
     None,
     /// Only a basic set of telemetry is sent.
     Basic,

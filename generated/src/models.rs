@@ -68,7 +68,7 @@ impl AppListItem {
     pub fn name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "name", runtime::as_str)
     }
-    ///Sets `name`. Use `set_null("name")` to clear it and `remove("name")` to leave it out.
+    /// Sets `name`. Use `set_null("name")` to clear it and `remove("name")` to leave it out.
     pub fn set_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "name", serde_json::Value::String(value.to_string()));
         self
@@ -77,7 +77,7 @@ impl AppListItem {
     pub fn publisher(&self) -> Option<&str> {
         runtime::get_with(&self.0, "publisher", runtime::as_str)
     }
-    ///Sets `publisher`. Use `set_null("publisher")` to clear it and `remove("publisher")` to leave it out.
+    /// Sets `publisher`. Use `set_null("publisher")` to clear it and `remove("publisher")` to leave it out.
     pub fn set_publisher(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -90,7 +90,7 @@ impl AppListItem {
     pub fn app_store_url(&self) -> Option<&str> {
         runtime::get_with(&self.0, "appStoreUrl", runtime::as_str)
     }
-    ///Sets `appStoreUrl`. Use `set_null("appStoreUrl")` to clear it and `remove("appStoreUrl")` to leave it out.
+    /// Sets `appStoreUrl`. Use `set_null("appStoreUrl")` to clear it and `remove("appStoreUrl")` to leave it out.
     pub fn set_app_store_url(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -103,7 +103,7 @@ impl AppListItem {
     pub fn app_id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "appId", runtime::as_str)
     }
-    ///Sets `appId`. Use `set_null("appId")` to clear it and `remove("appId")` to leave it out.
+    /// Sets `appId`. Use `set_null("appId")` to clear it and `remove("appId")` to leave it out.
     pub fn set_app_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "appId", serde_json::Value::String(value.to_string()));
         self
@@ -202,7 +202,7 @@ impl DeviceConfiguration {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastModifiedDateTime", runtime::as_datetime)
     }
-    ///Sets `lastModifiedDateTime`. Use `set_null("lastModifiedDateTime")` to clear it and `remove("lastModifiedDateTime")` to leave it out.
+    /// Sets `lastModifiedDateTime`. Use `set_null("lastModifiedDateTime")` to clear it and `remove("lastModifiedDateTime")` to leave it out.
     pub fn set_last_modified_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -218,7 +218,7 @@ impl DeviceConfiguration {
     pub fn created_date_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "createdDateTime", runtime::as_datetime)
     }
-    ///Sets `createdDateTime`. Use `set_null("createdDateTime")` to clear it and `remove("createdDateTime")` to leave it out.
+    /// Sets `createdDateTime`. Use `set_null("createdDateTime")` to clear it and `remove("createdDateTime")` to leave it out.
     pub fn set_created_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -230,7 +230,7 @@ impl DeviceConfiguration {
     pub fn description(&self) -> Option<&str> {
         runtime::get_with(&self.0, "description", runtime::as_str)
     }
-    ///Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
+    /// Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
     pub fn set_description(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -243,7 +243,7 @@ impl DeviceConfiguration {
     pub fn display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "displayName", runtime::as_str)
     }
-    ///Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
+    /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
     pub fn set_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -256,7 +256,7 @@ impl DeviceConfiguration {
     pub fn version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "version", runtime::as_i32)
     }
-    ///Sets `version`. Use `set_null("version")` to clear it and `remove("version")` to leave it out.
+    /// Sets `version`. Use `set_null("version")` to clear it and `remove("version")` to leave it out.
     pub fn set_version(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "version", serde_json::Value::from(value));
         self
@@ -267,7 +267,7 @@ impl DeviceConfiguration {
     ) -> Option<Vec<&crate::models::DeviceConfigurationAssignment>> {
         runtime::get_list(&self.0, "assignments", runtime::as_view)
     }
-    ///Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
+    /// Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
     pub fn set_assignments(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationAssignment>,
@@ -290,7 +290,7 @@ impl DeviceConfiguration {
     ) -> Option<Vec<&crate::models::DeviceConfigurationDeviceStatus>> {
         runtime::get_list(&self.0, "deviceStatuses", runtime::as_view)
     }
-    ///Sets `deviceStatuses`. Use `set_null("deviceStatuses")` to clear it and `remove("deviceStatuses")` to leave it out.
+    /// Sets `deviceStatuses`. Use `set_null("deviceStatuses")` to clear it and `remove("deviceStatuses")` to leave it out.
     pub fn set_device_statuses(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationDeviceStatus>,
@@ -313,7 +313,7 @@ impl DeviceConfiguration {
     ) -> Option<Vec<&crate::models::DeviceConfigurationUserStatus>> {
         runtime::get_list(&self.0, "userStatuses", runtime::as_view)
     }
-    ///Sets `userStatuses`. Use `set_null("userStatuses")` to clear it and `remove("userStatuses")` to leave it out.
+    /// Sets `userStatuses`. Use `set_null("userStatuses")` to clear it and `remove("userStatuses")` to leave it out.
     pub fn set_user_statuses(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationUserStatus>,
@@ -336,7 +336,7 @@ impl DeviceConfiguration {
     ) -> Option<&crate::models::DeviceConfigurationDeviceOverview> {
         runtime::get_with(&self.0, "deviceStatusOverview", runtime::as_view)
     }
-    ///Sets `deviceStatusOverview`. Use `set_null("deviceStatusOverview")` to clear it and `remove("deviceStatusOverview")` to leave it out.
+    /// Sets `deviceStatusOverview`. Use `set_null("deviceStatusOverview")` to clear it and `remove("deviceStatusOverview")` to leave it out.
     pub fn set_device_status_overview(
         &mut self,
         value: &crate::models::DeviceConfigurationDeviceOverview,
@@ -354,7 +354,7 @@ impl DeviceConfiguration {
     ) -> Option<&crate::models::DeviceConfigurationUserOverview> {
         runtime::get_with(&self.0, "userStatusOverview", runtime::as_view)
     }
-    ///Sets `userStatusOverview`. Use `set_null("userStatusOverview")` to clear it and `remove("userStatusOverview")` to leave it out.
+    /// Sets `userStatusOverview`. Use `set_null("userStatusOverview")` to clear it and `remove("userStatusOverview")` to leave it out.
     pub fn set_user_status_overview(
         &mut self,
         value: &crate::models::DeviceConfigurationUserOverview,
@@ -372,7 +372,7 @@ impl DeviceConfiguration {
     ) -> Option<Vec<&crate::models::SettingStateDeviceSummary>> {
         runtime::get_list(&self.0, "deviceSettingStateSummaries", runtime::as_view)
     }
-    ///Sets `deviceSettingStateSummaries`. Use `set_null("deviceSettingStateSummaries")` to clear it and `remove("deviceSettingStateSummaries")` to leave it out.
+    /// Sets `deviceSettingStateSummaries`. Use `set_null("deviceSettingStateSummaries")` to clear it and `remove("deviceSettingStateSummaries")` to leave it out.
     pub fn set_device_setting_state_summaries(
         &mut self,
         value: impl IntoIterator<Item = crate::models::SettingStateDeviceSummary>,
@@ -441,7 +441,7 @@ impl DeviceConfigurationAssignment {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -452,7 +452,7 @@ impl DeviceConfigurationAssignment {
     ) -> Option<&crate::models::DeviceAndAppManagementAssignmentTarget> {
         runtime::get_with(&self.0, "target", runtime::as_view)
     }
-    ///Sets `target`. Use `set_null("target")` to clear it and `remove("target")` to leave it out.
+    /// Sets `target`. Use `set_null("target")` to clear it and `remove("target")` to leave it out.
     pub fn set_target(
         &mut self,
         value: &crate::models::DeviceAndAppManagementAssignmentTarget,
@@ -489,7 +489,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -498,7 +498,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn pending_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "pendingCount", runtime::as_i32)
     }
-    ///Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
+    /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
         self
@@ -507,7 +507,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn not_applicable_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableCount", runtime::as_i32)
     }
-    ///Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
+    /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
         self
@@ -516,7 +516,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn success_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "successCount", runtime::as_i32)
     }
-    ///Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
+    /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
         self
@@ -525,7 +525,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn error_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorCount", runtime::as_i32)
     }
-    ///Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
+    /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
         self
@@ -534,7 +534,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn failed_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "failedCount", runtime::as_i32)
     }
-    ///Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
+    /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
         self
@@ -545,7 +545,7 @@ impl DeviceConfigurationDeviceOverview {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastUpdateDateTime", runtime::as_datetime)
     }
-    ///Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
+    /// Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
     pub fn set_last_update_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -557,7 +557,7 @@ impl DeviceConfigurationDeviceOverview {
     pub fn configuration_version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "configurationVersion", runtime::as_i32)
     }
-    ///Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
+    /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -590,7 +590,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -599,7 +599,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn device_display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "deviceDisplayName", runtime::as_str)
     }
-    ///Sets `deviceDisplayName`. Use `set_null("deviceDisplayName")` to clear it and `remove("deviceDisplayName")` to leave it out.
+    /// Sets `deviceDisplayName`. Use `set_null("deviceDisplayName")` to clear it and `remove("deviceDisplayName")` to leave it out.
     pub fn set_device_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -612,7 +612,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn user_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userName", runtime::as_str)
     }
-    ///Sets `userName`. Use `set_null("userName")` to clear it and `remove("userName")` to leave it out.
+    /// Sets `userName`. Use `set_null("userName")` to clear it and `remove("userName")` to leave it out.
     pub fn set_user_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -625,7 +625,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn device_model(&self) -> Option<&str> {
         runtime::get_with(&self.0, "deviceModel", runtime::as_str)
     }
-    ///Sets `deviceModel`. Use `set_null("deviceModel")` to clear it and `remove("deviceModel")` to leave it out.
+    /// Sets `deviceModel`. Use `set_null("deviceModel")` to clear it and `remove("deviceModel")` to leave it out.
     pub fn set_device_model(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -644,7 +644,7 @@ impl DeviceConfigurationDeviceStatus {
             runtime::as_datetime,
         )
     }
-    ///Sets `complianceGracePeriodExpirationDateTime`. Use `set_null("complianceGracePeriodExpirationDateTime")` to clear it and `remove("complianceGracePeriodExpirationDateTime")` to leave it out.
+    /// Sets `complianceGracePeriodExpirationDateTime`. Use `set_null("complianceGracePeriodExpirationDateTime")` to clear it and `remove("complianceGracePeriodExpirationDateTime")` to leave it out.
     pub fn set_compliance_grace_period_expiration_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -660,7 +660,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
-    ///Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
+    /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -675,7 +675,7 @@ impl DeviceConfigurationDeviceStatus {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastReportedDateTime", runtime::as_datetime)
     }
-    ///Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
+    /// Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
     pub fn set_last_reported_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -691,7 +691,7 @@ impl DeviceConfigurationDeviceStatus {
     pub fn user_principal_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userPrincipalName", runtime::as_str)
     }
-    ///Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
+    /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -724,7 +724,7 @@ impl DeviceConfigurationUserOverview {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -733,7 +733,7 @@ impl DeviceConfigurationUserOverview {
     pub fn pending_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "pendingCount", runtime::as_i32)
     }
-    ///Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
+    /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
         self
@@ -742,7 +742,7 @@ impl DeviceConfigurationUserOverview {
     pub fn not_applicable_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableCount", runtime::as_i32)
     }
-    ///Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
+    /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
         self
@@ -751,7 +751,7 @@ impl DeviceConfigurationUserOverview {
     pub fn success_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "successCount", runtime::as_i32)
     }
-    ///Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
+    /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
         self
@@ -760,7 +760,7 @@ impl DeviceConfigurationUserOverview {
     pub fn error_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorCount", runtime::as_i32)
     }
-    ///Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
+    /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
         self
@@ -769,7 +769,7 @@ impl DeviceConfigurationUserOverview {
     pub fn failed_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "failedCount", runtime::as_i32)
     }
-    ///Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
+    /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
         self
@@ -780,7 +780,7 @@ impl DeviceConfigurationUserOverview {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastUpdateDateTime", runtime::as_datetime)
     }
-    ///Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
+    /// Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
     pub fn set_last_update_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -792,7 +792,7 @@ impl DeviceConfigurationUserOverview {
     pub fn configuration_version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "configurationVersion", runtime::as_i32)
     }
-    ///Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
+    /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -825,7 +825,7 @@ impl DeviceConfigurationUserStatus {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -834,7 +834,7 @@ impl DeviceConfigurationUserStatus {
     pub fn user_display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userDisplayName", runtime::as_str)
     }
-    ///Sets `userDisplayName`. Use `set_null("userDisplayName")` to clear it and `remove("userDisplayName")` to leave it out.
+    /// Sets `userDisplayName`. Use `set_null("userDisplayName")` to clear it and `remove("userDisplayName")` to leave it out.
     pub fn set_user_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -847,7 +847,7 @@ impl DeviceConfigurationUserStatus {
     pub fn devices_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "devicesCount", runtime::as_i32)
     }
-    ///Sets `devicesCount`. Use `set_null("devicesCount")` to clear it and `remove("devicesCount")` to leave it out.
+    /// Sets `devicesCount`. Use `set_null("devicesCount")` to clear it and `remove("devicesCount")` to leave it out.
     pub fn set_devices_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "devicesCount", serde_json::Value::from(value));
         self
@@ -856,7 +856,7 @@ impl DeviceConfigurationUserStatus {
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
-    ///Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
+    /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -871,7 +871,7 @@ impl DeviceConfigurationUserStatus {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastReportedDateTime", runtime::as_datetime)
     }
-    ///Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
+    /// Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
     pub fn set_last_reported_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -887,7 +887,7 @@ impl DeviceConfigurationUserStatus {
     pub fn user_principal_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userPrincipalName", runtime::as_str)
     }
-    ///Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
+    /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -920,7 +920,7 @@ impl Entity {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -1005,7 +1005,7 @@ impl GroupAssignmentTarget {
     pub fn group_id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "groupId", runtime::as_str)
     }
-    ///Sets `groupId`. Use `set_null("groupId")` to clear it and `remove("groupId")` to leave it out.
+    /// Sets `groupId`. Use `set_null("groupId")` to clear it and `remove("groupId")` to leave it out.
     pub fn set_group_id(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1062,7 +1062,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn account_block_modification(&self) -> Option<bool> {
         runtime::get_with(&self.0, "accountBlockModification", runtime::as_bool)
     }
-    ///Sets `accountBlockModification`. Use `set_null("accountBlockModification")` to clear it and `remove("accountBlockModification")` to leave it out.
+    /// Sets `accountBlockModification`. Use `set_null("accountBlockModification")` to clear it and `remove("accountBlockModification")` to leave it out.
     pub fn set_account_block_modification(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1075,7 +1075,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn air_drop_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "airDropBlocked", runtime::as_bool)
     }
-    ///Sets `airDropBlocked`. Use `set_null("airDropBlocked")` to clear it and `remove("airDropBlocked")` to leave it out.
+    /// Sets `airDropBlocked`. Use `set_null("airDropBlocked")` to clear it and `remove("airDropBlocked")` to leave it out.
     pub fn set_air_drop_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "airDropBlocked", serde_json::Value::from(value));
         self
@@ -1084,7 +1084,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn apps_single_app_mode_list(&self) -> Option<Vec<&crate::models::AppListItem>> {
         runtime::get_list(&self.0, "appsSingleAppModeList", runtime::as_view)
     }
-    ///Sets `appsSingleAppModeList`. Use `set_null("appsSingleAppModeList")` to clear it and `remove("appsSingleAppModeList")` to leave it out.
+    /// Sets `appsSingleAppModeList`. Use `set_null("appsSingleAppModeList")` to clear it and `remove("appsSingleAppModeList")` to leave it out.
     pub fn set_apps_single_app_mode_list(
         &mut self,
         value: impl IntoIterator<Item = crate::models::AppListItem>,
@@ -1105,7 +1105,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn app_store_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "appStoreBlocked", runtime::as_bool)
     }
-    ///Sets `appStoreBlocked`. Use `set_null("appStoreBlocked")` to clear it and `remove("appStoreBlocked")` to leave it out.
+    /// Sets `appStoreBlocked`. Use `set_null("appStoreBlocked")` to clear it and `remove("appStoreBlocked")` to leave it out.
     pub fn set_app_store_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "appStoreBlocked", serde_json::Value::from(value));
         self
@@ -1114,7 +1114,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn camera_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "cameraBlocked", runtime::as_bool)
     }
-    ///Sets `cameraBlocked`. Use `set_null("cameraBlocked")` to clear it and `remove("cameraBlocked")` to leave it out.
+    /// Sets `cameraBlocked`. Use `set_null("cameraBlocked")` to clear it and `remove("cameraBlocked")` to leave it out.
     pub fn set_camera_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "cameraBlocked", serde_json::Value::from(value));
         self
@@ -1123,7 +1123,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn email_in_domain_suffixes(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "emailInDomainSuffixes", runtime::as_str)
     }
-    ///Sets `emailInDomainSuffixes`. Use `set_null("emailInDomainSuffixes")` to clear it and `remove("emailInDomainSuffixes")` to leave it out.
+    /// Sets `emailInDomainSuffixes`. Use `set_null("emailInDomainSuffixes")` to clear it and `remove("emailInDomainSuffixes")` to leave it out.
     pub fn set_email_in_domain_suffixes(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1141,7 +1141,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn media_content_rating_apps(&self) -> Option<crate::enums::RatingAppsType> {
         runtime::get_with(&self.0, "mediaContentRatingApps", runtime::as_enum)
     }
-    ///Sets `mediaContentRatingApps`. Use `set_null("mediaContentRatingApps")` to clear it and `remove("mediaContentRatingApps")` to leave it out.
+    /// Sets `mediaContentRatingApps`. Use `set_null("mediaContentRatingApps")` to clear it and `remove("mediaContentRatingApps")` to leave it out.
     pub fn set_media_content_rating_apps(
         &mut self,
         value: crate::enums::RatingAppsType,
@@ -1157,7 +1157,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn passcode_minimum_length(&self) -> Option<i32> {
         runtime::get_with(&self.0, "passcodeMinimumLength", runtime::as_i32)
     }
-    ///Sets `passcodeMinimumLength`. Use `set_null("passcodeMinimumLength")` to clear it and `remove("passcodeMinimumLength")` to leave it out.
+    /// Sets `passcodeMinimumLength`. Use `set_null("passcodeMinimumLength")` to clear it and `remove("passcodeMinimumLength")` to leave it out.
     pub fn set_passcode_minimum_length(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1170,7 +1170,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn passcode_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passcodeRequiredType", runtime::as_enum)
     }
-    ///Sets `passcodeRequiredType`. Use `set_null("passcodeRequiredType")` to clear it and `remove("passcodeRequiredType")` to leave it out.
+    /// Sets `passcodeRequiredType`. Use `set_null("passcodeRequiredType")` to clear it and `remove("passcodeRequiredType")` to leave it out.
     pub fn set_passcode_required_type(
         &mut self,
         value: crate::enums::RequiredPasswordType,
@@ -1186,7 +1186,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn passcode_required(&self) -> Option<bool> {
         runtime::get_with(&self.0, "passcodeRequired", runtime::as_bool)
     }
-    ///Sets `passcodeRequired`. Use `set_null("passcodeRequired")` to clear it and `remove("passcodeRequired")` to leave it out.
+    /// Sets `passcodeRequired`. Use `set_null("passcodeRequired")` to clear it and `remove("passcodeRequired")` to leave it out.
     pub fn set_passcode_required(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "passcodeRequired", serde_json::Value::from(value));
         self
@@ -1195,7 +1195,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn safari_managed_domains(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "safariManagedDomains", runtime::as_str)
     }
-    ///Sets `safariManagedDomains`. Use `set_null("safariManagedDomains")` to clear it and `remove("safariManagedDomains")` to leave it out.
+    /// Sets `safariManagedDomains`. Use `set_null("safariManagedDomains")` to clear it and `remove("safariManagedDomains")` to leave it out.
     pub fn set_safari_managed_domains(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1213,7 +1213,7 @@ impl IosGeneralDeviceConfiguration {
     pub fn siri_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "siriBlocked", runtime::as_bool)
     }
-    ///Sets `siriBlocked`. Use `set_null("siriBlocked")` to clear it and `remove("siriBlocked")` to leave it out.
+    /// Sets `siriBlocked`. Use `set_null("siriBlocked")` to clear it and `remove("siriBlocked")` to leave it out.
     pub fn set_siri_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "siriBlocked", serde_json::Value::from(value));
         self
@@ -1240,7 +1240,7 @@ impl SettingStateDeviceSummary {
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
-    ///Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
         self
@@ -1249,7 +1249,7 @@ impl SettingStateDeviceSummary {
     pub fn setting_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "settingName", runtime::as_str)
     }
-    ///Sets `settingName`. Use `set_null("settingName")` to clear it and `remove("settingName")` to leave it out.
+    /// Sets `settingName`. Use `set_null("settingName")` to clear it and `remove("settingName")` to leave it out.
     pub fn set_setting_name(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1262,7 +1262,7 @@ impl SettingStateDeviceSummary {
     pub fn instance_path(&self) -> Option<&str> {
         runtime::get_with(&self.0, "instancePath", runtime::as_str)
     }
-    ///Sets `instancePath`. Use `set_null("instancePath")` to clear it and `remove("instancePath")` to leave it out.
+    /// Sets `instancePath`. Use `set_null("instancePath")` to clear it and `remove("instancePath")` to leave it out.
     pub fn set_instance_path(&mut self, value: &str) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1275,7 +1275,7 @@ impl SettingStateDeviceSummary {
     pub fn unknown_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "unknownDeviceCount", runtime::as_i32)
     }
-    ///Sets `unknownDeviceCount`. Use `set_null("unknownDeviceCount")` to clear it and `remove("unknownDeviceCount")` to leave it out.
+    /// Sets `unknownDeviceCount`. Use `set_null("unknownDeviceCount")` to clear it and `remove("unknownDeviceCount")` to leave it out.
     pub fn set_unknown_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "unknownDeviceCount", serde_json::Value::from(value));
         self
@@ -1284,7 +1284,7 @@ impl SettingStateDeviceSummary {
     pub fn not_applicable_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableDeviceCount", runtime::as_i32)
     }
-    ///Sets `notApplicableDeviceCount`. Use `set_null("notApplicableDeviceCount")` to clear it and `remove("notApplicableDeviceCount")` to leave it out.
+    /// Sets `notApplicableDeviceCount`. Use `set_null("notApplicableDeviceCount")` to clear it and `remove("notApplicableDeviceCount")` to leave it out.
     pub fn set_not_applicable_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1297,7 +1297,7 @@ impl SettingStateDeviceSummary {
     pub fn compliant_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "compliantDeviceCount", runtime::as_i32)
     }
-    ///Sets `compliantDeviceCount`. Use `set_null("compliantDeviceCount")` to clear it and `remove("compliantDeviceCount")` to leave it out.
+    /// Sets `compliantDeviceCount`. Use `set_null("compliantDeviceCount")` to clear it and `remove("compliantDeviceCount")` to leave it out.
     pub fn set_compliant_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1310,7 +1310,7 @@ impl SettingStateDeviceSummary {
     pub fn remediated_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "remediatedDeviceCount", runtime::as_i32)
     }
-    ///Sets `remediatedDeviceCount`. Use `set_null("remediatedDeviceCount")` to clear it and `remove("remediatedDeviceCount")` to leave it out.
+    /// Sets `remediatedDeviceCount`. Use `set_null("remediatedDeviceCount")` to clear it and `remove("remediatedDeviceCount")` to leave it out.
     pub fn set_remediated_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1323,7 +1323,7 @@ impl SettingStateDeviceSummary {
     pub fn non_compliant_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "nonCompliantDeviceCount", runtime::as_i32)
     }
-    ///Sets `nonCompliantDeviceCount`. Use `set_null("nonCompliantDeviceCount")` to clear it and `remove("nonCompliantDeviceCount")` to leave it out.
+    /// Sets `nonCompliantDeviceCount`. Use `set_null("nonCompliantDeviceCount")` to clear it and `remove("nonCompliantDeviceCount")` to leave it out.
     pub fn set_non_compliant_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1336,7 +1336,7 @@ impl SettingStateDeviceSummary {
     pub fn error_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorDeviceCount", runtime::as_i32)
     }
-    ///Sets `errorDeviceCount`. Use `set_null("errorDeviceCount")` to clear it and `remove("errorDeviceCount")` to leave it out.
+    /// Sets `errorDeviceCount`. Use `set_null("errorDeviceCount")` to clear it and `remove("errorDeviceCount")` to leave it out.
     pub fn set_error_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorDeviceCount", serde_json::Value::from(value));
         self
@@ -1345,7 +1345,7 @@ impl SettingStateDeviceSummary {
     pub fn conflict_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "conflictDeviceCount", runtime::as_i32)
     }
-    ///Sets `conflictDeviceCount`. Use `set_null("conflictDeviceCount")` to clear it and `remove("conflictDeviceCount")` to leave it out.
+    /// Sets `conflictDeviceCount`. Use `set_null("conflictDeviceCount")` to clear it and `remove("conflictDeviceCount")` to leave it out.
     pub fn set_conflict_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "conflictDeviceCount", serde_json::Value::from(value));
         self
@@ -1381,7 +1381,7 @@ impl Windows10GeneralConfiguration {
             runtime::as_str,
         )
     }
-    ///Sets `enterpriseCloudPrintDiscoveryEndPoint`. Use `set_null("enterpriseCloudPrintDiscoveryEndPoint")` to clear it and `remove("enterpriseCloudPrintDiscoveryEndPoint")` to leave it out.
+    /// Sets `enterpriseCloudPrintDiscoveryEndPoint`. Use `set_null("enterpriseCloudPrintDiscoveryEndPoint")` to clear it and `remove("enterpriseCloudPrintDiscoveryEndPoint")` to leave it out.
     pub fn set_enterprise_cloud_print_discovery_end_point(
         &mut self,
         value: &str,
@@ -1401,7 +1401,7 @@ impl Windows10GeneralConfiguration {
             runtime::as_i32,
         )
     }
-    ///Sets `enterpriseCloudPrintDiscoveryMaxLimit`. Use `set_null("enterpriseCloudPrintDiscoveryMaxLimit")` to clear it and `remove("enterpriseCloudPrintDiscoveryMaxLimit")` to leave it out.
+    /// Sets `enterpriseCloudPrintDiscoveryMaxLimit`. Use `set_null("enterpriseCloudPrintDiscoveryMaxLimit")` to clear it and `remove("enterpriseCloudPrintDiscoveryMaxLimit")` to leave it out.
     pub fn set_enterprise_cloud_print_discovery_max_limit(
         &mut self,
         value: i32,
@@ -1413,11 +1413,11 @@ impl Windows10GeneralConfiguration {
         );
         self
     }
-    /// When true, search ignores diacritics.
+    /// When true, search is not allowed to make use of diacritics.
     pub fn search_block_diacritics(&self) -> Option<bool> {
         runtime::get_with(&self.0, "searchBlockDiacritics", runtime::as_bool)
     }
-    ///Sets `searchBlockDiacritics`. Use `set_null("searchBlockDiacritics")` to clear it and `remove("searchBlockDiacritics")` to leave it out.
+    /// Sets `searchBlockDiacritics`. Use `set_null("searchBlockDiacritics")` to clear it and `remove("searchBlockDiacritics")` to leave it out.
     pub fn set_search_block_diacritics(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1432,7 +1432,7 @@ impl Windows10GeneralConfiguration {
     ) -> Option<crate::enums::DiagnosticDataSubmissionMode> {
         runtime::get_with(&self.0, "diagnosticsDataSubmissionMode", runtime::as_enum)
     }
-    ///Sets `diagnosticsDataSubmissionMode`. Use `set_null("diagnosticsDataSubmissionMode")` to clear it and `remove("diagnosticsDataSubmissionMode")` to leave it out.
+    /// Sets `diagnosticsDataSubmissionMode`. Use `set_null("diagnosticsDataSubmissionMode")` to clear it and `remove("diagnosticsDataSubmissionMode")` to leave it out.
     pub fn set_diagnostics_data_submission_mode(
         &mut self,
         value: crate::enums::DiagnosticDataSubmissionMode,
@@ -1448,7 +1448,7 @@ impl Windows10GeneralConfiguration {
     pub fn one_drive_disable_file_sync(&self) -> Option<bool> {
         runtime::get_with(&self.0, "oneDriveDisableFileSync", runtime::as_bool)
     }
-    ///Sets `oneDriveDisableFileSync`. Use `set_null("oneDriveDisableFileSync")` to clear it and `remove("oneDriveDisableFileSync")` to leave it out.
+    /// Sets `oneDriveDisableFileSync`. Use `set_null("oneDriveDisableFileSync")` to clear it and `remove("oneDriveDisableFileSync")` to leave it out.
     pub fn set_one_drive_disable_file_sync(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1461,7 +1461,7 @@ impl Windows10GeneralConfiguration {
     pub fn bluetooth_allowed_services(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "bluetoothAllowedServices", runtime::as_str)
     }
-    ///Sets `bluetoothAllowedServices`. Use `set_null("bluetoothAllowedServices")` to clear it and `remove("bluetoothAllowedServices")` to leave it out.
+    /// Sets `bluetoothAllowedServices`. Use `set_null("bluetoothAllowedServices")` to clear it and `remove("bluetoothAllowedServices")` to leave it out.
     pub fn set_bluetooth_allowed_services(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1479,7 +1479,7 @@ impl Windows10GeneralConfiguration {
     pub fn bluetooth_block_advertising(&self) -> Option<bool> {
         runtime::get_with(&self.0, "bluetoothBlockAdvertising", runtime::as_bool)
     }
-    ///Sets `bluetoothBlockAdvertising`. Use `set_null("bluetoothBlockAdvertising")` to clear it and `remove("bluetoothBlockAdvertising")` to leave it out.
+    /// Sets `bluetoothBlockAdvertising`. Use `set_null("bluetoothBlockAdvertising")` to clear it and `remove("bluetoothBlockAdvertising")` to leave it out.
     pub fn set_bluetooth_block_advertising(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1492,16 +1492,16 @@ impl Windows10GeneralConfiguration {
     pub fn edge_block_autofill(&self) -> Option<bool> {
         runtime::get_with(&self.0, "edgeBlockAutofill", runtime::as_bool)
     }
-    ///Sets `edgeBlockAutofill`. Use `set_null("edgeBlockAutofill")` to clear it and `remove("edgeBlockAutofill")` to leave it out.
+    /// Sets `edgeBlockAutofill`. Use `set_null("edgeBlockAutofill")` to clear it and `remove("edgeBlockAutofill")` to leave it out.
     pub fn set_edge_block_autofill(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "edgeBlockAutofill", serde_json::Value::from(value));
         self
     }
-    /// Which cookies Microsoft Edge refuses. Possible values are: userDefined, allow, blockThirdParty, blockAll.
+    /// Which cookies Microsoft Edge accepts or refuses. Possible values are: userDefined, allow, blockThirdParty, blockAll.
     pub fn edge_cookie_policy(&self) -> Option<crate::enums::EdgeCookiePolicy> {
         runtime::get_with(&self.0, "edgeCookiePolicy", runtime::as_enum)
     }
-    ///Sets `edgeCookiePolicy`. Use `set_null("edgeCookiePolicy")` to clear it and `remove("edgeCookiePolicy")` to leave it out.
+    /// Sets `edgeCookiePolicy`. Use `set_null("edgeCookiePolicy")` to clear it and `remove("edgeCookiePolicy")` to leave it out.
     pub fn set_edge_cookie_policy(
         &mut self,
         value: crate::enums::EdgeCookiePolicy,
@@ -1521,7 +1521,7 @@ impl Windows10GeneralConfiguration {
             runtime::as_i32,
         )
     }
-    ///Sets `defenderSignatureUpdateIntervalInHours`. Use `set_null("defenderSignatureUpdateIntervalInHours")` to clear it and `remove("defenderSignatureUpdateIntervalInHours")` to leave it out.
+    /// Sets `defenderSignatureUpdateIntervalInHours`. Use `set_null("defenderSignatureUpdateIntervalInHours")` to clear it and `remove("defenderSignatureUpdateIntervalInHours")` to leave it out.
     pub fn set_defender_signature_update_interval_in_hours(
         &mut self,
         value: i32,
@@ -1539,7 +1539,7 @@ impl Windows10GeneralConfiguration {
     ) -> Option<crate::enums::DefenderMonitorFileActivity> {
         runtime::get_with(&self.0, "defenderMonitorFileActivity", runtime::as_enum)
     }
-    ///Sets `defenderMonitorFileActivity`. Use `set_null("defenderMonitorFileActivity")` to clear it and `remove("defenderMonitorFileActivity")` to leave it out.
+    /// Sets `defenderMonitorFileActivity`. Use `set_null("defenderMonitorFileActivity")` to clear it and `remove("defenderMonitorFileActivity")` to leave it out.
     pub fn set_defender_monitor_file_activity(
         &mut self,
         value: crate::enums::DefenderMonitorFileActivity,
@@ -1551,11 +1551,11 @@ impl Windows10GeneralConfiguration {
         );
         self
     }
-    /// File extensions that Defender leaves out of scans and real-time protection.
+    /// List of file name extensions that Defender ignores, both when scanning and when protecting in real time.
     pub fn defender_file_extensions_to_exclude(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "defenderFileExtensionsToExclude", runtime::as_str)
     }
-    ///Sets `defenderFileExtensionsToExclude`. Use `set_null("defenderFileExtensionsToExclude")` to clear it and `remove("defenderFileExtensionsToExclude")` to leave it out.
+    /// Sets `defenderFileExtensionsToExclude`. Use `set_null("defenderFileExtensionsToExclude")` to clear it and `remove("defenderFileExtensionsToExclude")` to leave it out.
     pub fn set_defender_file_extensions_to_exclude(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1573,7 +1573,7 @@ impl Windows10GeneralConfiguration {
     pub fn password_minimum_length(&self) -> Option<i32> {
         runtime::get_with(&self.0, "passwordMinimumLength", runtime::as_i32)
     }
-    ///Sets `passwordMinimumLength`. Use `set_null("passwordMinimumLength")` to clear it and `remove("passwordMinimumLength")` to leave it out.
+    /// Sets `passwordMinimumLength`. Use `set_null("passwordMinimumLength")` to clear it and `remove("passwordMinimumLength")` to leave it out.
     pub fn set_password_minimum_length(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1586,7 +1586,7 @@ impl Windows10GeneralConfiguration {
     pub fn password_required(&self) -> Option<bool> {
         runtime::get_with(&self.0, "passwordRequired", runtime::as_bool)
     }
-    ///Sets `passwordRequired`. Use `set_null("passwordRequired")` to clear it and `remove("passwordRequired")` to leave it out.
+    /// Sets `passwordRequired`. Use `set_null("passwordRequired")` to clear it and `remove("passwordRequired")` to leave it out.
     pub fn set_password_required(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "passwordRequired", serde_json::Value::from(value));
         self
@@ -1595,7 +1595,7 @@ impl Windows10GeneralConfiguration {
     pub fn password_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passwordRequiredType", runtime::as_enum)
     }
-    ///Sets `passwordRequiredType`. Use `set_null("passwordRequiredType")` to clear it and `remove("passwordRequiredType")` to leave it out.
+    /// Sets `passwordRequiredType`. Use `set_null("passwordRequiredType")` to clear it and `remove("passwordRequiredType")` to leave it out.
     pub fn set_password_required_type(
         &mut self,
         value: crate::enums::RequiredPasswordType,
@@ -1613,7 +1613,7 @@ impl Windows10GeneralConfiguration {
     ) -> Option<crate::enums::StateManagementSetting> {
         runtime::get_with(&self.0, "privacyAdvertisingId", runtime::as_enum)
     }
-    ///Sets `privacyAdvertisingId`. Use `set_null("privacyAdvertisingId")` to clear it and `remove("privacyAdvertisingId")` to leave it out.
+    /// Sets `privacyAdvertisingId`. Use `set_null("privacyAdvertisingId")` to clear it and `remove("privacyAdvertisingId")` to leave it out.
     pub fn set_privacy_advertising_id(
         &mut self,
         value: crate::enums::StateManagementSetting,

@@ -37,6 +37,8 @@ pub fn get_device_management_device_configurations() -> Request<
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
 ///
+/// Supports OData query options: add them with [`Request::query`].
+///
 /// Documented in `specs/docs/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34).
 pub fn post_device_management_device_configurations(
     body: &crate::models::DeviceConfiguration,
@@ -128,7 +130,7 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
     ) -> Option<Vec<&crate::models::DeviceConfigurationAssignment>> {
         runtime::get_list(&self.0, "assignments", runtime::as_view)
     }
-    ///Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
+    /// Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
     pub fn set_assignments(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationAssignment>,
@@ -158,6 +160,8 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
 ///
+/// Supports OData query options: add them with [`Request::query`].
+///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36).
 pub fn post_device_management_device_configurations_assign(
     device_configuration_id: &str,
@@ -183,11 +187,11 @@ pub fn post_device_management_device_configurations_assign(
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationassignment-list.md` (line 34).
 pub fn get_device_management_device_configurations_assignments(
     device_configuration_id: &str,
-) -> Request<runtime::Collection<crate::models::DeviceConfigurationAssignment>> {
+) -> Request<runtime::NoContent> {
     let path = PathBuilder::new("/deviceManagement/deviceConfigurations/")
         .segment(device_configuration_id)
         .literal("/assignments");
-    Request::new(Method::GET, path, runtime::parse_json)
+    Request::new(Method::GET, path, runtime::parse_empty)
 }
 /// Get settingStateDeviceSummary
 ///

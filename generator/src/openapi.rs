@@ -1,17 +1,17 @@
 //! Stage 3a: model → OpenAPI 3.0 (`openapiv3`) → YAML.
 //!
 //! Conventions follow Microsoft's own Graph OpenAPI: schema keys are qualified OData
-//! names, inheritance is `allOf` with a discriminator on `@odata.type`, and nullable
+//! names, inheritance is `allOf` (derived types listed in `x-ms-discriminator`), nullable
 //! references are `anyOf: [$ref, {type: object, nullable: true}]`.
 
 use crate::model::{Edm, Model, Operation, PathPart, RequestBody, TypeDef, TypeRef};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ArrayType, AuthorizationCodeOAuth2Flow, Components, Discriminator, Info,
-    IntegerFormat, IntegerType, MediaType, NumberFormat, NumberType, ObjectType, OpenAPI,
-    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, Paths, ReferenceOr, Response,
-    Responses, Schema, SchemaData, SchemaKind, SecurityScheme, Server, StatusCode, StringFormat,
-    StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ArrayType, AuthorizationCodeOAuth2Flow, Components, Info, IntegerFormat,
+    IntegerType, MediaType, NumberFormat, NumberType, ObjectType, OpenAPI, Parameter,
+    ParameterData, ParameterSchemaOrContent, PathItem, Paths, ReferenceOr, Response, Responses,
+    Schema, SchemaData, SchemaKind, SecurityScheme, Server, StatusCode, StringFormat, StringType,
+    Type, VariantOrUnknownOrEmpty,
 };
 
 const SECURITY_SCHEME: &str = "azureaadv2";
@@ -218,26 +218,37 @@ fn type_schema(model: &Model, t: &TypeDef) -> Schema {
             ..ObjectType::default()
         })),
     };
+    // Derived types are listed in an extension, not a `discriminator`: OpenAPI 3.0
+    // makes the discriminating property required in every instance, while Graph leaves
+    // `@odata.type` out whenever the object is of the declared type.
     let descendants = model.descendants(&t.name);
-    let discriminator = (!descendants.is_empty()).then(|| Discriminator {
-        property_name: "@odata.type".to_string(),
-        mapping: descendants
+    let mut extensions = IndexMap::new();
+    if !descendants.is_empty() {
+        let mapping: serde_json::Map<String, serde_json::Value> = descendants
             .iter()
-            .map(|d| (format!("#{d}"), format!("#/components/schemas/{d}")))
-            .collect(),
-        extensions: IndexMap::new(),
-    });
+            .map(|d| {
+                (
+                    format!("#{d}"),
+                    serde_json::json!(format!("#/components/schemas/{d}")),
+                )
+            })
+            .collect();
+        extensions.insert(
+            "x-ms-discriminator".to_string(),
+            serde_json::json!({"propertyName": "@odata.type", "mapping": mapping}),
+        );
+    }
     match &t.base {
         None => Schema {
             schema_data: SchemaData {
-                discriminator,
+                extensions,
                 ..own.schema_data
             },
             schema_kind: own.schema_kind,
         },
         Some(base) => Schema {
             schema_data: SchemaData {
-                discriminator,
+                extensions,
                 ..SchemaData::default()
             },
             schema_kind: SchemaKind::AllOf {
@@ -247,7 +258,6 @@ fn type_schema(model: &Model, t: &TypeDef) -> Schema {
     }
 }
 
-/// The schema of a property: nullable, with its description.
 fn property_schema(model: &Model, ty: &TypeRef, description: &str) -> ReferenceOr<Schema> {
     let mut schema = match value_schema(model, ty) {
         ReferenceOr::Reference { reference } => Schema {

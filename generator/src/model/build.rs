@@ -521,11 +521,17 @@ impl Resolver {
                 Err(Diagnostic { message: format!("{}; resolved by name to `{n}`", b.message), ..b })
             }
             (Some(n), None) => Ok(n),
-            (None, _) => Err(Diagnostic::error(
+            (None, broken) => Err(Diagnostic::error(
                 page,
                 r.line,
                 codes::UNKNOWN_TYPE,
-                format!("the type `{}` is not defined by any page", r.name),
+                match broken {
+                    Some(_) => format!(
+                        "the type `{}` is not defined by any page, and its link `{}` points to a page that does not exist",
+                        r.name, r.target
+                    ),
+                    None => format!("the type `{}` is not defined by any page", r.name),
+                },
             )
             .with_help("add a resource or enum page for it, or fix the name; the value is typed as any JSON")),
         }

@@ -77,6 +77,16 @@ pub fn emit_crate(model: &Model, options: &Options) -> (BTreeMap<String, String>
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(options));
     files.insert(
+        "rustfmt.toml".to_string(),
+        format!(
+            "# {}
+# prettyplease formats this crate; rustfmt leaves it as generated.
+disable_all_formatting = true
+",
+            &header[3..]
+        ),
+    );
+    files.insert(
         "src/lib.rs".to_string(),
         format_file(&header, lib_rs(model, options), &mut diags),
     );

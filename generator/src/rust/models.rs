@@ -123,16 +123,16 @@ fn accessors(model: &Model, names: &TypeNames, properties: &[Property]) -> Vec<T
         if doc.is_empty() {
             doc = format!("The `{key}` member.");
         }
-        let set_doc = format!(
+        let set_doc = outer(&format!(
             "Sets `{key}`. Use `set_null(\"{key}\")` to clear it and `remove(\"{key}\")` to leave it out."
-        );
+        ));
         let doc = outer(&doc);
         out.push(quote! {
             #doc
             pub fn #getter(&self) -> Option<#get_ty> {
                 #get_expr
             }
-            #[doc = #set_doc]
+            #set_doc
             pub fn #setter(&mut self, value: #set_ty) -> &mut Self {
                 runtime::put(&mut self.0, #key, #set_expr);
                 self

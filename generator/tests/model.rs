@@ -1,0 +1,186 @@
+//! The model builder on small page sets: inheritance, enums, unions, conflicts.
+
+use graphdoc::diag::Diagnostic;
+use graphdoc::model::{Edm, Model, RequestBody, TypeKind, TypeRef, build_model};
+use graphdoc::parse::parse_page;
+
+fn build(pages: &[(&str, &str)]) -> (Model, Vec<Diagnostic>) {
+    let parsed: Vec<_> = pages
+        .iter()
+        .map(|(path, text)| parse_page(path, text.as_bytes()).0)
+        .collect();
+    build_model(&parsed)
+}
+
+fn resource(name: &str, extra: &str, rows: &str) -> String {
+    format!(
+        "---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nNamespace: microsoft.graph\n\n{extra}\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n{rows}\n\n## JSON representation\n<!-- {{\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\"}} -->\n```json\n{{}}\n```\n"
+    )
+}
+
+const ENTITY: &str = "---\ndoc_type: resourcePageType\n---\n# entity resource type\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|id|String|Key.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.entity\", \"keyProperty\": \"id\"} -->\n```json\n{}\n```\n";
+
+#[test]
+fn inheritance_from_prose_and_inherited_rows() {
+    let widget = resource(
+        "widget",
+        "Inherits from [entity](entity.md).",
+        "|id|String|Inherited from [entity](entity.md).|\n|size|Int32|How big.|\n|shape|[shape](shape.md)|Form.|",
+    );
+    let shape = "---\ndoc_type: enumPageType\n---\n# shape enum type\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|round|0|Round.|\n|square|1|Square.|\n";
+    let (model, diags) = build(&[
+        ("resources/entity.md", ENTITY),
+        ("resources/widget.md", &widget),
+        ("resources/shape.md", shape),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let w = &model.types["microsoft.graph.widget"];
+    assert_eq!(w.base.as_deref(), Some("microsoft.graph.entity"));
+    assert_eq!(w.kind, TypeKind::Entity);
+    let own: Vec<&str> = w.properties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(own, ["size", "shape"], "inherited rows live on the base");
+    assert_eq!(w.properties[0].ty, TypeRef::Primitive(Edm::Int32));
+    assert_eq!(
+        w.properties[1].ty,
+        TypeRef::Named("microsoft.graph.shape".into())
+    );
+    assert_eq!(
+        model.types["microsoft.graph.entity"].derived,
+        ["microsoft.graph.widget"]
+    );
+    let all: Vec<&str> = model
+        .all_properties("microsoft.graph.widget")
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(all, ["id", "size", "shape"]);
+    let members: Vec<&str> = model.enums["microsoft.graph.shape"]
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(members, ["round", "square"]);
+}
+
+#[test]
+fn a_type_on_several_pages_is_their_union_and_conflicts_are_reported() {
+    let a = resource("deviceManagement", "", "|id|String|Key.|\n|count|Int32|N.|");
+    let b = resource(
+        "deviceManagement",
+        "",
+        "|count|String|N.|\n|settings|String|S.|",
+    );
+    let (model, diags) = build(&[("resources/a.md", &a), ("resources/b.md", &b)]);
+    let names: Vec<&str> = model.types["microsoft.graph.deviceManagement"]
+        .properties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["id", "count", "settings"]);
+    let conflict = diags
+        .iter()
+        .find(|d| d.code == "conflicting-definition")
+        .expect("a conflict");
+    assert_eq!(
+        (conflict.file.as_str(), conflict.line),
+        ("resources/b.md", 13)
+    );
+}
+
+#[test]
+fn base_type_cycles_are_broken_with_an_error() {
+    let a = resource("a", "Inherits from [b](b.md).", "|x|String|X.|");
+    let b = resource("b", "Inherits from [a](a.md).", "|y|String|Y.|");
+    let (model, diags) = build(&[("resources/a.md", &a), ("resources/b.md", &b)]);
+    assert!(
+        diags.iter().any(|d| d.code == "base-type-cycle"),
+        "{diags:#?}"
+    );
+    // Whatever was dropped, walking the ancestry terminates.
+    assert!(model.ancestry("microsoft.graph.a").count() <= 2);
+}
+
+#[test]
+fn unknown_types_and_free_text_types_are_diagnostics() {
+    let w = resource(
+        "widget",
+        "",
+        "|a|[gizmo](gizmo.md)|A.|\n|b|String (optional)|B.|",
+    );
+    let (model, diags) = build(&[("resources/widget.md", &w)]);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let unknown = diags
+        .iter()
+        .find(|d| d.code == "unknown-type")
+        .expect("unknown type");
+    assert!(unknown.message.contains("gizmo.md"), "{}", unknown.message);
+    assert!(codes.contains(&"unmapped-type"), "{codes:?}");
+    let props = &model.types["microsoft.graph.widget"].properties;
+    assert_eq!(props[0].ty, TypeRef::Untyped);
+    assert_eq!(props[1].ty, TypeRef::Untyped);
+}
+
+#[test]
+fn operations_merge_one_path_documented_on_several_pages() {
+    let base = resource("shapeBase", "", "|id|String|Key.|");
+    let circle = resource(
+        "circle",
+        "Inherits from [shapeBase](shapebase.md).",
+        "|radius|Int32|R.|",
+    );
+    let square = resource(
+        "square",
+        "Inherits from [shapeBase](shapebase.md).",
+        "|side|Int32|S.|",
+    );
+    let create = |ty: &str| {
+        format!(
+            "---\ndoc_type: apiPageType\n---\n# Create {ty}\n\n## HTTP request\n```http\nPOST /shapes\n```\n\n## Request body\nIn the request body, supply a JSON representation of a [{ty}](../resources/{ty}.md) object.\n\n## Response\nIf successful, this method returns a `201 Created` response code and a [{ty}](../resources/{ty}.md) object in the response body.\n"
+        )
+    };
+    let (model, diags) = build(&[
+        ("resources/shapebase.md", &base),
+        ("resources/circle.md", &circle),
+        ("resources/square.md", &square),
+        ("api/circle-create.md", &create("circle")),
+        ("api/square-create.md", &create("square")),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(model.operations.len(), 1);
+    let op = &model.operations[0];
+    assert_eq!(op.id, "post_shapes");
+    assert_eq!(op.response.status, 201);
+    assert_eq!(
+        op.request_body,
+        Some(RequestBody::Typed {
+            types: vec![
+                "microsoft.graph.circle".into(),
+                "microsoft.graph.square".into()
+            ]
+        })
+    );
+    assert_eq!(
+        op.response.body,
+        Some(TypeRef::Named("microsoft.graph.shapeBase".into()))
+    );
+}
+
+#[test]
+fn page_order_does_not_change_the_model() {
+    let widget = resource(
+        "widget",
+        "Inherits from [entity](entity.md).",
+        "|size|Int32|How big.|",
+    );
+    let pages = [
+        ("resources/entity.md", ENTITY),
+        ("resources/widget.md", widget.as_str()),
+    ];
+    let (a, da) = build(&pages);
+    let (b, db) = build(&[pages[1], pages[0]]);
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    assert_eq!(da, db);
+}
