@@ -133,6 +133,24 @@ fn orphans(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// What `regen` did.
+pub enum RegenOutcome {
+    /// Files written or deleted, relative to the root.
+    Written(Vec<String>),
+    /// Error-level diagnostics: nothing was written.
+    Refused,
+}
+
+/// Renders `specs/docs` and writes the output, unless the docs have errors.
+pub fn regen(root: &Path) -> Result<(Rendered, RegenOutcome)> {
+    let rendered = render_repo(root)?;
+    if errors(&rendered.output.diagnostics).next().is_some() {
+        return Ok((rendered, RegenOutcome::Refused));
+    }
+    let written = write_all(root, &rendered)?;
+    Ok((rendered, RegenOutcome::Written(written)))
+}
+
 /// Writes every file through a temporary sibling and a rename, so that an interrupted
 /// run never leaves a half-written file; deletes orphans only after all writes.
 pub fn write_all(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {

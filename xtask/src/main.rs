@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use xtask::{
-    Rendered, diagnostics_summary, errors, render_repo, repo_root, stale_files, summary_line,
+    RegenOutcome, Rendered, diagnostics_summary, errors, render_repo, repo_root, stale_files,
+    summary_line,
 };
 
 #[derive(Parser)]
@@ -50,24 +51,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let start = Instant::now();
     match cli.command {
         Command::Regen => {
-            let root = repo_root();
-            let rendered = render_repo(&root)?;
+            let (rendered, outcome) = xtask::regen(&repo_root())?;
             print_diagnostics(&rendered);
-            if errors(&rendered.output.diagnostics).next().is_some() {
-                eprintln!("nothing was written: fix the errors above first");
-                return Ok(ExitCode::FAILURE);
+            match outcome {
+                RegenOutcome::Refused => {
+                    eprintln!("nothing was written: fix the errors above first");
+                    Ok(ExitCode::FAILURE)
+                }
+                RegenOutcome::Written(written) => {
+                    for w in &written {
+                        println!("  wrote {w}");
+                    }
+                    println!(
+                        "regen: {}; {} files changed; {:.2?}",
+                        summary_line(&rendered.output),
+                        written.len(),
+                        start.elapsed()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
             }
-            let written = xtask::write_all(&root, &rendered)?;
-            for w in &written {
-                println!("  wrote {w}");
-            }
-            println!(
-                "regen: {}; {} files changed; {:.2?}",
-                summary_line(&rendered.output),
-                written.len(),
-                start.elapsed()
-            );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Check => {
             let root = repo_root();

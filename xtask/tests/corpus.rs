@@ -1,0 +1,53 @@
+//! The real v1.0 docs, when the corpus is beside the repository (CI has it).
+
+use graphdoc::diag::Severity;
+use graphdoc::pipeline::{self, Options};
+use std::path::PathBuf;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = xtask::repo_root().join("../shared/corpus/graph-docs-2021/v1.0");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is not present", dir.display());
+        None
+    }
+}
+
+#[test]
+fn the_whole_v1_corpus_generates_with_located_diagnostics() {
+    let Some(docs) = corpus() else { return };
+    let sources = pipeline::read_docs(&docs).unwrap();
+    assert!(sources.len() > 3000, "{} pages", sources.len());
+    let options = Options {
+        crate_name: "graph-client".into(),
+        standalone: true,
+        command: "cargo xtask gen".into(),
+        docs_label: "v1.0".into(),
+    };
+    let out = pipeline::run(&sources, &options);
+    assert!(
+        out.model.types.len() > 900,
+        "{} types",
+        out.model.types.len()
+    );
+    assert!(
+        out.model.operations.len() > 2900,
+        "{} operations",
+        out.model.operations.len()
+    );
+    let pages: std::collections::HashSet<&str> = sources.iter().map(|s| s.path.as_str()).collect();
+    for d in &out.diagnostics {
+        assert!(
+            pages.contains(d.file.as_str()),
+            "diagnostic outside a page: {d}"
+        );
+        assert!(d.line > 0, "diagnostic without a line: {d}");
+    }
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.code == "internal"),
+        "the generator produced invalid Rust"
+    );
+}
