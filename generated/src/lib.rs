@@ -5,7 +5,8 @@
 //! - [`models`]: one view type per entity and complex type (lossless JSON, typed getters and setters);
 //! - [`enums`]: evolvable enums that keep unknown values;
 //! - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];
-//! - [`runtime`]: requests, responses, errors and the [`View`] trait.
+//! - [`runtime`]: requests, responses, errors and the [`View`] trait;
+//! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging.
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -17,4 +18,6 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 pub mod runtime;
+#[cfg(feature = "client")]
+pub mod client;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};

@@ -109,7 +109,7 @@ impl AppListItem {
         self
     }
 }
-/// Abstract complex type describing whom an assignment is aimed at. It declares no properties of its own; an actual target is always one of the derived types listed below, told apart by its @odata.type value.
+/// Abstract complex type describing whom an assignment is aimed at. It declares no properties of its own; an actual target is always one of the derived types listed below, told apart by its `@odata.type` value.
 ///
 /// Derived types: [`AllDevicesAssignmentTarget`], [`AllLicensedUsersAssignmentTarget`], [`GroupAssignmentTarget`]. Use `kind()` to tell them apart.
 ///
@@ -656,7 +656,7 @@ impl DeviceConfigurationDeviceStatus {
         );
         self
     }
-    /// Outcome of the profile on this device. Possible values are: unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned.
+    /// Outcome of the profile on this device. Possible values are: `unknown`, `notApplicable`, `compliant`, `remediated`, `nonCompliant`, `error`, `conflict`, `notAssigned`.
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
@@ -852,7 +852,7 @@ impl DeviceConfigurationUserStatus {
         runtime::put(&mut self.0, "devicesCount", serde_json::Value::from(value));
         self
     }
-    /// Outcome of the profile for this user. Possible values are: unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned.
+    /// Outcome of the profile for this user. Possible values are: `unknown`, `notApplicable`, `compliant`, `remediated`, `nonCompliant`, `error`, `conflict`, `notAssigned`.
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
@@ -1137,7 +1137,7 @@ impl IosGeneralDeviceConfiguration {
         );
         self
     }
-    /// Highest age rating of app content that may be used. Possible values are: allAllowed, allBlocked, agesAbove4, agesAbove9, agesAbove12, agesAbove17.
+    /// Highest age rating of app content that may be used. Possible values are: `allAllowed`, `allBlocked`, `agesAbove4`, `agesAbove9`, `agesAbove12`, `agesAbove17`.
     pub fn media_content_rating_apps(&self) -> Option<crate::enums::RatingAppsType> {
         runtime::get_with(&self.0, "mediaContentRatingApps", runtime::as_enum)
     }
@@ -1166,7 +1166,7 @@ impl IosGeneralDeviceConfiguration {
         );
         self
     }
-    /// Kind of passcode the user has to choose. Possible values are: deviceDefault, alphanumeric, numeric.
+    /// Kind of passcode the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
     pub fn passcode_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passcodeRequiredType", runtime::as_enum)
     }
@@ -1426,7 +1426,7 @@ impl Windows10GeneralConfiguration {
         );
         self
     }
-    /// How much diagnostic and usage telemetry, Watson data for instance, the device is permitted to send. Possible values are: userDefined, none, basic, enhanced, full.
+    /// How much diagnostic and usage telemetry, Watson data for instance, the device is permitted to send. Possible values are: `userDefined`, `none`, `basic`, `enhanced`, `full`.
     pub fn diagnostics_data_submission_mode(
         &self,
     ) -> Option<crate::enums::DiagnosticDataSubmissionMode> {
@@ -1497,7 +1497,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(&mut self.0, "edgeBlockAutofill", serde_json::Value::from(value));
         self
     }
-    /// Which cookies Microsoft Edge accepts or refuses. Possible values are: userDefined, allow, blockThirdParty, blockAll.
+    /// Which cookies Microsoft Edge accepts or refuses. Possible values are: `userDefined`, `allow`, `blockThirdParty`, `blockAll`.
     pub fn edge_cookie_policy(&self) -> Option<crate::enums::EdgeCookiePolicy> {
         runtime::get_with(&self.0, "edgeCookiePolicy", runtime::as_enum)
     }
@@ -1533,7 +1533,7 @@ impl Windows10GeneralConfiguration {
         );
         self
     }
-    /// Which file activity Defender keeps an eye on. Possible values are: userDefined, disable, monitorAllFiles, monitorIncomingFilesOnly, monitorOutgoingFilesOnly.
+    /// Which file activity Defender keeps an eye on. Possible values are: `userDefined`, `disable`, `monitorAllFiles`, `monitorIncomingFilesOnly`, `monitorOutgoingFilesOnly`.
     pub fn defender_monitor_file_activity(
         &self,
     ) -> Option<crate::enums::DefenderMonitorFileActivity> {
@@ -1591,7 +1591,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(&mut self.0, "passwordRequired", serde_json::Value::from(value));
         self
     }
-    /// Kind of password the user has to choose. Possible values are: deviceDefault, alphanumeric, numeric.
+    /// Kind of password the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
     pub fn password_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passwordRequiredType", runtime::as_enum)
     }
@@ -1607,7 +1607,7 @@ impl Windows10GeneralConfiguration {
         );
         self
     }
-    /// Turns use of the advertising ID on or off. Available starting with Windows 10, version 1607. Possible values are: notConfigured, blocked, allowed.
+    /// Turns use of the advertising ID on or off. Available starting with Windows 10, version 1607. Possible values are: `notConfigured`, `blocked`, `allowed`.
     pub fn privacy_advertising_id(
         &self,
     ) -> Option<crate::enums::StateManagementSetting> {

@@ -7,7 +7,8 @@
 //!
 //! Requests are plain data ([`Request`]): build one with a function from
 //! [`crate::operations`], send it with any HTTP stack, and hand the status and body
-//! back to [`Request::parse_response`].
+//! back to [`Request::parse_response`], or send it with `crate::client` (the `client`
+//! feature).
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -576,6 +577,11 @@ pub fn parse_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Er
     })
 }
 
+/// Parser for binary bodies (`Stream` responses such as reports and file content).
+pub fn parse_bytes(_status: u16, body: &[u8]) -> Result<Vec<u8>, Error> {
+    Ok(body.to_vec())
+}
+
 /// Parser for responses without a body (`204 No Content`).
 pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
     Ok(NoContent)
@@ -616,6 +622,9 @@ pub enum Error {
     /// The request cannot be sent (a path parameter that would change the path, a
     /// header that is not valid).
     InvalidRequest(String),
+    /// No response arrived: the connection, TLS or the HTTP stack failed, or no access
+    /// token could be had. Boxed, so that any HTTP stack can report through it.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl fmt::Display for Error {
@@ -626,6 +635,7 @@ impl fmt::Display for Error {
                 write!(f, "the {status} response body could not be read: {source}")
             }
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport(source) => write!(f, "the request failed: {source}"),
         }
     }
 }
@@ -634,6 +644,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } => Some(source),
+            Error::Transport(source) => Some(source.as_ref()),
             _ => None,
         }
     }

@@ -105,7 +105,7 @@ fn unknown_types_and_free_text_types_are_diagnostics() {
     let w = resource(
         "widget",
         "",
-        "|a|[gizmo](gizmo.md)|A.|\n|b|String (optional)|B.|",
+        "|a|[gizmo](gizmo.md)|A.|\n|b|String or Int32|B.|",
     );
     let (model, diags) = build(&[("resources/widget.md", &w)]);
     let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
@@ -183,4 +183,90 @@ fn page_order_does_not_change_the_model() {
         serde_json::to_string(&b).unwrap()
     );
     assert_eq!(da, db);
+}
+
+/// The newer page format: a permissions annotation over a `Least privileged | Higher
+/// privileged` table, `Name | Description` headers, fully qualified type names.
+#[test]
+fn newer_format_reads_like_the_older_one() {
+    let vendor = "---\ndoc_type: resourcePageType\n---\n# deviceVendor resource type\n\nNamespace: microsoft.graph.networkaccess\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|name|String|Vendor.|\n|kind|microsoft.graph.networkaccess.vendorKind|Kind.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.networkaccess.deviceVendor\", \"keyProperty\": \"name\"} -->\n```json\n{\"name\": \"String\", \"kind\": \"String\"}\n```\n";
+    let kind = "---\ndoc_type: enumPageType\n---\n# vendorKind enum type\n\nNamespace: microsoft.graph.networkaccess\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|hardware|0|H.|\n|software|1|S.|\n";
+    let get = r#"---
+doc_type: apiPageType
+---
+# Get deviceVendor
+
+Namespace: microsoft.graph.networkaccess
+
+## Permissions
+<!-- { "blockType": "permissions", "name": "networkaccess_devicevendor_get" } -->
+|Permission type|Least privileged permissions|Higher privileged permissions|
+|:---|:---|:---|
+|Delegated (work or school account)|NetworkAccess.Read.All|NetworkAccess.ReadWrite.All|
+|Delegated (personal Microsoft account)|Not supported.|Not supported.|
+|Application|NetworkAccess.Read.All|NetworkAccess.ReadWrite.All|
+
+## HTTP request
+<!-- { "blockType": "ignored" } -->
+``` http
+GET /networkAccess/vendors/{vendorName}
+```
+
+## Request headers
+|Name|Description|
+|:---|:---|
+|Authorization|Bearer {token}. Required.|
+|Prefer|odata.maxpagesize={x}. Optional.|
+
+## Response
+If successful, this method returns a `200 OK` response code and a [microsoft.graph.networkaccess.deviceVendor](../resources/networkaccess-devicevendor.md) object in the response body.
+"#;
+    let (model, diags) = build(&[
+        ("resources/networkaccess-devicevendor.md", vendor),
+        ("resources/networkaccess-vendorkind.md", kind),
+        ("api/networkaccess-devicevendor-get.md", get),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let vendor = &model.types["microsoft.graph.networkaccess.deviceVendor"];
+    assert_eq!(vendor.namespace, "microsoft.graph.networkaccess");
+    assert_eq!(
+        vendor.properties[1].ty,
+        TypeRef::Named("microsoft.graph.networkaccess.vendorKind".into())
+    );
+    let op = &model.operations[0];
+    assert_eq!(
+        op.permissions.delegated_work,
+        ["NetworkAccess.Read.All", "NetworkAccess.ReadWrite.All"]
+    );
+    assert!(op.permissions.delegated_personal.is_empty());
+    assert_eq!(
+        op.permissions.application,
+        ["NetworkAccess.Read.All", "NetworkAccess.ReadWrite.All"]
+    );
+    assert_eq!(op.headers, ["Prefer"]);
+    assert_eq!(
+        op.response.body,
+        Some(TypeRef::Named(
+            "microsoft.graph.networkaccess.deviceVendor".into()
+        ))
+    );
+}
+
+#[test]
+fn possible_values_and_representation_hints_add_enum_members() {
+    let widget = "---\ndoc_type: resourcePageType\n---\n# widget resource type\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|state|[widgetState](widgetstate.md)|Possible values are: `on`, `off`, `broken`.|\n|mode|[widgetState](widgetstate.md)|Mode.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.widget\"} -->\n```json\n{\"state\": \"on | off\", \"mode\": \"on | standby\", \"color\": \"String\"}\n```\n";
+    let state = "---\ndoc_type: enumPageType\n---\n# widgetState enum type\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|on|0|On.|\n|off|1|Off.|\n";
+    let (model, diags) = build(&[
+        ("resources/widget.md", widget),
+        ("resources/widgetstate.md", state),
+    ]);
+    let members: Vec<&str> = model.enums["microsoft.graph.widgetState"]
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(members, ["on", "off", "broken", "standby"]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, "representation-property-not-in-table");
+    assert!(diags[0].message.contains("`color`"));
 }

@@ -25,7 +25,20 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     let resolver = Resolver::new(&sorted, &raw_types, &raw_enums);
     let mut model = Model::default();
     merge_enums(raw_enums, &mut model, &mut diags);
+    let representations: Vec<(
+        String,
+        String,
+        usize,
+        serde_json::Map<String, serde_json::Value>,
+    )> = raw_types
+        .iter_mut()
+        .filter_map(|t| {
+            let (map, line) = t.representation.take()?;
+            Some((t.name.clone(), t.page.clone(), line, map))
+        })
+        .collect();
     resolve_types(raw_types, &resolver, &mut model, &mut diags);
+    enrich_enums(&mut model, &representations, &mut diags);
     super::operations::collect_operations(&sorted, &resolver, &mut model, &mut diags);
     super::operations::check_examples(&model, &mut diags);
 
@@ -45,6 +58,8 @@ pub(super) struct RawType {
     pub base: Option<NameRef>,
     pub description: String,
     pub properties: Vec<RawProperty>,
+    /// The JSON representation block: its members and the line it starts on.
+    pub representation: Option<(serde_json::Map<String, serde_json::Value>, usize)>,
 }
 
 pub(super) struct RawProperty {
@@ -139,7 +154,7 @@ fn collect_page(
             }),
             _ => None,
         });
-    let props_section = page.find_section(&["properties"]);
+    let props_section = property_sections(page, "properties").next();
     let is_resource = annotation.is_some()
         || (doc_type.starts_with("resourcepagetype") && props_section.is_some());
     if !is_resource {
@@ -188,13 +203,9 @@ fn collect_page(
     }
 
     let mut properties = Vec::new();
-    for (section_names, navigation) in
-        [(&["properties"][..], false), (&["relationships"][..], true)]
-    {
-        let Some(index) = page.find_section(section_names) else {
-            continue;
-        };
-        for section in page.section_tree(index) {
+    for (word, navigation) in [("properties", false), ("relationships", true)] {
+        let sections: Vec<usize> = property_sections(page, word).collect();
+        for section in sections.into_iter().flat_map(|i| page.section_tree(i)) {
             // Enum value tables nested under Properties are not properties.
             if section.title.to_ascii_lowercase().ends_with(" values") {
                 continue;
@@ -215,7 +226,60 @@ fn collect_page(
         base,
         description,
         properties,
+        representation: representation(page, diags),
     });
+}
+
+/// The members of the page's JSON representation (the block after the resource annotation).
+fn representation(
+    page: &Page,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(serde_json::Map<String, serde_json::Value>, usize)> {
+    let block = page
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find_map(|item| match item {
+            Item::Code(c)
+                if c.annotation.as_ref().is_some_and(|a| {
+                    a.value
+                        .get("blockType")
+                        .and_then(|b| b.as_str())
+                        .is_some_and(|b| b.eq_ignore_ascii_case("resource"))
+                }) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        })?;
+    match crate::json::parse_lenient(&block.text) {
+        Ok((serde_json::Value::Object(map), _)) => Some((map, block.line + 1)),
+        Ok(_) => None,
+        Err(e) => {
+            diags.push(
+                Diagnostic::warning(
+                    &page.path,
+                    block.line + 1,
+                    codes::INVALID_JSON,
+                    format!("the JSON representation is not valid JSON: {e}"),
+                )
+                .with_help("write type hints as JSON strings, e.g. \"String (identifier)\""),
+            );
+            None
+        }
+    }
+}
+
+/// Sections titled `Properties` or `<type> Properties` (likewise `Relationships`).
+fn property_sections<'p>(page: &'p Page, word: &'p str) -> impl Iterator<Item = usize> + 'p {
+    page.sections.iter().enumerate().filter_map(move |(i, s)| {
+        let title = s.title.trim().to_ascii_lowercase();
+        let hit = title == word
+            || (title.ends_with(word)
+                && title[..title.len() - word.len()].ends_with(' ')
+                && title.split_whitespace().count() == 2);
+        hit.then_some(i)
+    })
 }
 
 /// Rows of a `Property | Type | Description` (or `Relationship | ...`) table.
@@ -227,17 +291,40 @@ fn property_rows(
     base: &mut Option<NameRef>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let (Some(name_col), Some(type_col)) = (
+    let columns = (
         table.column(&[
             "property",
             "name",
             "relationship",
             "property name",
+            "relationship name",
             "parameter",
         ]),
         table.column(&["type"]),
-    ) else {
-        return;
+    );
+    let (name_col, type_col) = match columns {
+        (Some(n), Some(t)) => (n, t),
+        // A property table under another table's header (`Method | Return Type | ...`).
+        _ if table.header.len() == 3
+            && table.column(&["description"]) == Some(2)
+            && table.column(&["member", "value"]).is_none()
+            && table.rows.iter().all(|r| r.cells.len() >= 2) =>
+        {
+            diags.push(
+                Diagnostic::warning(
+                    &page.path,
+                    table.line,
+                    codes::TABLE_SHAPE,
+                    format!(
+                        "a table under a properties heading has the header `{}`; read its first two columns as name and type",
+                        table.header.join(" | ")
+                    ),
+                )
+                .with_help("use the header `Property | Type | Description`"),
+            );
+            (0, 1)
+        }
+        _ => return,
     };
     let desc_col = table.column(&["description"]);
     for row in &table.rows {
@@ -249,9 +336,27 @@ fn property_rows(
         if name.is_empty() && type_text.is_empty() {
             continue;
         }
-        // Bold dividers: a first cell with every other cell empty.
-        if type_text.is_empty() && row.cells.iter().skip(1).all(|c| c.text.is_empty()) {
+        // Bold dividers: a bold first cell with every other cell empty.
+        if row.divider
+            && type_text.is_empty()
+            && row.cells.iter().skip(1).all(|c| c.text.is_empty())
+        {
             continue;
+        }
+        if row.written_cells > table.header.len() {
+            diags.push(
+                Diagnostic::warning(
+                    &page.path,
+                    row.line,
+                    codes::TABLE_SHAPE,
+                    format!(
+                        "the row has {} cells but the header has {}; the extra cells are ignored",
+                        row.written_cells,
+                        table.header.len()
+                    ),
+                )
+                .with_help("escape `|` inside a cell as `\\|`, or remove the extra cells"),
+            );
         }
         if type_text.is_empty() || !is_property_name(name) {
             diags.push(
@@ -547,7 +652,10 @@ impl Resolver {
     ) -> TypeRef {
         match cell {
             CellType::Primitive(edm) => TypeRef::Primitive(*edm),
-            CellType::Json => TypeRef::Untyped,
+            // Graph documents a `Json` complex type; without its page, any JSON.
+            CellType::Json => self
+                .type_by_exact_name("Json")
+                .map_or(TypeRef::Untyped, TypeRef::Named),
             CellType::Collection(inner) => {
                 TypeRef::Collection(Box::new(self.resolve_cell(page, line, inner, diags)))
             }
@@ -675,6 +783,112 @@ fn merge_enums(raw: Vec<RawEnum>, model: &mut Model, diags: &mut Vec<Diagnostic>
             }
         }
     }
+}
+
+/// Adds enum members named in "Possible values are: `a`, `b`" descriptions and in
+/// `"a | b | c"` hints of JSON representations, and reports representation members
+/// that no table declares.
+fn enrich_enums(
+    model: &mut Model,
+    representations: &[(
+        String,
+        String,
+        usize,
+        serde_json::Map<String, serde_json::Value>,
+    )],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut additions: Vec<(String, String)> = Vec::new();
+    let enum_of = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => Some(n.clone()),
+        TypeRef::Collection(inner) => match inner.as_ref() {
+            TypeRef::Named(n) => Some(n.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    for t in model.types.values() {
+        for p in &t.properties {
+            if let Some(e) = enum_of(&p.ty).filter(|e| model.enums.contains_key(e)) {
+                for m in possible_values(&p.description) {
+                    additions.push((e.clone(), m));
+                }
+            }
+        }
+    }
+    for (type_name, page, line, map) in representations {
+        let props = model.all_properties(type_name);
+        for (key, value) in map {
+            if key.starts_with('@') {
+                continue;
+            }
+            match props.iter().find(|p| p.name == *key) {
+                None => diags.push(
+                    Diagnostic::warning(
+                        page,
+                        *line,
+                        codes::REPRESENTATION_PROPERTY_NOT_IN_TABLE,
+                        format!("the JSON representation has `{key}`, which no table of `{type_name}` or its base types declares"),
+                    )
+                    .with_help("add the property to the Properties or Relationships table, or remove it from the JSON representation"),
+                ),
+                Some(p) => {
+                    if let (Some(e), Some(hint)) = (enum_of(&p.ty), value.as_str())
+                        && model.enums.contains_key(&e)
+                        && hint.contains(" | ")
+                    {
+                        for m in hint.split('|').map(str::trim).filter(|m| is_member_name(m)) {
+                            additions.push((e.clone(), m.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (e, m) in additions {
+        if let Some(def) = model.enums.get_mut(&e)
+            && !def.members.iter().any(|x| x.name == m)
+        {
+            def.members.push(EnumMember {
+                name: m,
+                value: None,
+                description: String::new(),
+            });
+        }
+    }
+}
+
+/// `Possible values are: `a`, `b`, `c`.` → [a, b, c]; only code-formatted names count.
+fn possible_values(description: &str) -> Vec<String> {
+    let lower = description.to_ascii_lowercase();
+    let Some(at) = [
+        "possible values are",
+        "possible values:",
+        "possible values include",
+        "the possible values",
+        "possible value",
+    ]
+    .iter()
+    .filter_map(|k| lower.find(k))
+    .min() else {
+        return Vec::new();
+    };
+    let rest = &description[at..];
+    let sentence_end = rest.find(". ").map_or(rest.len(), |i| i + 1);
+    rest[..sentence_end]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::trim)
+        .filter(|m| is_member_name(m))
+        .map(str::to_string)
+        .collect()
+}
+
+fn is_member_name(m: &str) -> bool {
+    !m.is_empty()
+        && m.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn namespace_of(name: &str) -> String {

@@ -175,6 +175,8 @@ pub struct ResponseDef {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Example {
+    /// The page the example is on (one operation can gather examples of several pages).
+    pub file: String,
     pub name: Option<String>,
     pub request: ExampleRequest,
     pub response: Option<ExampleResponse>,

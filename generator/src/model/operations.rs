@@ -60,6 +60,9 @@ pub(super) fn collect_operations(
             let key = (template.openapi_path(), method.clone());
             if let Some(existing) = ops.get_mut(&key) {
                 merge_body(existing, &request_body);
+                if !existing.examples.iter().any(|e| e.file == page.path) {
+                    existing.examples.extend(examples.iter().cloned());
+                }
                 existing.response.body =
                     merge_response(model, &existing.response.body, &response.body);
                 continue;
@@ -457,36 +460,30 @@ fn response(
         .find(|r| r.odata_type.is_some())
         && let Some(t) = &resp.odata_type
     {
-        let (inner, collection) = match t
-            .strip_prefix("Collection(")
-            .and_then(|s| s.strip_suffix(')'))
-        {
-            Some(inner) => (inner, true),
-            None => (t.as_str(), resp.is_collection),
+        // The annotation uses the Type column's spellings: `Collection(x)`,
+        // `collection(x)`, `string`, `Edm.Int32`, qualified names.
+        let (cell, collection) = match super::parse_type_cell(t, &[]) {
+            super::CellType::Collection(inner) => (*inner, true),
+            other => (other, resp.is_collection),
         };
-        let r = NameRef {
-            name: inner.to_string(),
-            target: String::new(),
-            line: resp.line,
-        };
-        let resolved = if let Some(edm) = inner.strip_prefix("Edm.") {
-            super::parse_type_cell(edm, &[]).clone()
-        } else {
-            match resolver.resolve_name(&page.path, &r) {
-                Ok(n) => super::CellType::Named {
-                    name: n,
+        let single = match cell {
+            super::CellType::Primitive(e) => Some(TypeRef::Primitive(e)),
+            super::CellType::Named { name, .. } => {
+                let r = NameRef {
+                    name,
                     target: String::new(),
-                },
-                Err(d) => {
-                    diags.push(d);
-                    super::CellType::Json
+                    line: resp.line,
+                };
+                match resolver.resolve_name(&page.path, &r) {
+                    Ok(n) => Some(TypeRef::Named(n)),
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
                 }
             }
-        };
-        let single = match resolved {
-            super::CellType::Named { name, .. } => Some(TypeRef::Named(name)),
-            super::CellType::Primitive(e) => Some(TypeRef::Primitive(e)),
-            _ => None,
+            // `Object`, `Json` and free text: any JSON.
+            _ => Some(TypeRef::Untyped),
         };
         if let Some(single) = single {
             body = Some(if collection {
@@ -521,8 +518,22 @@ fn response_type_from_words(page: &Page, resolver: &Resolver) -> Option<TypeRef>
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.'))
             .collect();
+        // `... response code and a String collection in the response body.`
+        for w in words.windows(3) {
+            if matches!(w[0], "a" | "an")
+                && let super::CellType::Primitive(edm) = super::parse_type_cell(w[1], &[])
+                && w[1].starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                let single = TypeRef::Primitive(edm);
+                return Some(if w[2].eq_ignore_ascii_case("collection") {
+                    TypeRef::Collection(Box::new(single))
+                } else {
+                    single
+                });
+            }
+        }
         for pair in words.windows(2) {
-            let noun = pair[1].to_ascii_lowercase();
+            let noun = pair[1].trim_end_matches('.').to_ascii_lowercase();
             if !matches!(
                 noun.as_str(),
                 "object" | "objects" | "resource" | "resources" | "collection" | "entity"
@@ -604,6 +615,7 @@ fn examples(page: &Page, diags: &mut Vec<Diagnostic>) -> Vec<Example> {
                     .as_ref()
                     .and_then(|(text, line)| json_body(&page.path, *line, text, diags));
                 out.push(Example {
+                    file: page.path.clone(),
                     name: block
                         .annotation
                         .as_ref()
@@ -695,7 +707,7 @@ pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
             {
                 let tagged = tagged_type(body, model);
                 if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| types[0].clone())) {
-                    check_object(model, &t, body, &op.source.file, ex.request.line, diags);
+                    check_object(model, &t, body, &ex.file, ex.request.line, diags);
                 }
             }
             let Some(resp) = &ex.response else { continue };
@@ -721,7 +733,7 @@ pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
             };
             for item in items {
                 let t = tagged_type(item, model).unwrap_or_else(|| name.clone());
-                check_object(model, &t, item, &op.source.file, resp.line, diags);
+                check_object(model, &t, item, &ex.file, resp.line, diags);
             }
         }
     }

@@ -73,6 +73,18 @@ fn clean_name(text: &str) -> String {
 
 fn plain_type(text: &str) -> CellType {
     let t = text.trim().trim_matches(['`', '*']).trim();
+    // Qualifiers the docs append: `string (url)`, `String (readonly)`, `String (identifier)`.
+    if let Some((head, rest)) = t.split_once('(')
+        && rest.trim_end().ends_with(')')
+        && !head.trim().is_empty()
+        && !head.trim().contains(' ')
+    {
+        let head = head.trim();
+        let bare = head.strip_prefix("Edm.").unwrap_or(head);
+        if let Some(edm) = primitive(bare) {
+            return edm;
+        }
+    }
     let bare = t.strip_prefix("Edm.").unwrap_or(t);
     if let Some(edm) = primitive(bare) {
         return edm;
@@ -95,7 +107,7 @@ fn plain_type(text: &str) -> CellType {
 
 fn primitive(name: &str) -> Option<CellType> {
     let edm = match name.to_ascii_lowercase().as_str() {
-        "string" | "str" => Edm::String,
+        "string" | "str" | "url" | "uri" => Edm::String,
         "boolean" | "bool" => Edm::Boolean,
         "int32" | "int" | "integer" => Edm::Int32,
         "int64" | "long" => Edm::Int64,
@@ -213,10 +225,26 @@ mod tests {
     }
 
     #[test]
+    fn qualifiers_in_parentheses_are_dropped() {
+        for text in [
+            "string (url)",
+            "String (readonly)",
+            "String (optional)",
+            "Edm.String (identifier)",
+        ] {
+            assert_eq!(
+                parse_type_cell(text, &[]),
+                CellType::Primitive(Edm::String),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn free_text_is_unmapped() {
         assert_eq!(
-            parse_type_cell("String (optional)", &[]),
-            CellType::Unmapped("String (optional)".into())
+            parse_type_cell("or a list of them", &[]),
+            CellType::Unmapped("or a list of them".into())
         );
         assert_eq!(
             parse_type_cell("string or int", &[]),

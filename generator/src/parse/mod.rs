@@ -79,6 +79,11 @@ pub struct Table {
 pub struct Row {
     pub line: usize,
     pub cells: Vec<Text>,
+    /// Cells as written in the source line (pulldown-cmark pads or drops cells to
+    /// match the header).
+    pub written_cells: usize,
+    /// The first cell is bold (`|**Section**| | |`): a divider, not a row.
+    pub divider: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -152,6 +157,19 @@ impl LineIndex {
     fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
     }
+
+    /// The text of a 1-based line, without its line break.
+    fn text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self
+            .starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        text.get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
 }
 
 /// Parses one page. Never fails: what cannot be read becomes a diagnostic.
@@ -177,6 +195,7 @@ pub fn parse_page(path: &str, bytes: &[u8]) -> (Page, Vec<Diagnostic>) {
             String::from_utf8_lossy(bytes)
         }
     };
+    let text = untab_table_lines(text);
     let mut builder = PageBuilder::new(path, &text, &mut diags);
     builder.run();
     let page = builder.finish();
@@ -380,9 +399,13 @@ impl<'a> PageBuilder<'a> {
                             table.header = cells.into_iter().map(|c| c.text).collect();
                             *in_head = false;
                         } else {
+                            let (written_cells, divider) =
+                                row_shape(self.lines.text(self.text, *row_line));
                             table.rows.push(Row {
                                 line: *row_line,
                                 cells,
+                                written_cells,
+                                divider,
                             });
                         }
                     }
@@ -405,15 +428,23 @@ impl<'a> PageBuilder<'a> {
                         });
                     }
                 }
-                Event::Text(s) | Event::Code(s) => {
+                Event::Text(ref s) | Event::Code(ref s) => {
+                    let is_code = matches!(event, Event::Code(_));
                     match &mut open {
-                        Open::Code { text, .. } | Open::Html { text, .. } => text.push_str(&s),
+                        Open::Code { text, .. } | Open::Html { text, .. } => text.push_str(s),
                         _ => {
                             if let Some((_, link_text)) = link_stack.last_mut() {
-                                link_text.push_str(&s);
+                                link_text.push_str(s);
                             }
                             match current_text(&mut open) {
-                                Some(t) => t.text.push_str(&s),
+                                // Inline code keeps its backticks: "possible values"
+                                // lists and rustdoc both rely on them.
+                                Some(t) if is_code => {
+                                    t.text.push('`');
+                                    t.text.push_str(s);
+                                    t.text.push('`');
+                                }
+                                Some(t) => t.text.push_str(s),
                                 None => {
                                     // Text outside any block (e.g. inside a block quote's
                                     // lazy line); keep it as prose.
@@ -640,6 +671,47 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+/// Tabs in table rows keep pulldown-cmark from seeing a table (the docs have them in
+/// delimiter rows); one space per tab keeps every byte offset, so lines stay right.
+fn untab_table_lines(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\t') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('|') {
+            out.push_str(&line.replace('\t', " "));
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Cells written in a table row's source line, and whether its first cell is bold.
+fn row_shape(line: &str) -> (usize, bool) {
+    let body = line.trim();
+    let body = body.strip_prefix('|').unwrap_or(body);
+    let body = body.strip_suffix('|').unwrap_or(body);
+    let mut cells = 1;
+    let mut escaped = false;
+    let mut in_code = false;
+    for c in body.chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '`' => in_code = !in_code,
+            '|' if !escaped && !in_code => cells += 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    let first = body.split('|').next().unwrap_or("").trim();
+    (cells, first.starts_with("**") || first.starts_with("__"))
 }
 
 /// Finds the `---` line closing the front matter: (offset of the line, offset after it).

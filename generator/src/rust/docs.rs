@@ -4,32 +4,59 @@
 /// prose never produces rustdoc warnings.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
+    // Code spans stay as written; an odd backtick count means no spans at all.
+    let balanced = text.matches('`').count() % 2 == 0;
+    for (i, part) in text.split('`').enumerate() {
         if i > 0 {
-            out.push(' ');
+            out.push('`');
         }
-        let is_url = word.starts_with("http://") || word.starts_with("https://");
-        if is_url {
-            let url = word.trim_end_matches(['.', ',', ';', ')']);
-            out.push('<');
-            out.push_str(&url.replace(['<', '>'], ""));
-            out.push('>');
-            out.push_str(&word[url.len()..]);
-            continue;
-        }
-        for c in word.chars() {
-            match c {
-                '[' | ']' | '\\' | '*' | '_' | '#' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                _ => out.push(c),
-            }
+        if balanced && i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            escape_prose(part, &mut out);
         }
     }
     out
+}
+
+/// Wraps URLs in `<>` and escapes what rustdoc would read as links or HTML.
+fn escape_prose(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(at) = find_url(rest) {
+        escape_chars(&rest[..at], out);
+        let url_len = rest[at..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']')
+            })
+            .unwrap_or(rest.len() - at);
+        let url = rest[at..at + url_len].trim_end_matches(['.', ',', ';', ':']);
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = &rest[at + url.len()..];
+    }
+    escape_chars(rest, out);
+}
+
+fn find_url(text: &str) -> Option<usize> {
+    [text.find("https://"), text.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+fn escape_chars(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '[' | ']' | '\\' | '*' | '_' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
 }
 
 /// `///` lines for `text` (prettyplease prints a multi-line `#[doc]` as a block comment).
@@ -59,6 +86,11 @@ pub fn inner(text: &str) -> proc_macro2::TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_are_left_alone() {
+        assert_eq!(escape("use `a_b[0]` or a_b"), "use `a_b[0]` or a\\_b");
+    }
 
     #[test]
     fn links_html_and_urls_are_defused() {

@@ -6,6 +6,7 @@
 
 mod docs;
 mod enums;
+mod examples;
 mod models;
 pub mod names;
 mod operations;
@@ -18,6 +19,7 @@ use proc_macro2::TokenStream;
 use std::collections::BTreeMap;
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+const CLIENT: &str = include_str!("../../templates/client.rs");
 
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
@@ -94,6 +96,7 @@ disable_all_formatting = true
         "src/runtime.rs".to_string(),
         format!("{header}\n\n{RUNTIME}"),
     );
+    files.insert("src/client.rs".to_string(), format!("{header}\n\n{CLIENT}"));
     files.insert(
         "src/models.rs".to_string(),
         format_file(&header, models::emit(model, &names), &mut diags),
@@ -109,6 +112,10 @@ disable_all_formatting = true
             operations::emit(model, &names, options),
             &mut diags,
         ),
+    );
+    files.insert(
+        "tests/doc_examples.rs".to_string(),
+        examples::emit(model, &names, options, &header, &mut diags),
     );
     (files, diags)
 }
@@ -156,6 +163,15 @@ ref-cast = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 uuid = "1"
+# The `client` feature: an async executor (reqwest over rustls, no OpenSSL).
+reqwest = {{ version = "0.13", default-features = false, features = ["rustls"], optional = true }}
+tokio = {{ version = "1", features = ["time"], optional = true }}
+futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
+httpdate = {{ version = "1", optional = true }}
+
+[features]
+default = ["client"]
+client = ["dep:reqwest", "dep:tokio", "dep:futures-util", "dep:httpdate"]
 {workspace}"#,
         command = options.command,
         docs = options.docs_label,
@@ -169,7 +185,8 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
          - [`models`]: one view type per entity and complex type (lossless JSON, typed getters and setters);\n\
          - [`enums`]: evolvable enums that keep unknown values;\n\
          - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];\n\
-         - [`runtime`]: requests, responses, errors and the [`View`] trait.",
+         - [`runtime`]: requests, responses, errors and the [`View`] trait;\n\
+         - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging.",
         options.docs_label,
         model.types.len(),
         model.enums.len(),
@@ -191,6 +208,8 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         pub mod models;
         pub mod operations;
         pub mod runtime;
+        #[cfg(feature = "client")]
+        pub mod client;
 
         pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
     }

@@ -4,7 +4,9 @@ use super::TypeNames;
 use super::docs::escape;
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
-use crate::model::{Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef};
+use crate::model::{
+    Edm, Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef,
+};
 use crate::pipeline::Options;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -19,7 +21,7 @@ pub fn emit(model: &Model, names: &TypeNames, options: &Options) -> TokenStream 
         .then(|| quote! { use crate::runtime::{self, Method, PathBuilder, Request}; });
     quote! {
         //! One function per documented request line. Each returns a
-        //! [`Request`](crate::runtime::Request) to send with any HTTP stack; its
+        //! [`crate::runtime::Request`] to send with any HTTP stack; its
         //! `parse_response` reads the answer.
 
         #imports
@@ -109,7 +111,7 @@ fn function(
 }
 
 /// The nearest type every documented body type derives from (or is).
-fn common_base(model: &Model, types: &[String]) -> Option<String> {
+pub(super) fn common_base(model: &Model, types: &[String]) -> Option<String> {
     let first = types.first()?;
     model
         .ancestry(first)
@@ -154,6 +156,9 @@ fn response_type(
                 quote! { runtime::parse_json },
             ),
         },
+        Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) => {
+            (quote! { Vec<u8> }, quote! { runtime::parse_bytes })
+        }
         Some(_) => (quote! { serde_json::Value }, quote! { runtime::parse_json }),
     }
 }

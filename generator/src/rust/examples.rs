@@ -1,0 +1,664 @@
+//! Doc examples as tests: `tests/doc_examples.rs` of the generated crate.
+//!
+//! Every example request is matched against the documented request lines (method,
+//! literal parts, one captured value per path parameter). The match names the
+//! operation function and its arguments:
+//!
+//! - the *request test* builds the request from the example's path values and body
+//!   and compares method, path and body with the example. The expected path is the
+//!   example's, each path value percent-encoded as the runtime's `PathBuilder` does
+//!   (computed here), so the test compares exact text: `{id}` is expected as `%7Bid%7D`;
+//! - the *response test* parses the example's JSON response with `parse_response`
+//!   and compares the re-serialized result with the example, as JSON values.
+//!
+//! Examples that cannot become a test get a `// skipped: reason` line instead.
+
+use super::TypeNames;
+use super::names::{Scope, ident, snake};
+use super::operations::common_base;
+use crate::diag::Diagnostic;
+use crate::model::{Example, Model, Operation, ParamStyle, PathPart, PathTemplate, RequestBody};
+use crate::pipeline::Options;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// The whole test file, starting with `header`.
+pub fn emit(
+    model: &Model,
+    names: &TypeNames,
+    options: &Options,
+    header: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let krate = ident(&snake(&options.crate_name));
+    let mut out = format!(
+        "{header}\n\n\
+         //! The request and response examples of the docs, as tests. Each request is built\n\
+         //! with its operation function and compared with the example (method, path with\n\
+         //! path values percent-encoded as `PathBuilder` does, JSON body); each JSON\n\
+         //! response is parsed into the typed result, which must serialize back to it.\n"
+    );
+    let mut test_names = Scope::default();
+    let mut counters = vec![0usize; model.operations.len()];
+    for case in cases(model) {
+        out.push('\n');
+        let ex = case.example;
+        let _ = writeln!(
+            out,
+            "// {}/{} line {}: {} {}",
+            one_line(&options.docs_label),
+            one_line(case.file),
+            ex.request.line,
+            one_line(&ex.request.method),
+            one_line(&ex.request.target)
+        );
+        let found = match case.found {
+            Ok(found) => found,
+            Err(reason) => {
+                let _ = writeln!(out, "// skipped: {}", one_line(&reason));
+                continue;
+            }
+        };
+        let op = &model.operations[found.op];
+        counters[found.op] += 1;
+        let base = format!("{}_ex{}", snake(&op.id), counters[found.op]);
+        let kind = body_kind(model, names, op);
+        let mut items = Vec::new();
+        let mut test = |suffix: &str, body: TokenStream| {
+            let name = ident(&test_names.claim(&format!("{base}_{suffix}")));
+            items.push(quote! {
+                #[test]
+                fn #name() {
+                    #body
+                }
+            });
+        };
+        match request_test(&krate, kind, op, ex, &found) {
+            Ok(body) => test("request", body),
+            Err(reason) => {
+                let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
+            }
+        }
+        match response_test(&krate, kind, op, ex, &found) {
+            Ok(Some(body)) => test("response", body),
+            Ok(None) => {}
+            Err(reason) => {
+                let _ = writeln!(out, "// skipped: the response test: {}", one_line(&reason));
+            }
+        }
+        // One item at a time: prettyplease puts no blank line between items.
+        let items: Vec<String> = items.into_iter().map(|i| format_item(i, diags)).collect();
+        out.push_str(&items.join("\n"));
+    }
+    out
+}
+
+/// One example, and what it targets.
+struct Case<'a> {
+    /// The page the example is on.
+    file: &'a str,
+    example: &'a Example,
+    /// The operation the tests go under: the matched one, else the first carrying it.
+    anchor: usize,
+    found: Result<Found, String>,
+}
+
+/// An operation an example targets, with the arguments of its function.
+struct Found {
+    op: usize,
+    /// Path parameter values to pass, in order.
+    values: Vec<String>,
+    /// The example's path, values encoded as the runtime encodes them.
+    expected_path: String,
+    /// A literal part the example spells differently (letter case only), as
+    /// (example, request line).
+    case_differs: Option<(String, String)>,
+}
+
+/// Every example once, in operation order. A page with several request lines gives
+/// each of its operations all its examples; each example is tested once, under the
+/// operation it targets.
+fn cases(model: &Model) -> Vec<Case<'_>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, op) in model.operations.iter().enumerate() {
+        for ex in &op.examples {
+            if !seen.insert((ex.file.as_str(), ex.request.line)) {
+                continue;
+            }
+            let found = find_operation(model, &ex.file, ex);
+            out.push(Case {
+                file: &ex.file,
+                example: ex,
+                anchor: found.as_ref().map_or(i, |f| f.op),
+                found,
+            });
+        }
+    }
+    // Stable: examples of one operation stay in page order.
+    out.sort_by_key(|c| c.anchor);
+    out
+}
+
+/// The operation whose method and path the example has: exact literals first, then
+/// literals that differ in letter case only; among several, one documented on the
+/// example's page, then the one with the most literal text, then the first.
+fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, String> {
+    let path = example_path(&ex.request.target);
+    for exact in [true, false] {
+        let mut best: Option<((bool, usize), Found)> = None;
+        for (i, op) in model.operations.iter().enumerate() {
+            if op.method != ex.request.method {
+                continue;
+            }
+            let Some(pieces) = match_path(&op.path, path, exact) else {
+                continue;
+            };
+            let rank = (op.source.file == page, literal_len(&op.path));
+            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                best = Some((rank, found(i, op, &pieces)));
+            }
+        }
+        if let Some((_, f)) = best {
+            return Ok(f);
+        }
+    }
+    let mut other_methods: Vec<&str> = model
+        .operations
+        .iter()
+        .filter(|op| match_path(&op.path, path, false).is_some())
+        .map(|op| op.method.as_str())
+        .collect();
+    other_methods.sort_unstable();
+    other_methods.dedup();
+    if other_methods.is_empty() {
+        Err("the example path matches no documented request line".to_string())
+    } else {
+        Err(format!(
+            "the path is documented for {} only, not for {}",
+            other_methods.join(", "),
+            ex.request.method
+        ))
+    }
+}
+
+/// The path of an example target: no query string or fragment, no trailing `/`
+/// (request lines are read the same way).
+fn example_path(target: &str) -> &str {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_end_matches('/');
+    if path.is_empty() { "/" } else { path }
+}
+
+fn literal_len(t: &PathTemplate) -> usize {
+    t.parts
+        .iter()
+        .map(|p| match p {
+            PathPart::Literal(l) => l.len(),
+            PathPart::Param(_) => 0,
+        })
+        .sum()
+}
+
+/// The text of `path` that each template part matched, or `None`. Literals compare
+/// exactly or ignoring ASCII case; a parameter captures a non-empty value without
+/// `/` (without `:` for path-based addressing). Backtracks, so `{a}.{b}` works too.
+fn match_path<'p>(t: &PathTemplate, path: &'p str, exact: bool) -> Option<Vec<&'p str>> {
+    fn go<'p>(
+        t: &PathTemplate,
+        parts: &[PathPart],
+        rest: &'p str,
+        exact: bool,
+        out: &mut Vec<&'p str>,
+    ) -> bool {
+        let Some((first, more)) = parts.split_first() else {
+            return rest.is_empty();
+        };
+        match first {
+            PathPart::Literal(l) => {
+                let Some(head) = rest.get(..l.len()) else {
+                    return false;
+                };
+                let same = if exact {
+                    head == l
+                } else {
+                    head.eq_ignore_ascii_case(l)
+                };
+                if !same {
+                    return false;
+                }
+                out.push(head);
+                if go(t, more, &rest[l.len()..], exact, out) {
+                    return true;
+                }
+                out.pop();
+                false
+            }
+            PathPart::Param(i) => {
+                // Path-based addressing ends at `:` (`root:/a/b.txt:/content`).
+                let stop: &[char] = match t.params.get(*i).map(|p| p.style) {
+                    Some(ParamStyle::Path) => &[':'],
+                    _ => &['/'],
+                };
+                let ends = rest
+                    .char_indices()
+                    .map(|(k, _)| k)
+                    .skip(1)
+                    .chain([rest.len()]);
+                for end in ends {
+                    let value = &rest[..end];
+                    if value.contains(stop) {
+                        break;
+                    }
+                    out.push(value);
+                    if go(t, more, &rest[end..], exact, out) {
+                        return true;
+                    }
+                    out.pop();
+                }
+                false
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(t.parts.len());
+    go(t, &t.parts, path, exact, &mut out).then_some(out)
+}
+
+/// The function arguments and the expected path for a match.
+fn found(index: usize, op: &Operation, pieces: &[&str]) -> Found {
+    let mut values = Vec::new();
+    let mut expected_path = String::new();
+    let mut case_differs = None;
+    for (part, piece) in op.path.parts.iter().zip(pieces) {
+        match part {
+            PathPart::Literal(l) => {
+                if case_differs.is_none() && l != piece {
+                    case_differs = Some((piece.to_string(), l.clone()));
+                }
+                expected_path.push_str(l);
+            }
+            PathPart::Param(i) => {
+                let value = percent_decode(piece);
+                let style = op
+                    .path
+                    .params
+                    .get(*i)
+                    .map_or(ParamStyle::Segment, |p| p.style);
+                match style {
+                    ParamStyle::Segment => {
+                        expected_path.push_str(&encode(&value));
+                        values.push(value);
+                    }
+                    // The example writes the OData literal, quotes doubled; the
+                    // function takes the value and doubles them itself.
+                    ParamStyle::Quoted => {
+                        expected_path.push_str(&encode(&value));
+                        values.push(value.replace("''", "'"));
+                    }
+                    ParamStyle::Path => {
+                        let parts: Vec<String> = value.split('/').map(encode).collect();
+                        expected_path.push_str(&parts.join("/"));
+                        values.push(value);
+                    }
+                }
+            }
+        }
+    }
+    Found {
+        op: index,
+        values,
+        expected_path,
+        case_differs,
+    }
+}
+
+/// `%XX` sequences decoded; the text as written when they do not decode to UTF-8.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Percent-encodes all but unreserved characters, like the runtime's `SEGMENT` set.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// `graph_client::operations::f("value", ..., &body)`: the path values, then the body
+/// expression when the function takes one.
+fn call(
+    krate: &Ident,
+    op: &Operation,
+    values: &[String],
+    body: Option<TokenStream>,
+) -> TokenStream {
+    let f = ident(&snake(&op.id));
+    let args = values
+        .iter()
+        .map(|v| Literal::string(v))
+        .map(|v| quote! { #v });
+    let args = args.chain(body);
+    quote! { #krate::operations::#f(#(#args),*) }
+}
+
+/// What an operation's body parameter accepts.
+#[derive(Clone, Copy, PartialEq)]
+enum BodyKind {
+    None,
+    /// A view: a JSON object.
+    Object,
+    /// `serde_json::Value`.
+    Any,
+}
+
+fn body_kind(model: &Model, names: &TypeNames, op: &Operation) -> BodyKind {
+    match &op.request_body {
+        None => BodyKind::None,
+        // The same choice as `operations::function` makes.
+        Some(RequestBody::Typed { types }) => {
+            if common_base(model, types).is_some_and(|t| names.get(&t).is_some()) {
+                BodyKind::Object
+            } else {
+                BodyKind::Any
+            }
+        }
+        Some(RequestBody::Parameters { .. }) => BodyKind::Object,
+    }
+}
+
+fn request_test(
+    krate: &Ident,
+    body_kind: BodyKind,
+    op: &Operation,
+    ex: &Example,
+    found: &Found,
+) -> Result<TokenStream, String> {
+    if let Some((example, documented)) = &found.case_differs {
+        return Err(format!(
+            "the example writes `{example}` where the request line has `{documented}`"
+        ));
+    }
+    let method = &ex.request.method;
+    let path = &found.expected_path;
+    let checks = quote! {
+        assert_eq!(request.method().as_str(), #method);
+        assert_eq!(request.path(), #path);
+        assert_eq!(request.invalid_reason(), None);
+    };
+    match (body_kind, &ex.request.body) {
+        (BodyKind::None, None) => {
+            let call = call(krate, op, &found.values, None);
+            Ok(quote! {
+                let request = #call;
+                #checks
+                assert_eq!(request.body(), None);
+            })
+        }
+        (BodyKind::None, Some(_)) => {
+            Err("the example sends a JSON body, but the page documents no request body".to_string())
+        }
+        (_, None) => {
+            Err("the operation takes a body, but the example request has no JSON body".to_string())
+        }
+        (BodyKind::Object, Some(body)) if !body.is_object() => Err(format!(
+            "the example body is {}, but the operation takes a JSON object",
+            json_kind(body)
+        )),
+        (_, Some(body)) => {
+            let text = raw_string(&pretty(body));
+            let call = call(
+                krate,
+                op,
+                &found.values,
+                Some(quote! {
+                    &serde_json::from_value(expected.clone())
+                        .expect("the example body deserializes into the body type")
+                }),
+            );
+            Ok(quote! {
+                let text = #text;
+                let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+                let request = #call;
+                #checks
+                assert_eq!(request.body_json(), Some(expected));
+            })
+        }
+    }
+}
+
+/// `Ok(None)` when the example has no JSON response to test.
+fn response_test(
+    krate: &Ident,
+    body_kind: BodyKind,
+    op: &Operation,
+    ex: &Example,
+    found: &Found,
+) -> Result<Option<TokenStream>, String> {
+    let Some((status, body)) = ex
+        .response
+        .as_ref()
+        .and_then(|r| Some((r.status, r.body.as_ref()?)))
+    else {
+        return Ok(None);
+    };
+    if !(200..300).contains(&status) {
+        return Err(format!("the example response has status {status}"));
+    }
+    if op.response.body.is_none() {
+        return Err(if op.response.status == 204 {
+            "the example response has a JSON body, but the page says 204 No Content".to_string()
+        } else {
+            "the example response has a JSON body, but the page names no response type (the function returns NoContent)".to_string()
+        });
+    }
+    // Any body will do: only the parser of the request is used.
+    let body_arg = (body_kind != BodyKind::None).then(|| quote! { &Default::default() });
+    let call = call(krate, op, &found.values, body_arg);
+    let text = raw_string(&pretty(body));
+    let status = Literal::u16_unsuffixed(status);
+    Ok(Some(quote! {
+        let text = #text;
+        let request = #call;
+        let parsed = request
+            .parse_response(#status, text.as_bytes())
+            .expect("the example response parses into the result type");
+        let actual = serde_json::to_value(parsed).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(actual, expected);
+    }))
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Pretty JSON, so that a changed example reads as a small diff.
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+/// A raw string literal that holds `text` (enough `#`s for any `"#` inside).
+fn raw_string(text: &str) -> Literal {
+    let mut longest = 0;
+    let mut run: Option<usize> = None;
+    for c in text.chars() {
+        run = match (c, run) {
+            ('"', _) => Some(0),
+            ('#', Some(n)) => Some(n + 1),
+            _ => None,
+        };
+        if let Some(n) = run {
+            longest = longest.max(n);
+        }
+    }
+    let hashes = "#".repeat(longest + 1);
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
+}
+
+/// Comment text on one line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn format_item(tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(e) => {
+            // A generator bug, not a docs problem.
+            diags.push(Diagnostic::error(
+                "<generator>",
+                0,
+                "internal",
+                format!("a generated doc-example test does not parse: {e}"),
+            ));
+            "compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n"
+                .to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(template: &str, path: &str, exact: bool) -> Option<Vec<String>> {
+        let t = PathTemplate::parse(template).ok()?;
+        match_path(&t, path, exact).map(|v| v.into_iter().map(str::to_string).collect())
+    }
+
+    #[test]
+    fn paths_match_literals_and_capture_values() {
+        let t = "/deviceManagement/deviceConfigurations/{id}/deviceStatusOverview";
+        assert_eq!(
+            pieces(
+                t,
+                "/deviceManagement/deviceConfigurations/9a1b/deviceStatusOverview",
+                true
+            ),
+            Some(vec![
+                "/deviceManagement/deviceConfigurations/".to_string(),
+                "9a1b".to_string(),
+                "/deviceStatusOverview".to_string()
+            ])
+        );
+        let lower = "/devicemanagement/deviceConfigurations/9a1b/deviceStatusOverview";
+        assert_eq!(pieces(t, lower, true), None);
+        assert!(pieces(t, lower, false).is_some());
+        // A segment value cannot span `/`; a path-based one can.
+        assert_eq!(pieces("/users/{id}", "/users/a/b", true), None);
+        let drive = pieces(
+            "/me/drive/root:/{item-path}:/content",
+            "/me/drive/root:/a/b c.txt:/content",
+            true,
+        );
+        assert_eq!(drive.map(|p| p[1].clone()), Some("a/b c.txt".to_string()));
+        assert_eq!(
+            pieces("/users/{id}/messages", "/users//messages", true),
+            None
+        );
+        assert_eq!(
+            pieces(
+                "/me/drive/root:/{item-path}",
+                "/me/drive/root:/a:/children",
+                true
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn expected_paths_encode_values_as_the_runtime_does() {
+        let t = PathTemplate::parse("/sites('{site-id}')/items/{id}").unwrap();
+        let op = Operation {
+            id: "get_sites_items_item".into(),
+            method: "GET".into(),
+            path: t,
+            summary: String::new(),
+            description: String::new(),
+            source: crate::model::Source {
+                file: "api/x.md".into(),
+                line: 1,
+            },
+            permissions: Default::default(),
+            query_options: false,
+            headers: Vec::new(),
+            request_body: None,
+            response: crate::model::ResponseDef {
+                status: 200,
+                body: None,
+            },
+            examples: Vec::new(),
+        };
+        let path = "/sites('it''s')/items/{id}";
+        let p = match_path(&op.path, path, true).unwrap();
+        let f = found(0, &op, &p);
+        assert_eq!(f.values, ["it's", "{id}"]);
+        assert_eq!(f.expected_path, "/sites('it%27%27s')/items/%7Bid%7D");
+        let p = match_path(&op.path, "/sites('a')/items/john%40contoso.com", true).unwrap();
+        assert_eq!(found(0, &op, &p).values[1], "john@contoso.com");
+    }
+
+    #[test]
+    fn targets_lose_query_and_trailing_slash() {
+        assert_eq!(example_path("/me/messages/?$top=5"), "/me/messages");
+        assert_eq!(example_path("/?x"), "/");
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_does_not_decode() {
+        assert_eq!(percent_decode("a%20b%2Fc"), "a b/c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%ZZ"), "%ZZ");
+        assert_eq!(percent_decode("%FF"), "%FF");
+        assert_eq!(encode("{id}é"), "%7Bid%7D%C3%A9");
+    }
+
+    #[test]
+    fn raw_strings_have_enough_hashes() {
+        assert_eq!(raw_string("{}").to_string(), "r#\"{}\"#");
+        assert_eq!(
+            raw_string(r###"{"a":"#b"}"###).to_string(),
+            "r##\"{\"a\":\"#b\"}\"##"
+        );
+        assert_eq!(raw_string(r####"x"##"####).to_string(), "r###\"x\"##\"###");
+    }
+}
