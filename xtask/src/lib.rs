@@ -1,6 +1,9 @@
 //! The commands behind `cargo xtask`: render everything in memory, then compare or
 //! write. This is the only place that writes output files.
 
+pub mod bench;
+pub mod fidelity;
+
 use anyhow::{Context, Result, bail};
 use graphdoc::diag::{Diagnostic, Severity};
 use graphdoc::pipeline::{self, Options, Output};
@@ -151,35 +154,101 @@ pub fn regen(root: &Path) -> Result<(Rendered, RegenOutcome)> {
     Ok((rendered, RegenOutcome::Written(written)))
 }
 
-/// Writes every file through a temporary sibling and a rename, so that an interrupted
-/// run never leaves a half-written file; deletes orphans only after all writes.
+/// Writes every changed file all-or-nothing: new contents are staged beside their
+/// targets, then moved into place with the old files kept as backups; any failure puts
+/// every backup back, so the previous output stays intact. Orphans are deleted only
+/// after every new file is in place.
 pub fn write_all(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
     let orphans = orphans(root, rendered)?;
-    let mut written = Vec::new();
     let mut staged = Vec::new();
-    for (rel, text) in &rendered.files {
-        let path = safe_join(root, rel)?;
-        if std::fs::read_to_string(&path).is_ok_and(|old| old == *text) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
-        }
-        let tmp = path.with_extension("regen-tmp");
-        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-        staged.push((tmp, path, rel.clone()));
+    let result = stage(root, rendered, &mut staged).and_then(|()| commit(&mut staged));
+    if let Err(e) = result {
+        roll_back(&staged);
+        return Err(e.context("nothing was changed"));
     }
-    for (tmp, path, rel) in staged {
-        std::fs::rename(&tmp, &path)
-            .with_context(|| format!("moving {} into place", path.display()))?;
-        written.push(rel);
+    for s in &staged {
+        if s.backup_taken {
+            let _ = std::fs::remove_file(&s.backup);
+        }
     }
+    let mut written: Vec<String> = staged.iter().map(|s| s.rel.clone()).collect();
     for rel in orphans {
         std::fs::remove_file(root.join(&rel)).with_context(|| format!("deleting {rel}"))?;
         written.push(format!("{rel} (deleted)"));
     }
     Ok(written)
+}
+
+/// One file on its way into place.
+struct Staged {
+    rel: String,
+    target: PathBuf,
+    tmp: PathBuf,
+    backup: PathBuf,
+    /// The old file was moved to `backup`.
+    backup_taken: bool,
+    /// The new file was moved to `target`.
+    placed: bool,
+}
+
+fn stage(root: &Path, rendered: &Rendered, staged: &mut Vec<Staged>) -> Result<()> {
+    for (rel, text) in &rendered.files {
+        let target = safe_join(root, rel)?;
+        if std::fs::read_to_string(&target).is_ok_and(|old| old == *text) {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let tmp = sibling(&target, "regen-new");
+        let backup = sibling(&target, "regen-old");
+        staged.push(Staged {
+            rel: rel.clone(),
+            target,
+            tmp: tmp.clone(),
+            backup,
+            backup_taken: false,
+            placed: false,
+        });
+        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    }
+    Ok(())
+}
+
+fn commit(staged: &mut [Staged]) -> Result<()> {
+    for s in staged.iter_mut() {
+        if s.target.exists() {
+            std::fs::rename(&s.target, &s.backup)
+                .with_context(|| format!("moving {} aside", s.target.display()))?;
+            s.backup_taken = true;
+        }
+        std::fs::rename(&s.tmp, &s.target)
+            .with_context(|| format!("moving {} into place", s.target.display()))?;
+        s.placed = true;
+    }
+    Ok(())
+}
+
+/// Best effort: every step undone in reverse order.
+fn roll_back(staged: &[Staged]) {
+    for s in staged.iter().rev() {
+        if s.placed {
+            let _ = std::fs::remove_file(&s.target);
+        }
+        if s.backup_taken {
+            let _ = std::fs::rename(&s.backup, &s.target);
+        }
+        let _ = std::fs::remove_file(&s.tmp);
+    }
+}
+
+/// `dir/name.ext` → `dir/.name.ext.<suffix>`.
+fn sibling(target: &Path, suffix: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.{suffix}"))
 }
 
 /// Joins a relative output path, refusing anything that would leave `root`.

@@ -35,6 +35,29 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         top: usize,
     },
+    /// Time each phase of `gen` on a docs tree, beside a parse-only floor.
+    Bench {
+        /// The docs tree; the v1.0 corpus beside the repository by default.
+        #[arg(long, default_value = "../shared/corpus/graph-docs-2021/v1.0")]
+        docs: PathBuf,
+        /// Runs per phase; the median is shown.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Compare the model of a docs tree with the official CSDL metadata.
+    Fidelity {
+        #[arg(long)]
+        docs: PathBuf,
+        /// The CSDL (`$metadata`) of the same version, used only as a yardstick.
+        #[arg(long)]
+        csdl: PathBuf,
+        /// How many misses of each kind to list.
+        #[arg(long, default_value_t = 8)]
+        show: usize,
+        /// Also write the figures and every miss as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -101,12 +124,76 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Bench { docs, runs } => {
+            let docs = if docs.is_relative() {
+                repo_root().join(docs)
+            } else {
+                docs
+            };
+            if cfg!(debug_assertions) {
+                eprintln!(
+                    "note: a debug build; use `cargo xtask-release bench` (or `cargo run --release -p xtask -- bench`) for real figures"
+                );
+            }
+            let rows = xtask::bench::run(&docs, runs)?;
+            print!("{}", xtask::bench::table(&rows));
+            if let Some(peak) = xtask::bench::peak_memory() {
+                println!("peak memory (VmHWM): {peak}");
+            }
+            println!("threads: {}", rayon::current_num_threads());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fidelity {
+            docs,
+            csdl,
+            show,
+            json,
+        } => {
+            let sources = graphdoc::pipeline::read_docs(&docs)?;
+            let (pages, model, _, _) = graphdoc::pipeline::parse_and_build(&sources);
+            let csdl = xtask::fidelity::Csdl::read(&csdl)?;
+            let figures = xtask::fidelity::measure(&pages, &model, &csdl);
+            println!("documented_types: {}", figures.documented_types);
+            let mut below = 0;
+            for (name, floor) in xtask::fidelity::FLOORS {
+                let value = figures.get(name);
+                let mark = if value < floor {
+                    "  below the floor"
+                } else {
+                    ""
+                };
+                below += usize::from(value < floor);
+                println!("{name}: {value:.2} (floor {floor}){mark}");
+            }
+            println!("extra_props: {}", figures.extra_props);
+            for (kind, misses) in &figures.misses {
+                let shown: Vec<&str> = misses.iter().take(show).map(String::as_str).collect();
+                println!("-- missed {kind} ({}): {}", misses.len(), shown.join("; "));
+            }
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&figures)?)?;
+            }
+            Ok(if below == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Command::Gen { docs, out, top } => {
             if !docs.is_dir() {
                 bail!("--docs {} is not a folder", docs.display());
             }
             let output = xtask::gen_into(&docs, &out)?;
-            println!("gen: {}; {:.2?}", summary_line(&output), start.elapsed());
+            let t = &output.timings;
+            println!(
+                "gen: {}; {:.2?} (parse {:.2?}, model {:.2?}, openapi {:.2?}, rust {:.2?})",
+                summary_line(&output),
+                start.elapsed(),
+                t.parse,
+                t.build,
+                t.openapi,
+                t.rust
+            );
             print!("{}", diagnostics_summary(&output.diagnostics, top));
             println!(
                 "wrote {0}/openapi.yaml, {0}/crate/, {0}/report.json",

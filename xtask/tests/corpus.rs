@@ -51,3 +51,19 @@ fn the_whole_v1_corpus_generates_with_located_diagnostics() {
         "the generator produced invalid Rust"
     );
 }
+
+#[test]
+fn fidelity_against_the_csdl_stays_above_the_floors() {
+    let Some(docs) = corpus() else { return };
+    let csdl_path = xtask::repo_root().join("../shared/corpus/csdl/v1.0-2021-07-13.xml");
+    let csdl = xtask::fidelity::Csdl::read(&csdl_path).unwrap();
+    let sources = pipeline::read_docs(&docs).unwrap();
+    let (pages, model, _, _) = pipeline::parse_and_build(&sources);
+    let figures = xtask::fidelity::measure(&pages, &model, &csdl);
+    let below: Vec<String> = xtask::fidelity::FLOORS
+        .iter()
+        .filter(|(name, floor)| figures.get(name) < *floor)
+        .map(|(name, floor)| format!("{name}: {} < {floor}", figures.get(name)))
+        .collect();
+    assert!(below.is_empty(), "fidelity dropped: {below:?}");
+}

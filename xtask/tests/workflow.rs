@@ -114,3 +114,46 @@ fn regen_writes_nothing_when_the_docs_have_errors() {
         before
     );
 }
+
+#[test]
+fn a_failing_write_leaves_the_previous_output_intact() {
+    let dir = scratch();
+    let root = dir.path();
+    let page = root.join(OVERVIEW);
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replacen("|pendingCount|Int32|", "|pendingCount|Int64|", 1),
+    )
+    .unwrap();
+    let snapshot = |root: &Path| {
+        [
+            "specs/openapi.yaml",
+            "generated/src/models.rs",
+            "generated/src/operations.rs",
+        ]
+        .map(|p| std::fs::read_to_string(root.join(p)).unwrap())
+    };
+    let before = snapshot(root);
+    // Files are placed in path order, so generated/ is in place before specs/openapi.yaml
+    // fails: its backup slot is taken by a directory, so moving it aside fails.
+    let blocker = root.join("specs/.openapi.yaml.regen-old");
+    std::fs::create_dir_all(blocker.join("occupied")).unwrap();
+
+    let err = match regen(root) {
+        Err(e) => e,
+        Ok(_) => panic!("regen should fail when a file cannot be written"),
+    };
+    assert!(
+        format!("{err:#}").contains("nothing was changed"),
+        "{err:#}"
+    );
+    assert_eq!(snapshot(root), before, "every file is as it was");
+    std::fs::remove_dir_all(&blocker).unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(root.join("generated/src"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".regen-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

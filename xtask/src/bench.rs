@@ -1,0 +1,133 @@
+//! `cargo xtask bench`: phase timings of a whole `gen`, beside a floor measured in the
+//! same run (reading every page and running pulldown-cmark over it, nothing else).
+
+use anyhow::{Context, Result};
+use graphdoc::model::build_model;
+use graphdoc::parse::{Page, parse_page};
+use graphdoc::pipeline::{self, Options, SourceFile};
+use rayon::prelude::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub struct Row {
+    pub phase: &'static str,
+    pub median: Duration,
+}
+
+/// Runs every phase `runs` times and keeps the median of each.
+pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
+    let runs = runs.max(1);
+    let mut samples: Vec<(&'static str, Vec<Duration>)> = [
+        "floor: read + pulldown-cmark",
+        "read",
+        "parse (parallel)",
+        "build model",
+        "emit OpenAPI",
+        "emit Rust (with formatting)",
+        "write",
+        "total gen",
+    ]
+    .into_iter()
+    .map(|p| (p, Vec::new()))
+    .collect();
+    let options = Options {
+        crate_name: "graph-client".into(),
+        standalone: true,
+        command: "cargo xtask bench".into(),
+        docs_label: docs.display().to_string(),
+    };
+    let out_dir = tempfile_dir()?;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let sources = pipeline::read_docs(docs)?;
+        floor(&sources);
+        samples[0].1.push(t.elapsed());
+
+        let total = Instant::now();
+        let t = Instant::now();
+        let sources = pipeline::read_docs(docs)?;
+        samples[1].1.push(t.elapsed());
+        let t = Instant::now();
+        let pages: Vec<Page> = sources
+            .par_iter()
+            .map(|s| parse_page(&s.path, &s.bytes).0)
+            .collect();
+        samples[2].1.push(t.elapsed());
+        let t = Instant::now();
+        let (model, _) = build_model(&pages);
+        samples[3].1.push(t.elapsed());
+        let t = Instant::now();
+        let openapi = graphdoc::openapi::emit_yaml(&model, "bench");
+        samples[4].1.push(t.elapsed());
+        let t = Instant::now();
+        let (files, _) = graphdoc::rust::emit_crate(&model, &options);
+        samples[5].1.push(t.elapsed());
+        let t = Instant::now();
+        std::fs::write(out_dir.join("openapi.yaml"), &openapi)?;
+        for (rel, text) in &files {
+            let path = crate::safe_join(&out_dir.join("crate"), rel)?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        }
+        samples[6].1.push(t.elapsed());
+        samples[7].1.push(total.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+    Ok(samples
+        .into_iter()
+        .map(|(phase, mut v)| {
+            v.sort();
+            Row {
+                phase,
+                median: v[v.len() / 2],
+            }
+        })
+        .collect())
+}
+
+/// Reading is done by the caller; this runs the Markdown parser over every page.
+fn floor(sources: &[SourceFile]) {
+    let events: usize = sources
+        .par_iter()
+        .map(|s| {
+            let text = String::from_utf8_lossy(&s.bytes);
+            pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::ENABLE_TABLES).count()
+        })
+        .sum();
+    std::hint::black_box(events);
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("graphdoc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The table, with each phase's ratio to the floor.
+pub fn table(rows: &[Row]) -> String {
+    let floor = rows.first().map_or(Duration::ZERO, |r| r.median);
+    let mut out = format!("{:<32} {:>12} {:>10}\n", "phase", "median", "× floor");
+    for r in rows {
+        let ratio = if floor.is_zero() {
+            f64::NAN
+        } else {
+            r.median.as_secs_f64() / floor.as_secs_f64()
+        };
+        out.push_str(&format!(
+            "{:<32} {:>12.2?} {:>10.2}\n",
+            r.phase, r.median, ratio
+        ));
+    }
+    out
+}
+
+/// Peak resident memory of this process so far, from `/proc` (Linux only).
+pub fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+}
