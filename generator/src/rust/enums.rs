@@ -4,20 +4,18 @@
 use super::TypeNames;
 use super::docs::{escape, outer};
 use super::names::{Scope, camel};
-use crate::model::{EnumDef, Model};
+use crate::model::EnumDef;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(model: &Model, names: &TypeNames) -> TokenStream {
-    let items: Vec<TokenStream> = model.enums.values().map(|e| enum_type(names, e)).collect();
+/// Module docs.
+pub fn head() -> TokenStream {
     quote! {
         //! One enum per documented enum type.
-
-        #(#items)*
     }
 }
 
-fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
+pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
     let Some(rust_name) = names.get(&e.name) else {
         return TokenStream::new();
     };

@@ -21,6 +21,7 @@ use crate::model::{Example, Model, Operation, ParamStyle, PathPart, PathTemplate
 use crate::pipeline::Options;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -32,7 +33,6 @@ pub fn emit(
     header: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let krate = ident(&snake(&options.crate_name));
     let mut out = format!(
         "{header}\n\n\
          //! The request and response examples of the docs, as tests. Each request is built\n\
@@ -40,59 +40,100 @@ pub fn emit(
          //! path values percent-encoded as `PathBuilder` does, JSON body); each JSON\n\
          //! response is parsed into the typed result, which must serialize back to it.\n"
     );
+    // Test names first, in order, so that they never depend on threads; then each
+    // example's tests are generated and formatted in parallel.
     let mut test_names = Scope::default();
     let mut counters = vec![0usize; model.operations.len()];
-    for case in cases(model) {
-        out.push('\n');
-        let ex = case.example;
-        let _ = writeln!(
-            out,
-            "// {}/{} line {}: {} {}",
-            one_line(&options.docs_label),
-            one_line(case.file),
-            ex.request.line,
-            one_line(&ex.request.method),
-            one_line(&ex.request.target)
-        );
-        let found = match case.found {
-            Ok(found) => found,
-            Err(reason) => {
-                let _ = writeln!(out, "// skipped: {}", one_line(&reason));
-                continue;
-            }
-        };
-        let op = &model.operations[found.op];
-        counters[found.op] += 1;
-        let base = format!("{}_ex{}", snake(&op.id), counters[found.op]);
-        let kind = body_kind(model, names, op);
-        let mut items = Vec::new();
-        let mut test = |suffix: &str, body: TokenStream| {
-            let name = ident(&test_names.claim(&format!("{base}_{suffix}")));
-            items.push(quote! {
-                #[test]
-                fn #name() {
-                    #body
-                }
+    let plans: Vec<(Case<'_>, Option<[String; 2]>)> = cases(model)
+        .into_iter()
+        .map(|case| {
+            let claimed = case.found.as_ref().ok().map(|found| {
+                counters[found.op] += 1;
+                let base = format!(
+                    "{}_ex{}",
+                    snake(&model.operations[found.op].id),
+                    counters[found.op]
+                );
+                [
+                    test_names.claim(&format!("{base}_request")),
+                    test_names.claim(&format!("{base}_response")),
+                ]
             });
-        };
-        match request_test(&krate, kind, op, ex, &found) {
-            Ok(body) => test("request", body),
-            Err(reason) => {
-                let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
-            }
-        }
-        match response_test(&krate, kind, op, ex, &found) {
-            Ok(Some(body)) => test("response", body),
-            Ok(None) => {}
-            Err(reason) => {
-                let _ = writeln!(out, "// skipped: the response test: {}", one_line(&reason));
-            }
-        }
-        // One item at a time: prettyplease puts no blank line between items.
-        let items: Vec<String> = items.into_iter().map(|i| format_item(i, diags)).collect();
-        out.push_str(&items.join("\n"));
+            (case, claimed)
+        })
+        .collect();
+    let parts: Vec<(String, Vec<Diagnostic>)> = plans
+        .par_iter()
+        .map(|(case, claimed)| example_tests(model, names, options, case, claimed.as_ref()))
+        .collect();
+    for (text, d) in parts {
+        out.push_str(&text);
+        diags.extend(d);
     }
     out
+}
+
+/// The tests of one example, after its comment line, or why they are skipped.
+fn example_tests(
+    model: &Model,
+    names: &TypeNames,
+    options: &Options,
+    case: &Case<'_>,
+    test_names: Option<&[String; 2]>,
+) -> (String, Vec<Diagnostic>) {
+    let mut out = String::from("\n");
+    let mut diags = Vec::new();
+    let ex = case.example;
+    let _ = writeln!(
+        out,
+        "// {}/{} line {}: {} {}",
+        one_line(&options.docs_label),
+        one_line(case.file),
+        ex.request.line,
+        one_line(&ex.request.method),
+        one_line(&ex.request.target)
+    );
+    let (found, [request_name, response_name]) = match (&case.found, test_names) {
+        (Ok(found), Some(test_names)) => (found, test_names),
+        (Err(reason), _) => {
+            let _ = writeln!(out, "// skipped: {}", one_line(reason));
+            return (out, diags);
+        }
+        (Ok(_), None) => return (out, diags),
+    };
+    let krate = ident(&snake(&options.crate_name));
+    let op = &model.operations[found.op];
+    let kind = body_kind(model, names, op);
+    let mut items = Vec::new();
+    let test = |name: &str, body: TokenStream| {
+        let name = ident(name);
+        quote! {
+            #[test]
+            fn #name() {
+                #body
+            }
+        }
+    };
+    match request_test(&krate, kind, op, ex, found) {
+        Ok(body) => items.push(test(request_name, body)),
+        Err(reason) => {
+            let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
+        }
+    }
+    match response_test(&krate, kind, op, ex, found) {
+        Ok(Some(body)) => items.push(test(response_name, body)),
+        Ok(None) => {}
+        Err(reason) => {
+            let _ = writeln!(out, "// skipped: the response test: {}", one_line(&reason));
+        }
+    }
+    // One item at a time: prettyplease puts no blank line between items.
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|i| format_item(i, &mut diags))
+        .collect();
+    out.push_str(&items.join("\n"));
+    (out, diags)
 }
 
 /// One example, and what it targets.

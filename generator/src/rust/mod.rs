@@ -16,6 +16,7 @@ use crate::model::Model;
 use crate::pipeline::Options;
 use names::Scope;
 use proc_macro2::TokenStream;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
@@ -97,19 +98,41 @@ disable_all_formatting = true
         format!("{header}\n\n{RUNTIME}"),
     );
     files.insert("src/client.rs".to_string(), format!("{header}\n\n{CLIENT}"));
+    let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
     files.insert(
         "src/models.rs".to_string(),
-        format_file(&header, models::emit(model, &names), &mut diags),
+        format_module(
+            &header,
+            models::head(model),
+            &types,
+            |t| models::view_type(model, &names, t),
+            &mut diags,
+        ),
     );
+    let enums: Vec<&crate::model::EnumDef> = model.enums.values().collect();
     files.insert(
         "src/enums.rs".to_string(),
-        format_file(&header, enums::emit(model, &names), &mut diags),
+        format_module(
+            &header,
+            enums::head(),
+            &enums,
+            |e| enums::enum_type(&names, e),
+            &mut diags,
+        ),
     );
+    let body_names = operations::body_type_names(model);
+    let ops: Vec<(&crate::model::Operation, Option<&str>)> = model
+        .operations
+        .iter()
+        .zip(body_names.iter().map(Option::as_deref))
+        .collect();
     files.insert(
         "src/operations.rs".to_string(),
-        format_file(
+        format_module(
             &header,
-            operations::emit(model, &names, options),
+            operations::head(model),
+            &ops,
+            |(op, body)| operations::function(model, &names, options, op, *body),
             &mut diags,
         ),
     );
@@ -120,17 +143,58 @@ disable_all_formatting = true
     (files, diags)
 }
 
+/// Items per formatting chunk: large enough to amortize parsing, small enough to spread
+/// over threads. Chunks depend only on the item list, so the text does not depend on the
+/// thread count.
+const CHUNK: usize = 48;
+
+/// A module: `head` (docs, imports), then one item per element of `list`, generated and
+/// formatted in parallel chunks (token streams cannot cross threads, so each chunk is
+/// generated where it is formatted).
+fn format_module<T: Sync>(
+    header: &str,
+    head: TokenStream,
+    list: &[T],
+    item: impl Fn(&T) -> TokenStream + Sync,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let mut out = format_file(header, head, diags);
+    let chunks: Vec<Result<String, String>> = list
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let tokens: TokenStream = chunk.iter().map(&item).collect();
+            syn::parse2::<syn::File>(tokens)
+                .map(|file| prettyplease::unparse(&file))
+                .map_err(|e| e.to_string())
+        })
+        .collect();
+    for chunk in chunks {
+        match chunk {
+            Ok(text) => out.push_str(&text),
+            Err(e) => {
+                diags.push(internal_error(&e));
+                out.push_str("compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n");
+            }
+        }
+    }
+    out
+}
+
+fn internal_error(e: &str) -> Diagnostic {
+    // A generator bug, not a docs problem; say so instead of writing junk.
+    Diagnostic::error(
+        "<generator>",
+        0,
+        "internal",
+        format!("generated Rust does not parse: {e}"),
+    )
+}
+
 fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => format!("{header}\n\n{}", prettyplease::unparse(&file)),
         Err(e) => {
-            // A generator bug, not a docs problem; say so instead of writing junk.
-            diags.push(Diagnostic::error(
-                "<generator>",
-                0,
-                "internal",
-                format!("generated Rust does not parse: {e}"),
-            ));
+            diags.push(internal_error(&e.to_string()));
             format!(
                 "{header}\n\ncompile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n"
             )

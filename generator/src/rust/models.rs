@@ -10,22 +10,17 @@ use quote::{format_ident, quote};
 /// Method names every view has already.
 const RESERVED_METHODS: &[&str] = &["new", "kind"];
 
-pub fn emit(model: &Model, names: &TypeNames) -> TokenStream {
-    let mut items = Vec::new();
-    for t in model.types.values() {
-        items.push(view_type(model, names, t));
-    }
-    let imports = (!items.is_empty()).then(|| quote! { use crate::runtime; });
+/// Module docs and imports.
+pub fn head(model: &Model) -> TokenStream {
+    let imports = (!model.types.is_empty()).then(|| quote! { use crate::runtime; });
     quote! {
         //! One view type per entity and complex type. See [`crate::runtime::View`].
 
         #imports
-
-        #(#items)*
     }
 }
 
-fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> TokenStream {
+pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> TokenStream {
     let Some(rust_name) = names.get(&t.name) else {
         return TokenStream::new();
     };

@@ -11,13 +11,23 @@ use crate::pipeline::Options;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(model: &Model, names: &TypeNames, options: &Options) -> TokenStream {
-    let mut items = Vec::new();
-    let mut body_names = Scope::default();
-    for op in &model.operations {
-        items.push(function(model, names, options, op, &mut body_names));
-    }
-    let imports = (!items.is_empty())
+/// The Rust name of each operation's inline body type (actions with parameter tables),
+/// unique across the module, in operation order.
+pub fn body_type_names(model: &Model) -> Vec<Option<String>> {
+    let mut scope = Scope::default();
+    model
+        .operations
+        .iter()
+        .map(|op| {
+            matches!(op.request_body, Some(RequestBody::Parameters { .. }))
+                .then(|| scope.claim(&format!("{}Body", camel(&op.id))))
+        })
+        .collect()
+}
+
+/// Module docs and imports.
+pub fn head(model: &Model) -> TokenStream {
+    let imports = (!model.operations.is_empty())
         .then(|| quote! { use crate::runtime::{self, Method, PathBuilder, Request}; });
     quote! {
         //! One function per documented request line. Each returns a
@@ -25,17 +35,15 @@ pub fn emit(model: &Model, names: &TypeNames, options: &Options) -> TokenStream 
         //! `parse_response` reads the answer.
 
         #imports
-
-        #(#items)*
     }
 }
 
-fn function(
+pub fn function(
     model: &Model,
     names: &TypeNames,
     options: &Options,
     op: &Operation,
-    body_names: &mut Scope,
+    body_name: Option<&str>,
 ) -> TokenStream {
     let fn_name = ident(&snake(&op.id));
     let mut scope = Scope::with_reserved(&["path", "body"]);
@@ -86,7 +94,8 @@ fn function(
             with_body = quote! { .json(body) };
         }
         Some(RequestBody::Parameters { parameters }) => {
-            let body_ty = body_names.claim(&format!("{}Body", camel(&op.id)));
+            let body_ty =
+                body_name.map_or_else(|| format!("{}Body", camel(&op.id)), str::to_string);
             let doc = format!("The request body of [`{fn_name}`].");
             extra = inline_view(model, names, &body_ty, &doc, parameters);
             let body_ty = format_ident!("{}", body_ty);
