@@ -488,6 +488,23 @@ impl<T> Request<T> {
         self
     }
 
+    /// `ConsistencyLevel: eventual`, which advanced queries (`$count`, `$search`, `$filter`
+    /// with `endsWith`, ...) on directory objects need.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
+    }
+
+    /// `Prefer`, e.g. `return=representation`, `odata.maxpagesize=50`,
+    /// `outlook.timezone="Pacific Standard Time"`.
+    pub fn prefer(self, preference: &str) -> Self {
+        self.header("Prefer", preference)
+    }
+
+    /// `If-Match` with an ETag, for updates that must not overwrite newer changes.
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("If-Match", etag)
+    }
+
     pub fn method(&self) -> &Method {
         &self.method
     }

@@ -139,3 +139,72 @@ fn graph_errors_become_typed_errors() {
         other => panic!("expected a service error, got {other:?}"),
     }
 }
+
+#[test]
+fn query_options_and_documented_headers_are_typed() {
+    use graph_client::ODataQuery;
+    use graph_client::operations::get_device_management_device_configurations;
+    let request = get_device_management_device_configurations()
+        .query(
+            &ODataQuery::new()
+                .select(["id", "displayName"])
+                .top(2)
+                .count(true),
+        )
+        .consistency_level_eventual()
+        .prefer("odata.maxpagesize=2");
+    assert_eq!(
+        request.path_and_query(),
+        "/deviceManagement/deviceConfigurations?$select=id,displayName&$top=2&$count=true"
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    assert_eq!(request.header_value("prefer"), Some("odata.maxpagesize=2"));
+}
+
+#[test]
+fn list_responses_dispatch_on_the_odata_type() {
+    use graph_client::models::DeviceConfigurationKind;
+    use graph_client::operations::get_device_management_device_configurations;
+    let body = br##"{"value": [
+        {"@odata.type": "#microsoft.graph.windows10GeneralConfiguration", "id": "w", "displayName": "Win"},
+        {"@odata.type": "#microsoft.graph.iosGeneralDeviceConfiguration", "id": "i"},
+        {"@odata.type": "#microsoft.graph.somethingNewer", "id": "n", "extra": 1}
+    ], "@odata.nextLink": "https://graph.microsoft.com/v1.0/next"}"##;
+    let page = get_device_management_device_configurations()
+        .parse_response(200, body)
+        .unwrap();
+    assert_eq!(
+        page.next_link.as_deref(),
+        Some("https://graph.microsoft.com/v1.0/next")
+    );
+    let kinds: Vec<&str> = page
+        .value
+        .iter()
+        .map(|c| match c.kind() {
+            DeviceConfigurationKind::Windows10GeneralConfiguration(w) => {
+                // Inherited getters work on the derived view.
+                assert_eq!(w.display_name(), Some("Win"));
+                "windows"
+            }
+            DeviceConfigurationKind::IosGeneralDeviceConfiguration(_) => "ios",
+            DeviceConfigurationKind::Other(other) => {
+                // An unknown tag falls back to the base type, keeping everything.
+                assert_eq!(other.get("extra"), Some(&json!(1)));
+                "other"
+            }
+        })
+        .collect();
+    assert_eq!(kinds, ["windows", "ios", "other"]);
+}
+
+#[test]
+fn enums_keep_values_they_do_not_know() {
+    use graph_client::enums::ComplianceStatus;
+    assert_eq!(
+        ComplianceStatus::from("compliant"),
+        ComplianceStatus::Compliant
+    );
+    let newer = ComplianceStatus::from("quarantined");
+    assert_eq!(newer, ComplianceStatus::Unrecognized("quarantined".into()));
+    assert_eq!(serde_json::to_value(&newer).unwrap(), json!("quarantined"));
+}
