@@ -759,30 +759,7 @@ impl GraphError {
 /// `Deref` to it, so inherited getters and setters are the base type's.
 #[macro_export]
 macro_rules! view {
-    ($name:ident) => {
-        impl $crate::runtime::View for $name {
-            const ODATA_TYPE: &'static str = "";
-            fn from_map(map: $crate::runtime::JsonObject) -> Self {
-                Self(map)
-            }
-            fn as_map(&self) -> &$crate::runtime::JsonObject {
-                &self.0
-            }
-            fn as_map_mut(&mut self) -> &mut $crate::runtime::JsonObject {
-                &mut self.0
-            }
-            fn into_map(self) -> $crate::runtime::JsonObject {
-                self.0
-            }
-        }
-        impl $name {
-            /// A new, empty object.
-            pub fn new() -> Self {
-                Self::default()
-            }
-        }
-    };
-    ($name:ident, $tag:literal) => {
+    (@impl $name:ident, $tag:literal) => {
         impl $crate::runtime::View for $name {
             const ODATA_TYPE: &'static str = $tag;
             fn from_map(map: $crate::runtime::JsonObject) -> Self {
@@ -798,6 +775,18 @@ macro_rules! view {
                 self.0
             }
         }
+    };
+    ($name:ident) => {
+        $crate::view!(@impl $name, "");
+        impl $name {
+            /// A new, empty object.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    };
+    ($name:ident, $tag:literal) => {
+        $crate::view!(@impl $name, $tag);
         impl $name {
             /// A new object tagged with this type's `@odata.type`.
             pub fn new() -> Self {

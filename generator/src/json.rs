@@ -15,6 +15,18 @@ pub fn parse_lenient(text: &str) -> Result<(Value, bool), String> {
     }
 }
 
+/// The JSON kind of a value, for messages: "a string", "an object", ...
+pub fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,20 +48,23 @@ fn collect_md(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> std::io::Re
         if kind.is_dir() {
             collect_md(root, &path, out)?;
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             out.push(SourceFile {
-                path: rel,
+                path: slash_path(root, &path),
                 bytes: std::fs::read(&path)?,
             });
         }
     }
     Ok(())
+}
+
+/// `path` relative to `root`, with `/` separators whatever the platform.
+pub fn slash_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// How the generated crate is packaged.

@@ -113,13 +113,7 @@ fn orphans(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
                 stack.push(path);
                 continue;
             }
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = pipeline::slash_path(root, &path);
             if rendered.files.contains_key(&rel) {
                 continue;
             }

@@ -867,6 +867,9 @@ fn possible_values(description: &str) -> Vec<String> {
         "possible values include",
         "the possible values",
         "possible value",
+        "supported values are",
+        "valid values are",
+        "allowed values are",
     ]
     .iter()
     .filter_map(|k| lower.find(k))

@@ -778,24 +778,13 @@ fn check_object(
                             file,
                             line,
                             codes::EXAMPLE_TYPE_MISMATCH,
-                            format!("the example value of `{key}` is {}, but the table declares {}", json_kind(v), describe(&p.ty)),
+                            format!("the example value of `{key}` is {}, but the table declares {}", crate::json::kind_name(v), describe(&p.ty)),
                         )
                         .with_help("make the example value match the declared type, or fix the table"),
                     );
                 }
             }
         }
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

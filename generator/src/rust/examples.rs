@@ -471,7 +471,7 @@ fn request_test(
         }
         (BodyKind::Object, Some(body)) if !body.is_object() => Err(format!(
             "the example body is {}, but the operation takes a JSON object",
-            json_kind(body)
+            crate::json::kind_name(body)
         )),
         (_, Some(body)) => {
             let text = raw_string(&pretty(body));
@@ -535,17 +535,6 @@ fn response_test(
         let expected: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(actual, expected);
     }))
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 /// Pretty JSON, so that a changed example reads as a small diff.
