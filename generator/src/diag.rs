@@ -96,6 +96,8 @@ pub mod codes {
     pub const NO_REQUEST_LINE: &str = "no-request-line";
     pub const EXAMPLE_PROPERTY_NOT_IN_TABLE: &str = "example-property-not-in-table";
     pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
+    pub const EXAMPLE_REQUEST_MISMATCH: &str = "example-request-mismatch";
+    pub const EXAMPLE_PATH_CASE: &str = "example-path-case";
     pub const REPRESENTATION_PROPERTY_NOT_IN_TABLE: &str = "representation-property-not-in-table";
     pub const UNCLASSIFIED_PAGE: &str = "unclassified-page";
     pub const NO_TYPE_NAME: &str = "no-type-name";

@@ -270,3 +270,14 @@ fn possible_values_and_representation_hints_add_enum_members() {
     assert_eq!(diags[0].code, "representation-property-not-in-table");
     assert!(diags[0].message.contains("`color`"));
 }
+
+#[test]
+fn example_requests_off_the_documented_paths_are_reported() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Get widget\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n\n## Example\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/widgets/42\n```\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/Widgets/42\n```\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/me/widget\n```\n";
+    let (_, diags) = build(&[("api/widget-get.md", page)]);
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(
+        found,
+        [("example-path-case", 18), ("example-request-mismatch", 22)]
+    );
+}

@@ -700,6 +700,7 @@ fn json_body(
 /// Reports example members that the type's tables do not declare, and values whose
 /// JSON kind contradicts the declared type.
 pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
+    check_example_paths(model, diags);
     for op in &model.operations {
         for ex in &op.examples {
             if let (Some(body), Some(RequestBody::Typed { types })) =
@@ -736,6 +737,49 @@ pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
                 check_object(model, &t, item, &ex.file, resp.line, diags);
             }
         }
+    }
+}
+
+/// Reports example requests whose method and path match no documented request line.
+fn check_example_paths(model: &Model, diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    for ex in model.operations.iter().flat_map(|op| &op.examples) {
+        if !seen.insert((ex.file.as_str(), ex.request.line)) {
+            continue;
+        }
+        let path = super::request_path(&ex.request.target);
+        let same_method = || {
+            model
+                .operations
+                .iter()
+                .filter(|op| op.method == ex.request.method)
+        };
+        if same_method().any(|op| op.path.match_path(path, true).is_some()) {
+            continue;
+        }
+        let (code, message) = match same_method()
+            .find(|op| op.path.match_path(path, false).is_some())
+        {
+            Some(op) => (
+                codes::EXAMPLE_PATH_CASE,
+                format!(
+                    "the example request `{} {path}` matches the documented `{}` only if letter case is ignored",
+                    ex.request.method,
+                    op.path.openapi_path()
+                ),
+            ),
+            None => (
+                codes::EXAMPLE_REQUEST_MISMATCH,
+                format!(
+                    "the example request `{} {path}` matches no request line under `HTTP request` on any page",
+                    ex.request.method
+                ),
+            ),
+        };
+        diags.push(
+            Diagnostic::warning(&ex.file, ex.request.line, code, message)
+                .with_help("make the example use a documented path, or document the path it uses"),
+        );
     }
 }
 

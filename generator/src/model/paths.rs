@@ -103,6 +103,70 @@ impl PathTemplate {
         out
     }
 
+    /// The values of the parameters when `path` (no query) is an instance of this
+    /// template; `exact: false` lets literals differ in letter case. A parameter takes
+    /// one segment, or for path-based addressing everything up to the next `:`.
+    pub fn match_path<'p>(&self, path: &'p str, exact: bool) -> Option<Vec<&'p str>> {
+        fn go<'p>(
+            t: &PathTemplate,
+            parts: &[PathPart],
+            rest: &'p str,
+            exact: bool,
+            out: &mut Vec<&'p str>,
+        ) -> bool {
+            let Some((first, more)) = parts.split_first() else {
+                return rest.is_empty();
+            };
+            match first {
+                PathPart::Literal(l) => {
+                    let Some(head) = rest.get(..l.len()) else {
+                        return false;
+                    };
+                    let same = if exact {
+                        head == l
+                    } else {
+                        head.eq_ignore_ascii_case(l)
+                    };
+                    if !same {
+                        return false;
+                    }
+                    out.push(head);
+                    if go(t, more, &rest[l.len()..], exact, out) {
+                        return true;
+                    }
+                    out.pop();
+                    false
+                }
+                PathPart::Param(i) => {
+                    // Path-based addressing ends at `:` (`root:/a/b.txt:/content`).
+                    let stop: &[char] = match t.params.get(*i).map(|p| p.style) {
+                        Some(ParamStyle::Path) => &[':'],
+                        _ => &['/'],
+                    };
+                    let ends = rest
+                        .char_indices()
+                        .map(|(k, _)| k)
+                        .skip(1)
+                        .chain([rest.len()]);
+                    for end in ends {
+                        let value = &rest[..end];
+                        if value.contains(stop) {
+                            break;
+                        }
+                        out.push(value);
+                        if go(t, more, &rest[end..], exact, out) {
+                            return true;
+                        }
+                        out.pop();
+                    }
+                    false
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.parts.len());
+        go(self, &self.parts, path, exact, &mut out).then_some(out)
+    }
+
     /// The words of the path that name the operation: static segments in snake_case,
     /// namespaces, `$` and key syntax dropped; a path ending in a parameter ends in
     /// `item`.
@@ -132,6 +196,13 @@ impl PathTemplate {
         }
         words
     }
+}
+
+/// The path of an example's request target: no query or fragment, no trailing `/`.
+pub fn request_path(target: &str) -> &str {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_end_matches('/');
+    if path.is_empty() { "/" } else { path }
 }
 
 /// A valid parameter name for the documented text: `id | userPrincipalName` →

@@ -187,14 +187,14 @@ fn cases(model: &Model) -> Vec<Case<'_>> {
 /// literals that differ in letter case only; among several, one documented on the
 /// example's page, then the one with the most literal text, then the first.
 fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, String> {
-    let path = example_path(&ex.request.target);
+    let path = crate::model::request_path(&ex.request.target);
     for exact in [true, false] {
         let mut best: Option<((bool, usize), Found)> = None;
         for (i, op) in model.operations.iter().enumerate() {
             if op.method != ex.request.method {
                 continue;
             }
-            let Some(pieces) = match_path(&op.path, path, exact) else {
+            let Some(pieces) = op.path.match_path(path, exact) else {
                 continue;
             };
             let rank = (op.source.file == page, literal_len(&op.path));
@@ -209,7 +209,7 @@ fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, Stri
     let mut other_methods: Vec<&str> = model
         .operations
         .iter()
-        .filter(|op| match_path(&op.path, path, false).is_some())
+        .filter(|op| op.path.match_path(path, false).is_some())
         .map(|op| op.method.as_str())
         .collect();
     other_methods.sort_unstable();
@@ -225,14 +225,6 @@ fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, Stri
     }
 }
 
-/// The path of an example target: no query string or fragment, no trailing `/`
-/// (request lines are read the same way).
-fn example_path(target: &str) -> &str {
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    let path = path.trim_end_matches('/');
-    if path.is_empty() { "/" } else { path }
-}
-
 fn literal_len(t: &PathTemplate) -> usize {
     t.parts
         .iter()
@@ -241,70 +233,6 @@ fn literal_len(t: &PathTemplate) -> usize {
             PathPart::Param(_) => 0,
         })
         .sum()
-}
-
-/// The text of `path` that each template part matched, or `None`. Literals compare
-/// exactly or ignoring ASCII case; a parameter captures a non-empty value without
-/// `/` (without `:` for path-based addressing). Backtracks, so `{a}.{b}` works too.
-fn match_path<'p>(t: &PathTemplate, path: &'p str, exact: bool) -> Option<Vec<&'p str>> {
-    fn go<'p>(
-        t: &PathTemplate,
-        parts: &[PathPart],
-        rest: &'p str,
-        exact: bool,
-        out: &mut Vec<&'p str>,
-    ) -> bool {
-        let Some((first, more)) = parts.split_first() else {
-            return rest.is_empty();
-        };
-        match first {
-            PathPart::Literal(l) => {
-                let Some(head) = rest.get(..l.len()) else {
-                    return false;
-                };
-                let same = if exact {
-                    head == l
-                } else {
-                    head.eq_ignore_ascii_case(l)
-                };
-                if !same {
-                    return false;
-                }
-                out.push(head);
-                if go(t, more, &rest[l.len()..], exact, out) {
-                    return true;
-                }
-                out.pop();
-                false
-            }
-            PathPart::Param(i) => {
-                // Path-based addressing ends at `:` (`root:/a/b.txt:/content`).
-                let stop: &[char] = match t.params.get(*i).map(|p| p.style) {
-                    Some(ParamStyle::Path) => &[':'],
-                    _ => &['/'],
-                };
-                let ends = rest
-                    .char_indices()
-                    .map(|(k, _)| k)
-                    .skip(1)
-                    .chain([rest.len()]);
-                for end in ends {
-                    let value = &rest[..end];
-                    if value.contains(stop) {
-                        break;
-                    }
-                    out.push(value);
-                    if go(t, more, &rest[end..], exact, out) {
-                        return true;
-                    }
-                    out.pop();
-                }
-                false
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(t.parts.len());
-    go(t, &t.parts, path, exact, &mut out).then_some(out)
 }
 
 /// The function arguments and the expected path for a match.
@@ -592,7 +520,8 @@ mod tests {
 
     fn pieces(template: &str, path: &str, exact: bool) -> Option<Vec<String>> {
         let t = PathTemplate::parse(template).ok()?;
-        match_path(&t, path, exact).map(|v| v.into_iter().map(str::to_string).collect())
+        t.match_path(path, exact)
+            .map(|v| v.into_iter().map(str::to_string).collect())
     }
 
     #[test]
@@ -659,18 +588,24 @@ mod tests {
             examples: Vec::new(),
         };
         let path = "/sites('it''s')/items/{id}";
-        let p = match_path(&op.path, path, true).unwrap();
+        let p = op.path.match_path(path, true).unwrap();
         let f = found(0, &op, &p);
         assert_eq!(f.values, ["it's", "{id}"]);
         assert_eq!(f.expected_path, "/sites('it%27%27s')/items/%7Bid%7D");
-        let p = match_path(&op.path, "/sites('a')/items/john%40contoso.com", true).unwrap();
+        let p = op
+            .path
+            .match_path("/sites('a')/items/john%40contoso.com", true)
+            .unwrap();
         assert_eq!(found(0, &op, &p).values[1], "john@contoso.com");
     }
 
     #[test]
     fn targets_lose_query_and_trailing_slash() {
-        assert_eq!(example_path("/me/messages/?$top=5"), "/me/messages");
-        assert_eq!(example_path("/?x"), "/");
+        assert_eq!(
+            crate::model::request_path("/me/messages/?$top=5"),
+            "/me/messages"
+        );
+        assert_eq!(crate::model::request_path("/?x"), "/");
     }
 
     #[test]
