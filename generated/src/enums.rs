@@ -4,6 +4,7 @@
 /// Lists the states a device or user can be in after Intune evaluates a policy.
 ///
 /// OData enum `microsoft.graph.complianceStatus`; documented in `resources/intune-shared-compliancestatus.md`.
+#[cfg(feature = "intune-shared")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ComplianceStatus {
     /// The state could not be determined.
@@ -25,6 +26,7 @@ pub enum ComplianceStatus {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-shared")]
 impl ComplianceStatus {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -41,6 +43,7 @@ impl ComplianceStatus {
         }
     }
 }
+#[cfg(feature = "intune-shared")]
 impl From<&str> for ComplianceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -56,10 +59,12 @@ impl From<&str> for ComplianceStatus {
         }
     }
 }
+#[cfg(feature = "intune-shared")]
 crate::string_enum_serde!(ComplianceStatus);
 /// Determines whether Microsoft Defender watches file activity, and in which direction.
 ///
 /// OData enum `microsoft.graph.defenderMonitorFileActivity`; documented in `resources/intune-deviceconfig-defendermonitorfileactivity.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DefenderMonitorFileActivity {
     /// Default; Intune expresses no preference.
@@ -75,6 +80,7 @@ pub enum DefenderMonitorFileActivity {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl DefenderMonitorFileActivity {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -88,6 +94,7 @@ impl DefenderMonitorFileActivity {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for DefenderMonitorFileActivity {
     fn from(value: &str) -> Self {
         match value {
@@ -100,10 +107,12 @@ impl From<&str> for DefenderMonitorFileActivity {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(DefenderMonitorFileActivity);
 /// Controls how much diagnostic and usage telemetry, Watson data for instance, leaves the device.
 ///
 /// OData enum `microsoft.graph.diagnosticDataSubmissionMode`; documented in `resources/intune-deviceconfig-diagnosticdatasubmissionmode.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DiagnosticDataSubmissionMode {
     /// The user picks the level.
@@ -119,6 +128,7 @@ pub enum DiagnosticDataSubmissionMode {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl DiagnosticDataSubmissionMode {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -132,6 +142,7 @@ impl DiagnosticDataSubmissionMode {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for DiagnosticDataSubmissionMode {
     fn from(value: &str) -> Self {
         match value {
@@ -144,10 +155,12 @@ impl From<&str> for DiagnosticDataSubmissionMode {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(DiagnosticDataSubmissionMode);
 /// Determines which cookies Microsoft Edge accepts or refuses.
 ///
 /// OData enum `microsoft.graph.edgeCookiePolicy`; documented in `resources/intune-deviceconfig-edgecookiepolicy.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeCookiePolicy {
     /// The user decides.
@@ -161,6 +174,7 @@ pub enum EdgeCookiePolicy {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl EdgeCookiePolicy {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -173,6 +187,7 @@ impl EdgeCookiePolicy {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for EdgeCookiePolicy {
     fn from(value: &str) -> Self {
         match value {
@@ -184,10 +199,12 @@ impl From<&str> for EdgeCookiePolicy {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(EdgeCookiePolicy);
 /// Caps app content by age rating, the same way media content is rated.
 ///
 /// OData enum `microsoft.graph.ratingAppsType`; documented in `resources/intune-deviceconfig-ratingappstype.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RatingAppsType {
     /// Default; content of every rating is permitted.
@@ -205,6 +222,7 @@ pub enum RatingAppsType {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl RatingAppsType {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -219,6 +237,7 @@ impl RatingAppsType {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for RatingAppsType {
     fn from(value: &str) -> Self {
         match value {
@@ -232,10 +251,12 @@ impl From<&str> for RatingAppsType {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(RatingAppsType);
 /// Names the kind of password or passcode that a profile demands from the user.
 ///
 /// OData enum `microsoft.graph.requiredPasswordType`; documented in `resources/intune-deviceconfig-requiredpasswordtype.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RequiredPasswordType {
     /// No explicit requirement; the platform default applies.
@@ -247,6 +268,7 @@ pub enum RequiredPasswordType {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl RequiredPasswordType {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -258,6 +280,7 @@ impl RequiredPasswordType {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for RequiredPasswordType {
     fn from(value: &str) -> Self {
         match value {
@@ -268,10 +291,12 @@ impl From<&str> for RequiredPasswordType {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(RequiredPasswordType);
 /// A generic three-way switch: leave a feature unmanaged, block it, or allow it.
 ///
 /// OData enum `microsoft.graph.stateManagementSetting`; documented in `resources/intune-deviceconfig-statemanagementsetting.md`.
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum StateManagementSetting {
     /// Intune leaves the setting alone.
@@ -283,6 +308,7 @@ pub enum StateManagementSetting {
     /// A value this crate does not know, kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl StateManagementSetting {
     /// The member as the service spells it.
     pub fn as_str(&self) -> &str {
@@ -294,6 +320,7 @@ impl StateManagementSetting {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 impl From<&str> for StateManagementSetting {
     fn from(value: &str) -> Self {
         match value {
@@ -304,4 +331,5 @@ impl From<&str> for StateManagementSetting {
         }
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
 crate::string_enum_serde!(StateManagementSetting);

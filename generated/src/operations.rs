@@ -3,6 +3,7 @@
 //! One function per documented request line. Each returns a
 //! [`crate::runtime::Request`] to send with any HTTP stack; its
 //! `parse_response` reads the answer.
+#[allow(unused_imports)]
 use crate::runtime::{self, Method, PathBuilder, Request};
 /// List deviceConfigurations
 ///
@@ -19,6 +20,7 @@ use crate::runtime::{self, Method, PathBuilder, Request};
 /// Supports OData query options: add them with [`Request::query`].
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-list.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations() -> Request<
     runtime::Collection<crate::models::DeviceConfiguration>,
 > {
@@ -40,6 +42,7 @@ pub fn get_device_management_device_configurations() -> Request<
 /// Supports OData query options: add them with [`Request::query`].
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn post_device_management_device_configurations(
     body: &crate::models::DeviceConfiguration,
 ) -> Request<crate::models::DeviceConfiguration> {
@@ -59,6 +62,7 @@ pub fn post_device_management_device_configurations(
 /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-delete.md` (line 32).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn delete_device_management_device_configurations_item(
     device_configuration_id: &str,
 ) -> Request<runtime::NoContent> {
@@ -81,6 +85,7 @@ pub fn delete_device_management_device_configurations_item(
 /// Supports OData query options: add them with [`Request::query`].
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-get.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_item(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfiguration> {
@@ -101,6 +106,7 @@ pub fn get_device_management_device_configurations_item(
 /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-update.md` (line 32).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn patch_device_management_device_configurations_item(
     device_configuration_id: &str,
     body: &crate::models::DeviceConfiguration,
@@ -110,6 +116,7 @@ pub fn patch_device_management_device_configurations_item(
     Request::new(Method::PATCH, path, runtime::parse_json).json(body)
 }
 /// The request body of [`post_device_management_device_configurations_assign`].
+#[cfg(feature = "intune-deviceconfig")]
 #[derive(
     Clone,
     Debug,
@@ -122,7 +129,9 @@ pub fn patch_device_management_device_configurations_item(
 #[serde(transparent)]
 #[repr(transparent)]
 pub struct PostDeviceManagementDeviceConfigurationsAssignBody(pub runtime::JsonObject);
+#[cfg(feature = "intune-deviceconfig")]
 crate::view!(PostDeviceManagementDeviceConfigurationsAssignBody);
+#[cfg(feature = "intune-deviceconfig")]
 impl PostDeviceManagementDeviceConfigurationsAssignBody {
     /// Assignments that the profile should have, each naming one target.
     pub fn assignments(
@@ -163,6 +172,7 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 /// Supports OData query options: add them with [`Request::query`].
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn post_device_management_device_configurations_assign(
     device_configuration_id: &str,
     body: &PostDeviceManagementDeviceConfigurationsAssignBody,
@@ -185,6 +195,7 @@ pub fn post_device_management_device_configurations_assign(
 /// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationassignment-list.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_assignments(
     device_configuration_id: &str,
 ) -> Request<runtime::Collection<crate::models::DeviceConfigurationAssignment>> {
@@ -206,6 +217,7 @@ pub fn get_device_management_device_configurations_assignments(
 /// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-settingstatedevicesummary-get.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_device_setting_state_summaries_item(
     device_configuration_id: &str,
     setting_state_device_summary_id: &str,
@@ -229,6 +241,7 @@ pub fn get_device_management_device_configurations_device_setting_state_summarie
 /// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_device_status_overview(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfigurationDeviceOverview> {
@@ -250,6 +263,7 @@ pub fn get_device_management_device_configurations_device_status_overview(
 /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn patch_device_management_device_configurations_device_status_overview(
     device_configuration_id: &str,
     body: &crate::models::DeviceConfigurationDeviceOverview,
@@ -274,6 +288,7 @@ pub fn patch_device_management_device_configurations_device_status_overview(
 /// Supports OData query options: add them with [`Request::query`].
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md` (line 36).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_device_statuses(
     device_configuration_id: &str,
 ) -> Request<runtime::Collection<crate::models::DeviceConfigurationDeviceStatus>> {
@@ -295,6 +310,7 @@ pub fn get_device_management_device_configurations_device_statuses(
 /// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-get.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_device_statuses_item(
     device_configuration_id: &str,
     device_configuration_device_status_id: &str,
@@ -318,6 +334,7 @@ pub fn get_device_management_device_configurations_device_statuses_item(
 /// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationuseroverview-get.md` (line 34).
+#[cfg(feature = "intune-deviceconfig")]
 pub fn get_device_management_device_configurations_user_status_overview(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfigurationUserOverview> {

@@ -6,6 +6,7 @@
 //! response is parsed into the typed result, which must serialize back to it.
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-list.md line 69: GET /deviceManagement/deviceConfigurations
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations();
@@ -15,6 +16,7 @@ fn get_device_management_device_configurations_ex1_request() {
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_ex1_response() {
     let text = r##"{
@@ -59,6 +61,7 @@ fn get_device_management_device_configurations_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md line 94: POST /deviceManagement/deviceConfigurations
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_ex1_request() {
     let text = r##"{
@@ -102,6 +105,7 @@ fn post_device_management_device_configurations_ex1_request() {
     assert_eq!(request.body_json(), Some(expected));
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_ex1_response() {
     let text = r##"{
@@ -149,6 +153,7 @@ fn post_device_management_device_configurations_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-windows10generalconfiguration-create.md line 85: POST /deviceManagement/deviceConfigurations
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_ex2_request() {
     let text = r##"{
@@ -188,6 +193,7 @@ fn post_device_management_device_configurations_ex2_request() {
     assert_eq!(request.body_json(), Some(expected));
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_ex2_response() {
     let text = r##"{
@@ -231,6 +237,7 @@ fn post_device_management_device_configurations_ex2_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-delete.md line 58: DELETE /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn delete_device_management_device_configurations_item_ex1_request() {
     let request = graph_client::operations::delete_device_management_device_configurations_item(
@@ -246,6 +253,7 @@ fn delete_device_management_device_configurations_item_ex1_request() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-get.md line 69: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_item_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_item(
@@ -260,6 +268,7 @@ fn get_device_management_device_configurations_item_ex1_request() {
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_item_ex1_response() {
     let text = r##"{
@@ -288,6 +297,7 @@ fn get_device_management_device_configurations_item_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-update.md line 71: PATCH /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn patch_device_management_device_configurations_item_ex1_request() {
     let text = r##"{
@@ -311,6 +321,7 @@ fn patch_device_management_device_configurations_item_ex1_request() {
     assert_eq!(request.body_json(), Some(expected));
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn patch_device_management_device_configurations_item_ex1_response() {
     let text = r##"{
@@ -335,6 +346,7 @@ fn patch_device_management_device_configurations_item_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-assign.md line 79: POST /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/assign
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_assign_ex1_request() {
     let text = r##"{
@@ -364,6 +376,7 @@ fn post_device_management_device_configurations_assign_ex1_request() {
     assert_eq!(request.body_json(), Some(expected));
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn post_device_management_device_configurations_assign_ex1_response() {
     let text = r##"{
@@ -391,6 +404,7 @@ fn post_device_management_device_configurations_assign_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationassignment-list.md line 62: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/assignments
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_assignments_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_assignments(
@@ -405,6 +419,7 @@ fn get_device_management_device_configurations_assignments_ex1_request() {
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_assignments_ex1_response() {
     let text = r##"{
@@ -431,6 +446,7 @@ fn get_device_management_device_configurations_assignments_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-settingstatedevicesummary-get.md line 62: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceSettingStateSummaries/3e2d4526-4526-3e2d-2645-2d3e26452d3e
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_setting_state_summaries_item_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_device_setting_state_summaries_item(
@@ -446,6 +462,7 @@ fn get_device_management_device_configurations_device_setting_state_summaries_it
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_setting_state_summaries_item_ex1_response() {
     let text = r##"{
@@ -474,6 +491,7 @@ fn get_device_management_device_configurations_device_setting_state_summaries_it
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md line 62: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceStatusOverview
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_status_overview_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_device_status_overview(
@@ -488,6 +506,7 @@ fn get_device_management_device_configurations_device_status_overview_ex1_reques
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_status_overview_ex1_response() {
     let text = r##"{
@@ -513,6 +532,7 @@ fn get_device_management_device_configurations_device_status_overview_ex1_respon
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update.md line 75: PATCH /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceStatusOverview
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn patch_device_management_device_configurations_device_status_overview_ex1_request() {
     let text = r##"{
@@ -540,6 +560,7 @@ fn patch_device_management_device_configurations_device_status_overview_ex1_requ
     assert_eq!(request.body_json(), Some(expected));
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn patch_device_management_device_configurations_device_status_overview_ex1_response() {
     let text = r##"{
@@ -566,6 +587,7 @@ fn patch_device_management_device_configurations_device_status_overview_ex1_resp
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md line 71: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceStatuses
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_statuses_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_device_statuses(
@@ -580,6 +602,7 @@ fn get_device_management_device_configurations_device_statuses_ex1_request() {
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_statuses_ex1_response() {
     let text = r##"{
@@ -609,6 +632,7 @@ fn get_device_management_device_configurations_device_statuses_ex1_response() {
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-get.md line 62: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceStatuses/674e98e5-98e5-674e-e598-4e67e5984e67
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_statuses_item_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_device_statuses_item(
@@ -624,6 +648,7 @@ fn get_device_management_device_configurations_device_statuses_item_ex1_request(
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_device_statuses_item_ex1_response() {
     let text = r##"{
@@ -650,6 +675,7 @@ fn get_device_management_device_configurations_device_statuses_item_ex1_response
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfigurationuseroverview-get.md line 62: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/userStatusOverview
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_user_status_overview_ex1_request() {
     let request = graph_client::operations::get_device_management_device_configurations_user_status_overview(
@@ -664,6 +690,7 @@ fn get_device_management_device_configurations_user_status_overview_ex1_request(
     assert_eq!(request.body(), None);
 }
 
+#[cfg(feature = "intune-deviceconfig")]
 #[test]
 fn get_device_management_device_configurations_user_status_overview_ex1_response() {
     let text = r##"{

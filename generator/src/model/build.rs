@@ -51,6 +51,7 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
 
 pub(super) struct RawType {
     pub name: String,
+    pub area: String,
     pub page: String,
     pub line: usize,
     pub key: bool,
@@ -80,6 +81,7 @@ pub(super) struct NameRef {
 
 pub(super) struct RawEnum {
     name: String,
+    area: String,
     page: String,
     line: usize,
     description: String,
@@ -132,6 +134,7 @@ fn collect_page(
         );
         enums.push(RawEnum {
             name: qualify(&name, namespace),
+            area: page_area(page),
             page: page.path.clone(),
             line: section.line,
             description: description.clone(),
@@ -219,6 +222,7 @@ fn collect_page(
     }
     types.push(RawType {
         name,
+        area: page_area(page),
         page: page.path.clone(),
         line,
         key,
@@ -507,6 +511,34 @@ pub(super) fn page_description(page: &Page) -> String {
         .unwrap_or_default()
 }
 
+/// The doc area of a page: its `ms.prod`, with Intune (a third of the docs) split by
+/// the second word of its file names (`intune-deviceconfig`); `general` when unset.
+pub(super) fn page_area(page: &Page) -> String {
+    let prod: String = page
+        .front_matter
+        .get("ms.prod")
+        .map(|p| p.trim().trim_matches(['\'', '"']).to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let prod = prod.trim_matches('-');
+    if prod.is_empty() {
+        return "general".to_string();
+    }
+    if prod == "intune" {
+        let file = page.path.rsplit('/').next().unwrap_or("");
+        if let Some(sub) = file
+            .strip_prefix("intune-")
+            .and_then(|r| r.split(['-', '.']).next())
+            && !sub.is_empty()
+        {
+            return format!("intune-{sub}");
+        }
+    }
+    prod.to_string()
+}
+
 fn qualify(name: &str, namespace: &str) -> String {
     if name.contains('.') {
         name.to_string()
@@ -769,6 +801,7 @@ fn merge_enums(raw: Vec<RawEnum>, model: &mut Model, diags: &mut Vec<Diagnostic>
                 model.enums.insert(
                     e.name.clone(),
                     EnumDef {
+                        area: e.area,
                         name: e.name,
                         namespace,
                         description: e.description,
@@ -972,6 +1005,7 @@ fn resolve_types(
             None => {
                 let def = TypeDef {
                     namespace: namespace_of(&t.name),
+                    area: t.area,
                     name: t.name.clone(),
                     kind: TypeKind::Complex,
                     base,

@@ -43,6 +43,8 @@ pub enum TypeKind {
 pub struct TypeDef {
     pub name: String,
     pub namespace: String,
+    /// The doc area (product) the type is documented in; see `build::page_area`.
+    pub area: String,
     pub kind: TypeKind,
     pub base: Option<String>,
     pub is_abstract: bool,
@@ -101,6 +103,7 @@ pub enum Edm {
 pub struct EnumDef {
     pub name: String,
     pub namespace: String,
+    pub area: String,
     pub description: String,
     /// Values are comma-separated lists of members.
     pub flags: bool,
@@ -121,6 +124,7 @@ pub struct Operation {
     pub id: String,
     pub method: String,
     pub path: PathTemplate,
+    pub area: String,
     /// Page title, e.g. "Update deviceConfigurationDeviceOverview".
     pub summary: String,
     pub description: String,

@@ -1,6 +1,6 @@
 //! Operations from API pages: request lines, permissions, bodies, responses, examples.
 
-use super::build::{NameRef, Resolver, describe, page_description};
+use super::build::{NameRef, Resolver, describe, page_area, page_description};
 use super::paths::PathTemplate;
 use super::{
     Example, ExampleRequest, ExampleResponse, Model, Operation, Permissions, Property, RequestBody,
@@ -73,6 +73,7 @@ pub(super) fn collect_operations(
                     id: String::new(),
                     method,
                     path: template,
+                    area: page_area(page),
                     summary: summary.clone(),
                     description: description.clone(),
                     source: Source {

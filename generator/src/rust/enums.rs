@@ -45,8 +45,10 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
         e.name, e.source.file
     ));
     let doc = outer(&doc);
+    let cfg = names.features.cfg(&e.area);
     quote! {
         #doc
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
@@ -54,6 +56,7 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
             Unrecognized(String),
         }
 
+        #cfg
         impl #name {
             /// The member as the service spells it.
             pub fn as_str(&self) -> &str {
@@ -64,6 +67,7 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -73,6 +77,7 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         crate::string_enum_serde!(#name);
     }
 }

@@ -105,9 +105,11 @@ fn example_tests(
     let op = &model.operations[found.op];
     let kind = body_kind(model, names, op);
     let mut items = Vec::new();
+    let cfg = names.features.cfg(&op.area);
     let test = |name: &str, body: TokenStream| {
         let name = ident(name);
         quote! {
+            #cfg
             #[test]
             fn #name() {
                 #body
@@ -571,6 +573,7 @@ mod tests {
             id: "get_sites_items_item".into(),
             method: "GET".into(),
             path: t,
+            area: "general".into(),
             summary: String::new(),
             description: String::new(),
             source: crate::model::Source {

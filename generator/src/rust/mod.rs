@@ -7,6 +7,7 @@
 mod docs;
 mod enums;
 mod examples;
+mod features;
 mod models;
 pub mod names;
 mod operations;
@@ -25,6 +26,8 @@ const CLIENT: &str = include_str!("../../templates/client.rs");
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
     names: BTreeMap<String, String>,
+    /// Cargo features per doc area, used for `cfg` attributes.
+    pub features: features::Features,
 }
 
 impl TypeNames {
@@ -55,7 +58,10 @@ impl TypeNames {
             let kind = scope.claim(&format!("{}Kind", names[&t.name]));
             names.insert(format!("{}#kind", t.name), kind);
         }
-        Self { names }
+        Self {
+            names,
+            features: features::Features::new(model),
+        }
     }
 
     pub fn get(&self, qualified: &str) -> Option<&str> {
@@ -78,7 +84,10 @@ pub fn emit_crate(model: &Model, options: &Options) -> (BTreeMap<String, String>
         options.command, options.docs_label
     );
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), cargo_toml(options));
+    files.insert(
+        "Cargo.toml".to_string(),
+        cargo_toml(options, &names.features),
+    );
     files.insert(
         "rustfmt.toml".to_string(),
         format!(
@@ -202,7 +211,7 @@ fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -
     }
 }
 
-fn cargo_toml(options: &Options) -> String {
+fn cargo_toml(options: &Options, features: &features::Features) -> String {
     let workspace = if options.standalone {
         "\n# Its own workspace, so that it builds wherever it is written.\n[workspace]\n"
     } else {
@@ -233,10 +242,10 @@ tokio = {{ version = "1", features = ["time"], optional = true }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
 httpdate = {{ version = "1", optional = true }}
 
-[features]
-default = ["client"]
-client = ["dep:reqwest", "dep:tokio", "dep:futures-util", "dep:httpdate"]
+# One feature per doc area; `full` (a default) enables them all.
+{area_features}client = ["dep:reqwest", "dep:tokio", "dep:futures-util", "dep:httpdate"]
 {workspace}"#,
+        area_features = features.toml(),
         command = options.command,
         docs = options.docs_label,
         name = options.crate_name,

@@ -12,7 +12,9 @@ const RESERVED_METHODS: &[&str] = &["new", "kind"];
 
 /// Module docs and imports.
 pub fn head(model: &Model) -> TokenStream {
-    let imports = (!model.types.is_empty()).then(|| quote! { use crate::runtime; });
+    // Unused when no area feature is on.
+    let imports =
+        (!model.types.is_empty()).then(|| quote! { #[allow(unused_imports)] use crate::runtime; });
     quote! {
         //! One view type per entity and complex type. See [`crate::runtime::View`].
 
@@ -54,18 +56,22 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> TokenStream {
         }
         None => quote! { crate::view!(#name, #tag); },
     };
-    let accessors = accessors(model, names, &t.properties);
+    let accessors = accessors(model, names, &t.area, &t.properties);
     let kind = kind_enum(model, names, t, &name);
     let doc = outer(&doc);
+    let cfg = names.features.cfg(&t.area);
     quote! {
         #doc
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, ref_cast::RefCast)]
         #[serde(transparent)]
         #[repr(transparent)]
         pub struct #name(pub runtime::JsonObject);
 
+        #cfg
         #view_macro
 
+        #cfg
         impl #name {
             #(#accessors)*
         }
@@ -74,26 +80,31 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> TokenStream {
     }
 }
 
-/// A view type for an inline object, such as the parameters of an action.
+/// A view type for an inline object, such as the parameters of an action, in `area`.
 pub fn inline_view(
     model: &Model,
     names: &TypeNames,
+    area: &str,
     name: &str,
     doc: &str,
     properties: &[Property],
 ) -> TokenStream {
     let name = format_ident!("{}", name);
-    let accessors = accessors(model, names, properties);
+    let accessors = accessors(model, names, area, properties);
+    let cfg = names.features.cfg(area);
     let doc = outer(doc);
     quote! {
         #doc
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, ref_cast::RefCast)]
         #[serde(transparent)]
         #[repr(transparent)]
         pub struct #name(pub runtime::JsonObject);
 
+        #cfg
         crate::view!(#name);
 
+        #cfg
         impl #name {
             #(#accessors)*
         }
@@ -101,7 +112,12 @@ pub fn inline_view(
 }
 
 /// A getter and a setter per property.
-fn accessors(model: &Model, names: &TypeNames, properties: &[Property]) -> Vec<TokenStream> {
+fn accessors(
+    model: &Model,
+    names: &TypeNames,
+    area: &str,
+    properties: &[Property],
+) -> Vec<TokenStream> {
     let mut scope = Scope::with_reserved(RESERVED_METHODS);
     let mut out = Vec::new();
     for p in properties {
@@ -110,6 +126,8 @@ fn accessors(model: &Model, names: &TypeNames, properties: &[Property]) -> Vec<T
         let setter = format_ident!("{}", scope.claim(&format!("set_{base}")));
         let key = &p.name;
         let field = field_type(model, names, &p.ty, key);
+        // Accessors typed with another area's type need that area too.
+        let cfg = names.features.cfg_for_type(model, area, &p.ty);
         let get_ty = &field.get_ty;
         let get_expr = &field.get_expr;
         let set_ty = &field.set_ty;
@@ -124,10 +142,12 @@ fn accessors(model: &Model, names: &TypeNames, properties: &[Property]) -> Vec<T
         let doc = outer(&doc);
         out.push(quote! {
             #doc
+            #cfg
             pub fn #getter(&self) -> Option<#get_ty> {
                 #get_expr
             }
             #set_doc
+            #cfg
             pub fn #setter(&mut self, value: #set_ty) -> &mut Self {
                 runtime::put(&mut self.0, #key, #set_expr);
                 self
@@ -155,12 +175,19 @@ fn kind_enum(
         let v = format_ident!("{}", dn);
         let doc = format!("`#{d}`");
         let doc = outer(&doc);
-        variants.push(quote! { #doc #v(&'a crate::models::#v), });
-        arms.push(quote! { Some(#d) => #kind::#v(runtime::View::cast_ref(self)), });
+        // A derived type of another area is a variant only with that area.
+        let cfg = match model.types.get(d) {
+            Some(dt) if dt.area != t.area => names.features.cfg(&dt.area),
+            _ => TokenStream::new(),
+        };
+        variants.push(quote! { #doc #cfg #v(&'a crate::models::#v), });
+        arms.push(quote! { #cfg Some(#d) => #kind::#v(runtime::View::cast_ref(self)), });
     }
     let doc = outer(&format!("What a [`{name}`] is, by its `@odata.type`."));
+    let cfg = names.features.cfg(&t.area);
     quote! {
         #doc
+        #cfg
         #[derive(Clone, Copy, Debug, PartialEq)]
         pub enum #kind<'a> {
             #(#variants)*
@@ -168,6 +195,7 @@ fn kind_enum(
             Other(&'a #name),
         }
 
+        #cfg
         impl #name {
             /// The derived type this object is, by its `@odata.type`.
             pub fn kind(&self) -> #kind<'_> {

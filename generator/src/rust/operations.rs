@@ -28,7 +28,7 @@ pub fn body_type_names(model: &Model) -> Vec<Option<String>> {
 /// Module docs and imports.
 pub fn head(model: &Model) -> TokenStream {
     let imports = (!model.operations.is_empty())
-        .then(|| quote! { use crate::runtime::{self, Method, PathBuilder, Request}; });
+        .then(|| quote! { #[allow(unused_imports)] use crate::runtime::{self, Method, PathBuilder, Request}; });
     quote! {
         //! One function per documented request line. Each returns a
         //! [`crate::runtime::Request`] to send with any HTTP stack; its
@@ -97,7 +97,7 @@ pub fn function(
             let body_ty =
                 body_name.map_or_else(|| format!("{}Body", camel(&op.id)), str::to_string);
             let doc = format!("The request body of [`{fn_name}`].");
-            extra = inline_view(model, names, &body_ty, &doc, parameters);
+            extra = inline_view(model, names, &op.area, &body_ty, &doc, parameters);
             let body_ty = format_ident!("{}", body_ty);
             params.push(quote! { body: &#body_ty });
             with_body = quote! { .json(body) };
@@ -108,10 +108,12 @@ pub fn function(
     let (ret, parse) = response_type(model, names, &op.response.body);
     let method = format_ident!("{}", op.method);
     let doc = super::docs::outer(&function_doc(op, options));
+    let cfg = names.features.cfg(&op.area);
     quote! {
         #extra
 
         #doc
+        #cfg
         pub fn #fn_name(#(#params),*) -> Request<#ret> {
             let path = #builder;
             Request::new(Method::#method, path, #parse) #with_body

@@ -1,0 +1,155 @@
+//! Cargo features per doc area, so that users compile only the areas they use.
+//!
+//! Every type, enum and operation belongs to the area of the page that documents it
+//! (`ms.prod`, Intune split by file name). An item is compiled with its area's feature;
+//! an accessor whose type lives in another area also needs that area's feature (the raw
+//! JSON stays reachable through `View::get`). Features that an item cannot do without
+//! (a base type to deref to, the types of an operation's signature) are feature
+//! dependencies. `full`, on by default, enables every area.
+
+use crate::model::{Model, RequestBody, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Feature names the crate uses for other things.
+const RESERVED: [&str; 3] = ["default", "full", "client"];
+
+pub struct Features {
+    /// Area → feature name.
+    names: BTreeMap<String, String>,
+    /// Feature → features it enables.
+    needs: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Features {
+    pub fn new(model: &Model) -> Self {
+        let mut names = BTreeMap::new();
+        let areas = model
+            .types
+            .values()
+            .map(|t| &t.area)
+            .chain(model.enums.values().map(|e| &e.area))
+            .chain(model.operations.iter().map(|o| &o.area));
+        for area in areas {
+            names.entry(area.clone()).or_insert_with(|| {
+                if RESERVED.contains(&area.as_str()) {
+                    format!("{area}-area")
+                } else {
+                    area.clone()
+                }
+            });
+        }
+        let mut features = Self {
+            needs: names
+                .values()
+                .map(|n| (n.clone(), BTreeSet::new()))
+                .collect(),
+            names,
+        };
+        for t in model.types.values() {
+            if let Some(base) = &t.base {
+                features.add_need(model, &t.area, base);
+            }
+        }
+        for op in &model.operations {
+            match &op.request_body {
+                Some(RequestBody::Typed { types }) => {
+                    for t in types {
+                        // The body parameter is typed with the common base of these.
+                        for a in model.ancestry(t) {
+                            features.add_need(model, &op.area, &a.name);
+                        }
+                    }
+                }
+                Some(RequestBody::Parameters { .. }) | None => {}
+            }
+            if let Some(ty) = &op.response.body {
+                for name in named(ty) {
+                    features.add_need(model, &op.area, name);
+                }
+            }
+        }
+        features
+    }
+
+    fn add_need(&mut self, model: &Model, area: &str, type_name: &str) {
+        let (Some(own), Some(other)) = (self.feature(area), self.type_feature(model, type_name))
+        else {
+            return;
+        };
+        if own != other {
+            let (own, other) = (own.to_string(), other.to_string());
+            self.needs.entry(own).or_default().insert(other);
+        }
+    }
+
+    pub fn feature(&self, area: &str) -> Option<&str> {
+        self.names.get(area).map(String::as_str)
+    }
+
+    /// The feature of the area a type or enum is documented in.
+    pub fn type_feature(&self, model: &Model, name: &str) -> Option<&str> {
+        let area = model
+            .types
+            .get(name)
+            .map(|t| &t.area)
+            .or_else(|| model.enums.get(name).map(|e| &e.area))?;
+        self.feature(area)
+    }
+
+    /// `#[cfg(feature = "...")]` for an item of `area`.
+    pub fn cfg(&self, area: &str) -> TokenStream {
+        match self.feature(area) {
+            Some(f) => quote! { #[cfg(feature = #f)] },
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The cfg for an accessor of type `ty` on an item of `own_area`: the features of the
+    /// other areas its type names need.
+    pub fn cfg_for_type(&self, model: &Model, own_area: &str, ty: &TypeRef) -> TokenStream {
+        let own = self.feature(own_area);
+        let others: BTreeSet<&str> = named(ty)
+            .into_iter()
+            .filter_map(|n| self.type_feature(model, n))
+            .filter(|f| Some(*f) != own)
+            .collect();
+        match others.len() {
+            0 => TokenStream::new(),
+            1 => {
+                let f = others.into_iter().next();
+                quote! { #[cfg(feature = #f)] }
+            }
+            _ => {
+                let fs = others.into_iter();
+                quote! { #[cfg(all(#(feature = #fs),*))] }
+            }
+        }
+    }
+
+    /// The `[features]` table.
+    pub fn toml(&self) -> String {
+        let list = |items: &mut dyn Iterator<Item = &String>| {
+            items
+                .map(|f| format!("\"{f}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::from("[features]\ndefault = [\"client\", \"full\"]\n");
+        out.push_str(&format!("full = [{}]\n", list(&mut self.needs.keys())));
+        for (feature, needs) in &self.needs {
+            out.push_str(&format!("{feature} = [{}]\n", list(&mut needs.iter())));
+        }
+        out
+    }
+}
+
+/// Every type or enum name a type reference mentions.
+fn named(ty: &TypeRef) -> Vec<&str> {
+    match ty {
+        TypeRef::Named(n) => vec![n.as_str()],
+        TypeRef::Collection(inner) => named(inner),
+        TypeRef::Primitive(_) | TypeRef::Untyped => Vec::new(),
+    }
+}
