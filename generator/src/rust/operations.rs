@@ -105,7 +105,7 @@ pub fn function(
         None => {}
     }
 
-    let (ret, parse) = response_type(model, names, &op.response.body);
+    let (ret, parse) = response_type(model, names, op);
     let method = format_ident!("{}", op.method);
     let doc = super::docs::outer(&function_doc(op, options));
     let cfg = names.features.cfg(&op.area);
@@ -134,11 +134,12 @@ pub(super) fn common_base(model: &Model, types: &[String]) -> Option<String> {
         })
 }
 
-fn response_type(
-    model: &Model,
-    names: &TypeNames,
-    body: &Option<TypeRef>,
-) -> (TokenStream, TokenStream) {
+fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> (TokenStream, TokenStream) {
+    let body = &op.response.body;
+    // Media content (`/content`, `/$value`) comes as raw bytes; an action or function
+    // that returns a stream answers in JSON, `{"value": "<base64>"}`, like any other
+    // primitive result.
+    let raw_media = matches!(op.path.parts.last(), Some(PathPart::Literal(l)) if l.ends_with("/content") || l.ends_with("/$value"));
     let view = |n: &str| {
         names
             .get(n)
@@ -167,7 +168,7 @@ fn response_type(
                 quote! { runtime::parse_json },
             ),
         },
-        Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) => {
+        Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) if raw_media => {
             (quote! { Vec<u8> }, quote! { runtime::parse_bytes })
         }
         Some(_) => (quote! { serde_json::Value }, quote! { runtime::parse_json }),
