@@ -1,5 +1,5 @@
 //! Runs the fuzz check on files, without AFL, to reproduce and debug a crash:
-//! `cargo run --release --no-default-features --bin reproduce -- out/default/crashes/id:*`
+//! `cargo run --release --no-default-features --target-dir target/plain --bin reproduce -- out/default/crashes/id:*`
 //! With `--split DIR` it writes each input's pages under DIR as `api/fuzz-N.md` and
 //! `resources/fuzz-N.md` instead, so that `xtask gen --docs DIR` can run on them.
 
@@ -29,10 +29,13 @@ fn main() {
             }
             continue;
         }
-        match std::panic::catch_unwind(|| graphdoc_fuzz::check(&data)) {
-            Ok(()) => println!("ok     {input}"),
+        let start = std::time::Instant::now();
+        let result = std::panic::catch_unwind(|| graphdoc_fuzz::check(&data));
+        let took = start.elapsed();
+        match result {
+            Ok(()) => println!("ok     {input} ({took:.2?})"),
             Err(_) => {
-                println!("PANIC  {input}");
+                println!("PANIC  {input} ({took:.2?})");
                 failed += 1;
             }
         }
