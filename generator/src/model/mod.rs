@@ -9,7 +9,7 @@ mod paths;
 mod typeref;
 
 pub use build::build_model;
-pub use paths::{ParamStyle, PathPart, PathTemplate, request_path};
+pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
 pub use typeref::{CellType, parse_type_cell};
 
 use serde::Serialize;

@@ -744,15 +744,17 @@ pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
 /// Reports example requests whose method and path match no documented request line.
 fn check_example_paths(model: &Model, diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
+    let index = super::PathIndex::new(model.operations.iter().map(|op| &op.path));
     for ex in model.operations.iter().flat_map(|op| &op.examples) {
         if !seen.insert((ex.file.as_str(), ex.request.line)) {
             continue;
         }
         let path = super::request_path(&ex.request.target);
+        let candidates = index.candidates(path);
         let same_method = || {
-            model
-                .operations
+            candidates
                 .iter()
+                .map(|&i| &model.operations[i])
                 .filter(|op| op.method == ex.request.method)
         };
         if same_method().any(|op| op.path.match_path(path, true).is_some()) {

@@ -40,6 +40,57 @@ pub enum ParamStyle {
     Path,
 }
 
+/// Templates grouped by their first segment (letter case ignored), so that matching a
+/// concrete path tries only the templates that can match it instead of all of them.
+#[derive(Debug, Default)]
+pub struct PathIndex {
+    by_head: std::collections::HashMap<String, Vec<usize>>,
+    /// Templates that start with a parameter: tried for every path.
+    anywhere: Vec<usize>,
+}
+
+impl PathIndex {
+    pub fn new<'a>(templates: impl IntoIterator<Item = &'a PathTemplate>) -> Self {
+        let mut index = Self::default();
+        for (i, t) in templates.into_iter().enumerate() {
+            match t.parts.first() {
+                Some(PathPart::Literal(l)) if head_len(l) < l.len() || t.parts.len() == 1 => {
+                    index
+                        .by_head
+                        .entry(l[..head_len(l)].to_ascii_lowercase())
+                        .or_default()
+                        .push(i);
+                }
+                _ => index.anywhere.push(i),
+            }
+        }
+        index
+    }
+
+    /// Indexes of the templates that may match `path`, in ascending order.
+    pub fn candidates(&self, path: &str) -> Vec<usize> {
+        let head = path[..head_len(path)].to_ascii_lowercase();
+        let mut out: Vec<usize> = self
+            .by_head
+            .get(&head)
+            .into_iter()
+            .flatten()
+            .chain(&self.anywhere)
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Length of the first segment: up to the first `/`, `(` or `:` after the leading `/`.
+fn head_len(path: &str) -> usize {
+    path.char_indices()
+        .skip(1)
+        .find(|(_, c)| matches!(c, '/' | '(' | ':'))
+        .map_or(path.len(), |(i, _)| i)
+}
+
 impl PathTemplate {
     /// Parses the path part of a request target (no query string).
     pub fn parse(path: &str) -> Result<Self, String> {

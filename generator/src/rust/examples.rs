@@ -17,7 +17,9 @@ use super::TypeNames;
 use super::names::{Scope, ident, snake};
 use super::operations::common_base;
 use crate::diag::Diagnostic;
-use crate::model::{Example, Model, Operation, ParamStyle, PathPart, PathTemplate, RequestBody};
+use crate::model::{
+    Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody,
+};
 use crate::pipeline::Options;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -166,12 +168,13 @@ struct Found {
 fn cases(model: &Model) -> Vec<Case<'_>> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
+    let index = PathIndex::new(model.operations.iter().map(|op| &op.path));
     for (i, op) in model.operations.iter().enumerate() {
         for ex in &op.examples {
             if !seen.insert((ex.file.as_str(), ex.request.line)) {
                 continue;
             }
-            let found = find_operation(model, &ex.file, ex);
+            let found = find_operation(model, &index, &ex.file, ex);
             out.push(Case {
                 file: &ex.file,
                 example: ex,
@@ -188,11 +191,18 @@ fn cases(model: &Model) -> Vec<Case<'_>> {
 /// The operation whose method and path the example has: exact literals first, then
 /// literals that differ in letter case only; among several, one documented on the
 /// example's page, then the one with the most literal text, then the first.
-fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, String> {
+fn find_operation(
+    model: &Model,
+    index: &PathIndex,
+    page: &str,
+    ex: &Example,
+) -> Result<Found, String> {
     let path = crate::model::request_path(&ex.request.target);
+    let candidates = index.candidates(path);
     for exact in [true, false] {
         let mut best: Option<((bool, usize), Found)> = None;
-        for (i, op) in model.operations.iter().enumerate() {
+        for &i in &candidates {
+            let op = &model.operations[i];
             if op.method != ex.request.method {
                 continue;
             }
@@ -208,9 +218,9 @@ fn find_operation(model: &Model, page: &str, ex: &Example) -> Result<Found, Stri
             return Ok(f);
         }
     }
-    let mut other_methods: Vec<&str> = model
-        .operations
+    let mut other_methods: Vec<&str> = candidates
         .iter()
+        .map(|&i| &model.operations[i])
         .filter(|op| op.path.match_path(path, false).is_some())
         .map(|op| op.method.as_str())
         .collect();
