@@ -80,7 +80,7 @@ impl AppListItem {
     }
     /// Sets `name`. Use `set_null("name")` to clear it and `remove("name")` to leave it out.
     pub fn set_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "name", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "name", runtime::string_value(value));
         self
     }
     /// Company or person that publishes the app in the store.
@@ -89,11 +89,7 @@ impl AppListItem {
     }
     /// Sets `publisher`. Use `set_null("publisher")` to clear it and `remove("publisher")` to leave it out.
     pub fn set_publisher(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "publisher",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "publisher", runtime::string_value(value));
         self
     }
     /// Address of the app's listing in the store.
@@ -102,11 +98,7 @@ impl AppListItem {
     }
     /// Sets `appStoreUrl`. Use `set_null("appStoreUrl")` to clear it and `remove("appStoreUrl")` to leave it out.
     pub fn set_app_store_url(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "appStoreUrl",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "appStoreUrl", runtime::string_value(value));
         self
     }
     /// Application identifier or bundle ID of the app.
@@ -115,7 +107,7 @@ impl AppListItem {
     }
     /// Sets `appId`. Use `set_null("appId")` to clear it and `remove("appId")` to leave it out.
     pub fn set_app_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "appId", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "appId", runtime::string_value(value));
         self
     }
 }
@@ -250,11 +242,7 @@ impl DeviceConfiguration {
     }
     /// Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
     pub fn set_description(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "description",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "description", runtime::string_value(value));
         self
     }
     /// Name that the administrator gave to the profile.
@@ -263,11 +251,7 @@ impl DeviceConfiguration {
     }
     /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
     pub fn set_display_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "displayName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "displayName", runtime::string_value(value));
         self
     }
     /// Revision number of the profile.
@@ -293,12 +277,7 @@ impl DeviceConfiguration {
         runtime::put(
             &mut self.0,
             "assignments",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }
@@ -316,12 +295,7 @@ impl DeviceConfiguration {
         runtime::put(
             &mut self.0,
             "deviceStatuses",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }
@@ -339,12 +313,7 @@ impl DeviceConfiguration {
         runtime::put(
             &mut self.0,
             "userStatuses",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }
@@ -359,11 +328,7 @@ impl DeviceConfiguration {
         &mut self,
         value: &crate::models::DeviceConfigurationDeviceOverview,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "deviceStatusOverview",
-            serde_json::Value::Object(runtime::View::as_map(value).clone()),
-        );
+        runtime::put(&mut self.0, "deviceStatusOverview", runtime::view_value(value));
         self
     }
     /// Totals of users grouped by deployment result.
@@ -377,11 +342,7 @@ impl DeviceConfiguration {
         &mut self,
         value: &crate::models::DeviceConfigurationUserOverview,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "userStatusOverview",
-            serde_json::Value::Object(runtime::View::as_map(value).clone()),
-        );
+        runtime::put(&mut self.0, "userStatusOverview", runtime::view_value(value));
         self
     }
     /// Per-setting totals of device states for the profile.
@@ -398,12 +359,7 @@ impl DeviceConfiguration {
         runtime::put(
             &mut self.0,
             "deviceSettingStateSummaries",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }
@@ -466,7 +422,7 @@ impl DeviceConfigurationAssignment {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Describes who receives the profile, for example a group.
@@ -482,11 +438,7 @@ impl DeviceConfigurationAssignment {
         &mut self,
         value: &crate::models::DeviceAndAppManagementAssignmentTarget,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "target",
-            serde_json::Value::Object(runtime::View::as_map(value).clone()),
-        );
+        runtime::put(&mut self.0, "target", runtime::view_value(value));
         self
     }
 }
@@ -519,7 +471,7 @@ impl DeviceConfigurationDeviceOverview {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// How many devices are still waiting to report a result for the profile.
@@ -623,7 +575,7 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Name under which the device this record is about is known.
@@ -632,11 +584,7 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Sets `deviceDisplayName`. Use `set_null("deviceDisplayName")` to clear it and `remove("deviceDisplayName")` to leave it out.
     pub fn set_device_display_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "deviceDisplayName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "deviceDisplayName", runtime::string_value(value));
         self
     }
     /// Name of the user that the device reported along with its result.
@@ -645,11 +593,7 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Sets `userName`. Use `set_null("userName")` to clear it and `remove("userName")` to leave it out.
     pub fn set_user_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "userName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "userName", runtime::string_value(value));
         self
     }
     /// Hardware model that the device reports about itself.
@@ -658,11 +602,7 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Sets `deviceModel`. Use `set_null("deviceModel")` to clear it and `remove("deviceModel")` to leave it out.
     pub fn set_device_model(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "deviceModel",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "deviceModel", runtime::string_value(value));
         self
     }
     /// Point in time at which the compliance grace period of the device runs out.
@@ -695,11 +635,7 @@ impl DeviceConfigurationDeviceStatus {
     /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     #[cfg(feature = "intune-shared")]
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "status",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "status", runtime::enum_value(value));
         self
     }
     /// Point in time at which the device last sent a report about the profile.
@@ -726,11 +662,7 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "userPrincipalName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "userPrincipalName", runtime::string_value(value));
         self
     }
 }
@@ -762,7 +694,7 @@ impl DeviceConfigurationUserOverview {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// How many users are still waiting to report a result for the profile.
@@ -866,7 +798,7 @@ impl DeviceConfigurationUserStatus {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Display name of the user this record is about.
@@ -875,11 +807,7 @@ impl DeviceConfigurationUserStatus {
     }
     /// Sets `userDisplayName`. Use `set_null("userDisplayName")` to clear it and `remove("userDisplayName")` to leave it out.
     pub fn set_user_display_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "userDisplayName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "userDisplayName", runtime::string_value(value));
         self
     }
     /// How many of the user's devices the record covers.
@@ -899,11 +827,7 @@ impl DeviceConfigurationUserStatus {
     /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     #[cfg(feature = "intune-shared")]
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "status",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "status", runtime::enum_value(value));
         self
     }
     /// When a report about the profile last arrived for this user.
@@ -930,11 +854,7 @@ impl DeviceConfigurationUserStatus {
     }
     /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "userPrincipalName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "userPrincipalName", runtime::string_value(value));
         self
     }
 }
@@ -966,7 +886,7 @@ impl Entity {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
 }
@@ -1065,11 +985,7 @@ impl GroupAssignmentTarget {
     }
     /// Sets `groupId`. Use `set_null("groupId")` to clear it and `remove("groupId")` to leave it out.
     pub fn set_group_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "groupId",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "groupId", runtime::string_value(value));
         self
     }
 }
@@ -1155,12 +1071,7 @@ impl IosGeneralDeviceConfiguration {
         runtime::put(
             &mut self.0,
             "appsSingleAppModeList",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }
@@ -1194,9 +1105,7 @@ impl IosGeneralDeviceConfiguration {
         runtime::put(
             &mut self.0,
             "emailInDomainSuffixes",
-            serde_json::Value::Array(
-                value.into_iter().map(|v| serde_json::Value::String(v.into())).collect(),
-            ),
+            runtime::list_value(value, runtime::into_string_value),
         );
         self
     }
@@ -1209,11 +1118,7 @@ impl IosGeneralDeviceConfiguration {
         &mut self,
         value: crate::enums::RatingAppsType,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "mediaContentRatingApps",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "mediaContentRatingApps", runtime::enum_value(value));
         self
     }
     /// Fewest characters a passcode may have. Accepted range: 4 through 14.
@@ -1238,11 +1143,7 @@ impl IosGeneralDeviceConfiguration {
         &mut self,
         value: crate::enums::RequiredPasswordType,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "passcodeRequiredType",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "passcodeRequiredType", runtime::enum_value(value));
         self
     }
     /// When true, the user has to set a passcode.
@@ -1266,9 +1167,7 @@ impl IosGeneralDeviceConfiguration {
         runtime::put(
             &mut self.0,
             "safariManagedDomains",
-            serde_json::Value::Array(
-                value.into_iter().map(|v| serde_json::Value::String(v.into())).collect(),
-            ),
+            runtime::list_value(value, runtime::into_string_value),
         );
         self
     }
@@ -1308,7 +1207,7 @@ impl SettingStateDeviceSummary {
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
     pub fn set_id(&mut self, value: &str) -> &mut Self {
-        runtime::put(&mut self.0, "id", serde_json::Value::String(value.to_string()));
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Name of the setting being summarized.
@@ -1317,11 +1216,7 @@ impl SettingStateDeviceSummary {
     }
     /// Sets `settingName`. Use `set_null("settingName")` to clear it and `remove("settingName")` to leave it out.
     pub fn set_setting_name(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "settingName",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "settingName", runtime::string_value(value));
         self
     }
     /// Instance path that identifies the setting.
@@ -1330,11 +1225,7 @@ impl SettingStateDeviceSummary {
     }
     /// Sets `instancePath`. Use `set_null("instancePath")` to clear it and `remove("instancePath")` to leave it out.
     pub fn set_instance_path(&mut self, value: &str) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "instancePath",
-            serde_json::Value::String(value.to_string()),
-        );
+        runtime::put(&mut self.0, "instancePath", runtime::string_value(value));
         self
     }
     /// How many devices report an unknown state for the setting.
@@ -1458,7 +1349,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "enterpriseCloudPrintDiscoveryEndPoint",
-            serde_json::Value::String(value.to_string()),
+            runtime::string_value(value),
         );
         self
     }
@@ -1509,7 +1400,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "diagnosticsDataSubmissionMode",
-            serde_json::Value::String(value.as_str().to_string()),
+            runtime::enum_value(value),
         );
         self
     }
@@ -1538,9 +1429,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "bluetoothAllowedServices",
-            serde_json::Value::Array(
-                value.into_iter().map(|v| serde_json::Value::String(v.into())).collect(),
-            ),
+            runtime::list_value(value, runtime::into_string_value),
         );
         self
     }
@@ -1575,11 +1464,7 @@ impl Windows10GeneralConfiguration {
         &mut self,
         value: crate::enums::EdgeCookiePolicy,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "edgeCookiePolicy",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "edgeCookiePolicy", runtime::enum_value(value));
         self
     }
     /// Hours between checks for new Defender signatures; 0 switches the check off. Accepted range: 0 through 24.
@@ -1616,7 +1501,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "defenderMonitorFileActivity",
-            serde_json::Value::String(value.as_str().to_string()),
+            runtime::enum_value(value),
         );
         self
     }
@@ -1632,9 +1517,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "defenderFileExtensionsToExclude",
-            serde_json::Value::Array(
-                value.into_iter().map(|v| serde_json::Value::String(v.into())).collect(),
-            ),
+            runtime::list_value(value, runtime::into_string_value),
         );
         self
     }
@@ -1669,11 +1552,7 @@ impl Windows10GeneralConfiguration {
         &mut self,
         value: crate::enums::RequiredPasswordType,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "passwordRequiredType",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "passwordRequiredType", runtime::enum_value(value));
         self
     }
     /// Turns use of the advertising ID on or off. Available starting with Windows 10, version 1607. Possible values are: `notConfigured`, `blocked`, `allowed`.
@@ -1687,11 +1566,7 @@ impl Windows10GeneralConfiguration {
         &mut self,
         value: crate::enums::StateManagementSetting,
     ) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "privacyAdvertisingId",
-            serde_json::Value::String(value.as_str().to_string()),
-        );
+        runtime::put(&mut self.0, "privacyAdvertisingId", runtime::enum_value(value));
         self
     }
 }

@@ -147,12 +147,7 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
         runtime::put(
             &mut self.0,
             "assignments",
-            serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| serde_json::Value::Object(runtime::View::into_map(v)))
-                    .collect(),
-            ),
+            runtime::list_value(value, runtime::owned_view_value),
         );
         self
     }

@@ -241,6 +241,44 @@ pub fn f64_value(v: f64) -> Value {
     }
 }
 
+pub fn string_value(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+pub fn into_string_value<S: Into<String>>(v: S) -> Value {
+    Value::String(v.into())
+}
+
+pub fn uuid_value(v: uuid::Uuid) -> Value {
+    Value::String(v.to_string())
+}
+
+pub fn owned_bytes_value(v: Vec<u8>) -> Value {
+    bytes_value(&v)
+}
+
+pub fn view_value<V: View>(v: &V) -> Value {
+    Value::Object(v.as_map().clone())
+}
+
+pub fn owned_view_value<V: View>(v: V) -> Value {
+    Value::Object(v.into_map())
+}
+
+pub fn enum_value<E: AsRef<str>>(v: E) -> Value {
+    Value::String(v.as_ref().to_string())
+}
+
+pub fn json_value(v: Value) -> Value {
+    v
+}
+
+/// A JSON array of `items`, each converted by `item` (one instantiation per item type,
+/// shared by every collection setter of that type).
+pub fn list_value<T>(items: impl IntoIterator<Item = T>, item: fn(T) -> Value) -> Value {
+    Value::Array(items.into_iter().map(item).collect())
+}
+
 pub fn flags_value<E: AsRef<str>>(members: impl IntoIterator<Item = E>) -> Value {
     let parts: Vec<String> = members.into_iter().map(|m| m.as_ref().to_string()).collect();
     Value::String(parts.join(","))

@@ -71,6 +71,21 @@ pub fn outer(text: &str) -> proc_macro2::TokenStream {
     quote::quote! { #(#[doc = #lines])* }
 }
 
+/// `///` lines for `text` at `indent`, as prettyplease prints [`outer`]'s attributes.
+pub fn write_outer(out: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        out.push_str(indent);
+        out.push_str("///");
+        let line = line.trim_end_matches(' ');
+        if !line.is_empty() {
+            out.push(' ');
+            // A carriage return inside a line comment does not compile.
+            out.extend(line.chars().map(|c| if c == '\r' { ' ' } else { c }));
+        }
+        out.push('\n');
+    }
+}
+
 /// `//!` lines for `text`.
 pub fn inner(text: &str) -> proc_macro2::TokenStream {
     let lines = text.lines().map(|l| {

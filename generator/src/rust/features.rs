@@ -106,26 +106,39 @@ impl Features {
         }
     }
 
-    /// The cfg for an accessor of type `ty` on an item of `own_area`: the features of the
-    /// other areas its type names need.
-    pub fn cfg_for_type(&self, model: &Model, own_area: &str, ty: &TypeRef) -> TokenStream {
+    /// The cfg line for an accessor of type `ty` on an item of `own_area`: the features of
+    /// the other areas its type names need (empty when it needs none).
+    pub fn cfg_text_for_type(&self, model: &Model, own_area: &str, ty: &TypeRef) -> String {
+        let others: Vec<String> = self
+            .features_for_type(model, own_area, ty)
+            .into_iter()
+            .map(|f| format!("feature = {f:?}"))
+            .collect();
+        match others.as_slice() {
+            [] => String::new(),
+            [one] => format!("#[cfg({one})]"),
+            all => format!("#[cfg(all({}))]", all.join(", ")),
+        }
+    }
+
+    /// [`Self::cfg`] as a line of text (empty when the area has no feature).
+    pub fn cfg_text(&self, area: &str) -> String {
+        self.feature(area)
+            .map_or_else(String::new, |f| format!("#[cfg(feature = {f:?})]"))
+    }
+
+    fn features_for_type<'a>(
+        &'a self,
+        model: &'a Model,
+        own_area: &str,
+        ty: &'a TypeRef,
+    ) -> BTreeSet<&'a str> {
         let own = self.feature(own_area);
-        let others: BTreeSet<&str> = named(ty)
+        named(ty)
             .into_iter()
             .filter_map(|n| self.type_feature(model, n))
             .filter(|f| Some(*f) != own)
-            .collect();
-        match others.len() {
-            0 => TokenStream::new(),
-            1 => {
-                let f = others.into_iter().next();
-                quote! { #[cfg(feature = #f)] }
-            }
-            _ => {
-                let fs = others.into_iter();
-                quote! { #[cfg(all(#(feature = #fs),*))] }
-            }
-        }
+            .collect()
     }
 
     /// The `[features]` table.

@@ -4,6 +4,7 @@
 //! per entity and complex type), `enums` (one evolvable enum per enum type) and
 //! `operations` (one request function per documented request line).
 
+mod accessors;
 mod docs;
 mod enums;
 mod examples;
@@ -125,7 +126,7 @@ disable_all_formatting = true
             &header,
             enums::head(),
             &enums,
-            |e| enums::enum_type(&names, e),
+            |e| enums::enum_type(&names, e).into(),
             &mut diags,
         ),
     );
@@ -152,7 +153,39 @@ disable_all_formatting = true
     (files, diags)
 }
 
-/// Items per formatting chunk: large enough to amortize parsing, small enough to spread
+/// Generated code: token streams, formatted by prettyplease, and text written already
+/// formatted (see [`accessors`]), in order.
+#[derive(Default)]
+pub(crate) struct Code(Vec<Piece>);
+
+enum Piece {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl Code {
+    pub fn tokens(mut self, tokens: TokenStream) -> Self {
+        if !tokens.is_empty() {
+            self.0.push(Piece::Tokens(tokens));
+        }
+        self
+    }
+
+    pub fn text(mut self, text: String) -> Self {
+        if !text.is_empty() {
+            self.0.push(Piece::Text(text));
+        }
+        self
+    }
+}
+
+impl From<TokenStream> for Code {
+    fn from(tokens: TokenStream) -> Self {
+        Code::default().tokens(tokens)
+    }
+}
+
+/// Items per parallel task: large enough to amortize scheduling, small enough to spread
 /// over threads. Chunks depend only on the item list, so the text does not depend on the
 /// thread count.
 const CHUNK: usize = 48;
@@ -164,30 +197,41 @@ fn format_module<T: Sync>(
     header: &str,
     head: TokenStream,
     list: &[T],
-    item: impl Fn(&T) -> TokenStream + Sync,
+    item: impl Fn(&T) -> Code + Sync,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     let mut out = format_file(header, head, diags);
-    let chunks: Vec<Result<String, String>> = list
+    let chunks: Vec<(String, Vec<String>)> = list
         .par_chunks(CHUNK)
         .map(|chunk| {
-            let tokens: TokenStream = chunk.iter().map(&item).collect();
-            syn::parse2::<syn::File>(tokens)
-                .map(|file| prettyplease::unparse(&file))
-                .map_err(|e| e.to_string())
+            let mut text = String::new();
+            let mut errors = Vec::new();
+            for code in chunk.iter().map(&item) {
+                for piece in code.0 {
+                    match piece {
+                        Piece::Text(t) => text.push_str(&t),
+                        Piece::Tokens(tokens) => match syn::parse2::<syn::File>(tokens) {
+                            Ok(file) => text.push_str(&prettyplease::unparse(&file)),
+                            Err(e) => {
+                                errors.push(e.to_string());
+                                text.push_str(INVALID);
+                            }
+                        },
+                    }
+                }
+            }
+            (text, errors)
         })
         .collect();
-    for chunk in chunks {
-        match chunk {
-            Ok(text) => out.push_str(&text),
-            Err(e) => {
-                diags.push(internal_error(&e));
-                out.push_str("compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n");
-            }
-        }
+    for (text, errors) in chunks {
+        out.push_str(&text);
+        diags.extend(errors.iter().map(|e| internal_error(e)));
     }
     out
 }
+
+const INVALID: &str =
+    "compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n";
 
 fn internal_error(e: &str) -> Diagnostic {
     // A generator bug, not a docs problem; say so instead of writing junk.
@@ -204,9 +248,7 @@ fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -
         Ok(file) => format!("{header}\n\n{}", prettyplease::unparse(&file)),
         Err(e) => {
             diags.push(internal_error(&e.to_string()));
-            format!(
-                "{header}\n\ncompile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n"
-            )
+            format!("{header}\n\n{INVALID}")
         }
     }
 }

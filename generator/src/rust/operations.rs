@@ -1,5 +1,6 @@
 //! Request functions: one per documented (method, path).
 
+use super::Code;
 use super::TypeNames;
 use super::docs::escape;
 use super::models::inline_view;
@@ -44,7 +45,7 @@ pub fn function(
     options: &Options,
     op: &Operation,
     body_name: Option<&str>,
-) -> TokenStream {
+) -> Code {
     let fn_name = ident(&snake(&op.id));
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
@@ -79,7 +80,7 @@ pub fn function(
         builder = quote! { PathBuilder::new("/") };
     }
 
-    let mut extra = TokenStream::new();
+    let mut extra = Code::default();
     let mut with_body = TokenStream::new();
     match &op.request_body {
         Some(RequestBody::Typed { types }) => {
@@ -107,18 +108,16 @@ pub fn function(
 
     let (ret, parse) = response_type(model, names, op);
     let method = format_ident!("{}", op.method);
-    let doc = super::docs::outer(&function_doc(op, options));
+    let mut doc = String::new();
+    super::docs::write_outer(&mut doc, "", &function_doc(op, options));
     let cfg = names.features.cfg(&op.area);
-    quote! {
-        #extra
-
-        #doc
+    extra.text(doc).tokens(quote! {
         #cfg
         pub fn #fn_name(#(#params),*) -> Request<#ret> {
             let path = #builder;
             Request::new(Method::#method, path, #parse) #with_body
         }
-    }
+    })
 }
 
 /// The nearest type every documented body type derives from (or is).

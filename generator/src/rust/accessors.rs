@@ -1,0 +1,296 @@
+//! The getters and setters of view types, written as formatted text.
+//!
+//! Two methods per property are most of the generated crate, and all of one shape: they
+//! skip the tokens → syntax tree → prettyplease round trip, which would otherwise take
+//! most of the generation time, and are laid out as prettyplease lays them out (the
+//! tests below compare the two).
+
+use super::TypeNames;
+use super::docs::{escape, write_outer};
+use super::names::{Scope, ident, snake};
+use crate::model::{Edm, Model, Property, TypeRef};
+
+/// Method names every view has already.
+const RESERVED_METHODS: &[&str] = &["new", "kind"];
+
+/// prettyplease's line width: a line longer than this is broken where it can be.
+const WIDTH: usize = 89;
+const INDENT: &str = "    ";
+const BODY: &str = "        ";
+
+/// `impl name { getters and setters }` for `properties` of a view of `area`, preceded by
+/// the `cfg` line if any.
+pub fn impl_block(
+    model: &Model,
+    names: &TypeNames,
+    area: &str,
+    cfg: &str,
+    name: &str,
+    properties: &[Property],
+) -> String {
+    let mut out = String::new();
+    if !cfg.is_empty() {
+        out.push_str(cfg);
+        out.push('\n');
+    }
+    if properties.is_empty() {
+        out.push_str(&format!("impl {name} {{}}\n"));
+        return out;
+    }
+    out.push_str(&format!("impl {name} {{\n"));
+    let mut scope = Scope::with_reserved(RESERVED_METHODS);
+    for p in properties {
+        let base = snake(&p.name);
+        let getter = ident(&scope.claim(&base)).to_string();
+        let setter = scope.claim(&format!("set_{base}"));
+        let key = format!("{:?}", p.name);
+        let field = field_type(model, names, &p.ty);
+        // Accessors typed with another area's type need that area too.
+        let cfg = names.features.cfg_text_for_type(model, area, &p.ty);
+        let mut doc = escape(&p.description);
+        if doc.is_empty() {
+            doc = format!("The `{}` member.", p.name);
+        }
+        write_outer(&mut out, INDENT, &doc);
+        write_cfg(&mut out, &cfg);
+        write_signature(
+            &mut out,
+            &getter,
+            &["&self"],
+            &format!("Option<{}>", field.get_ty),
+        );
+        write_call(
+            &mut out,
+            field.get_fn,
+            &["&self.0", &key, &field.convert],
+            "",
+        );
+        out.push_str(INDENT);
+        out.push_str("}\n");
+        write_outer(
+            &mut out,
+            INDENT,
+            &format!(
+                "Sets `{0}`. Use `set_null(\"{0}\")` to clear it and `remove(\"{0}\")` to leave it out.",
+                p.name
+            ),
+        );
+        write_cfg(&mut out, &cfg);
+        write_signature(
+            &mut out,
+            &setter,
+            &["&mut self", &format!("value: {}", field.set_ty)],
+            "&mut Self",
+        );
+        write_call(
+            &mut out,
+            "runtime::put",
+            &["&mut self.0", &key, &field.set_expr],
+            ";",
+        );
+        out.push_str(BODY);
+        out.push_str("self\n");
+        out.push_str(INDENT);
+        out.push_str("}\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn write_cfg(out: &mut String, cfg: &str) {
+    if !cfg.is_empty() {
+        out.push_str(INDENT);
+        out.push_str(cfg);
+        out.push('\n');
+    }
+}
+
+/// `pub fn name(params) -> ret {`, one parameter a line when the line is too long.
+fn write_signature(out: &mut String, name: &str, params: &[&str], ret: &str) {
+    let line = format!("{INDENT}pub fn {name}({}) -> {ret} {{", params.join(", "));
+    if line.len() <= WIDTH {
+        out.push_str(&line);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("{INDENT}pub fn {name}(\n"));
+    for p in params {
+        // A trailing comma may pass the width.
+        write_generic(out, BODY, p, ",", 0);
+    }
+    write_generic(out, INDENT, &format!(") -> {ret}"), " {", 2);
+}
+
+/// `indent text end` as a line; when that is wider than allowed (`end` counting for
+/// `counted` characters) and `text` ends in generic arguments, the arguments go on a
+/// line of their own.
+fn write_generic(out: &mut String, indent: &str, text: &str, end: &str, counted: usize) {
+    let line = format!("{indent}{text}{end}\n");
+    match text.find('<') {
+        Some(open) if indent.len() + text.len() + counted > WIDTH && text.ends_with('>') => {
+            let (head, args) = (&text[..open], &text[open + 1..text.len() - 1]);
+            out.push_str(&format!(
+                "{indent}{head}<\n{indent}{INDENT}{args},\n{indent}>{end}\n"
+            ));
+        }
+        _ => out.push_str(&line),
+    }
+}
+
+/// `function(args)` then `end` as a body line, one argument a line when too long.
+fn write_call(out: &mut String, function: &str, args: &[&str], end: &str) {
+    let line = format!("{BODY}{function}({}){end}", args.join(", "));
+    if line.len() <= WIDTH {
+        out.push_str(&line);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("{BODY}{function}(\n"));
+    for a in args {
+        out.push_str(&format!("{BODY}{INDENT}{a},\n"));
+    }
+    out.push_str(&format!("{BODY}){end}\n"));
+}
+
+/// How one property reads and writes, as Rust source text.
+struct FieldType {
+    /// Getter return type inside `Option`.
+    get_ty: String,
+    /// `runtime::get_with` or `runtime::get_list`.
+    get_fn: &'static str,
+    /// `fn(&Value) -> Option<_>` applied to the member (or to each element).
+    convert: String,
+    set_ty: String,
+    /// Turns `value` into a `serde_json::Value`.
+    set_expr: String,
+}
+
+fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
+    match ty {
+        TypeRef::Collection(inner) => {
+            let elem = element(model, names, inner);
+            FieldType {
+                get_ty: format!("Vec<{}>", elem.ty),
+                get_fn: "runtime::get_list",
+                convert: elem.convert,
+                set_ty: format!("impl IntoIterator<Item = {}>", elem.item),
+                set_expr: format!("runtime::list_value(value, {})", elem.item_json),
+            }
+        }
+        TypeRef::Named(n) if model.enums.get(n).is_some_and(|e| e.flags) => {
+            let e = names.get(n).unwrap_or("Unknown");
+            FieldType {
+                get_ty: format!("Vec<crate::enums::{e}>"),
+                get_fn: "runtime::get_with",
+                convert: "runtime::as_flags".to_string(),
+                set_ty: format!("impl IntoIterator<Item = crate::enums::{e}>"),
+                set_expr: "runtime::flags_value(value)".to_string(),
+            }
+        }
+        single => {
+            let elem = element(model, names, single);
+            FieldType {
+                get_ty: elem.ty,
+                get_fn: "runtime::get_with",
+                convert: elem.convert,
+                set_ty: elem.set_ty,
+                set_expr: elem.set_expr,
+            }
+        }
+    }
+}
+
+struct Element {
+    /// Type a getter yields.
+    ty: String,
+    /// `fn(&Value) -> Option<ty>`.
+    convert: String,
+    /// Owned item type accepted by collection setters.
+    item: String,
+    /// `fn(item) -> Value` for collection setters.
+    item_json: String,
+    /// Single-value setter type, and the expression that turns `value` into JSON.
+    set_ty: String,
+    set_expr: String,
+}
+
+fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
+    // Getter type, converter, setter type (also the collection item), `fn(item) -> Value`.
+    let plain = |ty: &str, convert: &str, to_json: &str| Element {
+        ty: ty.to_string(),
+        convert: convert.to_string(),
+        item: ty.to_string(),
+        item_json: to_json.to_string(),
+        set_ty: ty.to_string(),
+        set_expr: format!("{to_json}(value)"),
+    };
+    match ty {
+        TypeRef::Primitive(edm) => match edm {
+            Edm::String | Edm::Duration => Element {
+                ty: "&str".to_string(),
+                convert: "runtime::as_str".to_string(),
+                item: "impl Into<String>".to_string(),
+                item_json: "runtime::into_string_value".to_string(),
+                set_ty: "&str".to_string(),
+                set_expr: "runtime::string_value(value)".to_string(),
+            },
+            Edm::Boolean => plain("bool", "runtime::as_bool", "serde_json::Value::from"),
+            Edm::Byte => plain("u8", "runtime::as_u8", "serde_json::Value::from"),
+            Edm::SByte => plain("i8", "runtime::as_i8", "serde_json::Value::from"),
+            Edm::Int16 => plain("i16", "runtime::as_i16", "serde_json::Value::from"),
+            Edm::Int32 => plain("i32", "runtime::as_i32", "serde_json::Value::from"),
+            Edm::Int64 => plain("i64", "runtime::as_i64", "serde_json::Value::from"),
+            Edm::Single | Edm::Double | Edm::Decimal => {
+                plain("f64", "runtime::as_f64", "runtime::f64_value")
+            }
+            Edm::DateTimeOffset => plain(
+                "chrono::DateTime<chrono::FixedOffset>",
+                "runtime::as_datetime",
+                "runtime::datetime_value",
+            ),
+            Edm::Date => plain(
+                "chrono::NaiveDate",
+                "runtime::as_date",
+                "runtime::date_value",
+            ),
+            Edm::TimeOfDay => plain(
+                "chrono::NaiveTime",
+                "runtime::as_time",
+                "runtime::time_value",
+            ),
+            Edm::Guid => plain("uuid::Uuid", "runtime::as_uuid", "runtime::uuid_value"),
+            Edm::Binary | Edm::Stream => Element {
+                ty: "Vec<u8>".to_string(),
+                convert: "runtime::as_bytes".to_string(),
+                item: "Vec<u8>".to_string(),
+                item_json: "runtime::owned_bytes_value".to_string(),
+                set_ty: "&[u8]".to_string(),
+                set_expr: "runtime::bytes_value(value)".to_string(),
+            },
+        },
+        TypeRef::Named(n) if model.types.contains_key(n) => {
+            let t = names.get(n).unwrap_or("Unknown");
+            Element {
+                ty: format!("&crate::models::{t}"),
+                convert: "runtime::as_view".to_string(),
+                item: format!("crate::models::{t}"),
+                item_json: "runtime::owned_view_value".to_string(),
+                set_ty: format!("&crate::models::{t}"),
+                set_expr: "runtime::view_value(value)".to_string(),
+            }
+        }
+        TypeRef::Named(n) if model.enums.contains_key(n) => {
+            let e = format!("crate::enums::{}", names.get(n).unwrap_or("Unknown"));
+            plain(&e, "runtime::as_enum", "runtime::enum_value")
+        }
+        // Untyped, unresolved names and nested collections: raw JSON.
+        _ => Element {
+            ty: "&serde_json::Value".to_string(),
+            convert: "Some".to_string(),
+            item: "serde_json::Value".to_string(),
+            item_json: "runtime::json_value".to_string(),
+            set_ty: "serde_json::Value".to_string(),
+            set_expr: "value".to_string(),
+        },
+    }
+}
