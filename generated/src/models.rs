@@ -9,16 +9,7 @@ use crate::runtime;
 ///
 /// OData type `microsoft.graph.allDevicesAssignmentTarget`; documented in `resources/intune-shared-alldevicesassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct AllDevicesAssignmentTarget(pub runtime::JsonObject);
 #[cfg(feature = "intune-shared")]
@@ -34,16 +25,7 @@ impl AllDevicesAssignmentTarget {}
 ///
 /// OData type `microsoft.graph.allLicensedUsersAssignmentTarget`; documented in `resources/intune-shared-alllicensedusersassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct AllLicensedUsersAssignmentTarget(pub runtime::JsonObject);
 #[cfg(feature = "intune-shared")]
@@ -58,16 +40,7 @@ impl AllLicensedUsersAssignmentTarget {}
 ///
 /// OData type `microsoft.graph.appListItem`; documented in `resources/intune-deviceconfig-applistitem.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct AppListItem(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -75,37 +48,45 @@ crate::view!(AppListItem, "#microsoft.graph.appListItem");
 #[cfg(feature = "intune-deviceconfig")]
 impl AppListItem {
     /// Name of the app as shown to users.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "name", runtime::as_str)
     }
     /// Sets `name`. Use `set_null("name")` to clear it and `remove("name")` to leave it out.
+    #[inline]
     pub fn set_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "name", runtime::string_value(value));
         self
     }
     /// Company or person that publishes the app in the store.
+    #[inline]
     pub fn publisher(&self) -> Option<&str> {
         runtime::get_with(&self.0, "publisher", runtime::as_str)
     }
     /// Sets `publisher`. Use `set_null("publisher")` to clear it and `remove("publisher")` to leave it out.
+    #[inline]
     pub fn set_publisher(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "publisher", runtime::string_value(value));
         self
     }
     /// Address of the app's listing in the store.
+    #[inline]
     pub fn app_store_url(&self) -> Option<&str> {
         runtime::get_with(&self.0, "appStoreUrl", runtime::as_str)
     }
     /// Sets `appStoreUrl`. Use `set_null("appStoreUrl")` to clear it and `remove("appStoreUrl")` to leave it out.
+    #[inline]
     pub fn set_app_store_url(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "appStoreUrl", runtime::string_value(value));
         self
     }
     /// Application identifier or bundle ID of the app.
+    #[inline]
     pub fn app_id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "appId", runtime::as_str)
     }
     /// Sets `appId`. Use `set_null("appId")` to clear it and `remove("appId")` to leave it out.
+    #[inline]
     pub fn set_app_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "appId", runtime::string_value(value));
         self
@@ -117,16 +98,7 @@ impl AppListItem {
 ///
 /// OData type `microsoft.graph.deviceAndAppManagementAssignmentTarget`; documented in `resources/intune-shared-deviceandappmanagementassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceAndAppManagementAssignmentTarget(pub runtime::JsonObject);
 #[cfg(feature = "intune-shared")]
@@ -190,16 +162,7 @@ impl DeviceAndAppManagementAssignmentTarget {
 ///
 /// OData type `microsoft.graph.deviceConfiguration`; documented in `resources/intune-deviceconfig-deviceconfiguration.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfiguration(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -207,12 +170,14 @@ crate::view!(DeviceConfiguration, "#microsoft.graph.deviceConfiguration", Entity
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfiguration {
     /// Date and time of the most recent change to the profile.
+    #[inline]
     pub fn last_modified_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastModifiedDateTime", runtime::as_datetime)
     }
     /// Sets `lastModifiedDateTime`. Use `set_null("lastModifiedDateTime")` to clear it and `remove("lastModifiedDateTime")` to leave it out.
+    #[inline]
     pub fn set_last_modified_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -225,10 +190,12 @@ impl DeviceConfiguration {
         self
     }
     /// Date and time at which the profile came into existence.
+    #[inline]
     pub fn created_date_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "createdDateTime", runtime::as_datetime)
     }
     /// Sets `createdDateTime`. Use `set_null("createdDateTime")` to clear it and `remove("createdDateTime")` to leave it out.
+    #[inline]
     pub fn set_created_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -237,39 +204,47 @@ impl DeviceConfiguration {
         self
     }
     /// Free text in which the administrator explains what the profile is for.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         runtime::get_with(&self.0, "description", runtime::as_str)
     }
     /// Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
+    #[inline]
     pub fn set_description(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "description", runtime::string_value(value));
         self
     }
     /// Name that the administrator gave to the profile.
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "displayName", runtime::as_str)
     }
     /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
+    #[inline]
     pub fn set_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "displayName", runtime::string_value(value));
         self
     }
     /// Revision number of the profile.
+    #[inline]
     pub fn version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "version", runtime::as_i32)
     }
     /// Sets `version`. Use `set_null("version")` to clear it and `remove("version")` to leave it out.
+    #[inline]
     pub fn set_version(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "version", serde_json::Value::from(value));
         self
     }
     /// Targets, such as groups, that receive the profile.
+    #[inline]
     pub fn assignments(
         &self,
     ) -> Option<Vec<&crate::models::DeviceConfigurationAssignment>> {
         runtime::get_list(&self.0, "assignments", runtime::as_view)
     }
     /// Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
+    #[inline]
     pub fn set_assignments(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationAssignment>,
@@ -282,12 +257,14 @@ impl DeviceConfiguration {
         self
     }
     /// Deployment result of the profile for each device.
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> Option<Vec<&crate::models::DeviceConfigurationDeviceStatus>> {
         runtime::get_list(&self.0, "deviceStatuses", runtime::as_view)
     }
     /// Sets `deviceStatuses`. Use `set_null("deviceStatuses")` to clear it and `remove("deviceStatuses")` to leave it out.
+    #[inline]
     pub fn set_device_statuses(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationDeviceStatus>,
@@ -300,12 +277,14 @@ impl DeviceConfiguration {
         self
     }
     /// Deployment result of the profile for each user.
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> Option<Vec<&crate::models::DeviceConfigurationUserStatus>> {
         runtime::get_list(&self.0, "userStatuses", runtime::as_view)
     }
     /// Sets `userStatuses`. Use `set_null("userStatuses")` to clear it and `remove("userStatuses")` to leave it out.
+    #[inline]
     pub fn set_user_statuses(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationUserStatus>,
@@ -318,12 +297,14 @@ impl DeviceConfiguration {
         self
     }
     /// Totals of devices grouped by deployment result.
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> Option<&crate::models::DeviceConfigurationDeviceOverview> {
         runtime::get_with(&self.0, "deviceStatusOverview", runtime::as_view)
     }
     /// Sets `deviceStatusOverview`. Use `set_null("deviceStatusOverview")` to clear it and `remove("deviceStatusOverview")` to leave it out.
+    #[inline]
     pub fn set_device_status_overview(
         &mut self,
         value: &crate::models::DeviceConfigurationDeviceOverview,
@@ -332,12 +313,14 @@ impl DeviceConfiguration {
         self
     }
     /// Totals of users grouped by deployment result.
+    #[inline]
     pub fn user_status_overview(
         &self,
     ) -> Option<&crate::models::DeviceConfigurationUserOverview> {
         runtime::get_with(&self.0, "userStatusOverview", runtime::as_view)
     }
     /// Sets `userStatusOverview`. Use `set_null("userStatusOverview")` to clear it and `remove("userStatusOverview")` to leave it out.
+    #[inline]
     pub fn set_user_status_overview(
         &mut self,
         value: &crate::models::DeviceConfigurationUserOverview,
@@ -346,12 +329,14 @@ impl DeviceConfiguration {
         self
     }
     /// Per-setting totals of device states for the profile.
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> Option<Vec<&crate::models::SettingStateDeviceSummary>> {
         runtime::get_list(&self.0, "deviceSettingStateSummaries", runtime::as_view)
     }
     /// Sets `deviceSettingStateSummaries`. Use `set_null("deviceSettingStateSummaries")` to clear it and `remove("deviceSettingStateSummaries")` to leave it out.
+    #[inline]
     pub fn set_device_setting_state_summaries(
         &mut self,
         value: impl IntoIterator<Item = crate::models::SettingStateDeviceSummary>,
@@ -398,16 +383,7 @@ impl DeviceConfiguration {
 ///
 /// OData type `microsoft.graph.deviceConfigurationAssignment`; documented in `resources/intune-deviceconfig-deviceconfigurationassignment.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfigurationAssignment(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -417,16 +393,19 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfigurationAssignment {
     /// Unique identifier of the assignment.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Describes who receives the profile, for example a group.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn target(
         &self,
     ) -> Option<&crate::models::DeviceAndAppManagementAssignmentTarget> {
@@ -434,6 +413,7 @@ impl DeviceConfigurationAssignment {
     }
     /// Sets `target`. Use `set_null("target")` to clear it and `remove("target")` to leave it out.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn set_target(
         &mut self,
         value: &crate::models::DeviceAndAppManagementAssignmentTarget,
@@ -446,16 +426,7 @@ impl DeviceConfigurationAssignment {
 ///
 /// OData type `microsoft.graph.deviceConfigurationDeviceOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationdeviceoverview.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfigurationDeviceOverview(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -466,66 +437,80 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfigurationDeviceOverview {
     /// Unique identifier of this summary object.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// How many devices are still waiting to report a result for the profile.
+    #[inline]
     pub fn pending_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "pendingCount", runtime::as_i32)
     }
     /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
+    #[inline]
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
         self
     }
     /// How many devices fall outside the scope of the profile, so it does not apply to them.
+    #[inline]
     pub fn not_applicable_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableCount", runtime::as_i32)
     }
     /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
+    #[inline]
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
         self
     }
     /// How many devices applied the profile without any problem.
+    #[inline]
     pub fn success_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "successCount", runtime::as_i32)
     }
     /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
+    #[inline]
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
         self
     }
     /// How many devices came back with an error while the profile was applied.
+    #[inline]
     pub fn error_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorCount", runtime::as_i32)
     }
     /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
+    #[inline]
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
         self
     }
     /// How many devices ended up in the failed state.
+    #[inline]
     pub fn failed_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "failedCount", runtime::as_i32)
     }
     /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
+    #[inline]
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
         self
     }
     /// Moment at which the service last recalculated these numbers.
+    #[inline]
     pub fn last_update_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastUpdateDateTime", runtime::as_datetime)
     }
     /// Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
+    #[inline]
     pub fn set_last_update_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -534,10 +519,12 @@ impl DeviceConfigurationDeviceOverview {
         self
     }
     /// Revision of the profile that the numbers were collected for.
+    #[inline]
     pub fn configuration_version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "configurationVersion", runtime::as_i32)
     }
     /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
+    #[inline]
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -551,16 +538,7 @@ impl DeviceConfigurationDeviceOverview {
 ///
 /// OData type `microsoft.graph.deviceConfigurationDeviceStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationdevicestatus.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfigurationDeviceStatus(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -570,42 +548,51 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfigurationDeviceStatus {
     /// Unique identifier of this status record.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Name under which the device this record is about is known.
+    #[inline]
     pub fn device_display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "deviceDisplayName", runtime::as_str)
     }
     /// Sets `deviceDisplayName`. Use `set_null("deviceDisplayName")` to clear it and `remove("deviceDisplayName")` to leave it out.
+    #[inline]
     pub fn set_device_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "deviceDisplayName", runtime::string_value(value));
         self
     }
     /// Name of the user that the device reported along with its result.
+    #[inline]
     pub fn user_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userName", runtime::as_str)
     }
     /// Sets `userName`. Use `set_null("userName")` to clear it and `remove("userName")` to leave it out.
+    #[inline]
     pub fn set_user_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "userName", runtime::string_value(value));
         self
     }
     /// Hardware model that the device reports about itself.
+    #[inline]
     pub fn device_model(&self) -> Option<&str> {
         runtime::get_with(&self.0, "deviceModel", runtime::as_str)
     }
     /// Sets `deviceModel`. Use `set_null("deviceModel")` to clear it and `remove("deviceModel")` to leave it out.
+    #[inline]
     pub fn set_device_model(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "deviceModel", runtime::string_value(value));
         self
     }
     /// Point in time at which the compliance grace period of the device runs out.
+    #[inline]
     pub fn compliance_grace_period_expiration_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
@@ -616,6 +603,7 @@ impl DeviceConfigurationDeviceStatus {
         )
     }
     /// Sets `complianceGracePeriodExpirationDateTime`. Use `set_null("complianceGracePeriodExpirationDateTime")` to clear it and `remove("complianceGracePeriodExpirationDateTime")` to leave it out.
+    #[inline]
     pub fn set_compliance_grace_period_expiration_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -629,22 +617,26 @@ impl DeviceConfigurationDeviceStatus {
     }
     /// Outcome of the profile on this device. Possible values are: `unknown`, `notApplicable`, `compliant`, `remediated`, `nonCompliant`, `error`, `conflict`, `notAssigned`.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
     /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
         runtime::put(&mut self.0, "status", runtime::enum_value(value));
         self
     }
     /// Point in time at which the device last sent a report about the profile.
+    #[inline]
     pub fn last_reported_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastReportedDateTime", runtime::as_datetime)
     }
     /// Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
+    #[inline]
     pub fn set_last_reported_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -657,10 +649,12 @@ impl DeviceConfigurationDeviceStatus {
         self
     }
     /// User principal name (UPN) of the reported user.
+    #[inline]
     pub fn user_principal_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userPrincipalName", runtime::as_str)
     }
     /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
+    #[inline]
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "userPrincipalName", runtime::string_value(value));
         self
@@ -670,16 +664,7 @@ impl DeviceConfigurationDeviceStatus {
 ///
 /// OData type `microsoft.graph.deviceConfigurationUserOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationuseroverview.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfigurationUserOverview(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -689,66 +674,80 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfigurationUserOverview {
     /// Unique identifier of this summary object.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// How many users are still waiting to report a result for the profile.
+    #[inline]
     pub fn pending_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "pendingCount", runtime::as_i32)
     }
     /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
+    #[inline]
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
         self
     }
     /// How many users fall outside the scope of the profile, so it does not apply to them.
+    #[inline]
     pub fn not_applicable_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableCount", runtime::as_i32)
     }
     /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
+    #[inline]
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
         self
     }
     /// How many users applied the profile without any problem.
+    #[inline]
     pub fn success_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "successCount", runtime::as_i32)
     }
     /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
+    #[inline]
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
         self
     }
     /// How many users came back with an error while the profile was applied.
+    #[inline]
     pub fn error_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorCount", runtime::as_i32)
     }
     /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
+    #[inline]
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
         self
     }
     /// How many users ended up in the failed state.
+    #[inline]
     pub fn failed_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "failedCount", runtime::as_i32)
     }
     /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
+    #[inline]
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
         self
     }
     /// Moment at which the service last recalculated these numbers.
+    #[inline]
     pub fn last_update_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastUpdateDateTime", runtime::as_datetime)
     }
     /// Sets `lastUpdateDateTime`. Use `set_null("lastUpdateDateTime")` to clear it and `remove("lastUpdateDateTime")` to leave it out.
+    #[inline]
     pub fn set_last_update_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -757,10 +756,12 @@ impl DeviceConfigurationUserOverview {
         self
     }
     /// Revision of the profile that the numbers were collected for.
+    #[inline]
     pub fn configuration_version(&self) -> Option<i32> {
         runtime::get_with(&self.0, "configurationVersion", runtime::as_i32)
     }
     /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
+    #[inline]
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -774,16 +775,7 @@ impl DeviceConfigurationUserOverview {
 ///
 /// OData type `microsoft.graph.deviceConfigurationUserStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationuserstatus.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct DeviceConfigurationUserStatus(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -793,50 +785,60 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl DeviceConfigurationUserStatus {
     /// Unique identifier of this status record.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Display name of the user this record is about.
+    #[inline]
     pub fn user_display_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userDisplayName", runtime::as_str)
     }
     /// Sets `userDisplayName`. Use `set_null("userDisplayName")` to clear it and `remove("userDisplayName")` to leave it out.
+    #[inline]
     pub fn set_user_display_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "userDisplayName", runtime::string_value(value));
         self
     }
     /// How many of the user's devices the record covers.
+    #[inline]
     pub fn devices_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "devicesCount", runtime::as_i32)
     }
     /// Sets `devicesCount`. Use `set_null("devicesCount")` to clear it and `remove("devicesCount")` to leave it out.
+    #[inline]
     pub fn set_devices_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "devicesCount", serde_json::Value::from(value));
         self
     }
     /// Outcome of the profile for this user. Possible values are: `unknown`, `notApplicable`, `compliant`, `remediated`, `nonCompliant`, `error`, `conflict`, `notAssigned`.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn status(&self) -> Option<crate::enums::ComplianceStatus> {
         runtime::get_with(&self.0, "status", runtime::as_enum)
     }
     /// Sets `status`. Use `set_null("status")` to clear it and `remove("status")` to leave it out.
     #[cfg(feature = "intune-shared")]
+    #[inline]
     pub fn set_status(&mut self, value: crate::enums::ComplianceStatus) -> &mut Self {
         runtime::put(&mut self.0, "status", runtime::enum_value(value));
         self
     }
     /// When a report about the profile last arrived for this user.
+    #[inline]
     pub fn last_reported_date_time(
         &self,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         runtime::get_with(&self.0, "lastReportedDateTime", runtime::as_datetime)
     }
     /// Sets `lastReportedDateTime`. Use `set_null("lastReportedDateTime")` to clear it and `remove("lastReportedDateTime")` to leave it out.
+    #[inline]
     pub fn set_last_reported_date_time(
         &mut self,
         value: chrono::DateTime<chrono::FixedOffset>,
@@ -849,10 +851,12 @@ impl DeviceConfigurationUserStatus {
         self
     }
     /// User principal name (UPN) of the user.
+    #[inline]
     pub fn user_principal_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "userPrincipalName", runtime::as_str)
     }
     /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
+    #[inline]
     pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "userPrincipalName", runtime::string_value(value));
         self
@@ -864,16 +868,7 @@ impl DeviceConfigurationUserStatus {
 ///
 /// OData type `microsoft.graph.entity`; documented in `resources/entity.md`.
 #[cfg(feature = "applications")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct Entity(pub runtime::JsonObject);
 #[cfg(feature = "applications")]
@@ -881,10 +876,12 @@ crate::view!(Entity, "#microsoft.graph.entity");
 #[cfg(feature = "applications")]
 impl Entity {
     /// Identifier of the object, assigned by the service. Read-only.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
@@ -933,16 +930,7 @@ impl Entity {
 ///
 /// OData type `microsoft.graph.exclusionGroupAssignmentTarget`; documented in `resources/intune-shared-exclusiongroupassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct ExclusionGroupAssignmentTarget(pub runtime::JsonObject);
 #[cfg(feature = "intune-shared")]
@@ -960,16 +948,7 @@ impl ExclusionGroupAssignmentTarget {}
 ///
 /// OData type `microsoft.graph.groupAssignmentTarget`; documented in `resources/intune-shared-groupassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct GroupAssignmentTarget(pub runtime::JsonObject);
 #[cfg(feature = "intune-shared")]
@@ -980,10 +959,12 @@ crate::view!(
 #[cfg(feature = "intune-shared")]
 impl GroupAssignmentTarget {
     /// Identifier of the group that the assignment is aimed at.
+    #[inline]
     pub fn group_id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "groupId", runtime::as_str)
     }
     /// Sets `groupId`. Use `set_null("groupId")` to clear it and `remove("groupId")` to leave it out.
+    #[inline]
     pub fn set_group_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "groupId", runtime::string_value(value));
         self
@@ -1018,16 +999,7 @@ impl GroupAssignmentTarget {
 ///
 /// OData type `microsoft.graph.iosGeneralDeviceConfiguration`; documented in `resources/intune-deviceconfig-iosgeneraldeviceconfiguration.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct IosGeneralDeviceConfiguration(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -1038,10 +1010,12 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl IosGeneralDeviceConfiguration {
     /// When true, a supervised device does not let the user change accounts.
+    #[inline]
     pub fn account_block_modification(&self) -> Option<bool> {
         runtime::get_with(&self.0, "accountBlockModification", runtime::as_bool)
     }
     /// Sets `accountBlockModification`. Use `set_null("accountBlockModification")` to clear it and `remove("accountBlockModification")` to leave it out.
+    #[inline]
     pub fn set_account_block_modification(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1051,19 +1025,23 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// When true, AirDrop is unavailable on a supervised device.
+    #[inline]
     pub fn air_drop_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "airDropBlocked", runtime::as_bool)
     }
     /// Sets `airDropBlocked`. Use `set_null("airDropBlocked")` to clear it and `remove("airDropBlocked")` to leave it out.
+    #[inline]
     pub fn set_air_drop_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "airDropBlocked", serde_json::Value::from(value));
         self
     }
     /// Apps that are permitted to switch into Single App Mode by themselves. Needs a supervised device running iOS 7.0 or newer. Holds no more than 500 entries.
+    #[inline]
     pub fn apps_single_app_mode_list(&self) -> Option<Vec<&crate::models::AppListItem>> {
         runtime::get_list(&self.0, "appsSingleAppModeList", runtime::as_view)
     }
     /// Sets `appsSingleAppModeList`. Use `set_null("appsSingleAppModeList")` to clear it and `remove("appsSingleAppModeList")` to leave it out.
+    #[inline]
     pub fn set_apps_single_app_mode_list(
         &mut self,
         value: impl IntoIterator<Item = crate::models::AppListItem>,
@@ -1076,28 +1054,34 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// When true, the App Store cannot be used. From iOS 13 on, this only works on supervised devices.
+    #[inline]
     pub fn app_store_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "appStoreBlocked", runtime::as_bool)
     }
     /// Sets `appStoreBlocked`. Use `set_null("appStoreBlocked")` to clear it and `remove("appStoreBlocked")` to leave it out.
+    #[inline]
     pub fn set_app_store_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "appStoreBlocked", serde_json::Value::from(value));
         self
     }
     /// When true, the camera of the device cannot be used. From iOS 13 on, this only works on supervised devices.
+    #[inline]
     pub fn camera_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "cameraBlocked", runtime::as_bool)
     }
     /// Sets `cameraBlocked`. Use `set_null("cameraBlocked")` to clear it and `remove("cameraBlocked")` to leave it out.
+    #[inline]
     pub fn set_camera_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "cameraBlocked", serde_json::Value::from(value));
         self
     }
     /// Suffixes that mark an email address as belonging to the organization; any address without one of them counts as external.
+    #[inline]
     pub fn email_in_domain_suffixes(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "emailInDomainSuffixes", runtime::as_str)
     }
     /// Sets `emailInDomainSuffixes`. Use `set_null("emailInDomainSuffixes")` to clear it and `remove("emailInDomainSuffixes")` to leave it out.
+    #[inline]
     pub fn set_email_in_domain_suffixes(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1110,10 +1094,12 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// Highest age rating of app content that may be used. Possible values are: `allAllowed`, `allBlocked`, `agesAbove4`, `agesAbove9`, `agesAbove12`, `agesAbove17`.
+    #[inline]
     pub fn media_content_rating_apps(&self) -> Option<crate::enums::RatingAppsType> {
         runtime::get_with(&self.0, "mediaContentRatingApps", runtime::as_enum)
     }
     /// Sets `mediaContentRatingApps`. Use `set_null("mediaContentRatingApps")` to clear it and `remove("mediaContentRatingApps")` to leave it out.
+    #[inline]
     pub fn set_media_content_rating_apps(
         &mut self,
         value: crate::enums::RatingAppsType,
@@ -1122,10 +1108,12 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// Fewest characters a passcode may have. Accepted range: 4 through 14.
+    #[inline]
     pub fn passcode_minimum_length(&self) -> Option<i32> {
         runtime::get_with(&self.0, "passcodeMinimumLength", runtime::as_i32)
     }
     /// Sets `passcodeMinimumLength`. Use `set_null("passcodeMinimumLength")` to clear it and `remove("passcodeMinimumLength")` to leave it out.
+    #[inline]
     pub fn set_passcode_minimum_length(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1135,10 +1123,12 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// Kind of passcode the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
+    #[inline]
     pub fn passcode_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passcodeRequiredType", runtime::as_enum)
     }
     /// Sets `passcodeRequiredType`. Use `set_null("passcodeRequiredType")` to clear it and `remove("passcodeRequiredType")` to leave it out.
+    #[inline]
     pub fn set_passcode_required_type(
         &mut self,
         value: crate::enums::RequiredPasswordType,
@@ -1147,19 +1137,23 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// When true, the user has to set a passcode.
+    #[inline]
     pub fn passcode_required(&self) -> Option<bool> {
         runtime::get_with(&self.0, "passcodeRequired", runtime::as_bool)
     }
     /// Sets `passcodeRequired`. Use `set_null("passcodeRequired")` to clear it and `remove("passcodeRequired")` to leave it out.
+    #[inline]
     pub fn set_passcode_required(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "passcodeRequired", serde_json::Value::from(value));
         self
     }
     /// URL patterns that Safari considers managed.
+    #[inline]
     pub fn safari_managed_domains(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "safariManagedDomains", runtime::as_str)
     }
     /// Sets `safariManagedDomains`. Use `set_null("safariManagedDomains")` to clear it and `remove("safariManagedDomains")` to leave it out.
+    #[inline]
     pub fn set_safari_managed_domains(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1172,10 +1166,12 @@ impl IosGeneralDeviceConfiguration {
         self
     }
     /// When true, Siri is unavailable to the user.
+    #[inline]
     pub fn siri_blocked(&self) -> Option<bool> {
         runtime::get_with(&self.0, "siriBlocked", runtime::as_bool)
     }
     /// Sets `siriBlocked`. Use `set_null("siriBlocked")` to clear it and `remove("siriBlocked")` to leave it out.
+    #[inline]
     pub fn set_siri_blocked(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "siriBlocked", serde_json::Value::from(value));
         self
@@ -1185,16 +1181,7 @@ impl IosGeneralDeviceConfiguration {
 ///
 /// OData type `microsoft.graph.settingStateDeviceSummary`; documented in `resources/intune-deviceconfig-settingstatedevicesummary.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct SettingStateDeviceSummary(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -1202,46 +1189,56 @@ crate::view!(SettingStateDeviceSummary, "#microsoft.graph.settingStateDeviceSumm
 #[cfg(feature = "intune-deviceconfig")]
 impl SettingStateDeviceSummary {
     /// Unique identifier of the summary.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         runtime::get_with(&self.0, "id", runtime::as_str)
     }
     /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
     pub fn set_id(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
     /// Name of the setting being summarized.
+    #[inline]
     pub fn setting_name(&self) -> Option<&str> {
         runtime::get_with(&self.0, "settingName", runtime::as_str)
     }
     /// Sets `settingName`. Use `set_null("settingName")` to clear it and `remove("settingName")` to leave it out.
+    #[inline]
     pub fn set_setting_name(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "settingName", runtime::string_value(value));
         self
     }
     /// Instance path that identifies the setting.
+    #[inline]
     pub fn instance_path(&self) -> Option<&str> {
         runtime::get_with(&self.0, "instancePath", runtime::as_str)
     }
     /// Sets `instancePath`. Use `set_null("instancePath")` to clear it and `remove("instancePath")` to leave it out.
+    #[inline]
     pub fn set_instance_path(&mut self, value: &str) -> &mut Self {
         runtime::put(&mut self.0, "instancePath", runtime::string_value(value));
         self
     }
     /// How many devices report an unknown state for the setting.
+    #[inline]
     pub fn unknown_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "unknownDeviceCount", runtime::as_i32)
     }
     /// Sets `unknownDeviceCount`. Use `set_null("unknownDeviceCount")` to clear it and `remove("unknownDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_unknown_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "unknownDeviceCount", serde_json::Value::from(value));
         self
     }
     /// How many devices the setting does not apply to.
+    #[inline]
     pub fn not_applicable_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "notApplicableDeviceCount", runtime::as_i32)
     }
     /// Sets `notApplicableDeviceCount`. Use `set_null("notApplicableDeviceCount")` to clear it and `remove("notApplicableDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_not_applicable_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1251,10 +1248,12 @@ impl SettingStateDeviceSummary {
         self
     }
     /// How many devices are compliant with the setting.
+    #[inline]
     pub fn compliant_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "compliantDeviceCount", runtime::as_i32)
     }
     /// Sets `compliantDeviceCount`. Use `set_null("compliantDeviceCount")` to clear it and `remove("compliantDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_compliant_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1264,10 +1263,12 @@ impl SettingStateDeviceSummary {
         self
     }
     /// How many devices had the setting remediated.
+    #[inline]
     pub fn remediated_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "remediatedDeviceCount", runtime::as_i32)
     }
     /// Sets `remediatedDeviceCount`. Use `set_null("remediatedDeviceCount")` to clear it and `remove("remediatedDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_remediated_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1277,10 +1278,12 @@ impl SettingStateDeviceSummary {
         self
     }
     /// How many devices are out of compliance with the setting.
+    #[inline]
     pub fn non_compliant_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "nonCompliantDeviceCount", runtime::as_i32)
     }
     /// Sets `nonCompliantDeviceCount`. Use `set_null("nonCompliantDeviceCount")` to clear it and `remove("nonCompliantDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_non_compliant_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1290,19 +1293,23 @@ impl SettingStateDeviceSummary {
         self
     }
     /// How many devices ran into an error with the setting.
+    #[inline]
     pub fn error_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "errorDeviceCount", runtime::as_i32)
     }
     /// Sets `errorDeviceCount`. Use `set_null("errorDeviceCount")` to clear it and `remove("errorDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_error_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "errorDeviceCount", serde_json::Value::from(value));
         self
     }
     /// How many devices report a conflict for the setting.
+    #[inline]
     pub fn conflict_device_count(&self) -> Option<i32> {
         runtime::get_with(&self.0, "conflictDeviceCount", runtime::as_i32)
     }
     /// Sets `conflictDeviceCount`. Use `set_null("conflictDeviceCount")` to clear it and `remove("conflictDeviceCount")` to leave it out.
+    #[inline]
     pub fn set_conflict_device_count(&mut self, value: i32) -> &mut Self {
         runtime::put(&mut self.0, "conflictDeviceCount", serde_json::Value::from(value));
         self
@@ -1314,16 +1321,7 @@ impl SettingStateDeviceSummary {
 ///
 /// OData type `microsoft.graph.windows10GeneralConfiguration`; documented in `resources/intune-deviceconfig-windows10generalconfiguration.md`.
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct Windows10GeneralConfiguration(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -1334,6 +1332,7 @@ crate::view!(
 #[cfg(feature = "intune-deviceconfig")]
 impl Windows10GeneralConfiguration {
     /// URL of the service that devices query to find cloud printers.
+    #[inline]
     pub fn enterprise_cloud_print_discovery_end_point(&self) -> Option<&str> {
         runtime::get_with(
             &self.0,
@@ -1342,6 +1341,7 @@ impl Windows10GeneralConfiguration {
         )
     }
     /// Sets `enterpriseCloudPrintDiscoveryEndPoint`. Use `set_null("enterpriseCloudPrintDiscoveryEndPoint")` to clear it and `remove("enterpriseCloudPrintDiscoveryEndPoint")` to leave it out.
+    #[inline]
     pub fn set_enterprise_cloud_print_discovery_end_point(
         &mut self,
         value: &str,
@@ -1354,6 +1354,7 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Upper bound on the number of printers requested from the discovery endpoint. Only mobile devices use it. Accepted range: 1 through 65535.
+    #[inline]
     pub fn enterprise_cloud_print_discovery_max_limit(&self) -> Option<i32> {
         runtime::get_with(
             &self.0,
@@ -1362,6 +1363,7 @@ impl Windows10GeneralConfiguration {
         )
     }
     /// Sets `enterpriseCloudPrintDiscoveryMaxLimit`. Use `set_null("enterpriseCloudPrintDiscoveryMaxLimit")` to clear it and `remove("enterpriseCloudPrintDiscoveryMaxLimit")` to leave it out.
+    #[inline]
     pub fn set_enterprise_cloud_print_discovery_max_limit(
         &mut self,
         value: i32,
@@ -1374,10 +1376,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// When true, search is not allowed to make use of diacritics.
+    #[inline]
     pub fn search_block_diacritics(&self) -> Option<bool> {
         runtime::get_with(&self.0, "searchBlockDiacritics", runtime::as_bool)
     }
     /// Sets `searchBlockDiacritics`. Use `set_null("searchBlockDiacritics")` to clear it and `remove("searchBlockDiacritics")` to leave it out.
+    #[inline]
     pub fn set_search_block_diacritics(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1387,12 +1391,14 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// How much diagnostic and usage telemetry, Watson data for instance, the device is permitted to send. Possible values are: `userDefined`, `none`, `basic`, `enhanced`, `full`.
+    #[inline]
     pub fn diagnostics_data_submission_mode(
         &self,
     ) -> Option<crate::enums::DiagnosticDataSubmissionMode> {
         runtime::get_with(&self.0, "diagnosticsDataSubmissionMode", runtime::as_enum)
     }
     /// Sets `diagnosticsDataSubmissionMode`. Use `set_null("diagnosticsDataSubmissionMode")` to clear it and `remove("diagnosticsDataSubmissionMode")` to leave it out.
+    #[inline]
     pub fn set_diagnostics_data_submission_mode(
         &mut self,
         value: crate::enums::DiagnosticDataSubmissionMode,
@@ -1405,10 +1411,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// When true, apps and features on the device cannot work with files kept in OneDrive.
+    #[inline]
     pub fn one_drive_disable_file_sync(&self) -> Option<bool> {
         runtime::get_with(&self.0, "oneDriveDisableFileSync", runtime::as_bool)
     }
     /// Sets `oneDriveDisableFileSync`. Use `set_null("oneDriveDisableFileSync")` to clear it and `remove("oneDriveDisableFileSync")` to leave it out.
+    #[inline]
     pub fn set_one_drive_disable_file_sync(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1418,10 +1426,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Bluetooth services and profiles that stay permitted, each written as a hexadecimal string.
+    #[inline]
     pub fn bluetooth_allowed_services(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "bluetoothAllowedServices", runtime::as_str)
     }
     /// Sets `bluetoothAllowedServices`. Use `set_null("bluetoothAllowedServices")` to clear it and `remove("bluetoothAllowedServices")` to leave it out.
+    #[inline]
     pub fn set_bluetooth_allowed_services(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1434,10 +1444,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// When true, the user cannot use Bluetooth advertising.
+    #[inline]
     pub fn bluetooth_block_advertising(&self) -> Option<bool> {
         runtime::get_with(&self.0, "bluetoothBlockAdvertising", runtime::as_bool)
     }
     /// Sets `bluetoothBlockAdvertising`. Use `set_null("bluetoothBlockAdvertising")` to clear it and `remove("bluetoothBlockAdvertising")` to leave it out.
+    #[inline]
     pub fn set_bluetooth_block_advertising(&mut self, value: bool) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1447,19 +1459,23 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// When true, Microsoft Edge does not fill in forms automatically.
+    #[inline]
     pub fn edge_block_autofill(&self) -> Option<bool> {
         runtime::get_with(&self.0, "edgeBlockAutofill", runtime::as_bool)
     }
     /// Sets `edgeBlockAutofill`. Use `set_null("edgeBlockAutofill")` to clear it and `remove("edgeBlockAutofill")` to leave it out.
+    #[inline]
     pub fn set_edge_block_autofill(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "edgeBlockAutofill", serde_json::Value::from(value));
         self
     }
     /// Which cookies Microsoft Edge accepts or refuses. Possible values are: `userDefined`, `allow`, `blockThirdParty`, `blockAll`.
+    #[inline]
     pub fn edge_cookie_policy(&self) -> Option<crate::enums::EdgeCookiePolicy> {
         runtime::get_with(&self.0, "edgeCookiePolicy", runtime::as_enum)
     }
     /// Sets `edgeCookiePolicy`. Use `set_null("edgeCookiePolicy")` to clear it and `remove("edgeCookiePolicy")` to leave it out.
+    #[inline]
     pub fn set_edge_cookie_policy(
         &mut self,
         value: crate::enums::EdgeCookiePolicy,
@@ -1468,6 +1484,7 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Hours between checks for new Defender signatures; 0 switches the check off. Accepted range: 0 through 24.
+    #[inline]
     pub fn defender_signature_update_interval_in_hours(&self) -> Option<i32> {
         runtime::get_with(
             &self.0,
@@ -1476,6 +1493,7 @@ impl Windows10GeneralConfiguration {
         )
     }
     /// Sets `defenderSignatureUpdateIntervalInHours`. Use `set_null("defenderSignatureUpdateIntervalInHours")` to clear it and `remove("defenderSignatureUpdateIntervalInHours")` to leave it out.
+    #[inline]
     pub fn set_defender_signature_update_interval_in_hours(
         &mut self,
         value: i32,
@@ -1488,12 +1506,14 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Which file activity Defender keeps an eye on. Possible values are: `userDefined`, `disable`, `monitorAllFiles`, `monitorIncomingFilesOnly`, `monitorOutgoingFilesOnly`.
+    #[inline]
     pub fn defender_monitor_file_activity(
         &self,
     ) -> Option<crate::enums::DefenderMonitorFileActivity> {
         runtime::get_with(&self.0, "defenderMonitorFileActivity", runtime::as_enum)
     }
     /// Sets `defenderMonitorFileActivity`. Use `set_null("defenderMonitorFileActivity")` to clear it and `remove("defenderMonitorFileActivity")` to leave it out.
+    #[inline]
     pub fn set_defender_monitor_file_activity(
         &mut self,
         value: crate::enums::DefenderMonitorFileActivity,
@@ -1506,10 +1526,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// List of file name extensions that Defender ignores, both when scanning and when protecting in real time.
+    #[inline]
     pub fn defender_file_extensions_to_exclude(&self) -> Option<Vec<&str>> {
         runtime::get_list(&self.0, "defenderFileExtensionsToExclude", runtime::as_str)
     }
     /// Sets `defenderFileExtensionsToExclude`. Use `set_null("defenderFileExtensionsToExclude")` to clear it and `remove("defenderFileExtensionsToExclude")` to leave it out.
+    #[inline]
     pub fn set_defender_file_extensions_to_exclude(
         &mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1522,10 +1544,12 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Fewest characters a password may have. Accepted range: 4 through 16.
+    #[inline]
     pub fn password_minimum_length(&self) -> Option<i32> {
         runtime::get_with(&self.0, "passwordMinimumLength", runtime::as_i32)
     }
     /// Sets `passwordMinimumLength`. Use `set_null("passwordMinimumLength")` to clear it and `remove("passwordMinimumLength")` to leave it out.
+    #[inline]
     pub fn set_password_minimum_length(&mut self, value: i32) -> &mut Self {
         runtime::put(
             &mut self.0,
@@ -1535,19 +1559,23 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// When true, the user has to protect the device with a password.
+    #[inline]
     pub fn password_required(&self) -> Option<bool> {
         runtime::get_with(&self.0, "passwordRequired", runtime::as_bool)
     }
     /// Sets `passwordRequired`. Use `set_null("passwordRequired")` to clear it and `remove("passwordRequired")` to leave it out.
+    #[inline]
     pub fn set_password_required(&mut self, value: bool) -> &mut Self {
         runtime::put(&mut self.0, "passwordRequired", serde_json::Value::from(value));
         self
     }
     /// Kind of password the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
+    #[inline]
     pub fn password_required_type(&self) -> Option<crate::enums::RequiredPasswordType> {
         runtime::get_with(&self.0, "passwordRequiredType", runtime::as_enum)
     }
     /// Sets `passwordRequiredType`. Use `set_null("passwordRequiredType")` to clear it and `remove("passwordRequiredType")` to leave it out.
+    #[inline]
     pub fn set_password_required_type(
         &mut self,
         value: crate::enums::RequiredPasswordType,
@@ -1556,12 +1584,14 @@ impl Windows10GeneralConfiguration {
         self
     }
     /// Turns use of the advertising ID on or off. Available starting with Windows 10, version 1607. Possible values are: `notConfigured`, `blocked`, `allowed`.
+    #[inline]
     pub fn privacy_advertising_id(
         &self,
     ) -> Option<crate::enums::StateManagementSetting> {
         runtime::get_with(&self.0, "privacyAdvertisingId", runtime::as_enum)
     }
     /// Sets `privacyAdvertisingId`. Use `set_null("privacyAdvertisingId")` to clear it and `remove("privacyAdvertisingId")` to leave it out.
+    #[inline]
     pub fn set_privacy_advertising_id(
         &mut self,
         value: crate::enums::StateManagementSetting,

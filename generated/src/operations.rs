@@ -21,6 +21,7 @@ use crate::runtime::{self, Method, PathBuilder, Request};
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-list.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations() -> Request<
     runtime::Collection<crate::models::DeviceConfiguration>,
 > {
@@ -43,6 +44,7 @@ pub fn get_device_management_device_configurations() -> Request<
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn post_device_management_device_configurations(
     body: &crate::models::DeviceConfiguration,
 ) -> Request<crate::models::DeviceConfiguration> {
@@ -63,6 +65,7 @@ pub fn post_device_management_device_configurations(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-delete.md` (line 32).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn delete_device_management_device_configurations_item(
     device_configuration_id: &str,
 ) -> Request<runtime::NoContent> {
@@ -86,6 +89,7 @@ pub fn delete_device_management_device_configurations_item(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-get.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_item(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfiguration> {
@@ -107,6 +111,7 @@ pub fn get_device_management_device_configurations_item(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-update.md` (line 32).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn patch_device_management_device_configurations_item(
     device_configuration_id: &str,
     body: &crate::models::DeviceConfiguration,
@@ -117,16 +122,7 @@ pub fn patch_device_management_device_configurations_item(
 }
 /// The request body of [`post_device_management_device_configurations_assign`].
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    ref_cast::RefCast
-)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
 #[repr(transparent)]
 pub struct PostDeviceManagementDeviceConfigurationsAssignBody(pub runtime::JsonObject);
 #[cfg(feature = "intune-deviceconfig")]
@@ -134,12 +130,14 @@ crate::view!(PostDeviceManagementDeviceConfigurationsAssignBody);
 #[cfg(feature = "intune-deviceconfig")]
 impl PostDeviceManagementDeviceConfigurationsAssignBody {
     /// Assignments that the profile should have, each naming one target.
+    #[inline]
     pub fn assignments(
         &self,
     ) -> Option<Vec<&crate::models::DeviceConfigurationAssignment>> {
         runtime::get_list(&self.0, "assignments", runtime::as_view)
     }
     /// Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
+    #[inline]
     pub fn set_assignments(
         &mut self,
         value: impl IntoIterator<Item = crate::models::DeviceConfigurationAssignment>,
@@ -168,6 +166,7 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn post_device_management_device_configurations_assign(
     device_configuration_id: &str,
     body: &PostDeviceManagementDeviceConfigurationsAssignBody,
@@ -191,6 +190,7 @@ pub fn post_device_management_device_configurations_assign(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationassignment-list.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_assignments(
     device_configuration_id: &str,
 ) -> Request<runtime::Collection<crate::models::DeviceConfigurationAssignment>> {
@@ -213,6 +213,7 @@ pub fn get_device_management_device_configurations_assignments(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-settingstatedevicesummary-get.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_device_setting_state_summaries_item(
     device_configuration_id: &str,
     setting_state_device_summary_id: &str,
@@ -237,6 +238,7 @@ pub fn get_device_management_device_configurations_device_setting_state_summarie
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_device_status_overview(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfigurationDeviceOverview> {
@@ -259,6 +261,7 @@ pub fn get_device_management_device_configurations_device_status_overview(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn patch_device_management_device_configurations_device_status_overview(
     device_configuration_id: &str,
     body: &crate::models::DeviceConfigurationDeviceOverview,
@@ -284,6 +287,7 @@ pub fn patch_device_management_device_configurations_device_status_overview(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md` (line 36).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_device_statuses(
     device_configuration_id: &str,
 ) -> Request<runtime::Collection<crate::models::DeviceConfigurationDeviceStatus>> {
@@ -306,6 +310,7 @@ pub fn get_device_management_device_configurations_device_statuses(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-get.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_device_statuses_item(
     device_configuration_id: &str,
     device_configuration_device_status_id: &str,
@@ -330,6 +335,7 @@ pub fn get_device_management_device_configurations_device_statuses_item(
 ///
 /// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationuseroverview-get.md` (line 34).
 #[cfg(feature = "intune-deviceconfig")]
+#[inline]
 pub fn get_device_management_device_configurations_user_status_overview(
     device_configuration_id: &str,
 ) -> Request<crate::models::DeviceConfigurationUserOverview> {

@@ -791,11 +791,24 @@ impl GraphError {
     }
 }
 
-/// Implements [`View`] and a tagged constructor for a view type; with a base type, also
-/// `Deref` to it, so inherited getters and setters are the base type's.
+/// Implements [`View`], serde (as the JSON object itself) and a tagged constructor for a
+/// view type; with a base type, also `Deref` to it, so inherited getters and setters are
+/// the base type's.
 #[macro_export]
 macro_rules! view {
     (@impl $name:ident, $tag:literal) => {
+        // Serialized as the object itself. Written here rather than derived: serde's
+        // derive expands to far more code, which costs seconds over a thousand types.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&self.0, s)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$crate::runtime::JsonObject as serde::Deserialize>::deserialize(d).map(Self)
+            }
+        }
         impl $crate::runtime::View for $name {
             const ODATA_TYPE: &'static str = $tag;
             fn from_map(map: $crate::runtime::JsonObject) -> Self {

@@ -52,7 +52,7 @@ pub fn impl_block(
             doc = format!("The `{}` member.", p.name);
         }
         write_outer(&mut out, INDENT, &doc);
-        write_cfg(&mut out, &cfg);
+        write_attributes(&mut out, &cfg);
         write_signature(
             &mut out,
             &getter,
@@ -75,7 +75,7 @@ pub fn impl_block(
                 p.name
             ),
         );
-        write_cfg(&mut out, &cfg);
+        write_attributes(&mut out, &cfg);
         write_signature(
             &mut out,
             &setter,
@@ -97,12 +97,16 @@ pub fn impl_block(
     out
 }
 
-fn write_cfg(out: &mut String, cfg: &str) {
+/// The cfg line if any, then `#[inline]`: an inline function is compiled where it is
+/// used, so the many accessors a program never calls cost no code generation.
+fn write_attributes(out: &mut String, cfg: &str) {
     if !cfg.is_empty() {
         out.push_str(INDENT);
         out.push_str(cfg);
         out.push('\n');
     }
+    out.push_str(INDENT);
+    out.push_str("#[inline]\n");
 }
 
 /// `pub fn name(params) -> ret {`, one parameter a line when the line is too long.

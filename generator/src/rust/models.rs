@@ -59,8 +59,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
         .tokens(quote! {
             #doc
             #cfg
-            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, ref_cast::RefCast)]
-            #[serde(transparent)]
+            #[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
             #[repr(transparent)]
             pub struct #name(pub runtime::JsonObject);
 
@@ -95,8 +94,7 @@ pub fn inline_view(
         .tokens(quote! {
             #doc
             #cfg
-            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, ref_cast::RefCast)]
-            #[serde(transparent)]
+            #[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
             #[repr(transparent)]
             pub struct #name(pub runtime::JsonObject);
 

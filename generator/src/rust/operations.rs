@@ -111,8 +111,10 @@ pub fn function(
     let mut doc = String::new();
     super::docs::write_outer(&mut doc, "", &function_doc(op, options));
     let cfg = names.features.cfg(&op.area);
+    // Inline: compiled only where used, like the accessors.
     extra.text(doc).tokens(quote! {
         #cfg
+        #[inline]
         pub fn #fn_name(#(#params),*) -> Request<#ret> {
             let path = #builder;
             Request::new(Method::#method, path, #parse) #with_body
