@@ -157,7 +157,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sources = graphdoc::pipeline::read_docs(&docs)?;
             let (pages, model, _, _) = graphdoc::pipeline::parse_and_build(&sources);
             let csdl = xtask::fidelity::Csdl::read(&csdl)?;
-            let figures = xtask::fidelity::measure(&pages, &model, &csdl);
+            let mut figures = xtask::fidelity::measure(&pages, &model, &csdl);
+            xtask::fidelity::enum_miss_causes(&pages, &csdl, &mut figures);
             println!("documented_types: {}", figures.documented_types);
             let mut below = 0;
             for (name, floor) in xtask::fidelity::FLOORS {
@@ -171,6 +172,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{name}: {value:.2} (floor {floor}){mark}");
             }
             println!("extra_props: {}", figures.extra_props);
+            println!(
+                "enum_recall reachable from the docs: {:.2} (missed enums by cause: {})",
+                figures.enum_recall_reachable,
+                figures
+                    .enum_miss_causes
+                    .iter()
+                    .map(|(cause, list)| format!("{cause} {}", list.len()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            for (cause, list) in &figures.enum_miss_causes {
+                let shown: Vec<&str> = list.iter().take(show).map(String::as_str).collect();
+                println!("-- enums {cause} ({}): {}", list.len(), shown.join("; "));
+            }
             for (kind, misses) in &figures.misses {
                 let shown: Vec<&str> = misses.iter().take(show).map(String::as_str).collect();
                 println!("-- missed {kind} ({}): {}", misses.len(), shown.join("; "));

@@ -59,7 +59,18 @@ fn fidelity_against_the_csdl_stays_above_the_floors() {
     let csdl = xtask::fidelity::Csdl::read(&csdl_path).unwrap();
     let sources = pipeline::read_docs(&docs).unwrap();
     let (pages, model, _, _) = pipeline::parse_and_build(&sources);
-    let figures = xtask::fidelity::measure(&pages, &model, &csdl);
+    let mut figures = xtask::fidelity::measure(&pages, &model, &csdl);
+    xtask::fidelity::enum_miss_causes(&pages, &csdl, &mut figures);
+    // An enum whose name and members are all in the docs must be found.
+    let generator_misses = figures
+        .enum_miss_causes
+        .get(xtask::fidelity::IN_THE_DOCS)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        generator_misses.is_empty(),
+        "enums the docs define but the model misses: {generator_misses:?}"
+    );
     let below: Vec<String> = xtask::fidelity::FLOORS
         .iter()
         .filter(|(name, floor)| figures.get(name) < *floor)
