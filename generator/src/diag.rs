@@ -103,4 +103,5 @@ pub mod codes {
     pub const NO_TYPE_NAME: &str = "no-type-name";
     pub const NAME_COLLISION: &str = "name-collision";
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
+    pub const REQUEST_BODY_IGNORED: &str = "request-body-ignored";
 }

@@ -281,3 +281,18 @@ fn example_requests_off_the_documented_paths_are_reported() {
         [("example-path-case", 18), ("example-request-mismatch", 22)]
     );
 }
+
+#[test]
+fn a_body_documented_for_get_is_reported_and_dropped() {
+    let page = "---\ndoc_type: apiPageType\n---\n# widget: getValue\n\n## HTTP request\n```http\nGET /widgets/getValue\nPOST /widgets/setValue\n```\n\n## Request body\n|Parameter|Type|Description|\n|:---|:---|:---|\n|name|String|Which value.|\n";
+    let (model, diags) = build(&[("api/widget-getvalue.md", page)]);
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(found, [("request-body-ignored", 8)]);
+    assert!(diags[0].message.contains("`name`"), "{}", diags[0].message);
+    let bodies: Vec<(&str, bool)> = model
+        .operations
+        .iter()
+        .map(|op| (op.method.as_str(), op.request_body.is_some()))
+        .collect();
+    assert_eq!(bodies, [("GET", false), ("POST", true)]);
+}

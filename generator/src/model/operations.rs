@@ -58,6 +58,7 @@ pub(super) fn collect_operations(
                 }
             };
             let key = (template.openapi_path(), method.clone());
+            let request_body = body_for_method(&method, &request_body, &page.path, line, diags);
             if let Some(existing) = ops.get_mut(&key) {
                 merge_body(existing, &request_body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
@@ -338,6 +339,38 @@ fn request_headers(page: &Page) -> Vec<String> {
         }
     }
     out
+}
+
+/// The documented body, unless the method has none: HTTP gives a body on `GET`, `HEAD`
+/// or `DELETE` no meaning, and OpenAPI 3.0 leaves it undefined.
+fn body_for_method(
+    method: &str,
+    body: &Option<RequestBody>,
+    page: &str,
+    line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let body = body.as_ref()?;
+    if !matches!(method, "GET" | "HEAD" | "DELETE") {
+        return Some(body.clone());
+    }
+    let what = match body {
+        RequestBody::Typed { types } => format!("a `{}`", types.join("` or `")),
+        RequestBody::Parameters { parameters } => {
+            let names: Vec<&str> = parameters.iter().map(|p| p.name.as_str()).collect();
+            format!("the parameters `{}`", names.join("`, `"))
+        }
+    };
+    diags.push(
+        Diagnostic::warning(
+            page,
+            line,
+            codes::REQUEST_BODY_IGNORED,
+            format!("a `{method}` request has no body, but the page documents {what} as its request body; the operation takes no body"),
+        )
+        .with_help("a function's parameters go in the URL: write them into the request line, e.g. `/getValue(name='{name}')`"),
+    );
+    None
 }
 
 fn request_body(
