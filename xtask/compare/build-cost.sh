@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build cost of the crate generated for a docs tree, beside graph-rs-sdk 3.0.1 and
+# progenitor 0.15.1's client for the same OpenAPI document; see README.md here.
+#
+#   xtask/compare/build-cost.sh [DOCS] [WORK]
+#
+# DOCS defaults to the v1.0 corpus beside the repository, WORK to a folder under /tmp.
+# Every "cold" figure uses a fresh target folder (dependencies included); "alone" ones
+# rebuild only the crate itself (`cargo clean -p`). Runs one after another: run it on an
+# otherwise idle machine. Takes about 20 minutes on 2 cores.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+docs=$(realpath "${1:-$repo/../shared/corpus/graph-docs-2021/v1.0}")
+work=${2:-/tmp/graphdoc-compare}
+mkdir -p "$work"
+work=$(realpath "$work")
+results="$work/results.tsv"
+printf 'what\twall_s\tmax_rss_gib\n' > "$results"
+export CARGO_TERM_COLOR=never
+
+# measure LABEL DIR TARGET_DIR COMMAND...: wall time and peak memory of one command.
+measure() {
+    local label=$1 dir=$2 target=$3
+    shift 3
+    local log="$work/$label.log"
+    if ! (cd "$dir" && CARGO_TARGET_DIR="$target" /usr/bin/time -f '%e %M' "$@") > "$log" 2>&1; then
+        echo "$label failed; see $log" >&2
+        tail -5 "$log" >&2
+        return 1
+    fi
+    local wall rss
+    read -r wall rss < <(tail -1 "$log")
+    printf '%s\t%s\t%.2f\n' "$label" "$wall" "$(echo "$rss / 1048576" | bc -l)" | tee -a "$results"
+}
+
+cold() { # LABEL DIR PACKAGE ARGS...: cold check and build, then the crate alone
+    local label=$1 dir=$2 package=$3
+    shift 3
+    rm -rf "$work/t-$label-check" "$work/t-$label-build"
+    measure "$label-check-cold" "$dir" "$work/t-$label-check" cargo check "$@"
+    measure "$label-build-cold" "$dir" "$work/t-$label-build" cargo build "$@"
+    measure "$label-check-alone" "$dir" "$work/t-$label-check" \
+        sh -c "cargo clean -q -p $package && cargo check $*"
+    measure "$label-build-alone" "$dir" "$work/t-$label-build" \
+        sh -c "cargo clean -q -p $package && cargo build $*"
+    local rlib
+    rlib=$(find "$work/t-$label-build/debug" -maxdepth 2 -name "lib${package//-/_}*.rlib" | sed -n 1p)
+    echo "$label rlib: $(($(stat -c %s "$rlib") / 1000000)) MB" | tee -a "$work/sizes.txt"
+}
+
+: > "$work/sizes.txt"
+echo "== generating from $docs"
+(cd "$repo" && cargo xtask-release gen --docs "$docs" --out "$work/ours") | sed -n 1p
+crate="$work/ours/crate"
+echo "ours: $(cat "$crate"/src/*.rs | wc -l) lines" | tee -a "$work/sizes.txt"
+
+cold ours "$crate" graph-client
+cold ours-sans-io "$crate" graph-client --no-default-features --features full
+cold ours-one-area "$crate" graph-client --no-default-features --features intune-deviceconfig
+cold graph-rs-sdk "$here/graph-rs-sdk" graph-rs-sdk
+
+echo "== progenitor"
+(cd "$here/progenitor/harness" && CARGO_TARGET_DIR="$work/target-harness" cargo build -q --release)
+rm -rf "$work/progenitor-client"
+cp -r "$here/progenitor/client" "$work/progenitor-client"
+mkdir -p "$work/progenitor-client/src"
+"$work/target-harness/release/compare-progenitor-harness" "$work/ours/openapi.yaml" \
+    "$work/progenitor-client/src/lib.rs" --fix-enums --default-to-4xx-5xx --plain-refs \
+    2>&1 | tee "$work/progenitor-generate.log"
+echo "progenitor: $(wc -l < "$work/progenitor-client/src/lib.rs") lines" | tee -a "$work/sizes.txt"
+rm -rf "$work/t-progenitor-check"
+measure progenitor-check-cold "$work/progenitor-client" "$work/t-progenitor-check" cargo check
+
+echo "== results ($results)"
+column -t -s $'\t' "$results"
+cat "$work/sizes.txt"

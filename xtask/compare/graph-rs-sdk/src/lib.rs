@@ -1,0 +1,1 @@
+pub use graph_rs_sdk;
