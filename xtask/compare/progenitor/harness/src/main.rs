@@ -102,7 +102,10 @@ fn default_to_4xx_5xx(spec: &mut serde_json::Value) -> String {
     let mut n = 0;
     let paths = spec.get_mut("paths").and_then(|p| p.as_object_mut());
     for item in paths.into_iter().flat_map(|p| p.values_mut()) {
-        let ops = item.as_object_mut().into_iter().flat_map(|o| o.values_mut());
+        let ops = item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut());
         for op in ops {
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
@@ -125,7 +128,9 @@ fn plain_refs(spec: &mut serde_json::Value) -> String {
         match v {
             serde_json::Value::Object(map) => {
                 let bare = map.get("anyOf").and_then(|a| a.as_array()).and_then(|a| {
-                    let [r, other] = a.as_slice() else { return None };
+                    let [r, other] = a.as_slice() else {
+                        return None;
+                    };
                     let other = other.as_object()?;
                     let nullable_object = other.len() == 2
                         && other.get("nullable") == Some(&serde_json::Value::Bool(true))
