@@ -53,28 +53,16 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
         None => quote! { crate::view!(#name, #tag); },
     };
     let kind = kind_enum(model, names, t, &name);
-    let doc = outer(&doc);
-    let cfg = names.features.cfg(&t.area);
-    Code::default()
-        .tokens(quote! {
-            #doc
-            #cfg
-            #[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
-            #[repr(transparent)]
-            pub struct #name(pub runtime::JsonObject);
-
-            #cfg
-            #view_macro
-        })
-        .text(accessors::impl_block(
-            model,
-            names,
-            &t.area,
-            &names.features.cfg_text(&t.area),
-            rust_name,
-            &t.properties,
-        ))
-        .tokens(kind)
+    view(
+        model,
+        names,
+        &t.area,
+        rust_name,
+        &doc,
+        view_macro,
+        &t.properties,
+    )
+    .tokens(kind)
 }
 
 /// A view type for an inline object, such as the parameters of an action, in `area`.
@@ -86,8 +74,29 @@ pub fn inline_view(
     doc: &str,
     properties: &[Property],
 ) -> Code {
-    let rust_name = name;
-    let name = format_ident!("{}", name);
+    let ident = format_ident!("{}", name);
+    view(
+        model,
+        names,
+        area,
+        name,
+        doc,
+        quote! { crate::view!(#ident); },
+        properties,
+    )
+}
+
+/// The newtype over a JSON object, its `view!` invocation and its accessors.
+fn view(
+    model: &Model,
+    names: &TypeNames,
+    area: &str,
+    rust_name: &str,
+    doc: &str,
+    view_macro: TokenStream,
+    properties: &[Property],
+) -> Code {
+    let name = format_ident!("{}", rust_name);
     let cfg = names.features.cfg(area);
     let doc = outer(doc);
     Code::default()
@@ -99,7 +108,7 @@ pub fn inline_view(
             pub struct #name(pub runtime::JsonObject);
 
             #cfg
-            crate::view!(#name);
+            #view_macro
         })
         .text(accessors::impl_block(
             model,
