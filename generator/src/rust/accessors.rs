@@ -2,8 +2,8 @@
 //!
 //! Two methods per property are most of the generated crate, and all of one shape: they
 //! skip the tokens → syntax tree → prettyplease round trip, which would otherwise take
-//! most of the generation time, and are laid out as prettyplease lays them out (the
-//! tests below compare the two).
+//! most of the generation time, and are laid out as prettyplease lays them out
+//! (`generator/tests/formatting.rs` compares the two on whole crates).
 
 use super::TypeNames;
 use super::docs::{escape, write_outer};
