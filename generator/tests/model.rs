@@ -296,3 +296,20 @@ fn a_body_documented_for_get_is_reported_and_dropped() {
         .collect();
     assert_eq!(bodies, [("GET", false), ("POST", true)]);
 }
+
+#[test]
+fn tables_describing_a_held_structure_are_not_properties() {
+    let page = resource(
+        "widgetPolicy",
+        "",
+        "|definition|String collection|JSON text, described below.|\n\n### Properties of a widget policy definition\n|Property|Type|Description|\n|:---|:---|:---|\n|Version|Int32|Always 1.|\n\n### Properties of a widgetPolicy\n|Property|Type|Description|\n|:---|:---|:---|\n|enabled|Boolean|On or off.|",
+    );
+    let (model, diags) = build(&[("resources/widgetpolicy.md", &page)]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let names: Vec<&str> = model.types["microsoft.graph.widgetPolicy"]
+        .properties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["definition", "enabled"]);
+}

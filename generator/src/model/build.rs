@@ -208,9 +208,14 @@ fn collect_page(
     let mut properties = Vec::new();
     for (word, navigation) in [("properties", false), ("relationships", true)] {
         let sections: Vec<usize> = property_sections(page, word).collect();
+        let short = super::short_name(&name).to_ascii_lowercase();
         for section in sections.into_iter().flat_map(|i| page.section_tree(i)) {
-            // Enum value tables nested under Properties are not properties.
-            if section.title.to_ascii_lowercase().ends_with(" values") {
+            let title = section.title.to_ascii_lowercase();
+            // Enum value tables nested under Properties are not properties, nor are the
+            // members of a structure held in one ("Properties of a policy definition").
+            if title.ends_with(" values")
+                || (title.starts_with("properties of ") && !title.contains(&short))
+            {
                 continue;
             }
             for item in &section.items {
