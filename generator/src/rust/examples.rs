@@ -108,15 +108,16 @@ fn example_tests(
     let kind = body_kind(model, names, op);
     let mut items = Vec::new();
     let cfg = names.features.cfg(&op.area);
-    let test = |name: &str, body: TokenStream| {
+    let test = |name: &str, (body, text): TestBody| {
         let name = ident(name);
-        quote! {
+        let tokens = quote! {
             #cfg
             #[test]
             fn #name() {
                 #body
             }
-        }
+        };
+        (tokens, text)
     };
     match request_test(&krate, kind, op, ex, found) {
         Ok(body) => items.push(test(request_name, body)),
@@ -134,7 +135,13 @@ fn example_tests(
     // One item at a time: prettyplease puts no blank line between items.
     let items: Vec<String> = items
         .into_iter()
-        .map(|i| format_item(i, &mut diags))
+        .map(|(tokens, text)| {
+            let formatted = format_item(tokens, &mut diags);
+            match text {
+                Some(text) => formatted.replacen(TEXT_LINE, &format!("let text = {text};"), 1),
+                None => formatted,
+            }
+        })
         .collect();
     out.push_str(&items.join("\n"));
     (out, diags)
@@ -375,13 +382,25 @@ fn body_kind(model: &Model, names: &TypeNames, op: &Operation) -> BodyKind {
     }
 }
 
+/// A test function's body, with `let text = EXAMPLE_TEXT;` standing for the example's
+/// JSON as a raw string literal, which is put in after formatting: lexing, parsing and
+/// printing 100,000 lines of JSON literals would be most of the time spent on this file,
+/// and a `let` of a literal is laid out the same whatever the literal's length.
+type TestBody = (TokenStream, Option<String>);
+
+const TEXT_LINE: &str = "let text = EXAMPLE_TEXT;";
+
+fn example_text() -> TokenStream {
+    quote! { let text = EXAMPLE_TEXT; }
+}
+
 fn request_test(
     krate: &Ident,
     body_kind: BodyKind,
     op: &Operation,
     ex: &Example,
     found: &Found,
-) -> Result<TokenStream, String> {
+) -> Result<TestBody, String> {
     if let Some((example, documented)) = &found.case_differs {
         return Err(format!(
             "the example writes `{example}` where the request line has `{documented}`"
@@ -397,11 +416,14 @@ fn request_test(
     match (body_kind, &ex.request.body) {
         (BodyKind::None, None) => {
             let call = call(krate, op, &found.values, None);
-            Ok(quote! {
-                let request = #call;
-                #checks
-                assert_eq!(request.body(), None);
-            })
+            Ok((
+                quote! {
+                    let request = #call;
+                    #checks
+                    assert_eq!(request.body(), None);
+                },
+                None,
+            ))
         }
         (BodyKind::None, Some(_)) => {
             Err("the example sends a JSON body, but the page documents no request body".to_string())
@@ -414,7 +436,7 @@ fn request_test(
             crate::json::kind_name(body)
         )),
         (_, Some(body)) => {
-            let text = raw_string(&pretty(body));
+            let text = example_text();
             let call = call(
                 krate,
                 op,
@@ -424,13 +446,14 @@ fn request_test(
                         .expect("the example body deserializes into the body type")
                 }),
             );
-            Ok(quote! {
-                let text = #text;
+            let tokens = quote! {
+                #text
                 let expected: serde_json::Value = serde_json::from_str(text).unwrap();
                 let request = #call;
                 #checks
                 assert_eq!(request.body_json(), Some(expected));
-            })
+            };
+            Ok((tokens, Some(raw_string(&pretty(body)))))
         }
     }
 }
@@ -442,7 +465,7 @@ fn response_test(
     op: &Operation,
     ex: &Example,
     found: &Found,
-) -> Result<Option<TokenStream>, String> {
+) -> Result<Option<TestBody>, String> {
     let Some((status, body)) = ex
         .response
         .as_ref()
@@ -463,10 +486,10 @@ fn response_test(
     // Any body will do: only the parser of the request is used.
     let body_arg = (body_kind != BodyKind::None).then(|| quote! { &Default::default() });
     let call = call(krate, op, &found.values, body_arg);
-    let text = raw_string(&pretty(body));
+    let text = example_text();
     let status = Literal::u16_unsuffixed(status);
-    Ok(Some(quote! {
-        let text = #text;
+    let tokens = quote! {
+        #text
         let request = #call;
         let parsed = request
             .parse_response(#status, text.as_bytes())
@@ -474,7 +497,8 @@ fn response_test(
         let actual = serde_json::to_value(parsed).unwrap();
         let expected: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(actual, expected);
-    }))
+    };
+    Ok(Some((tokens, Some(raw_string(&pretty(body))))))
 }
 
 /// Pretty JSON, so that a changed example reads as a small diff.
@@ -483,7 +507,11 @@ fn pretty(v: &serde_json::Value) -> String {
 }
 
 /// A raw string literal that holds `text` (enough `#`s for any `"#` inside).
-fn raw_string(text: &str) -> Literal {
+fn raw_string(text: &str) -> String {
+    // A raw string cannot hold a carriage return (pretty JSON never has one).
+    if text.contains('\r') {
+        return format!("{text:?}");
+    }
     let mut longest = 0;
     let mut run: Option<usize> = None;
     for c in text.chars() {
@@ -498,8 +526,6 @@ fn raw_string(text: &str) -> Literal {
     }
     let hashes = "#".repeat(longest + 1);
     format!("r{hashes}\"{text}\"{hashes}")
-        .parse()
-        .unwrap_or_else(|_| Literal::string(text))
 }
 
 /// Comment text on one line.
