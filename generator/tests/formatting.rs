@@ -54,8 +54,9 @@ fn code_lines(text: &str) -> String {
     text.lines()
         .filter(|l| {
             let t = l.trim_start();
-            !t.is_empty()
-                && !(t.starts_with("//") && !t.starts_with("///") && !t.starts_with("//!"))
+            let plain_comment =
+                t.starts_with("//") && !t.starts_with("///") && !t.starts_with("//!");
+            !t.is_empty() && !plain_comment
         })
         .map(|l| format!("{l}\n"))
         .collect()
