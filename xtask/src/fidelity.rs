@@ -136,10 +136,9 @@ pub const IN_THE_DOCS: &str = "name and members in the docs";
 /// enum is named as a type where a table row's Type cell, a section title or a
 /// `microsoft.graph.<name>` string in a code block names it; its members are listed in
 /// the first column of tables in sections titled with its name (or on a page whose title
-/// names it), and in the "possible
-/// values" sentence of rows typed with it. An enum named nowhere, or with members listed
-/// nowhere, is a gap in the docs; one with its name and all its members in them is the
-/// generator's miss.
+/// names it), and in the "possible values" sentence of rows typed with it. An enum named
+/// nowhere, or with members listed nowhere, is a gap in the docs; one with its name and
+/// all its members in them is the generator's miss.
 pub fn enum_miss_causes(pages: &[Page], csdl: &Csdl, figures: &mut Figures) {
     fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -179,7 +178,7 @@ pub fn enum_miss_causes(pages: &[Page], csdl: &Csdl, figures: &mut Figures) {
                                 }
                             }
                         }
-                        Item::Code(c) => named |= c.text.to_ascii_lowercase().contains(&qualified),
+                        Item::Code(c) => named |= mentions(&c.text, &qualified),
                         Item::Prose(_) => {}
                     }
                 }
@@ -210,6 +209,14 @@ pub fn enum_miss_causes(pages: &[Page], csdl: &Csdl, figures: &mut Figures) {
     figures.enum_recall_reachable =
         pct(figures.enums_used.saturating_sub(gaps), figures.enums_used);
     figures.enum_miss_causes = causes;
+}
+
+/// Whether `text` holds `name` (lower case) not followed by more of a name.
+fn mentions(text: &str, name: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices(name).any(|(at, _)| {
+        !lower[at + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// The sentence of `description` that lists possible (or supported) values, if any.
@@ -438,5 +445,62 @@ impl Figures {
             "path_recall" => self.path_recall,
             _ => f64::NAN,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use graphdoc::parse::parse_page;
+
+    #[test]
+    fn enum_misses_are_told_apart_by_what_the_pages_say() {
+        let shapes = "---\ndoc_type: enumPageType\n---\n# shape enum type\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|round|0|Round.|\n|square|1|Square.|\n";
+        let widget = "---\ndoc_type: resourcePageType\n---\n# widget resource type\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|shape|[shape](shape.md)|Form.|\n|color|[color](color.md)|Possible values are: `red`, `blue`.|\n|mood|String|How it feels.|\n";
+        let pages: Vec<Page> = [
+            ("resources/shape.md", shapes),
+            ("resources/widget.md", widget),
+        ]
+        .iter()
+        .map(|(path, text)| parse_page(path, text.as_bytes()).0)
+        .collect();
+        let enums = [
+            ("microsoft.graph.shape", &["round", "square"][..]),
+            ("microsoft.graph.color", &["red", "blue", "green"]),
+            ("microsoft.graph.mood", &["happy"]),
+        ];
+        let csdl = Csdl {
+            types: BTreeMap::new(),
+            enums: enums
+                .iter()
+                .map(|(e, m)| (e.to_string(), m.iter().map(|m| m.to_string()).collect()))
+                .collect(),
+        };
+        // The three misses, and one enum that was found.
+        let mut figures = Figures {
+            enums_used: 4,
+            ..Figures::default()
+        };
+        figures
+            .misses
+            .insert("enum", enums.iter().map(|(e, _)| e.to_string()).collect());
+        enum_miss_causes(&pages, &csdl, &mut figures);
+        let causes: Vec<(&str, &[String])> = figures
+            .enum_miss_causes
+            .iter()
+            .map(|(k, v)| (*k, v.as_slice()))
+            .collect();
+        assert_eq!(
+            causes,
+            [
+                (
+                    MEMBERS_ON_NO_PAGE,
+                    &["microsoft.graph.color (no green)".to_string()][..]
+                ),
+                (IN_THE_DOCS, &["microsoft.graph.shape".to_string()]),
+                (NAMED_ON_NO_PAGE, &["microsoft.graph.mood".to_string()]),
+            ]
+        );
+        assert_eq!(figures.enum_recall_reachable, 50.0);
     }
 }
