@@ -19,18 +19,18 @@ const INDENT: &str = "    ";
 const BODY: &str = "        ";
 
 /// `impl name { getters and setters }` for `properties` of a view of `area`, preceded by
-/// the `cfg` line if any.
+/// the area's `cfg` line if any.
 pub fn impl_block(
     model: &Model,
     names: &TypeNames,
     area: &str,
-    cfg: &str,
     name: &str,
     properties: &[Property],
 ) -> String {
     let mut out = String::new();
+    let cfg = names.features.cfg_text(area);
     if !cfg.is_empty() {
-        out.push_str(cfg);
+        out.push_str(&cfg);
         out.push('\n');
     }
     if properties.is_empty() {

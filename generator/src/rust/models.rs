@@ -111,12 +111,7 @@ fn view(
             #view_macro
         })
         .text(accessors::impl_block(
-            model,
-            names,
-            area,
-            &names.features.cfg_text(area),
-            rust_name,
-            properties,
+            model, names, area, rust_name, properties,
         ))
 }
 
