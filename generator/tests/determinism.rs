@@ -1,23 +1,16 @@
 //! Same input, byte-identical output, whatever the file order or thread count.
 
-use graphdoc::pipeline::{self, Options, Output, SourceFile};
+use graphdoc::pipeline::{self, Output, SourceFile};
 use std::path::Path;
 
-fn options() -> Options {
-    Options {
-        crate_name: "graph-client".into(),
-        standalone: false,
-        command: "cargo xtask regen".into(),
-        docs_label: "specs/docs".into(),
-    }
-}
+mod common;
 
 fn run_with(sources: &[SourceFile], threads: usize) -> Output {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("a thread pool")
-        .install(|| pipeline::run(sources, &options()))
+        .install(|| pipeline::run(sources, &common::regen_options()))
 }
 
 fn assert_same(a: &Output, b: &Output) {
@@ -41,17 +34,14 @@ fn check(docs: &Path) {
 
 #[test]
 fn specs_output_does_not_depend_on_order_or_threads() {
-    check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/docs"));
+    check(&common::specs_docs());
 }
 
 #[test]
 fn corpus_output_does_not_depend_on_order_or_threads() {
-    let docs =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-docs-2021/v1.0");
-    if !docs.is_dir() {
-        eprintln!("skipped: {} is not present", docs.display());
+    let Some(docs) = common::corpus_docs() else {
         return;
-    }
+    };
     let sorted = pipeline::read_docs(&docs).expect("docs");
     let mut reversed = sorted.clone();
     reversed.reverse();

@@ -1,19 +1,16 @@
 //! Part of the generated Rust is written as text rather than printed by prettyplease
-//! (doc comments, view accessors and the JSON of doc-example tests, for speed). It must parse, and read exactly as
-//! prettyplease would print it, so that the crate looks the same throughout.
+//! (doc comments, view accessors and the JSON of doc-example tests, for speed). It must
+//! parse, and read exactly as prettyplease would print it, so that the crate looks the
+//! same throughout.
 
-use graphdoc::pipeline::{self, Options};
+use graphdoc::pipeline;
 use std::path::Path;
+
+mod common;
 
 fn check(docs: &Path) {
     let sources = pipeline::read_docs(docs).expect("docs");
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: false,
-        command: "cargo xtask regen".into(),
-        docs_label: "specs/docs".into(),
-    };
-    let out = pipeline::run(&sources, &options);
+    let out = pipeline::run(&sources, &common::regen_options());
     let mut checked = 0;
     for (path, text) in &out.crate_files {
         if !path.ends_with(".rs") || path.ends_with("runtime.rs") || path.ends_with("client.rs") {
@@ -64,16 +61,12 @@ fn code_lines(text: &str) -> String {
 
 #[test]
 fn specs_crate_reads_as_prettyplease_prints_it() {
-    check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/docs"));
+    check(&common::specs_docs());
 }
 
 #[test]
 fn corpus_crate_reads_as_prettyplease_prints_it() {
-    let docs =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-docs-2021/v1.0");
-    if !docs.is_dir() {
-        eprintln!("skipped: {} is not present", docs.display());
-        return;
+    if let Some(docs) = common::corpus_docs() {
+        check(&docs);
     }
-    check(&docs);
 }

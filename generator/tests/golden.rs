@@ -4,8 +4,10 @@
 
 use graphdoc::model::build_model;
 use graphdoc::parse::parse_page;
-use graphdoc::pipeline::{self, Options, SourceFile};
-use std::path::Path;
+use graphdoc::pipeline::{self, SourceFile};
+
+#[allow(dead_code)]
+mod common;
 
 const SEED_PAGES: [&str; 3] = [
     "api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md",
@@ -14,7 +16,7 @@ const SEED_PAGES: [&str; 3] = [
 ];
 
 fn seed_sources() -> Vec<SourceFile> {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/docs");
+    let docs = common::specs_docs();
     SEED_PAGES
         .iter()
         .map(|p| SourceFile {
@@ -22,15 +24,6 @@ fn seed_sources() -> Vec<SourceFile> {
             bytes: std::fs::read(docs.join(p)).expect("seed page exists"),
         })
         .collect()
-}
-
-fn options() -> Options {
-    Options {
-        crate_name: "graph-client".into(),
-        standalone: false,
-        command: "cargo xtask regen".into(),
-        docs_label: "specs/docs".into(),
-    }
 }
 
 #[test]
@@ -54,13 +47,13 @@ fn model_of_the_seed_pages() {
 
 #[test]
 fn openapi_of_the_seed_pages() {
-    let out = pipeline::run(&seed_sources(), &options());
+    let out = pipeline::run(&seed_sources(), &common::regen_options());
     insta::assert_snapshot!(out.openapi);
 }
 
 #[test]
 fn rust_of_the_seed_pages() {
-    let out = pipeline::run(&seed_sources(), &options());
+    let out = pipeline::run(&seed_sources(), &common::regen_options());
     insta::assert_snapshot!("models", out.crate_files["src/models.rs"]);
     insta::assert_snapshot!("operations", out.crate_files["src/operations.rs"]);
 }
