@@ -196,6 +196,19 @@ struct Reply {
     body: Vec<u8>,
 }
 
+/// A `reqwest` client builder whose TLS works: it installs ring as the process's
+/// rustls cryptography provider unless the program installed one already.
+///
+/// reqwest is built here without a provider of its own (aws-lc's C build would cost
+/// more than the rest of the crate's dependencies together), and a reqwest client built
+/// with no provider installed panics. Use this, or install a provider first, whenever
+/// you build the client you pass to [`Client::with_http_client`].
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    // An error means a provider is installed already: the program's choice stands.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 impl Client {
     /// A client for the endpoint at `base_url`, which request paths are appended to:
     /// [`GRAPH_V1`], [`GRAPH_BETA`], a national cloud
@@ -220,7 +233,7 @@ impl Client {
                 "the base URL {base_url:?} must be https (or http on loopback), with a host and without query or fragment"
             )));
         }
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()
             .timeout(Duration::from_secs(100))
             .build()
             .map_err(|e| Error::Transport(Box::new(e)))?;
@@ -234,7 +247,8 @@ impl Client {
     }
 
     /// Uses `http` to send requests: for other timeouts, a proxy or extra root
-    /// certificates. On a redirect to another origin, reqwest drops the
+    /// certificates. Start it from [`http_client_builder`], which makes sure rustls
+    /// has its cryptography. On a redirect to another origin, reqwest drops the
     /// `Authorization` header.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;

@@ -278,14 +278,16 @@ ref-cast = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 uuid = "1"
-# The `client` feature: an async executor (reqwest over rustls, no OpenSSL).
-reqwest = {{ version = "0.13", default-features = false, features = ["rustls"], optional = true }}
+# The `client` feature: an async executor (reqwest over rustls with ring's cryptography:
+# no OpenSSL, and none of aws-lc's C build, which would double a cold build).
+reqwest = {{ version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }}
+rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 tokio = {{ version = "1", features = ["time"], optional = true }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
 httpdate = {{ version = "1", optional = true }}
 
 # One feature per doc area; `full` (a default) enables them all.
-{area_features}client = ["dep:reqwest", "dep:tokio", "dep:futures-util", "dep:httpdate"]
+{area_features}client = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:httpdate"]
 {workspace}"#,
         area_features = features.toml(),
         command = options.command,
