@@ -122,9 +122,12 @@ pub fn patch_device_management_device_configurations_item(
 }
 /// The request body of [`post_device_management_device_configurations_assign`].
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[repr(transparent)]
 pub struct PostDeviceManagementDeviceConfigurationsAssignBody(pub runtime::JsonObject);
+#[cfg(feature = "intune-deviceconfig")]
+unsafe impl bytemuck::TransparentWrapper<runtime::JsonObject>
+for PostDeviceManagementDeviceConfigurationsAssignBody {}
 #[cfg(feature = "intune-deviceconfig")]
 crate::view!(PostDeviceManagementDeviceConfigurationsAssignBody);
 #[cfg(feature = "intune-deviceconfig")]

@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use ref_cast::RefCast;
+use bytemuck::TransparentWrapper;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -23,7 +23,10 @@ pub use http::Method;
 pub type JsonObject = Map<String, Value>;
 
 /// What every model view can do, whatever its type.
-pub trait View: RefCast<From = JsonObject> + Sized {
+///
+/// A view is a `#[repr(transparent)]` newtype over [`JsonObject`], so a borrowed object
+/// can be borrowed as any view ([`View::cast_ref`], `Deref` to the base type) at no cost.
+pub trait View: TransparentWrapper<JsonObject> + Sized {
     /// The `@odata.type` tag of this type, e.g. `#microsoft.graph.user`.
     const ODATA_TYPE: &'static str;
 
@@ -61,7 +64,7 @@ pub trait View: RefCast<From = JsonObject> + Sized {
 
     /// Borrows the same object as another type, without checking its `@odata.type`.
     fn cast_ref<U: View>(&self) -> &U {
-        U::ref_cast(self.as_map())
+        U::wrap_ref(self.as_map())
     }
 }
 
@@ -165,7 +168,7 @@ pub fn as_bytes(v: &Value) -> Option<Vec<u8>> {
 }
 
 pub fn as_view<T: View>(v: &Value) -> Option<&T> {
-    v.as_object().map(T::ref_cast)
+    v.as_object().map(T::wrap_ref)
 }
 
 pub fn as_enum<'a, E: From<&'a str>>(v: &'a Value) -> Option<E> {
@@ -647,19 +650,56 @@ pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
 pub struct NoContent;
 
 /// One page of a collection.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(bound(deserialize = "T: DeserializeOwned"))]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Collection<T> {
-    #[serde(default)]
     pub value: Vec<T>,
     /// The URL of the next page, when there is one.
-    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Other members (`@odata.context`, `@odata.deltaLink`, ...).
-    #[serde(flatten)]
     pub other: JsonObject,
+}
+
+const VALUE: &str = "value";
+const NEXT_LINK: &str = "@odata.nextLink";
+const COUNT: &str = "@odata.count";
+
+// serde written out rather than derived: the crate then needs no proc-macro, and no
+// syn, to build.
+impl<T: serde::Serialize> serde::Serialize for Collection<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(VALUE, &self.value)?;
+        if let Some(link) = &self.next_link {
+            map.serialize_entry(NEXT_LINK, link)?;
+        }
+        if let Some(count) = &self.count {
+            map.serialize_entry(COUNT, count)?;
+        }
+        for (name, value) in &self.other {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Collection<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fn member<T: DeserializeOwned, E: serde::de::Error>(other: &mut JsonObject, name: &str) -> Result<Option<T>, E> {
+            match other.shift_remove(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => serde_json::from_value(v).map(Some).map_err(|e| E::custom(format_args!("{name}: {e}"))),
+            }
+        }
+        let mut other = <JsonObject as serde::Deserialize>::deserialize(d)?;
+        Ok(Self {
+            value: member(&mut other, VALUE)?.unwrap_or_default(),
+            next_link: member(&mut other, NEXT_LINK)?,
+            count: member(&mut other, COUNT)?,
+            other,
+        })
+    }
 }
 
 // ---------- errors ----------
@@ -848,12 +888,12 @@ macro_rules! view {
         impl std::ops::Deref for $name {
             type Target = $base;
             fn deref(&self) -> &$base {
-                <$base as ref_cast::RefCast>::ref_cast(&self.0)
+                <$base as bytemuck::TransparentWrapper<$crate::runtime::JsonObject>>::wrap_ref(&self.0)
             }
         }
         impl std::ops::DerefMut for $name {
             fn deref_mut(&mut self) -> &mut $base {
-                <$base as ref_cast::RefCast>::ref_cast_mut(&mut self.0)
+                <$base as bytemuck::TransparentWrapper<$crate::runtime::JsonObject>>::wrap_mut(&mut self.0)
             }
         }
     };
@@ -923,6 +963,23 @@ mod tests {
         let html = ServiceError::new(502, Vec::new(), b"<html>Bad gateway</html>");
         assert!(html.error.is_none());
         assert!(html.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn collection_pages_keep_every_member() {
+        let body = r#"{"@odata.context":"c","value":[1,2],"@odata.count":2,"@odata.nextLink":"https://n"}"#;
+        let page: Collection<i32> = serde_json::from_str(body).unwrap();
+        assert_eq!(page.value, [1, 2]);
+        assert_eq!(page.next_link.as_deref(), Some("https://n"));
+        assert_eq!(page.count, Some(2));
+        assert_eq!(page.other.keys().collect::<Vec<_>>(), ["@odata.context"]);
+        let again: Collection<i32> = serde_json::from_value(serde_json::to_value(&page).unwrap()).unwrap();
+        assert_eq!(again, page);
+        let last: Collection<i32> = serde_json::from_str(r#"{"@odata.nextLink":null}"#).unwrap();
+        assert!(last.value.is_empty() && last.next_link.is_none());
+        assert_eq!(serde_json::to_string(&last).unwrap(), r#"{"value":[]}"#);
+        let wrong = serde_json::from_str::<Collection<i32>>(r#"{"value":["x"]}"#).unwrap_err();
+        assert!(wrong.to_string().starts_with("value: "), "{wrong}");
     }
 
     #[test]

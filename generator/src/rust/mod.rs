@@ -274,8 +274,8 @@ base64 = "0.22"
 chrono = {{ version = "0.4", default-features = false, features = ["std"] }}
 http = "1"
 percent-encoding = "2"
-ref-cast = "1"
-serde = {{ version = "1", features = ["derive"] }}
+bytemuck = "1"
+serde = "1"
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 uuid = "1"
 # The `client` feature: an async executor (reqwest over rustls with ring's cryptography:

@@ -13,6 +13,9 @@ pub fn head(model: &Model) -> TokenStream {
         (!model.types.is_empty()).then(|| quote! { #[allow(unused_imports)] use crate::runtime; });
     quote! {
         //! One view type per entity and complex type. See [`crate::runtime::View`].
+        //!
+        //! Each is a `#[repr(transparent)]` newtype over [`crate::runtime::JsonObject`]:
+        //! that layout is what makes its `unsafe impl TransparentWrapper` sound.
 
         #imports
     }
@@ -103,9 +106,12 @@ fn view(
         .tokens(quote! {
             #doc
             #cfg
-            #[derive(Clone, Debug, Default, PartialEq, ref_cast::RefCast)]
+            #[derive(Clone, Debug, Default, PartialEq)]
             #[repr(transparent)]
             pub struct #name(pub runtime::JsonObject);
+
+            #cfg
+            unsafe impl bytemuck::TransparentWrapper<runtime::JsonObject> for #name {}
 
             #cfg
             #view_macro
