@@ -626,10 +626,18 @@ impl<'a> PageBuilder<'a> {
                 return;
             }
             if self.page.namespace.is_none()
-                && let Some(ns) = text.text.strip_prefix("Namespace:")
+                && let Some(rest) = text.text.strip_prefix("Namespace:")
             {
-                self.page.namespace = Some(ns.trim().to_string());
-                return;
+                // Some pages run the first sentence on in the namespace's paragraph
+                // (no blank line): the namespace is one word, the rest is prose.
+                let rest = rest.trim_start();
+                let (namespace, prose) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                self.page.namespace = Some(namespace.to_string());
+                let prose = prose.trim();
+                if prose.is_empty() {
+                    return;
+                }
+                text.text = prose.to_string();
             }
             self.push(Item::Prose(text));
         }

@@ -162,6 +162,18 @@ Content-type: application/json
 "##;
 
 #[test]
+fn a_sentence_run_on_after_the_namespace_is_prose() {
+    let (page, _) = parse(
+        "# Contract resource type\n\nNamespace: microsoft.graph\nRepresents a partnership.\n",
+    );
+    assert_eq!(page.namespace.as_deref(), Some("microsoft.graph"));
+    let Item::Prose(intro) = &page.intro[0] else {
+        panic!("intro prose expected, got {:?}", page.intro)
+    };
+    assert_eq!(intro.text, "Represents a partnership.");
+}
+
+#[test]
 fn front_matter_title_and_namespace() {
     let (page, diags) = parse(OLDER);
     assert!(diags.is_empty(), "{diags:?}");
