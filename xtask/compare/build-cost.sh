@@ -18,6 +18,10 @@ work=$(realpath "$work")
 results="$work/results.tsv"
 printf 'what\twall_s\tmax_rss_gib\n' > "$results"
 export CARGO_TERM_COLOR=never
+# Every build here is a clean one, as in CI or for a crate used as a dependency, where
+# cargo does not compile incrementally; for a workspace member it would, and writing
+# the incremental cache would add to the time and memory of every root crate measured.
+export CARGO_INCREMENTAL=0
 
 # measure LABEL DIR TARGET_DIR COMMAND...: wall time and peak memory of one command.
 measure() {
