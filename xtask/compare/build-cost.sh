@@ -75,6 +75,13 @@ mkdir -p "$work/progenitor-client/src"
 echo "progenitor: $(wc -l < "$work/progenitor-client/src/lib.rs") lines" | tee -a "$work/sizes.txt"
 rm -rf "$work/t-progenitor-check"
 measure progenitor-check-cold "$work/progenitor-client" "$work/t-progenitor-check" cargo check
+# The same code with reqwest over rustls and ring, the TLS our client uses, so that
+# aws-lc's C build does not count against progenitor.
+rm -rf "$work/progenitor-client-ring" "$work/t-progenitor-ring-check"
+cp -r "$work/progenitor-client" "$work/progenitor-client-ring"
+sed -i 's|^reqwest = .*|reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream", "rustls-no-provider"] }\nrustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }|' \
+    "$work/progenitor-client-ring/Cargo.toml"
+measure progenitor-ring-check-cold "$work/progenitor-client-ring" "$work/t-progenitor-ring-check" cargo check
 
 echo "== results ($results)"
 column -t -s $'\t' "$results"
