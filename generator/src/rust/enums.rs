@@ -11,7 +11,9 @@ use quote::{format_ident, quote};
 /// Module docs.
 pub fn head() -> TokenStream {
     quote! {
-        //! One enum per documented enum type.
+        //! One enum per documented enum type. Values compare, hash and serialize by
+        //! their spelling (`as_str()`): a value kept as `Unrecognized` equals the
+        //! member it spells.
     }
 }
 
@@ -49,7 +51,7 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
     quote! {
         #doc
         #cfg
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Debug)]
         pub enum #name {
             #(#variants)*
             /// A value this crate does not know, kept as sent.
@@ -78,6 +80,6 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> TokenStream {
         }
 
         #cfg
-        crate::string_enum_serde!(#name);
+        crate::string_enum!(#name);
     }
 }
