@@ -270,7 +270,7 @@ license = "MIT"
 publish = false
 
 [dependencies]
-base64 = "0.22"
+base64 = "0.23"
 chrono = {{ version = "0.4", default-features = false, features = ["std"] }}
 http = "1"
 percent-encoding = "2"
