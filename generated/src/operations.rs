@@ -122,12 +122,9 @@ pub fn patch_device_management_device_configurations_item(
 }
 /// The request body of [`post_device_management_device_configurations_assign`].
 #[cfg(feature = "intune-deviceconfig")]
-#[derive(Clone, Debug, Default, PartialEq)]
-#[repr(transparent)]
-pub struct PostDeviceManagementDeviceConfigurationsAssignBody(pub runtime::JsonObject);
-#[cfg(feature = "intune-deviceconfig")]
-unsafe impl bytemuck::TransparentWrapper<runtime::JsonObject>
-for PostDeviceManagementDeviceConfigurationsAssignBody {}
+pub type PostDeviceManagementDeviceConfigurationsAssignBody = runtime::Object<
+    tags::PostDeviceManagementDeviceConfigurationsAssignBody,
+>;
 #[cfg(feature = "intune-deviceconfig")]
 crate::view!(PostDeviceManagementDeviceConfigurationsAssignBody);
 #[cfg(feature = "intune-deviceconfig")]
@@ -346,4 +343,10 @@ pub fn get_device_management_device_configurations_user_status_overview(
         .segment(device_configuration_id)
         .literal("/userStatusOverview");
     Request::new(Method::GET, path, runtime::parse_json)
+}
+/// One marker type per view above; `view!` says what each is.
+#[doc(hidden)]
+pub mod tags {
+    #[cfg(feature = "intune-deviceconfig")]
+    pub enum PostDeviceManagementDeviceConfigurationsAssignBody {}
 }

@@ -16,22 +16,92 @@ use bytemuck::TransparentWrapper;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::fmt;
+use std::marker::PhantomData;
 
 pub use http::Method;
 
 /// A JSON object, members in the order they arrived.
 pub type JsonObject = Map<String, Value>;
 
-/// What every model view can do, whatever its type.
+/// A view: a JSON object read and written through the getters and setters of the type
+/// `T` names. Every model is an alias of one (`models::User` is
+/// `Object<models::tags::User>`), so the traits below are implemented once for all of
+/// them rather than once per type, which would cost the crate's compile time dearly.
 ///
-/// A view is a `#[repr(transparent)]` newtype over [`JsonObject`], so a borrowed object
-/// can be borrowed as any view ([`View::cast_ref`], `Deref` to the base type) at no cost.
+/// `#[repr(transparent)]` over [`JsonObject`]: a borrowed object can be borrowed as any
+/// view ([`View::cast_ref`], `Deref` to the base type) at no cost. (De)serialized as the
+/// object itself; `Debug` shows the type's name and the object.
+#[repr(transparent)]
+pub struct Object<T>(pub JsonObject, PhantomData<fn() -> T>);
+
+/// What a view type is; implemented by `view!` on each model's marker type.
+pub trait Tag {
+    /// The `@odata.type` tag, e.g. `#microsoft.graph.user`; empty for request bodies.
+    const ODATA_TYPE: &'static str;
+    /// The name of the model type, for `Debug`.
+    const NAME: &'static str;
+}
+
+// SAFETY: `Object` is `#[repr(transparent)]` over `JsonObject` (its other field is a
+// zero-sized marker).
+unsafe impl<T> TransparentWrapper<JsonObject> for Object<T> {}
+
+impl<T: Tag> Object<T> {
+    /// A new object: tagged with the type's `@odata.type`, or empty for a request body.
+    pub fn new() -> Self {
+        if T::ODATA_TYPE.is_empty() {
+            Self::default()
+        } else {
+            Self::from_map(tagged(T::ODATA_TYPE))
+        }
+    }
+}
+
+impl<T: Tag> View for Object<T> {
+    const ODATA_TYPE: &'static str = T::ODATA_TYPE;
+}
+
+impl<T> Clone for Object<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone(), PhantomData)
+    }
+}
+
+impl<T> Default for Object<T> {
+    fn default() -> Self {
+        Self(JsonObject::new(), PhantomData)
+    }
+}
+
+impl<T> PartialEq for Object<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T: Tag> fmt::Debug for Object<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple(T::NAME).field(&self.0).finish()
+    }
+}
+
+impl<T> serde::Serialize for Object<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.0, s)
+    }
+}
+
+impl<'de, T> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <JsonObject as serde::Deserialize>::deserialize(d).map(|map| Self(map, PhantomData))
+    }
+}
+
+/// What every model view can do, whatever its type.
 pub trait View: TransparentWrapper<JsonObject> + Sized {
     /// The `@odata.type` tag of this type, e.g. `#microsoft.graph.user`.
     const ODATA_TYPE: &'static str;
 
-    // Provided rather than written out per type: a thousand views times four bodies
-    // is a measurable share of the crate's check time.
     fn from_map(map: JsonObject) -> Self {
         Self::wrap(map)
     }
@@ -841,44 +911,18 @@ impl GraphError {
     }
 }
 
-/// Implements [`View`], serde (as the JSON object itself) and a tagged constructor for a
-/// view type; with a base type, also `Deref` to it, so inherited getters and setters are
-/// the base type's.
+/// Declares what the view type `$name` (an alias of [`Object`]) is: its `@odata.type`
+/// tag, on the marker type `tags::$name` beside it; with a base type, also `Deref` to
+/// it, so inherited getters and setters are the base type's.
 #[macro_export]
 macro_rules! view {
-    (@impl $name:ident, $tag:literal) => {
-        // Serialized as the object itself. Written here rather than derived: serde's
-        // derive expands to far more code, which costs seconds over a thousand types.
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                serde::Serialize::serialize(&self.0, s)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <$crate::runtime::JsonObject as serde::Deserialize>::deserialize(d).map(Self)
-            }
-        }
-        impl $crate::runtime::View for $name {
-            const ODATA_TYPE: &'static str = $tag;
-        }
-    };
     ($name:ident) => {
-        $crate::view!(@impl $name, "");
-        impl $name {
-            /// A new, empty object.
-            pub fn new() -> Self {
-                Self::default()
-            }
-        }
+        $crate::view!($name, "");
     };
     ($name:ident, $tag:literal) => {
-        $crate::view!(@impl $name, $tag);
-        impl $name {
-            /// A new object tagged with this type's `@odata.type`.
-            pub fn new() -> Self {
-                Self($crate::runtime::tagged($tag))
-            }
+        impl $crate::runtime::Tag for tags::$name {
+            const ODATA_TYPE: &'static str = $tag;
+            const NAME: &'static str = stringify!($name);
         }
     };
     ($name:ident, $tag:literal, $base:ident) => {

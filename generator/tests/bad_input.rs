@@ -26,7 +26,10 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
         out.model.types.contains_key("microsoft.graph.widget"),
         "the good page still generates"
     );
-    assert!(out.crate_files["src/models.rs"].contains("pub struct Widget("));
+    assert!(
+        out.crate_files["src/models.rs"]
+            .contains("pub type Widget = runtime::Object<tags::Widget>;")
+    );
     assert!(
         !out.diagnostics.iter().any(|d| d.code == "internal"),
         "the emitted Rust parses: {:#?}",

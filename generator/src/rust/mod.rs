@@ -109,16 +109,21 @@ disable_all_formatting = true
     );
     files.insert("src/client.rs".to_string(), format!("{header}\n\n{CLIENT}"));
     let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
-    files.insert(
-        "src/models.rs".to_string(),
-        format_module(
-            &header,
-            models::head(model),
-            &types,
-            |t| models::view_type(model, &names, t),
-            &mut diags,
-        ),
+    let mut models_rs = format_module(
+        &header,
+        models::head(model),
+        &types,
+        |t| models::view_type(model, &names, t),
+        &mut diags,
     );
+    let model_views = types
+        .iter()
+        .filter_map(|t| Some((names.get(&t.name)?, t.area.as_str())));
+    models_rs.push_str(&format_items(
+        models::tags_module(&names, model_views),
+        &mut diags,
+    ));
+    files.insert("src/models.rs".to_string(), models_rs);
     let enums: Vec<&crate::model::EnumDef> = model.enums.values().collect();
     files.insert(
         "src/enums.rs".to_string(),
@@ -136,16 +141,21 @@ disable_all_formatting = true
         .iter()
         .zip(body_names.iter().map(Option::as_deref))
         .collect();
-    files.insert(
-        "src/operations.rs".to_string(),
-        format_module(
-            &header,
-            operations::head(model),
-            &ops,
-            |(op, body)| operations::function(model, &names, options, op, *body),
-            &mut diags,
-        ),
+    let mut operations_rs = format_module(
+        &header,
+        operations::head(model),
+        &ops,
+        |(op, body)| operations::function(model, &names, options, op, *body),
+        &mut diags,
     );
+    let body_views = ops
+        .iter()
+        .filter_map(|(op, body)| Some(((*body)?, op.area.as_str())));
+    operations_rs.push_str(&format_items(
+        models::tags_module(&names, body_views),
+        &mut diags,
+    ));
+    files.insert("src/operations.rs".to_string(), operations_rs);
     files.insert(
         "tests/doc_examples.rs".to_string(),
         examples::emit(model, &names, options, &header, &mut diags),
@@ -244,11 +254,15 @@ fn internal_error(e: &str) -> Diagnostic {
 }
 
 fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
+    format!("{header}\n\n{}", format_items(tokens, diags))
+}
+
+fn format_items(tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => format!("{header}\n\n{}", prettyplease::unparse(&file)),
+        Ok(file) => prettyplease::unparse(&file),
         Err(e) => {
             diags.push(internal_error(&e.to_string()));
-            format!("{header}\n\n{INVALID}")
+            INVALID.to_string()
         }
     }
 }

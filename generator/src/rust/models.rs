@@ -12,10 +12,8 @@ pub fn head(model: &Model) -> TokenStream {
     let imports =
         (!model.types.is_empty()).then(|| quote! { #[allow(unused_imports)] use crate::runtime; });
     quote! {
-        //! One view type per entity and complex type. See [`crate::runtime::View`].
-        //!
-        //! Each is a `#[repr(transparent)]` newtype over [`crate::runtime::JsonObject`]:
-        //! that layout is what makes its `unsafe impl TransparentWrapper` sound.
+        //! One view type per entity and complex type: an alias of
+        //! [`crate::runtime::Object`]. See [`crate::runtime::View`].
 
         #imports
     }
@@ -89,7 +87,7 @@ pub fn inline_view(
     )
 }
 
-/// The newtype over a JSON object, its `view!` invocation and its accessors.
+/// The alias of `runtime::Object`, its `view!` invocation and its accessors.
 fn view(
     model: &Model,
     names: &TypeNames,
@@ -106,12 +104,7 @@ fn view(
         .tokens(quote! {
             #doc
             #cfg
-            #[derive(Clone, Debug, Default, PartialEq)]
-            #[repr(transparent)]
-            pub struct #name(pub runtime::JsonObject);
-
-            #cfg
-            unsafe impl bytemuck::TransparentWrapper<runtime::JsonObject> for #name {}
+            pub type #name = runtime::Object<tags::#name>;
 
             #cfg
             #view_macro
@@ -168,6 +161,32 @@ fn kind_enum(
                     _ => #kind::Other(self),
                 }
             }
+        }
+    }
+}
+
+/// The marker types behind a module's views (`X` is `runtime::Object<tags::X>`), one per
+/// `(name, area)`; nothing when there are none.
+pub fn tags_module<'a>(
+    names: &TypeNames,
+    views: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> TokenStream {
+    let tags: Vec<TokenStream> = views
+        .into_iter()
+        .map(|(name, area)| {
+            let name = format_ident!("{}", name);
+            let cfg = names.features.cfg(area);
+            quote! { #cfg pub enum #name {} }
+        })
+        .collect();
+    if tags.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// One marker type per view above; `view!` says what each is.
+        #[doc(hidden)]
+        pub mod tags {
+            #(#tags)*
         }
     }
 }
