@@ -109,21 +109,20 @@ disable_all_formatting = true
     );
     files.insert("src/client.rs".to_string(), format!("{header}\n\n{CLIENT}"));
     let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
-    let mut models_rs = format_module(
-        &header,
-        models::head(model),
-        &types,
-        |t| models::view_type(model, &names, t),
-        &mut diags,
-    );
     let model_views = types
         .iter()
         .filter_map(|t| Some((names.get(&t.name)?, t.area.as_str())));
-    models_rs.push_str(&format_items(
-        models::tags_module(&names, model_views),
-        &mut diags,
-    ));
-    files.insert("src/models.rs".to_string(), models_rs);
+    files.insert(
+        "src/models.rs".to_string(),
+        format_module(
+            &header,
+            models::head(model),
+            &types,
+            |t| models::view_type(model, &names, t),
+            models::tags_module(&names, model_views),
+            &mut diags,
+        ),
+    );
     let enums: Vec<&crate::model::EnumDef> = model.enums.values().collect();
     files.insert(
         "src/enums.rs".to_string(),
@@ -132,6 +131,7 @@ disable_all_formatting = true
             enums::head(),
             &enums,
             |e| enums::enum_type(&names, e).into(),
+            TokenStream::new(),
             &mut diags,
         ),
     );
@@ -141,21 +141,20 @@ disable_all_formatting = true
         .iter()
         .zip(body_names.iter().map(Option::as_deref))
         .collect();
-    let mut operations_rs = format_module(
-        &header,
-        operations::head(model),
-        &ops,
-        |(op, body)| operations::function(model, &names, options, op, *body),
-        &mut diags,
-    );
     let body_views = ops
         .iter()
         .filter_map(|(op, body)| Some(((*body)?, op.area.as_str())));
-    operations_rs.push_str(&format_items(
-        models::tags_module(&names, body_views),
-        &mut diags,
-    ));
-    files.insert("src/operations.rs".to_string(), operations_rs);
+    files.insert(
+        "src/operations.rs".to_string(),
+        format_module(
+            &header,
+            operations::head(model),
+            &ops,
+            |(op, body)| operations::function(model, &names, options, op, *body),
+            models::tags_module(&names, body_views),
+            &mut diags,
+        ),
+    );
     files.insert(
         "tests/doc_examples.rs".to_string(),
         examples::emit(model, &names, options, &header, &mut diags),
@@ -202,12 +201,13 @@ const CHUNK: usize = 48;
 
 /// A module: `head` (docs, imports), then one item per element of `list`, generated and
 /// formatted in parallel chunks (token streams cannot cross threads, so each chunk is
-/// generated where it is formatted).
+/// generated where it is formatted), then `tail`.
 fn format_module<T: Sync>(
     header: &str,
     head: TokenStream,
     list: &[T],
     item: impl Fn(&T) -> Code + Sync,
+    tail: TokenStream,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     let mut out = format_file(header, head, diags);
@@ -236,6 +236,9 @@ fn format_module<T: Sync>(
     for (text, errors) in chunks {
         out.push_str(&text);
         diags.extend(errors.iter().map(|e| internal_error(e)));
+    }
+    if !tail.is_empty() {
+        out.push_str(&format_items(tail, diags));
     }
     out
 }
