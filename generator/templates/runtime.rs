@@ -1043,6 +1043,30 @@ mod tests {
         assert!(wrong.to_string().starts_with("value: "), "{wrong}");
     }
 
+    mod tags {
+        pub enum Thing {}
+        pub enum Body {}
+    }
+    type Thing = Object<tags::Thing>;
+    type Body = Object<tags::Body>;
+    crate::view!(Thing, "#microsoft.graph.thing");
+    crate::view!(Body);
+
+    #[test]
+    fn views_share_one_generic_type() {
+        let thing = Thing::new();
+        assert_eq!(thing.odata_type(), Some("#microsoft.graph.thing"));
+        assert!(Body::new().as_map().is_empty());
+        let json = r##"{"@odata.type":"#microsoft.graph.thing","x":[1,null]}"##;
+        let read: Thing = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), json);
+        assert_eq!(read.clone(), read);
+        assert_ne!(read, thing);
+        assert!(format!("{read:?}").starts_with("Thing({"), "{read:?}");
+        let body: &Body = read.cast_ref();
+        assert_eq!(body.get("x"), read.get("x"));
+    }
+
     #[derive(Debug)]
     enum Colour {
         Red,
