@@ -104,4 +104,5 @@ pub mod codes {
     pub const NAME_COLLISION: &str = "name-collision";
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
     pub const REQUEST_BODY_IGNORED: &str = "request-body-ignored";
+    pub const LITERAL_ID_IN_PATH: &str = "literal-id-in-path";
 }

@@ -313,3 +313,28 @@ fn tables_describing_a_held_structure_are_not_properties() {
         .collect();
     assert_eq!(names, ["definition", "enabled"]);
 }
+
+#[test]
+fn a_literal_id_in_a_request_line_becomes_a_parameter() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Get widget settings\n\n## HTTP request\n```http\nGET /widgets/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/settings\nGET /widgets/{id}/parts/not-a-guid-at-all\n```\n";
+    let (model, diags) = build(&[("api/widget-get-settings.md", page)]);
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(found, [("literal-id-in-path", 8)]);
+    assert!(
+        diags[0].message.contains("`{widgets-id}`"),
+        "{}",
+        diags[0].message
+    );
+    let paths: Vec<String> = model
+        .operations
+        .iter()
+        .map(|op| op.path.openapi_path())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/widgets/{id}/parts/not-a-guid-at-all",
+            "/widgets/{widgets-id}/settings"
+        ]
+    );
+}

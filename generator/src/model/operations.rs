@@ -42,6 +42,7 @@ pub(super) fn collect_operations(
         for (method, target, line) in lines {
             let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
             let path = if path.is_empty() { "/" } else { path };
+            let path = &parameterize_literal_ids(path, &page.path, line, diags);
             let template = match PathTemplate::parse(path) {
                 Ok(t) => t,
                 Err(e) => {
@@ -339,6 +340,50 @@ fn request_headers(page: &Page) -> Vec<String> {
         }
     }
     out
+}
+
+/// `path` with each segment that is a literal GUID (an example's id copied into the
+/// request line) made a parameter named after the segment before it, with a warning.
+fn parameterize_literal_ids(
+    path: &str,
+    page: &str,
+    line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let mut previous = "";
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            let out = if is_guid(segment) {
+                let name = format!("{{{previous}-id}}");
+                diags.push(
+                    Diagnostic::warning(
+                        page,
+                        line,
+                        codes::LITERAL_ID_IN_PATH,
+                        format!("the request line has the literal id `{segment}` where a parameter belongs; read as `{name}`"),
+                    )
+                    .with_help("write path parameters as `{name}`, e.g. `/education/classes/{educationClass-id}`"),
+                );
+                name
+            } else {
+                segment.to_string()
+            };
+            previous = segment;
+            out
+        })
+        .collect();
+    segments.join("/")
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_guid(segment: &str) -> bool {
+    let groups: Vec<&str> = segment.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The documented body, unless the method has none: HTTP gives a body on `GET`, `HEAD`
