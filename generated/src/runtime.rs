@@ -2,8 +2,8 @@
 
 //! Runtime support shared by the generated models and operations.
 //!
-//! Models are *views*: a newtype over the JSON object the service sent, with one typed
-//! getter and setter per documented property. Nothing is lost on a round trip, a
+//! Models are *views* ([`Object`]): a wrapper of the JSON object the service sent, with
+//! one typed getter and setter per documented property. Nothing is lost on a round trip, a
 //! member is either absent, `null` or a value, and casting between a base type and a
 //! derived type is free.
 //!
