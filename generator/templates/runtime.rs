@@ -61,6 +61,12 @@ impl<T: Tag> View for Object<T> {
     const ODATA_TYPE: &'static str = T::ODATA_TYPE;
 }
 
+impl<T> From<JsonObject> for Object<T> {
+    fn from(map: JsonObject) -> Self {
+        Self(map, PhantomData)
+    }
+}
+
 impl<T> Clone for Object<T> {
     fn clone(&self) -> Self {
         Self(self.0.clone(), PhantomData)
@@ -1065,6 +1071,7 @@ mod tests {
         assert!(format!("{read:?}").starts_with("Thing({"), "{read:?}");
         let body: &Body = read.cast_ref();
         assert_eq!(body.get("x"), read.get("x"));
+        assert_eq!(Body::from(read.clone().into_map()).as_map(), read.as_map());
     }
 
     #[derive(Debug)]
