@@ -211,7 +211,7 @@ fn format_module<T: Sync>(
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     let mut out = format_file(header, head, diags);
-    let chunks: Vec<(String, Vec<String>)> = list
+    let chunks: Vec<(String, Vec<Diagnostic>)> = list
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut text = String::new();
@@ -220,13 +220,7 @@ fn format_module<T: Sync>(
                 for piece in code.0 {
                     match piece {
                         Piece::Text(t) => text.push_str(&t),
-                        Piece::Tokens(tokens) => match syn::parse2::<syn::File>(tokens) {
-                            Ok(file) => text.push_str(&prettyplease::unparse(&file)),
-                            Err(e) => {
-                                errors.push(e.to_string());
-                                text.push_str(INVALID);
-                            }
-                        },
+                        Piece::Tokens(tokens) => text.push_str(&format_items(tokens, &mut errors)),
                     }
                 }
             }
@@ -235,7 +229,7 @@ fn format_module<T: Sync>(
         .collect();
     for (text, errors) in chunks {
         out.push_str(&text);
-        diags.extend(errors.iter().map(|e| internal_error(e)));
+        diags.extend(errors);
     }
     if !tail.is_empty() {
         out.push_str(&format_items(tail, diags));
