@@ -1,5 +1,5 @@
 //! Part of the generated Rust is written as text rather than printed by prettyplease
-//! (doc comments, view accessors and the JSON of doc-example tests, for speed). It must
+//! (doc comments, view accessors and the doc-example tests, for speed). It must
 //! parse, and read exactly as prettyplease would print it, so that the crate looks the
 //! same throughout.
 

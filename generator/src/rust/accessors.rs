@@ -7,15 +7,13 @@
 
 use super::TypeNames;
 use super::docs::{escape, write_outer};
+use super::layout::{INDENT, WIDTH, write_call};
 use super::names::{Scope, ident, snake};
 use crate::model::{Edm, Model, Property, TypeRef};
 
 /// Method names every view has already.
 const RESERVED_METHODS: &[&str] = &["new", "kind"];
 
-/// prettyplease's line width: a line longer than this is broken where it can be.
-const WIDTH: usize = 89;
-const INDENT: &str = "    ";
 const BODY: &str = "        ";
 
 /// `impl name { getters and setters }` for `properties` of a view of `area`, preceded by
@@ -61,6 +59,7 @@ pub fn impl_block(
         );
         write_call(
             &mut out,
+            BODY,
             field.get_fn,
             &["&self.0", &key, &field.convert],
             "",
@@ -84,6 +83,7 @@ pub fn impl_block(
         );
         write_call(
             &mut out,
+            BODY,
             "runtime::put",
             &["&mut self.0", &key, &field.set_expr],
             ";",
@@ -139,21 +139,6 @@ fn write_generic(out: &mut String, indent: &str, text: &str, end: &str, counted:
         }
         _ => out.push_str(&line),
     }
-}
-
-/// `function(args)` then `end` as a body line, one argument a line when too long.
-fn write_call(out: &mut String, function: &str, args: &[&str], end: &str) {
-    let line = format!("{BODY}{function}({}){end}", args.join(", "));
-    if line.len() <= WIDTH {
-        out.push_str(&line);
-        out.push('\n');
-        return;
-    }
-    out.push_str(&format!("{BODY}{function}(\n"));
-    for a in args {
-        out.push_str(&format!("{BODY}{INDENT}{a},\n"));
-    }
-    out.push_str(&format!("{BODY}){end}\n"));
 }
 
 /// How one property reads and writes, as Rust source text.

@@ -14,27 +14,20 @@
 //! Examples that cannot become a test get a `// skipped: reason` line instead.
 
 use super::TypeNames;
+use super::layout::{INDENT, write_call, write_macro};
 use super::names::{Scope, ident, snake};
 use super::operations::common_base;
-use crate::diag::Diagnostic;
 use crate::model::{
     Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody,
 };
 use crate::pipeline::Options;
-use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use proc_macro2::Literal;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// The whole test file, starting with `header`.
-pub fn emit(
-    model: &Model,
-    names: &TypeNames,
-    options: &Options,
-    header: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> String {
+pub fn emit(model: &Model, names: &TypeNames, options: &Options, header: &str) -> String {
     let mut out = format!(
         "{header}\n\n\
          //! The request and response examples of the docs, as tests. Each request is built\n\
@@ -43,7 +36,7 @@ pub fn emit(
          //! response is parsed into the typed result, which must serialize back to it.\n"
     );
     // Test names first, in order, so that they never depend on threads; then each
-    // example's tests are generated and formatted in parallel.
+    // example's tests are written in parallel.
     let mut test_names = Scope::default();
     let mut counters = vec![0usize; model.operations.len()];
     let plans: Vec<(Case<'_>, Option<[String; 2]>)> = cases(model)
@@ -64,14 +57,11 @@ pub fn emit(
             (case, claimed)
         })
         .collect();
-    let parts: Vec<(String, Vec<Diagnostic>)> = plans
+    let parts: Vec<String> = plans
         .par_iter()
         .map(|(case, claimed)| example_tests(model, names, options, case, claimed.as_ref()))
         .collect();
-    for (text, d) in parts {
-        out.push_str(&text);
-        diags.extend(d);
-    }
+    out.extend(parts);
     out
 }
 
@@ -82,9 +72,8 @@ fn example_tests(
     options: &Options,
     case: &Case<'_>,
     test_names: Option<&[String; 2]>,
-) -> (String, Vec<Diagnostic>) {
+) -> String {
     let mut out = String::from("\n");
-    let mut diags = Vec::new();
     let ex = case.example;
     let _ = writeln!(
         out,
@@ -99,25 +88,22 @@ fn example_tests(
         (Ok(found), Some(test_names)) => (found, test_names),
         (Err(reason), _) => {
             let _ = writeln!(out, "// skipped: {}", one_line(reason));
-            return (out, diags);
+            return out;
         }
-        (Ok(_), None) => return (out, diags),
+        (Ok(_), None) => return out,
     };
-    let krate = ident(&snake(&options.crate_name));
+    let krate = ident(&snake(&options.crate_name)).to_string();
     let op = &model.operations[found.op];
     let kind = body_kind(model, names, op);
     let mut items = Vec::new();
-    let cfg = names.features.cfg(&op.area);
-    let test = |name: &str, (body, text): TestBody| {
-        let name = ident(name);
-        let tokens = quote! {
-            #cfg
-            #[test]
-            fn #name() {
-                #body
-            }
+    let cfg = names.features.cfg_text(&op.area);
+    let test = |name: &str, body: String| {
+        let cfg_line = if cfg.is_empty() {
+            String::new()
+        } else {
+            format!("{cfg}\n")
         };
-        (tokens, text)
+        format!("{cfg_line}#[test]\nfn {name}() {{\n{body}}}\n")
     };
     match request_test(&krate, kind, op, ex, found) {
         Ok(body) => items.push(test(request_name, body)),
@@ -132,19 +118,9 @@ fn example_tests(
             let _ = writeln!(out, "// skipped: the response test: {}", one_line(&reason));
         }
     }
-    // One item at a time: prettyplease puts no blank line between items.
-    let items: Vec<String> = items
-        .into_iter()
-        .map(|(tokens, text)| {
-            let formatted = format_item(tokens, &mut diags);
-            match text {
-                Some(text) => formatted.replacen(TEXT_LINE, &format!("let text = {text};"), 1),
-                None => formatted,
-            }
-        })
-        .collect();
+    // A blank line between the tests of one example.
     out.push_str(&items.join("\n"));
-    (out, diags)
+    out
 }
 
 /// One example, and what it targets.
@@ -340,21 +316,25 @@ fn encode(value: &str) -> String {
     out
 }
 
-/// `graph_client::operations::f("value", ..., &body)`: the path values, then the body
-/// expression when the function takes one.
-fn call(
-    krate: &Ident,
+/// `let request = graph_client::operations::f("value", ..., &body);`: the path values,
+/// then the body expression when the function takes one.
+fn write_request(
+    out: &mut String,
+    krate: &str,
     op: &Operation,
     values: &[String],
-    body: Option<TokenStream>,
-) -> TokenStream {
-    let f = ident(&snake(&op.id));
-    let args = values
+    body: Option<&str>,
+) {
+    let head = format!(
+        "let request = {krate}::operations::{}",
+        ident(&snake(&op.id))
+    );
+    let literals: Vec<String> = values
         .iter()
-        .map(|v| Literal::string(v))
-        .map(|v| quote! { #v });
-    let args = args.chain(body);
-    quote! { #krate::operations::#f(#(#args),*) }
+        .map(|v| Literal::string(v).to_string())
+        .collect();
+    let args: Vec<&str> = literals.iter().map(String::as_str).chain(body).collect();
+    write_call(out, INDENT, &head, &args, ";");
 }
 
 /// What an operation's body parameter accepts.
@@ -382,25 +362,40 @@ fn body_kind(model: &Model, names: &TypeNames, op: &Operation) -> BodyKind {
     }
 }
 
-/// A test function's body, with `let text = EXAMPLE_TEXT;` standing for the example's
-/// JSON as a raw string literal, which is put in after formatting: lexing, parsing and
-/// printing 100,000 lines of JSON literals would be most of the time spent on this file,
-/// and a `let` of a literal is laid out the same whatever the literal's length.
-type TestBody = (TokenStream, Option<String>);
+/// The body argument of a request test: the example's JSON as the body type.
+const BODY_FROM_EXAMPLE: &str = "&serde_json::from_value(expected.clone())
+            .expect(\"the example body deserializes into the body type\")";
 
-const TEXT_LINE: &str = "let text = EXAMPLE_TEXT;";
-
-fn example_text() -> TokenStream {
-    quote! { let text = EXAMPLE_TEXT; }
+/// The lines of a test that compare the built request's method and path.
+fn write_request_checks(out: &mut String, method: &str, path: &str) {
+    let method = Literal::string(method).to_string();
+    let path = Literal::string(path).to_string();
+    write_macro(
+        out,
+        INDENT,
+        "assert_eq",
+        &["request.method().as_str()", &method],
+        ";",
+    );
+    write_macro(out, INDENT, "assert_eq", &["request.path()", &path], ";");
+    out.push_str("    assert_eq!(request.invalid_reason(), None);\n");
 }
 
+/// `let text = r#"..."#;` and the example's JSON parsed as `expected`.
+fn write_example_text(out: &mut String, json: &serde_json::Value) {
+    let _ = writeln!(out, "    let text = {};", raw_string(&pretty(json)));
+}
+
+const EXPECTED_FROM_TEXT: &str =
+    "    let expected: serde_json::Value = serde_json::from_str(text).unwrap();\n";
+
 fn request_test(
-    krate: &Ident,
+    krate: &str,
     body_kind: BodyKind,
     op: &Operation,
     ex: &Example,
     found: &Found,
-) -> Result<TestBody, String> {
+) -> Result<String, String> {
     if let Some((example, documented)) = &found.case_differs {
         return Err(format!(
             "the example writes `{example}` where the request line has `{documented}`"
@@ -408,22 +403,13 @@ fn request_test(
     }
     let method = &ex.request.method;
     let path = &found.expected_path;
-    let checks = quote! {
-        assert_eq!(request.method().as_str(), #method);
-        assert_eq!(request.path(), #path);
-        assert_eq!(request.invalid_reason(), None);
-    };
+    let mut out = String::new();
     match (body_kind, &ex.request.body) {
         (BodyKind::None, None) => {
-            let call = call(krate, op, &found.values, None);
-            Ok((
-                quote! {
-                    let request = #call;
-                    #checks
-                    assert_eq!(request.body(), None);
-                },
-                None,
-            ))
+            write_request(&mut out, krate, op, &found.values, None);
+            write_request_checks(&mut out, method, path);
+            out.push_str("    assert_eq!(request.body(), None);\n");
+            Ok(out)
         }
         (BodyKind::None, Some(_)) => {
             Err("the example sends a JSON body, but the page documents no request body".to_string())
@@ -436,36 +422,24 @@ fn request_test(
             crate::json::kind_name(body)
         )),
         (_, Some(body)) => {
-            let text = example_text();
-            let call = call(
-                krate,
-                op,
-                &found.values,
-                Some(quote! {
-                    &serde_json::from_value(expected.clone())
-                        .expect("the example body deserializes into the body type")
-                }),
-            );
-            let tokens = quote! {
-                #text
-                let expected: serde_json::Value = serde_json::from_str(text).unwrap();
-                let request = #call;
-                #checks
-                assert_eq!(request.body_json(), Some(expected));
-            };
-            Ok((tokens, Some(raw_string(&pretty(body)))))
+            write_example_text(&mut out, body);
+            out.push_str(EXPECTED_FROM_TEXT);
+            write_request(&mut out, krate, op, &found.values, Some(BODY_FROM_EXAMPLE));
+            write_request_checks(&mut out, method, path);
+            out.push_str("    assert_eq!(request.body_json(), Some(expected));\n");
+            Ok(out)
         }
     }
 }
 
 /// `Ok(None)` when the example has no JSON response to test.
 fn response_test(
-    krate: &Ident,
+    krate: &str,
     body_kind: BodyKind,
     op: &Operation,
     ex: &Example,
     found: &Found,
-) -> Result<Option<TestBody>, String> {
+) -> Result<Option<String>, String> {
     let Some((status, body)) = ex
         .response
         .as_ref()
@@ -483,22 +457,21 @@ fn response_test(
             "the example response has a JSON body, but the page names no response type (the function returns NoContent)".to_string()
         });
     }
+    let mut out = String::new();
+    write_example_text(&mut out, body);
     // Any body will do: only the parser of the request is used.
-    let body_arg = (body_kind != BodyKind::None).then(|| quote! { &Default::default() });
-    let call = call(krate, op, &found.values, body_arg);
-    let text = example_text();
-    let status = Literal::u16_unsuffixed(status);
-    let tokens = quote! {
-        #text
-        let request = #call;
-        let parsed = request
-            .parse_response(#status, text.as_bytes())
-            .expect("the example response parses into the result type");
-        let actual = serde_json::to_value(parsed).unwrap();
-        let expected: serde_json::Value = serde_json::from_str(text).unwrap();
-        assert_eq!(actual, expected);
-    };
-    Ok(Some((tokens, Some(raw_string(&pretty(body))))))
+    let body_arg = (body_kind != BodyKind::None).then_some("&Default::default()");
+    write_request(&mut out, krate, op, &found.values, body_arg);
+    let _ = writeln!(
+        out,
+        "    let parsed = request
+        .parse_response({status}, text.as_bytes())
+        .expect(\"the example response parses into the result type\");"
+    );
+    out.push_str("    let actual = serde_json::to_value(parsed).unwrap();\n");
+    out.push_str(EXPECTED_FROM_TEXT);
+    out.push_str("    assert_eq!(actual, expected);\n");
+    Ok(Some(out))
 }
 
 /// Pretty JSON, so that a changed example reads as a small diff.
@@ -533,23 +506,6 @@ fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-fn format_item(tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(e) => {
-            // A generator bug, not a docs problem.
-            diags.push(Diagnostic::error(
-                "<generator>",
-                0,
-                "internal",
-                format!("a generated doc-example test does not parse: {e}"),
-            ));
-            "compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n"
-                .to_string()
-        }
-    }
 }
 
 #[cfg(test)]

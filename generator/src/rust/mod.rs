@@ -9,6 +9,7 @@ mod docs;
 mod enums;
 mod examples;
 mod features;
+mod layout;
 mod models;
 pub mod names;
 mod operations;
@@ -157,7 +158,7 @@ disable_all_formatting = true
     );
     files.insert(
         "tests/doc_examples.rs".to_string(),
-        examples::emit(model, &names, options, &header, &mut diags),
+        examples::emit(model, &names, options, &header),
     );
     (files, diags)
 }
