@@ -59,6 +59,14 @@ pub fn write_macro(out: &mut String, indent: &str, name: &str, args: &[&str], en
     push_line(out, &[indent, ")", end]);
 }
 
+/// Whether every line of `text` but doc comments is within the width: then
+/// prettyplease would break none of them, and text written one item a line reads as
+/// it would print it.
+pub fn fits(text: &str) -> bool {
+    text.lines()
+        .all(|l| l.len() <= WIDTH || l.trim_start().starts_with("///"))
+}
+
 fn push_line(out: &mut String, parts: &[&str]) {
     for p in parts {
         out.push_str(p);

@@ -131,7 +131,7 @@ disable_all_formatting = true
             &header,
             enums::head(),
             &enums,
-            |e| enums::enum_type(&names, e).into(),
+            |e| enums::enum_type(&names, e),
             TokenStream::new(),
             &mut diags,
         ),
