@@ -7,7 +7,7 @@
 
 use super::TypeNames;
 use super::docs::{escape, write_outer};
-use super::layout::{INDENT, WIDTH, write_call};
+use super::layout::{INDENT, write_call, write_signature};
 use super::names::{Scope, ident, snake};
 use crate::model::{Edm, Model, Property, TypeRef};
 
@@ -53,7 +53,8 @@ pub fn impl_block(
         write_attributes(&mut out, &cfg);
         write_signature(
             &mut out,
-            &getter,
+            INDENT,
+            &format!("pub fn {getter}"),
             &["&self"],
             &format!("Option<{}>", field.get_ty),
         );
@@ -77,7 +78,8 @@ pub fn impl_block(
         write_attributes(&mut out, &cfg);
         write_signature(
             &mut out,
-            &setter,
+            INDENT,
+            &format!("pub fn {setter}"),
             &["&mut self", &format!("value: {}", field.set_ty)],
             "&mut Self",
         );
@@ -107,38 +109,6 @@ fn write_attributes(out: &mut String, cfg: &str) {
     }
     out.push_str(INDENT);
     out.push_str("#[inline]\n");
-}
-
-/// `pub fn name(params) -> ret {`, one parameter a line when the line is too long.
-fn write_signature(out: &mut String, name: &str, params: &[&str], ret: &str) {
-    let line = format!("{INDENT}pub fn {name}({}) -> {ret} {{", params.join(", "));
-    if line.len() <= WIDTH {
-        out.push_str(&line);
-        out.push('\n');
-        return;
-    }
-    out.push_str(&format!("{INDENT}pub fn {name}(\n"));
-    for p in params {
-        // A trailing comma may pass the width.
-        write_generic(out, BODY, p, ",", 0);
-    }
-    write_generic(out, INDENT, &format!(") -> {ret}"), " {", 2);
-}
-
-/// `indent text end` as a line; when that is wider than allowed (`end` counting for
-/// `counted` characters) and `text` ends in generic arguments, the arguments go on a
-/// line of their own.
-fn write_generic(out: &mut String, indent: &str, text: &str, end: &str, counted: usize) {
-    let line = format!("{indent}{text}{end}\n");
-    match text.find('<') {
-        Some(open) if indent.len() + text.len() + counted > WIDTH && text.ends_with('>') => {
-            let (head, args) = (&text[..open], &text[open + 1..text.len() - 1]);
-            out.push_str(&format!(
-                "{indent}{head}<\n{indent}{INDENT}{args},\n{indent}>{end}\n"
-            ));
-        }
-        _ => out.push_str(&line),
-    }
 }
 
 /// How one property reads and writes, as Rust source text.

@@ -59,19 +59,7 @@ fn escape_chars(text: &str, out: &mut String) {
     }
 }
 
-/// `///` lines for `text` (prettyplease prints a multi-line `#[doc]` as a block comment).
-pub fn outer(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
-    quote::quote! { #(#[doc = #lines])* }
-}
-
-/// `///` lines for `text` at `indent`, as prettyplease prints [`outer`]'s attributes.
+/// `///` lines for `text` at `indent`, as prettyplease prints one `#[doc]` per line.
 pub fn write_outer(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         out.push_str(indent);

@@ -1,13 +1,13 @@
 //! Evolvable enums: every documented member plus `Unrecognized(String)`, so that a
 //! member added to the service later never fails a response.
 
-use super::docs::{escape, outer, write_outer};
-use super::layout::{self, INDENT};
+use super::docs::{escape, write_outer};
+use super::layout::INDENT;
 use super::names::{Scope, camel};
 use super::{Code, TypeNames};
 use crate::model::EnumDef;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::fmt::Write as _;
 
 /// Module docs.
@@ -56,20 +56,11 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> Code {
     ));
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", &doc);
-    let text = enum_text(name, &names.features.cfg_text(&e.area), &members);
-    if layout::fits(&text) {
-        Code::default().text(doc_text + &text)
-    } else {
-        // A member too long for one line: prettyplease knows how to break it.
-        Code::default().text(doc_text).tokens(enum_tokens(
-            name,
-            names.features.cfg(&e.area),
-            &members,
-        ))
-    }
+    Code::default()
+        .laid_out(doc_text + &enum_text(name, &names.features.cfg_text(&e.area), &members))
 }
 
-/// The enum and its impls, as prettyplease lays them out when every line fits.
+/// The enum and its impls, one item a line as prettyplease lays them out.
 fn enum_text(name: &str, cfg: &str, members: &[Member<'_>]) -> String {
     let cfg = if cfg.is_empty() {
         String::new()
@@ -135,57 +126,9 @@ fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The same items as tokens, for prettyplease to lay out.
-fn enum_tokens(name: &str, cfg: TokenStream, members: &[Member<'_>]) -> TokenStream {
-    let name = format_ident!("{}", name);
-    let mut variants = Vec::new();
-    let mut to_str = Vec::new();
-    let mut from_str = Vec::new();
-    for m in members {
-        let v = format_ident!("{}", m.variant);
-        let text = m.text;
-        let doc = outer(&m.doc);
-        variants.push(quote! { #doc #v, });
-        to_str.push(quote! { Self::#v => #text, });
-        from_str.push(quote! { #text => Self::#v, });
-    }
-    quote! {
-        #cfg
-        #[derive(Debug)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this crate does not know, kept as sent.
-            Unrecognized(String),
-        }
-
-        #cfg
-        impl #name {
-            /// The member as the service spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unrecognized(other) => other.as_str(),
-                }
-            }
-        }
-
-        #cfg
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unrecognized(other.to_string()),
-                }
-            }
-        }
-
-        #cfg
-        crate::string_enum!(#name);
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::layout;
     use super::*;
 
     fn members(spellings: &[&'static str]) -> Vec<Member<'static>> {
@@ -199,27 +142,23 @@ mod tests {
             .collect()
     }
 
-    fn printed(tokens: TokenStream) -> String {
-        prettyplease::unparse(&syn::parse2(tokens).expect("parses"))
-    }
-
     #[test]
-    fn text_reads_as_prettyplease_prints_the_tokens() {
-        let cfg = quote! { #[cfg(feature = "area")] };
+    fn text_reads_as_prettyplease_prints_it() {
         for list in [&[][..], &["none", "pending", "unknownFutureValue"][..]] {
-            let m = members(list);
-            let text = enum_text("ActionState", "#[cfg(feature = \"area\")]", &m);
+            let text = enum_text("ActionState", "#[cfg(feature = \"area\")]", &members(list));
             assert!(layout::fits(&text));
-            assert_eq!(text, printed(enum_tokens("ActionState", cfg.clone(), &m)));
+            let printed = prettyplease::unparse(&syn::parse_file(&text).expect("parses"));
+            assert_eq!(text, printed);
         }
     }
 
     #[test]
-    fn a_member_too_long_for_one_line_is_left_to_prettyplease() {
+    fn a_member_too_long_for_its_match_arm_is_left_to_prettyplease() {
         let long = "aMemberNameSoLongThatItsMatchArmCannotStayOnOneLineAtAllInTheOutput";
-        let m = members(&["short", long]);
-        let text = enum_text("State", "", &m);
-        assert!(!layout::fits(&text));
-        assert_ne!(text, printed(enum_tokens("State", TokenStream::new(), &m)));
+        assert!(!layout::fits(&enum_text(
+            "State",
+            "",
+            &members(&["short", long])
+        )));
     }
 }

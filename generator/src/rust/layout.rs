@@ -24,6 +24,73 @@ pub fn write_call(out: &mut String, indent: &str, head: &str, args: &[&str], end
     push_line(out, &[indent, ")", end]);
 }
 
+/// `indent head(params) -> ret {` (`head` is `pub fn name`): one line; when too wide,
+/// one parameter a line, and generic arguments of the return type on a line of their
+/// own if that line is still too wide.
+pub fn write_signature(out: &mut String, indent: &str, head: &str, params: &[&str], ret: &str) {
+    let joined = params.join(", ");
+    if indent.len() + head.len() + joined.len() + ret.len() + 8 <= WIDTH {
+        push_line(out, &[indent, head, "(", &joined, ") -> ", ret, " {"]);
+        return;
+    }
+    if params.is_empty() {
+        // Empty parentheses do not break.
+        write_generic(out, indent, &format!("{head}() -> {ret}"), " {", 2);
+        return;
+    }
+    push_line(out, &[indent, head, "("]);
+    let inner = format!("{indent}{INDENT}");
+    for p in params {
+        // A trailing comma may pass the width.
+        write_generic(out, &inner, p, ",", 0);
+    }
+    write_generic(out, indent, &format!(") -> {ret}"), " {", 2);
+}
+
+/// `indent text end` as a line; when that is wider than allowed (`end` counting for
+/// `counted` characters) and `text` ends in generic arguments, the arguments go on a
+/// line of their own.
+pub fn write_generic(out: &mut String, indent: &str, text: &str, end: &str, counted: usize) {
+    match text.find('<') {
+        Some(open) if indent.len() + text.len() + counted > WIDTH && text.ends_with('>') => {
+            let (head, args) = (&text[..open], &text[open + 1..text.len() - 1]);
+            push_line(out, &[indent, head, "<"]);
+            push_line(out, &[indent, INDENT, args, ","]);
+            push_line(out, &[indent, ">", end]);
+        }
+        _ => push_line(out, &[indent, text, end]),
+    }
+}
+
+/// `indent head.call().call()end` (a method chain): one line, or each call on a line
+/// of its own when too wide.
+pub fn write_chain(out: &mut String, indent: &str, head: &str, calls: &[&str], end: &str) {
+    let joined = calls.concat();
+    if indent.len() + head.len() + joined.len() + end.len() <= WIDTH || calls.is_empty() {
+        push_line(out, &[indent, head, &joined, end]);
+        return;
+    }
+    push_line(out, &[indent, head]);
+    for (i, call) in calls.iter().enumerate() {
+        let last = if i + 1 == calls.len() { end } else { "" };
+        push_line(out, &[indent, INDENT, call, last]);
+    }
+}
+
+/// A match arm whose body is a call, `indent pat => head(args),`: one line, else the
+/// body in braces on lines of its own (the call broken in turn if still too wide).
+pub fn write_call_arm(out: &mut String, indent: &str, pat: &str, head: &str, args: &[&str]) {
+    let joined = args.join(", ");
+    // The comma after the body does not count.
+    if indent.len() + pat.len() + head.len() + joined.len() + 6 <= WIDTH {
+        push_line(out, &[indent, pat, " => ", head, "(", &joined, "),"]);
+        return;
+    }
+    push_line(out, &[indent, pat, " => {"]);
+    write_call(out, &format!("{indent}{INDENT}"), head, args, "");
+    push_line(out, &[indent, "}"]);
+}
+
 /// `indent name!(args)end` for a macro of comma-separated arguments (`assert_eq!`) that
 /// prettyplease prints token by token: on one line when it fits, else the arguments on
 /// lines of their own, as many to a line as fit.
@@ -108,6 +175,76 @@ mod tests {
                 ";",
             );
             assert_eq!(written, expected, "length {n}");
+        }
+    }
+
+    /// prettyplease's printing of `text` (items), which must parse.
+    fn reprinted(text: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(text).expect("parses"))
+    }
+
+    #[test]
+    fn signatures_break_as_prettyplease_breaks_them() {
+        for n in 1..60 {
+            let name = format!("f{}", "x".repeat(n));
+            for params in [
+                &[][..],
+                &["id: &str"][..],
+                &["id: &str", "body: &crate::models::Body"][..],
+            ] {
+                for model in ["TeamsApp", "AModelNameLongEnoughToBreakTheReturnTypeToo"] {
+                    let mut written = String::new();
+                    let ret = format!("Request<runtime::Collection<crate::models::{model}>>");
+                    write_signature(&mut written, "", &format!("pub fn {name}"), params, &ret);
+                    written.push_str("    body()\n}\n");
+                    assert_eq!(written, reprinted(&written), "{name} {params:?}");
+                }
+            }
+        }
+    }
+
+    /// A head too long for its line is broken inside by prettyplease: such text is
+    /// reprinted (see `fits`); every other case must read as prettyplease prints it.
+    #[test]
+    fn chains_break_as_prettyplease_breaks_them() {
+        let mut compared = 0;
+        for n in 0..80 {
+            let literal = format!("{:?}", "x".repeat(n));
+            for calls in [
+                &[][..],
+                &[".segment(id)"][..],
+                &[".segment(id)", ".literal(\"/b\")"][..],
+            ] {
+                let mut written = String::from("fn f() {\n");
+                let head = format!("let path = PathBuilder::new({literal})");
+                write_chain(&mut written, INDENT, &head, calls, ";");
+                written.push_str("}\n");
+                if fits(&written) {
+                    assert_eq!(written, reprinted(&written), "{n} {calls:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 150, "{compared}");
+    }
+
+    #[test]
+    fn call_arms_break_as_prettyplease_breaks_them() {
+        for n in 1..70 {
+            let variant = "V".repeat(n);
+            let mut written = String::from("fn f() {\n    match x {\n");
+            let head = format!("Kind::{variant}");
+            write_call_arm(
+                &mut written,
+                "        ",
+                "Some(\"a.b\")",
+                &head,
+                &["cast(self)"],
+            );
+            written.push_str("        _ => other(),\n    }\n}\n");
+            if fits(&written) {
+                assert_eq!(written, reprinted(&written), "{n}");
+            }
         }
     }
 

@@ -1,4 +1,10 @@
-//! Stage 3b: model → Rust crate (`quote` → `syn::File` → `prettyplease`).
+//! Stage 3b: model → Rust crate.
+//!
+//! Module heads and the odd irregular item are tokens (`quote`) printed by prettyplease;
+//! the thousands of items of a few fixed shapes (views, accessors, enums, functions,
+//! doc-example tests) are written as text by [`layout`]'s rules, which lay them out as
+//! prettyplease would (`generator/tests/formatting.rs` checks that on whole crates), at a
+//! fraction of the cost. Text with a line still too wide goes through prettyplease.
 //!
 //! The crate has four modules: `runtime` (fixed support code), `models` (one view type
 //! per entity and complex type), `enums` (one evolvable enum per enum type) and
@@ -171,6 +177,8 @@ pub(crate) struct Code(Vec<Piece>);
 enum Piece {
     Tokens(TokenStream),
     Text(String),
+    /// Text to parse and print with prettyplease.
+    Reprint(String),
 }
 
 impl Code {
@@ -186,6 +194,18 @@ impl Code {
             self.0.push(Piece::Text(text));
         }
         self
+    }
+
+    /// Text written by [`layout`]'s rules. When a line is still too wide, prettyplease
+    /// prints it instead: it also breaks inside what those rules keep whole (a long
+    /// literal's call, nested generic arguments).
+    pub fn laid_out(mut self, text: String) -> Self {
+        if layout::fits(&text) {
+            self.text(text)
+        } else {
+            self.0.push(Piece::Reprint(text));
+            self
+        }
     }
 }
 
@@ -222,6 +242,7 @@ fn format_module<T: Sync>(
                     match piece {
                         Piece::Text(t) => text.push_str(&t),
                         Piece::Tokens(tokens) => text.push_str(&format_items(tokens, &mut errors)),
+                        Piece::Reprint(code) => text.push_str(&reprint(&code, &mut errors)),
                     }
                 }
             }
@@ -257,6 +278,16 @@ fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -
 
 fn format_items(tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
     match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(e) => {
+            diags.push(internal_error(&e.to_string()));
+            INVALID.to_string()
+        }
+    }
+}
+
+fn reprint(code: &str, diags: &mut Vec<Diagnostic>) -> String {
+    match syn::parse_file(code) {
         Ok(file) => prettyplease::unparse(&file),
         Err(e) => {
             diags.push(internal_error(&e.to_string()));

@@ -1,10 +1,12 @@
 //! View types: one per entity and complex type.
 
-use super::docs::{escape, outer};
+use super::docs::{escape, write_outer};
+use super::layout::{INDENT, write_call_arm, write_generic, write_macro};
 use super::{Code, TypeNames, accessors};
 use crate::model::{Model, Property, TypeDef};
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use std::fmt::Write as _;
 
 /// Module docs and imports.
 pub fn head(model: &Model) -> TokenStream {
@@ -23,7 +25,6 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
     let Some(rust_name) = names.get(&t.name) else {
         return Code::default();
     };
-    let name = format_ident!("{}", rust_name);
     let mut doc = escape(&t.description);
     if let Some(base) = t.base.as_deref().and_then(|b| names.get(b)) {
         doc.push_str(&format!(
@@ -45,25 +46,22 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
         "\n\nOData type `{}`; documented in `{}`.",
         t.name, t.source.file
     ));
-    let tag = format!("#{}", t.name);
-    let view_macro = match t.base.as_deref().and_then(|b| names.get(b)) {
-        Some(base) => {
-            let base = format_ident!("{}", base);
-            quote! { crate::view!(#name, #tag, #base); }
-        }
-        None => quote! { crate::view!(#name, #tag); },
-    };
-    let kind = kind_enum(model, names, t, &name);
-    view(
+    let tag = Literal::string(&format!("#{}", t.name)).to_string();
+    let base = t.base.as_deref().and_then(|b| names.get(b));
+    let view_args: Vec<&str> = [rust_name, tag.as_str()].into_iter().chain(base).collect();
+    let mut code = view(
         model,
         names,
         &t.area,
         rust_name,
         &doc,
-        view_macro,
+        &view_args,
         &t.properties,
-    )
-    .tokens(kind)
+    );
+    if let Some(kind) = kind_enum(model, names, t, rust_name) {
+        code = code.laid_out(kind);
+    }
+    code
 }
 
 /// A view type for an inline object, such as the parameters of an action, in `area`.
@@ -75,93 +73,102 @@ pub fn inline_view(
     doc: &str,
     properties: &[Property],
 ) -> Code {
-    let ident = format_ident!("{}", name);
-    view(
-        model,
-        names,
-        area,
-        name,
-        doc,
-        quote! { crate::view!(#ident); },
-        properties,
-    )
+    view(model, names, area, name, doc, &[name], properties)
 }
 
-/// The alias of `runtime::Object`, its `view!` invocation and its accessors.
+/// The alias of `runtime::Object`, its `view!(view_args)` invocation and its accessors.
 fn view(
     model: &Model,
     names: &TypeNames,
     area: &str,
     rust_name: &str,
     doc: &str,
-    view_macro: TokenStream,
+    view_args: &[&str],
     properties: &[Property],
 ) -> Code {
-    let name = format_ident!("{}", rust_name);
-    let cfg = names.features.cfg(area);
-    let doc = outer(doc);
-    Code::default()
-        .tokens(quote! {
-            #doc
-            #cfg
-            pub type #name = runtime::Object<tags::#name>;
-
-            #cfg
-            #view_macro
-        })
-        .text(accessors::impl_block(
-            model, names, area, rust_name, properties,
-        ))
+    let cfg = cfg_line(names, area);
+    let mut text = String::new();
+    write_outer(&mut text, "", doc);
+    text.push_str(&cfg);
+    write_generic(
+        &mut text,
+        "",
+        &format!("pub type {rust_name} = runtime::Object<tags::{rust_name}>"),
+        ";",
+        1,
+    );
+    text.push_str(&cfg);
+    write_macro(&mut text, "", "crate::view", view_args, ";");
+    Code::default().laid_out(text).text(accessors::impl_block(
+        model, names, area, rust_name, properties,
+    ))
 }
 
-/// `XKind`: the derived type an object is, by its `@odata.type`.
-fn kind_enum(
-    model: &Model,
-    names: &TypeNames,
-    t: &TypeDef,
-    name: &proc_macro2::Ident,
-) -> TokenStream {
-    let Some(kind_name) = names.kind(&t.name) else {
-        return TokenStream::new();
-    };
-    let kind = format_ident!("{}", kind_name);
-    let mut variants = Vec::new();
-    let mut arms = Vec::new();
-    for d in model.descendants(&t.name) {
-        let Some(dn) = names.get(d) else { continue };
-        let v = format_ident!("{}", dn);
-        let doc = format!("`#{d}`");
-        let doc = outer(&doc);
-        // A derived type of another area is a variant only with that area.
-        let cfg = match model.types.get(d) {
-            Some(dt) if dt.area != t.area => names.features.cfg(&dt.area),
-            _ => TokenStream::new(),
-        };
-        variants.push(quote! { #doc #cfg #v(&'a crate::models::#v), });
-        arms.push(quote! { #cfg Some(#d) => #kind::#v(runtime::View::cast_ref(self)), });
-    }
-    let doc = outer(&format!("What a [`{name}`] is, by its `@odata.type`."));
-    let cfg = names.features.cfg(&t.area);
-    quote! {
-        #doc
-        #cfg
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        pub enum #kind<'a> {
-            #(#variants)*
-            /// The type itself, or a type this crate does not know (the raw tag and members are kept).
-            Other(&'a #name),
-        }
+/// The `cfg` attribute of an item of `area` as a line, or nothing.
+fn cfg_line(names: &TypeNames, area: &str) -> String {
+    let cfg = names.features.cfg_text(area);
+    if cfg.is_empty() { cfg } else { cfg + "\n" }
+}
 
-        #cfg
-        impl #name {
-            /// The derived type this object is, by its `@odata.type`.
-            pub fn kind(&self) -> #kind<'_> {
-                match runtime::View::odata_type(self).map(|t| t.trim_start_matches('#')) {
-                    #(#arms)*
-                    _ => #kind::Other(self),
-                }
-            }
-        }
+/// `XKind`: the derived type an object is, by its `@odata.type`; `None` for a type
+/// nothing derives from.
+fn kind_enum(model: &Model, names: &TypeNames, t: &TypeDef, name: &str) -> Option<String> {
+    let kind = names.kind(&t.name)?;
+    let cfg = cfg_line(names, &t.area);
+    let mut variants = String::new();
+    let mut arms = String::new();
+    for d in model.descendants(&t.name) {
+        let Some(v) = names.get(d) else { continue };
+        // A derived type of another area is a variant only with that area.
+        let d_cfg = match model.types.get(d) {
+            Some(dt) if dt.area != t.area => cfg_line(names, &dt.area),
+            _ => String::new(),
+        };
+        write_outer(&mut variants, INDENT, &format!("`#{d}`"));
+        let _ = writeln!(
+            variants,
+            "{}{INDENT}{v}(&'a crate::models::{v}),",
+            indented(&d_cfg, INDENT)
+        );
+        arms.push_str(&indented(&d_cfg, ARM));
+        let pattern = format!("Some({})", Literal::string(d));
+        let head = format!("{kind}::{v}");
+        write_call_arm(
+            &mut arms,
+            ARM,
+            &pattern,
+            &head,
+            &["runtime::View::cast_ref(self)"],
+        );
+    }
+    Some(format!(
+        "/// What a [`{name}`] is, by its `@odata.type`.
+{cfg}#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum {kind}<'a> {{
+{variants}    /// The type itself, or a type this crate does not know (the raw tag and members are kept).
+    Other(&'a {name}),
+}}
+{cfg}impl {name} {{
+    /// The derived type this object is, by its `@odata.type`.
+    pub fn kind(&self) -> {kind}<'_> {{
+        match runtime::View::odata_type(self).map(|t| t.trim_start_matches('#')) {{
+{arms}            _ => {kind}::Other(self),
+        }}
+    }}
+}}
+"
+    ))
+}
+
+/// The indentation of a match arm in `kind()`.
+const ARM: &str = "            ";
+
+/// A `cfg` line at `indent`, or nothing.
+fn indented(cfg_line: &str, indent: &str) -> String {
+    if cfg_line.is_empty() {
+        String::new()
+    } else {
+        format!("{indent}{cfg_line}")
     }
 }
 

@@ -2,15 +2,17 @@
 
 use super::Code;
 use super::TypeNames;
-use super::docs::escape;
+use super::docs::{escape, write_outer};
+use super::layout::{INDENT, write_chain, write_signature};
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
 use crate::model::{
     Edm, Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef,
 };
 use crate::pipeline::Options;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use std::fmt::Write as _;
 
 /// The Rust name of each operation's inline body type (actions with parameter tables),
 /// unique across the module, in operation order.
@@ -46,80 +48,87 @@ pub fn function(
     op: &Operation,
     body_name: Option<&str>,
 ) -> Code {
-    let fn_name = ident(&snake(&op.id));
+    let fn_name = ident(&snake(&op.id)).to_string();
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
-    let mut builder = quote! {};
-    let mut first = true;
+    let mut head = None;
+    let mut calls = Vec::new();
     for part in &op.path.parts {
         match part {
             PathPart::Literal(text) => {
-                builder = if first {
-                    quote! { PathBuilder::new(#text) }
+                let text = Literal::string(text).to_string();
+                if head.is_none() {
+                    head = Some(format!("let path = PathBuilder::new({text})"));
                 } else {
-                    quote! { #builder.literal(#text) }
-                };
+                    calls.push(format!(".literal({text})"));
+                }
             }
             PathPart::Param(i) => {
-                if first {
-                    builder = quote! { PathBuilder::new("") };
-                }
+                head.get_or_insert_with(|| "let path = PathBuilder::new(\"\")".to_string());
                 let p = &op.path.params[*i];
-                let arg = ident(&scope.claim(&snake(&p.name)));
-                params.push(quote! { #arg: &str });
-                builder = match p.style {
-                    ParamStyle::Segment => quote! { #builder.segment(#arg) },
-                    ParamStyle::Quoted => quote! { #builder.quoted(#arg) },
-                    ParamStyle::Path => quote! { #builder.path(#arg) },
+                let arg = ident(&scope.claim(&snake(&p.name))).to_string();
+                let method = match p.style {
+                    ParamStyle::Segment => "segment",
+                    ParamStyle::Quoted => "quoted",
+                    ParamStyle::Path => "path",
                 };
+                calls.push(format!(".{method}({arg})"));
+                params.push(format!("{arg}: &str"));
             }
         }
-        first = false;
     }
-    if first {
-        builder = quote! { PathBuilder::new("/") };
-    }
+    let head = head.unwrap_or_else(|| "let path = PathBuilder::new(\"/\")".to_string());
 
-    let mut extra = Code::default();
-    let mut with_body = TokenStream::new();
+    let mut code = Code::default();
     match &op.request_body {
         Some(RequestBody::Typed { types }) => {
             let ty = match common_base(model, types).and_then(|t| names.get(&t)) {
-                Some(n) => {
-                    let n = format_ident!("{}", n);
-                    quote! { crate::models::#n }
-                }
-                None => quote! { serde_json::Value },
+                Some(n) => format!("crate::models::{n}"),
+                None => "serde_json::Value".to_string(),
             };
-            params.push(quote! { body: &#ty });
-            with_body = quote! { .json(body) };
+            params.push(format!("body: &{ty}"));
         }
         Some(RequestBody::Parameters { parameters }) => {
             let body_ty =
                 body_name.map_or_else(|| format!("{}Body", camel(&op.id)), str::to_string);
             let doc = format!("The request body of [`{fn_name}`].");
-            extra = inline_view(model, names, &op.area, &body_ty, &doc, parameters);
-            let body_ty = format_ident!("{}", body_ty);
-            params.push(quote! { body: &#body_ty });
-            with_body = quote! { .json(body) };
+            code = inline_view(model, names, &op.area, &body_ty, &doc, parameters);
+            params.push(format!("body: &{body_ty}"));
         }
         None => {}
     }
+    let with_body = if op.request_body.is_some() {
+        ".json(body)"
+    } else {
+        ""
+    };
 
     let (ret, parse) = response_type(model, names, op);
-    let method = format_ident!("{}", op.method);
-    let mut doc = String::new();
-    super::docs::write_outer(&mut doc, "", &function_doc(op, options));
-    let cfg = names.features.cfg(&op.area);
+    let mut text = String::new();
+    write_outer(&mut text, "", &function_doc(op, options));
+    let cfg = names.features.cfg_text(&op.area);
+    if !cfg.is_empty() {
+        text.push_str(&cfg);
+        text.push('\n');
+    }
     // Inline: compiled only where used, like the accessors.
-    extra.text(doc).tokens(quote! {
-        #cfg
-        #[inline]
-        pub fn #fn_name(#(#params),*) -> Request<#ret> {
-            let path = #builder;
-            Request::new(Method::#method, path, #parse) #with_body
-        }
-    })
+    text.push_str("#[inline]\n");
+    let params: Vec<&str> = params.iter().map(String::as_str).collect();
+    write_signature(
+        &mut text,
+        "",
+        &format!("pub fn {fn_name}"),
+        &params,
+        &format!("Request<{ret}>"),
+    );
+    let calls: Vec<&str> = calls.iter().map(String::as_str).collect();
+    write_chain(&mut text, INDENT, &head, &calls, ";");
+    let _ = writeln!(
+        text,
+        "{INDENT}Request::new(Method::{}, path, {parse}){with_body}\n}}",
+        op.method
+    );
+    code.laid_out(text)
 }
 
 /// The nearest type every documented body type derives from (or is).
@@ -135,44 +144,35 @@ pub(super) fn common_base(model: &Model, types: &[String]) -> Option<String> {
         })
 }
 
-fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> (TokenStream, TokenStream) {
+/// The function's result type (inside `Request<>`) and the runtime's parser for it.
+fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> (String, &'static str) {
     let body = &op.response.body;
     // Media content (`/content`, `/$value`) comes as raw bytes; an action or function
     // that returns a stream answers in JSON, `{"value": "<base64>"}`, like any other
     // primitive result.
     let raw_media = matches!(op.path.parts.last(), Some(PathPart::Literal(l)) if l.ends_with("/content") || l.ends_with("/$value"));
     let view = |n: &str| {
-        names
-            .get(n)
-            .filter(|_| model.types.contains_key(n))
-            .map(|n| format_ident!("{}", n))
+        let name = names.get(n).filter(|_| model.types.contains_key(n));
+        name.map_or_else(
+            || "serde_json::Value".to_string(),
+            |t| format!("crate::models::{t}"),
+        )
     };
+    let json = "runtime::parse_json";
     match body {
-        None => (
-            quote! { runtime::NoContent },
-            quote! { runtime::parse_empty },
-        ),
-        Some(TypeRef::Named(n)) if view(n).is_some() => {
-            let t = view(n);
-            (quote! { crate::models::#t }, quote! { runtime::parse_json })
-        }
-        Some(TypeRef::Collection(inner)) => match inner.as_ref() {
-            TypeRef::Named(n) if view(n).is_some() => {
-                let t = view(n);
-                (
-                    quote! { runtime::Collection<crate::models::#t> },
-                    quote! { runtime::parse_json },
-                )
-            }
-            _ => (
-                quote! { runtime::Collection<serde_json::Value> },
-                quote! { runtime::parse_json },
-            ),
-        },
+        None => ("runtime::NoContent".to_string(), "runtime::parse_empty"),
         Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) if raw_media => {
-            (quote! { Vec<u8> }, quote! { runtime::parse_bytes })
+            ("Vec<u8>".to_string(), "runtime::parse_bytes")
         }
-        Some(_) => (quote! { serde_json::Value }, quote! { runtime::parse_json }),
+        Some(TypeRef::Collection(inner)) => {
+            let item = match inner.as_ref() {
+                TypeRef::Named(n) => view(n),
+                _ => "serde_json::Value".to_string(),
+            };
+            (format!("runtime::Collection<{item}>"), json)
+        }
+        Some(TypeRef::Named(n)) => (view(n), json),
+        Some(_) => ("serde_json::Value".to_string(), json),
     }
 }
 
