@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::parse::{
     CodeBlock, HttpBlock, Item, Page, Section, Table, parse_http_block, request_line,
 };
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub(super) fn collect_operations(
@@ -18,28 +19,32 @@ pub(super) fn collect_operations(
     model: &mut Model,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Each page is read on its own, in parallel; then merged in page order.
+    let documented: Vec<(Vec<Diagnostic>, Option<PageOperations<'_>>)> = pages
+        .par_iter()
+        .map(|page| page_operations(page, resolver))
+        .collect();
     // (path, method) → operation; pages arrive sorted, so the first page wins ties.
     let mut ops: BTreeMap<(String, String), Operation> = BTreeMap::new();
-    for page in pages {
-        let Some(index) = page.find_section(&["http request", "http requests"]) else {
+    for (mut page_diags, documented) in documented {
+        diags.append(&mut page_diags);
+        let Some(PageOperations {
+            page,
+            lines,
+            summary,
+            description,
+            permissions,
+            query_options,
+            headers,
+            request_body,
+            mut examples,
+            response,
+        }) = documented
+        else {
             continue;
         };
-        let lines = request_lines(page, page.section_tree(index), diags);
-        if lines.is_empty() {
-            continue;
-        }
-        let summary = page
-            .title
-            .as_ref()
-            .map_or(String::new(), |t| t.value.clone());
-        let description = page_description(page);
-        let permissions = permissions(page);
-        let query_options = query_options(page);
-        let headers = request_headers(page);
-        let request_body = request_body(page, resolver, diags);
-        let examples = examples(page, diags);
-        let response = response(page, &examples, resolver, diags);
-        for (method, target, line) in lines {
+        let count = lines.len();
+        for (i, (method, target, line)) in lines.into_iter().enumerate() {
             let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
             let path = if path.is_empty() { "/" } else { path };
             let path = &parameterize_literal_ids(path, &page.path, line, diags);
@@ -87,7 +92,12 @@ pub(super) fn collect_operations(
                     headers: headers.clone(),
                     request_body: request_body.clone(),
                     response: response.clone(),
-                    examples: examples.clone(),
+                    // The last request line takes the examples, the others copy them.
+                    examples: if i + 1 == count {
+                        std::mem::take(&mut examples)
+                    } else {
+                        examples.clone()
+                    },
                 },
             );
         }
@@ -102,6 +112,55 @@ pub(super) fn collect_operations(
         op.id = if *n == 1 { base } else { format!("{base}_{n}") };
         model.operations.push(op);
     }
+}
+
+/// What one API page documents, read without the other pages.
+struct PageOperations<'p> {
+    page: &'p Page,
+    /// (method, target, line) of each request line.
+    lines: Vec<(String, String, usize)>,
+    summary: String,
+    description: String,
+    permissions: Permissions,
+    query_options: bool,
+    headers: Vec<String>,
+    request_body: Option<RequestBody>,
+    examples: Vec<Example>,
+    response: ResponseDef,
+}
+
+/// The page's diagnostics, and what it documents (`None` without request lines).
+fn page_operations<'p>(
+    page: &'p Page,
+    resolver: &Resolver,
+) -> (Vec<Diagnostic>, Option<PageOperations<'p>>) {
+    let mut diags = Vec::new();
+    let Some(index) = page.find_section(&["http request", "http requests"]) else {
+        return (diags, None);
+    };
+    let lines = request_lines(page, page.section_tree(index), &mut diags);
+    if lines.is_empty() {
+        return (diags, None);
+    }
+    let request_body = request_body(page, resolver, &mut diags);
+    let examples = examples(page, &mut diags);
+    let response = response(page, &examples, resolver, &mut diags);
+    let documented = PageOperations {
+        page,
+        lines,
+        summary: page
+            .title
+            .as_ref()
+            .map_or(String::new(), |t| t.value.clone()),
+        description: page_description(page),
+        permissions: permissions(page),
+        query_options: query_options(page),
+        headers: request_headers(page),
+        request_body,
+        examples,
+        response,
+    };
+    (diags, Some(documented))
 }
 
 /// Two pages documenting one path with different response types (one per derived
@@ -780,88 +839,106 @@ fn json_body(
 /// JSON kind contradicts the declared type.
 pub(super) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic>) {
     check_example_paths(model, diags);
-    for op in &model.operations {
-        for ex in &op.examples {
-            if let (Some(body), Some(RequestBody::Typed { types })) =
-                (&ex.request.body, &op.request_body)
-            {
-                let tagged = tagged_type(body, model);
-                if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| types[0].clone())) {
-                    check_object(model, &t, body, &ex.file, ex.request.line, diags);
-                }
+    let per_operation: Vec<Vec<Diagnostic>> = model
+        .operations
+        .par_iter()
+        .map(|op| {
+            let mut diags = Vec::new();
+            for ex in &op.examples {
+                check_example_bodies(model, op, ex, &mut diags);
             }
-            let Some(resp) = &ex.response else { continue };
-            let Some(body) = &resp.body else { continue };
-            let declared = match &op.response.body {
-                Some(TypeRef::Named(n)) => Some((n.clone(), false)),
-                Some(TypeRef::Collection(inner)) => match inner.as_ref() {
-                    TypeRef::Named(n) => Some((n.clone(), true)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let Some((name, collection)) = declared else {
-                continue;
-            };
-            let items: Vec<&serde_json::Value> = if collection {
-                body.get("value")
-                    .and_then(|v| v.as_array())
-                    .map(|a| a.iter().collect())
-                    .unwrap_or_default()
-            } else {
-                vec![body]
-            };
-            for item in items {
-                let t = tagged_type(item, model).unwrap_or_else(|| name.clone());
-                check_object(model, &t, item, &ex.file, resp.line, diags);
-            }
+            diags
+        })
+        .collect();
+    diags.extend(per_operation.into_iter().flatten());
+}
+
+/// Compares an example's request and response bodies with the documented types.
+fn check_example_bodies(model: &Model, op: &Operation, ex: &Example, diags: &mut Vec<Diagnostic>) {
+    if let (Some(body), Some(RequestBody::Typed { types })) = (&ex.request.body, &op.request_body) {
+        let tagged = tagged_type(body, model);
+        if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| types[0].clone())) {
+            check_object(model, &t, body, &ex.file, ex.request.line, diags);
         }
+    }
+    let Some(resp) = &ex.response else { return };
+    let Some(body) = &resp.body else { return };
+    let declared = match &op.response.body {
+        Some(TypeRef::Named(n)) => Some((n.clone(), false)),
+        Some(TypeRef::Collection(inner)) => match inner.as_ref() {
+            TypeRef::Named(n) => Some((n.clone(), true)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((name, collection)) = declared else {
+        return;
+    };
+    let items: Vec<&serde_json::Value> = if collection {
+        body.get("value")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    } else {
+        vec![body]
+    };
+    for item in items {
+        let t = tagged_type(item, model).unwrap_or_else(|| name.clone());
+        check_object(model, &t, item, &ex.file, resp.line, diags);
     }
 }
 
 /// Reports example requests whose method and path match no documented request line.
 fn check_example_paths(model: &Model, diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&Example> = model
+        .operations
+        .iter()
+        .flat_map(|op| &op.examples)
+        .filter(|ex| seen.insert((ex.file.as_str(), ex.request.line)))
+        .collect();
     let index = super::PathIndex::new(model.operations.iter().map(|op| &op.path));
-    for ex in model.operations.iter().flat_map(|op| &op.examples) {
-        if !seen.insert((ex.file.as_str(), ex.request.line)) {
-            continue;
-        }
-        let path = super::request_path(&ex.request.target);
-        let candidates = index.candidates(path);
-        let same_method = || {
-            candidates
-                .iter()
-                .map(|&i| &model.operations[i])
-                .filter(|op| op.method == ex.request.method)
-        };
-        if same_method().any(|op| op.path.match_path(path, true).is_some()) {
-            continue;
-        }
-        let (code, message) = match same_method()
-            .find(|op| op.path.match_path(path, false).is_some())
-        {
-            Some(op) => (
-                codes::EXAMPLE_PATH_CASE,
-                format!(
-                    "the example request `{} {path}` matches the documented `{}` only if letter case is ignored",
-                    ex.request.method,
-                    op.path.openapi_path()
-                ),
-            ),
-            None => (
-                codes::EXAMPLE_REQUEST_MISMATCH,
-                format!(
-                    "the example request `{} {path}` matches no request line under `HTTP request` on any page",
-                    ex.request.method
-                ),
-            ),
-        };
-        diags.push(
-            Diagnostic::warning(&ex.file, ex.request.line, code, message)
-                .with_help("make the example use a documented path, or document the path it uses"),
-        );
+    let found: Vec<Option<Diagnostic>> = unique
+        .par_iter()
+        .map(|ex| unmatched_example(model, &index, ex))
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// The warning for an example whose method and path match no request line.
+fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> Option<Diagnostic> {
+    let path = super::request_path(&ex.request.target);
+    let candidates = index.candidates(path);
+    let same_method = || {
+        candidates
+            .iter()
+            .map(|&i| &model.operations[i])
+            .filter(|op| op.method == ex.request.method)
+    };
+    if same_method().any(|op| op.path.match_path(path, true).is_some()) {
+        return None;
     }
+    let (code, message) = match same_method().find(|op| op.path.match_path(path, false).is_some()) {
+        Some(op) => (
+            codes::EXAMPLE_PATH_CASE,
+            format!(
+                "the example request `{} {path}` matches the documented `{}` only if letter case is ignored",
+                ex.request.method,
+                op.path.openapi_path()
+            ),
+        ),
+        None => (
+            codes::EXAMPLE_REQUEST_MISMATCH,
+            format!(
+                "the example request `{} {path}` matches no request line under `HTTP request` on any page",
+                ex.request.method
+            ),
+        ),
+    };
+    Some(
+        Diagnostic::warning(&ex.file, ex.request.line, code, message)
+            .with_help("make the example use a documented path, or document the path it uses"),
+    )
 }
 
 fn tagged_type(value: &serde_json::Value, model: &Model) -> Option<String> {
