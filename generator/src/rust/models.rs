@@ -87,9 +87,9 @@ fn view(
     properties: &[Property],
 ) -> Code {
     let cfg = cfg_line(names, area);
-    let mut text = String::new();
-    write_outer(&mut text, "", doc);
-    text.push_str(&cfg);
+    let mut doc_text = String::new();
+    write_outer(&mut doc_text, "", doc);
+    let mut text = cfg.clone();
     write_generic(
         &mut text,
         "",
@@ -99,9 +99,13 @@ fn view(
     );
     text.push_str(&cfg);
     write_macro(&mut text, "", "crate::view", view_args, ";");
-    Code::default().laid_out(text).text(accessors::impl_block(
-        model, names, area, rust_name, properties,
-    ))
+    // Docs apart: when the header has to be reprinted, its docs need not be.
+    Code::default()
+        .text(doc_text)
+        .laid_out(text)
+        .text(accessors::impl_block(
+            model, names, area, rust_name, properties,
+        ))
 }
 
 /// The `cfg` attribute of an item of `area` as a line, or nothing.

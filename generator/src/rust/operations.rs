@@ -3,7 +3,7 @@
 use super::Code;
 use super::TypeNames;
 use super::docs::{escape, write_outer};
-use super::layout::{INDENT, write_chain, write_signature};
+use super::layout::{INDENT, write_call, write_chain, write_signature};
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
 use crate::model::{
@@ -51,20 +51,21 @@ pub fn function(
     let fn_name = ident(&snake(&op.id)).to_string();
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
-    let mut head = None;
+    // The first literal part, `PathBuilder::new`'s argument.
+    let mut start = None;
     let mut calls = Vec::new();
     for part in &op.path.parts {
         match part {
             PathPart::Literal(text) => {
                 let text = Literal::string(text).to_string();
-                if head.is_none() {
-                    head = Some(format!("let path = PathBuilder::new({text})"));
+                if start.is_none() {
+                    start = Some(text);
                 } else {
                     calls.push(format!(".literal({text})"));
                 }
             }
             PathPart::Param(i) => {
-                head.get_or_insert_with(|| "let path = PathBuilder::new(\"\")".to_string());
+                start.get_or_insert_with(|| "\"\"".to_string());
                 let p = &op.path.params[*i];
                 let arg = ident(&scope.claim(&snake(&p.name))).to_string();
                 let method = match p.style {
@@ -77,7 +78,7 @@ pub fn function(
             }
         }
     }
-    let head = head.unwrap_or_else(|| "let path = PathBuilder::new(\"/\")".to_string());
+    let start = start.unwrap_or_else(|| "\"/\"".to_string());
 
     let mut code = Code::default();
     match &op.request_body {
@@ -104,8 +105,10 @@ pub fn function(
     };
 
     let (ret, parse) = response_type(model, names, op);
+    // Docs apart: when the function has to be reprinted, its long docs need not be.
+    let mut doc = String::new();
+    write_outer(&mut doc, "", &function_doc(op, options));
     let mut text = String::new();
-    write_outer(&mut text, "", &function_doc(op, options));
     let cfg = names.features.cfg_text(&op.area);
     if !cfg.is_empty() {
         text.push_str(&cfg);
@@ -122,13 +125,25 @@ pub fn function(
         &format!("Request<{ret}>"),
     );
     let calls: Vec<&str> = calls.iter().map(String::as_str).collect();
-    write_chain(&mut text, INDENT, &head, &calls, ";");
+    if calls.is_empty() {
+        // A literal too long for the line goes on a line of its own.
+        write_call(
+            &mut text,
+            INDENT,
+            "let path = PathBuilder::new",
+            &[&start],
+            ";",
+        );
+    } else {
+        let head = format!("let path = PathBuilder::new({start})");
+        write_chain(&mut text, INDENT, &head, &calls, ";");
+    }
     let _ = writeln!(
         text,
         "{INDENT}Request::new(Method::{}, path, {parse}){with_body}\n}}",
         op.method
     );
-    code.laid_out(text)
+    code.text(doc).laid_out(text)
 }
 
 /// The nearest type every documented body type derives from (or is).
