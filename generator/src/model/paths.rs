@@ -194,16 +194,16 @@ impl PathTemplate {
                         Some(ParamStyle::Path) => &[':'],
                         _ => &['/'],
                     };
+                    // A value holds no stop character: it ends at the first one at most.
+                    let limit = rest.find(stop).unwrap_or(rest.len());
                     let ends = rest
                         .char_indices()
                         .map(|(k, _)| k)
                         .skip(1)
-                        .chain([rest.len()]);
+                        .chain([rest.len()])
+                        .take_while(|&end| end <= limit);
                     for end in ends {
                         let value = &rest[..end];
-                        if value.contains(stop) {
-                            break;
-                        }
                         out.push(value);
                         if go(t, more, &rest[end..], exact, out) {
                             return true;
