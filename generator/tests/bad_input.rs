@@ -4,6 +4,8 @@
 use graphdoc::diag::{Diagnostic, Severity};
 use graphdoc::pipeline::{self, Options, Output, SourceFile};
 
+mod parses;
+
 const GOOD: &str = "---\ntitle: widget\ndoc_type: resourcePageType\n---\n# widget resource type\n\nNamespace: microsoft.graph\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|id|String|Key.|\n|size|Int32|Size.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.widget\", \"keyProperty\": \"id\"} -->\n```json\n{\"id\": \"String\", \"size\": 1}\n```\n";
 
 fn run(bad: &[(&str, &[u8])]) -> Output {
@@ -35,6 +37,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
         "the emitted Rust parses: {:#?}",
         out.diagnostics
     );
+    parses::assert_crate_parses(&out.crate_files, "bad input");
     for d in &out.diagnostics {
         assert!(sources.iter().any(|s| s.path == d.file), "{d}");
         let lines = sources
@@ -253,4 +256,27 @@ fn type_names_with_path_characters() {
         clean.crate_files.keys().collect::<Vec<_>>()
     );
     assert!(out.crate_files.keys().all(|p| !p.contains("..")));
+}
+
+#[test]
+fn quotes_backslashes_and_raw_string_breakers_stay_inside_literals() {
+    let long = "aMemberNameSoLongThatItsMatchArmCannotStayOnOneLineInTheGeneratedCode";
+    let enum_page = format!(
+        "---\ndoc_type: enumPageType\n---\n# oddity enum type\n\nNamespace: microsoft.graph\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|plain|0|Plain.|\n|{long}|1|Long.|\n"
+    );
+    let api_page = "---\ndoc_type: apiPageType\n---\n# Get widget\n\n## HTTP request\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nGET /widgets/{id}/quo\"te\\x/it's\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object in the response body.\n\n## Example\n### Request\n<!-- {\"blockType\": \"request\", \"name\": \"get_widget\"} -->\n```http\nGET https://graph.microsoft.com/v1.0/widgets/a\"b/quo\"te\\x/it's\n```\n### Response\n<!-- {\"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\"} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"id\": \"x\\\"#y\", \"size\": 1}\n```\n";
+    // `run` checks that every generated Rust file parses.
+    let out = run(&[
+        ("resources/oddity.md", enum_page.as_bytes()),
+        ("api/widget-get.md", api_page.as_bytes()),
+    ]);
+    let enums = &out.crate_files["src/enums.rs"];
+    assert!(enums.contains(&format!("\"{long}\"")), "{enums}");
+    let operations = &out.crate_files["src/operations.rs"];
+    assert!(operations.contains(r#""/quo\"te\\x/it's""#), "{operations}");
+    let tests = &out.crate_files["tests/doc_examples.rs"];
+    assert!(
+        tests.contains(r###"r##"{"###),
+        "the example JSON holds `\"#`: {tests}"
+    );
 }

@@ -5,6 +5,8 @@
 use graphdoc::pipeline::{self, Options, SourceFile};
 use std::path::Path;
 
+mod parses;
+
 /// The spec pages, plus a sample of the corpus when it is beside the repository.
 fn seeds() -> Vec<SourceFile> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -111,6 +113,7 @@ fn mutated_pages_never_panic_and_diagnostics_are_located() {
             })
             .collect();
         let out = pipeline::run(&files, &options);
+        parses::assert_crate_parses(&out.crate_files, &format!("round {round}"));
         for d in &out.diagnostics {
             assert_ne!(
                 d.code, "internal",
