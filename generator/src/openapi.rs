@@ -86,33 +86,41 @@ fn split_yaml(doc: &mut OpenAPI) -> Result<Option<String>, serde_yaml::Error> {
             )
         },
     );
-    let filled =
-        fill_hole(skeleton?, &format!("  {PATHS_HOLE}: {{}}\n"), &paths_yaml?).and_then(|y| {
-            fill_hole(
-                y,
-                &format!("    {SCHEMAS_HOLE}: {{}}\n"),
-                &schemas_yaml.ok()?,
-            )
-        });
     doc.paths.paths = paths;
     if let Some(c) = doc.components.as_mut() {
         c.schemas = schemas;
     }
-    Ok(filled)
+    let (skeleton, paths_yaml, schemas_yaml) = (skeleton?, paths_yaml?, schemas_yaml?);
+    Ok(fill_holes(
+        &skeleton,
+        &[
+            (&format!("  {PATHS_HOLE}: {{}}\n"), &paths_yaml),
+            (&format!("    {SCHEMAS_HOLE}: {{}}\n"), &schemas_yaml),
+        ],
+    ))
 }
 
-/// `yaml` with the one line `hole` replaced by `entries`.
-fn fill_hole(mut yaml: String, hole: &str, entries: &str) -> Option<String> {
-    let mut found = yaml
-        .match_indices(hole)
-        .map(|(i, _)| i)
-        .filter(|&i| i > 0 && yaml.as_bytes()[i - 1] == b'\n');
-    let at = found.next()?;
-    if found.next().is_some() {
-        return None;
+/// `skeleton` with each `(hole, entries)`'s one line `hole` replaced by `entries`; the
+/// holes come in this order. Built in one pass: the entries are megabytes.
+fn fill_holes(skeleton: &str, holes: &[(&str, &str)]) -> Option<String> {
+    let size = skeleton.len() + holes.iter().map(|(_, e)| e.len()).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut rest = 0;
+    for (hole, entries) in holes {
+        let mut found = skeleton
+            .match_indices(hole)
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0 && skeleton.as_bytes()[i - 1] == b'\n');
+        let at = found.next().filter(|&at| at >= rest)?;
+        if found.next().is_some() {
+            return None;
+        }
+        out.push_str(&skeleton[rest..at]);
+        out.push_str(entries);
+        rest = at + hole.len();
     }
-    yaml.replace_range(at..at + hole.len(), entries);
-    Some(yaml)
+    out.push_str(&skeleton[rest..]);
+    Some(out)
 }
 
 /// Entries per chunk of a parallel section.
@@ -766,6 +774,22 @@ mod tests {
         let yaml = split_yaml(&mut split).expect("serializes");
         assert_eq!(yaml.as_deref(), Some(whole.as_str()));
         assert_eq!(serde_yaml::to_string(&split).expect("serializes"), whole);
+    }
+
+    #[test]
+    fn holes_are_filled_only_when_each_is_one_line_in_order() {
+        let holes = [("  a: {}\n", "  x: 1\n"), ("  b: {}\n", "  y: 2\n")];
+        let skeleton = "p:\n  a: {}\nq:\n  b: {}\nr: 0\n";
+        assert_eq!(
+            fill_holes(skeleton, &holes).as_deref(),
+            Some("p:\n  x: 1\nq:\n  y: 2\nr: 0\n")
+        );
+        assert_eq!(fill_holes("q:\n  b: {}\np:\n  a: {}\n", &holes), None);
+        assert_eq!(
+            fill_holes("p:\n  a: {}\n  a: {}\nq:\n  b: {}\n", &holes),
+            None
+        );
+        assert_eq!(fill_holes("p:\n  a: {}\n", &holes), None);
     }
 
     #[test]
