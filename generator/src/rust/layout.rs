@@ -144,43 +144,40 @@ fn push_line(out: &mut String, parts: &[&str]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
-
-    fn prettyplease_body(statement: proc_macro2::TokenStream) -> String {
-        let file: syn::File = syn::parse2(quote! { fn f() { #statement } }).expect("parses");
-        let printed = prettyplease::unparse(&file);
-        let body = printed
-            .strip_prefix("fn f() {\n")
-            .and_then(|b| b.strip_suffix("}\n"))
-            .expect("a function");
-        body.to_string()
-    }
-
-    /// Every length around the width, so that each rule is checked on both sides of
-    /// its boundary.
-    #[test]
-    fn calls_break_as_prettyplease_breaks_them() {
-        for n in 0..100 {
-            let value = "x".repeat(n);
-            let literal = proc_macro2::Literal::string(&value);
-            let expected =
-                prettyplease_body(quote! { let request = krate::ops::f(#literal, "id"); });
-            let mut written = String::new();
-            let arg = literal.to_string();
-            write_call(
-                &mut written,
-                INDENT,
-                "let request = krate::ops::f",
-                &[&arg, "\"id\""],
-                ";",
-            );
-            assert_eq!(written, expected, "length {n}");
-        }
-    }
 
     /// prettyplease's printing of `text` (items), which must parse.
     fn reprinted(text: &str) -> String {
         prettyplease::unparse(&syn::parse_file(text).expect("parses"))
+    }
+
+    /// Asserts that `statements`, in a function, read as prettyplease prints them.
+    fn assert_printed(statements: &str, context: &str) {
+        let text = format!("fn f() {{\n{statements}}}\n");
+        assert_eq!(text, reprinted(&text), "{context}");
+    }
+
+    /// [`assert_printed`] for text whose lines fit, the only text the generator keeps
+    /// as written (see `fits`); whether it was compared.
+    fn assert_printed_if_fits(statements: &str, context: &str) -> bool {
+        let fit = fits(statements);
+        if fit {
+            assert_printed(statements, context);
+        }
+        fit
+    }
+
+    /// Every length around the width, so that each rule is checked on both sides of
+    /// its boundary. Calls and macros are written without a reprint (accessors, doc
+    /// tests): lines too wide must read as printed too.
+    #[test]
+    fn calls_break_as_prettyplease_breaks_them() {
+        for n in 0..100 {
+            let mut written = String::new();
+            let arg = format!("{:?}", "x".repeat(n));
+            let head = "let request = krate::ops::f";
+            write_call(&mut written, INDENT, head, &[&arg, "\"id\""], ";");
+            assert_printed(&written, &format!("length {n}"));
+        }
     }
 
     #[test]
@@ -204,7 +201,7 @@ mod tests {
     }
 
     /// A head too long for its line is broken inside by prettyplease: such text is
-    /// reprinted (see `fits`); every other case must read as prettyplease prints it.
+    /// reprinted (see `fits`).
     #[test]
     fn chains_break_as_prettyplease_breaks_them() {
         let mut compared = 0;
@@ -215,14 +212,11 @@ mod tests {
                 &[".segment(id)"][..],
                 &[".segment(id)", ".literal(\"/b\")"][..],
             ] {
-                let mut written = String::from("fn f() {\n");
+                let mut written = String::new();
                 let head = format!("let path = PathBuilder::new({literal})");
                 write_chain(&mut written, INDENT, &head, calls, ";");
-                written.push_str("}\n");
-                if fits(&written) {
-                    assert_eq!(written, reprinted(&written), "{n} {calls:?}");
-                    compared += 1;
-                }
+                let context = format!("{n} {calls:?}");
+                compared += usize::from(assert_printed_if_fits(&written, &context));
             }
         }
         assert!(compared > 150, "{compared}");
@@ -230,40 +224,25 @@ mod tests {
 
     #[test]
     fn call_arms_break_as_prettyplease_breaks_them() {
+        let mut compared = 0;
         for n in 1..70 {
-            let variant = "V".repeat(n);
-            let mut written = String::from("fn f() {\n    match x {\n");
-            let head = format!("Kind::{variant}");
-            write_call_arm(
-                &mut written,
-                "        ",
-                "Some(\"a.b\")",
-                &head,
-                &["cast(self)"],
-            );
-            written.push_str("        _ => other(),\n    }\n}\n");
-            if fits(&written) {
-                assert_eq!(written, reprinted(&written), "{n}");
-            }
+            let mut written = String::from("    match x {\n");
+            let head = format!("Kind::{}", "V".repeat(n));
+            let arm = "        ";
+            write_call_arm(&mut written, arm, "Some(\"a.b\")", &head, &["cast(self)"]);
+            written.push_str("        _ => other(),\n    }\n");
+            compared += usize::from(assert_printed_if_fits(&written, &format!("{n}")));
         }
+        assert!(compared > 60, "{compared}");
     }
 
     #[test]
     fn macros_fill_lines_as_prettyplease_fills_them() {
         for n in 0..100 {
-            let value = "x".repeat(n);
-            let literal = proc_macro2::Literal::string(&value);
-            let expected = prettyplease_body(quote! { assert_eq!(request.path(), #literal); });
             let mut written = String::new();
-            let arg = literal.to_string();
-            write_macro(
-                &mut written,
-                INDENT,
-                "assert_eq",
-                &["request.path()", &arg],
-                ";",
-            );
-            assert_eq!(written, expected, "length {n}");
+            let args = ["request.path()", &format!("{:?}", "x".repeat(n))];
+            write_macro(&mut written, INDENT, "assert_eq", &args, ";");
+            assert_printed(&written, &format!("length {n}"));
         }
     }
 }
