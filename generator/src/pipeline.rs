@@ -18,13 +18,13 @@ pub struct SourceFile {
 
 /// Reads every `*.md` under `root/api` and `root/resources`, sorted by path.
 pub fn read_docs(root: &Path) -> std::io::Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
+    let mut paths = Vec::new();
     let mut found_dir = false;
     for dir in ["api", "resources"] {
         let sub = root.join(dir);
         if sub.is_dir() {
             found_dir = true;
-            collect_md(root, &sub, &mut files)?;
+            collect_md(&sub, &mut paths)?;
         }
     }
     if !found_dir {
@@ -36,22 +36,29 @@ pub fn read_docs(root: &Path) -> std::io::Result<Vec<SourceFile>> {
             ),
         ));
     }
+    // Thousands of small files: reading them in parallel overlaps the system calls.
+    let mut files = paths
+        .par_iter()
+        .map(|path| {
+            Ok(SourceFile {
+                path: slash_path(root, path),
+                bytes: std::fs::read(path)?,
+            })
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-fn collect_md(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> std::io::Result<()> {
+fn collect_md(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            collect_md(root, &path, out)?;
+            collect_md(&path, out)?;
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
-            out.push(SourceFile {
-                path: slash_path(root, &path),
-                bytes: std::fs::read(&path)?,
-            });
+            out.push(path);
         }
     }
     Ok(())
