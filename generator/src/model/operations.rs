@@ -30,43 +30,30 @@ pub(super) fn collect_operations(
         diags.append(&mut page_diags);
         let Some(PageOperations {
             page,
-            lines,
+            area,
+            requests,
             summary,
             description,
             permissions,
             query_options,
             headers,
-            request_body,
             mut examples,
             response,
         }) = documented
         else {
             continue;
         };
-        let count = lines.len();
-        for (i, (method, target, line)) in lines.into_iter().enumerate() {
-            let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
-            let path = if path.is_empty() { "/" } else { path };
-            let path = &parameterize_literal_ids(path, &page.path, line, diags);
-            let template = match PathTemplate::parse(path) {
-                Ok(t) => t,
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error(
-                            &page.path,
-                            line,
-                            codes::BAD_REQUEST_LINE,
-                            format!("the request path `{path}` cannot be read: {e}"),
-                        )
-                        .with_help("path parameters are written `{name}`"),
-                    );
-                    continue;
-                }
-            };
-            let key = (template.openapi_path(), method.clone());
-            let request_body = body_for_method(&method, &request_body, &page.path, line, diags);
+        let count = requests.len();
+        for (i, request) in requests.into_iter().enumerate() {
+            let PageRequest {
+                key,
+                method,
+                template,
+                line,
+                body,
+            } = request;
             if let Some(existing) = ops.get_mut(&key) {
-                merge_body(existing, &request_body);
+                merge_body(existing, &body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
                     existing.examples.extend(examples.iter().cloned());
                 }
@@ -80,7 +67,7 @@ pub(super) fn collect_operations(
                     id: String::new(),
                     method,
                     path: template,
-                    area: page_area(page),
+                    area: area.clone(),
                     summary: summary.clone(),
                     description: description.clone(),
                     source: Source {
@@ -90,7 +77,7 @@ pub(super) fn collect_operations(
                     permissions: permissions.clone(),
                     query_options,
                     headers: headers.clone(),
-                    request_body: request_body.clone(),
+                    request_body: body,
                     response: response.clone(),
                     // The last request line takes the examples, the others copy them.
                     examples: if i + 1 == count {
@@ -102,11 +89,18 @@ pub(super) fn collect_operations(
             );
         }
     }
+    let ops: Vec<Operation> = ops.into_values().collect();
+    // Names from the method and path words, in parallel; numbered in order.
+    let bases: Vec<String> = ops
+        .par_iter()
+        .map(|op| {
+            let mut words = vec![op.method.to_ascii_lowercase()];
+            words.extend(op.path.name_words());
+            words.join("_")
+        })
+        .collect();
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-    for ((_, _), mut op) in ops {
-        let mut words = vec![op.method.to_ascii_lowercase()];
-        words.extend(op.path.name_words());
-        let base = words.join("_");
+    for (mut op, base) in ops.into_iter().zip(bases) {
         let n = taken.entry(base.clone()).or_insert(0);
         *n += 1;
         op.id = if *n == 1 { base } else { format!("{base}_{n}") };
@@ -117,16 +111,26 @@ pub(super) fn collect_operations(
 /// What one API page documents, read without the other pages.
 struct PageOperations<'p> {
     page: &'p Page,
-    /// (method, target, line) of each request line.
-    lines: Vec<(String, String, usize)>,
+    area: String,
+    /// One per request line that reads.
+    requests: Vec<PageRequest>,
     summary: String,
     description: String,
     permissions: Permissions,
     query_options: bool,
     headers: Vec<String>,
-    request_body: Option<RequestBody>,
     examples: Vec<Example>,
     response: ResponseDef,
+}
+
+/// A request line of a page, with the body it takes.
+struct PageRequest {
+    /// (OpenAPI path, method): what identifies an operation across pages.
+    key: (String, String),
+    method: String,
+    template: PathTemplate,
+    line: usize,
+    body: Option<RequestBody>,
 }
 
 /// The page's diagnostics, and what it documents (`None` without request lines).
@@ -145,9 +149,41 @@ fn page_operations<'p>(
     let request_body = request_body(page, resolver, &mut diags);
     let examples = examples(page, &mut diags);
     let response = response(page, &examples, resolver, &mut diags);
+    let requests = lines
+        .into_iter()
+        .filter_map(|(method, target, line)| {
+            let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
+            let path = if path.is_empty() { "/" } else { path };
+            let path = &parameterize_literal_ids(path, &page.path, line, &mut diags);
+            let template = match PathTemplate::parse(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.path,
+                            line,
+                            codes::BAD_REQUEST_LINE,
+                            format!("the request path `{path}` cannot be read: {e}"),
+                        )
+                        .with_help("path parameters are written `{name}`"),
+                    );
+                    return None;
+                }
+            };
+            let body = body_for_method(&method, &request_body, &page.path, line, &mut diags);
+            Some(PageRequest {
+                key: (template.openapi_path(), method.clone()),
+                method,
+                template,
+                line,
+                body,
+            })
+        })
+        .collect();
     let documented = PageOperations {
         page,
-        lines,
+        area: page_area(page),
+        requests,
         summary: page
             .title
             .as_ref()
@@ -156,7 +192,6 @@ fn page_operations<'p>(
         permissions: permissions(page),
         query_options: query_options(page),
         headers: request_headers(page),
-        request_body,
         examples,
         response,
     };
