@@ -5,6 +5,7 @@ use super::typeref::{CellType, parse_type_cell};
 use super::{EnumDef, EnumMember, Model, Property, Source, TypeDef, TypeKind, TypeRef};
 use crate::diag::{Diagnostic, Severity, codes};
 use crate::parse::{Item, Page, Table, Text};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const DEFAULT_NAMESPACE: &str = "microsoft.graph";
@@ -16,10 +17,21 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut diags = Vec::new();
 
+    // Each page's definitions on their own, in parallel; kept in page order.
+    let collected: Vec<(Vec<RawType>, Vec<RawEnum>, Vec<Diagnostic>)> = sorted
+        .par_iter()
+        .map(|page| {
+            let (mut types, mut enums, mut diags) = (Vec::new(), Vec::new(), Vec::new());
+            collect_page(page, &mut types, &mut enums, &mut diags);
+            (types, enums, diags)
+        })
+        .collect();
     let mut raw_types: Vec<RawType> = Vec::new();
     let mut raw_enums: Vec<RawEnum> = Vec::new();
-    for page in &sorted {
-        collect_page(page, &mut raw_types, &mut raw_enums, &mut diags);
+    for (types, enums, page_diags) in collected {
+        raw_types.extend(types);
+        raw_enums.extend(enums);
+        diags.extend(page_diags);
     }
 
     let resolver = Resolver::new(&sorted, &raw_types, &raw_enums);
