@@ -57,16 +57,12 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> Code {
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", &doc);
     Code::default()
-        .laid_out(doc_text + &enum_text(name, &names.features.cfg_text(&e.area), &members))
+        .laid_out(doc_text + &enum_text(name, &names.features.cfg_line(&e.area), &members))
 }
 
 /// The enum and its impls, one item a line as prettyplease lays them out.
+/// `cfg` is the area's cfg line, or empty.
 fn enum_text(name: &str, cfg: &str, members: &[Member<'_>]) -> String {
-    let cfg = if cfg.is_empty() {
-        String::new()
-    } else {
-        format!("{cfg}\n")
-    };
     let mut out = format!("{cfg}#[derive(Debug)]\npub enum {name} {{\n");
     for m in members {
         write_outer(&mut out, INDENT, &m.doc);
@@ -145,7 +141,11 @@ mod tests {
     #[test]
     fn text_reads_as_prettyplease_prints_it() {
         for list in [&[][..], &["none", "pending", "unknownFutureValue"][..]] {
-            let text = enum_text("ActionState", "#[cfg(feature = \"area\")]", &members(list));
+            let text = enum_text(
+                "ActionState",
+                "#[cfg(feature = \"area\")]\n",
+                &members(list),
+            );
             assert!(layout::fits(&text));
             let printed = prettyplease::unparse(&syn::parse_file(&text).expect("parses"));
             assert_eq!(text, printed);

@@ -96,15 +96,8 @@ fn example_tests(
     let op = &model.operations[found.op];
     let kind = body_kind(model, names, op);
     let mut items = Vec::new();
-    let cfg = names.features.cfg_text(&op.area);
-    let test = |name: &str, body: String| {
-        let cfg_line = if cfg.is_empty() {
-            String::new()
-        } else {
-            format!("{cfg}\n")
-        };
-        format!("{cfg_line}#[test]\nfn {name}() {{\n{body}}}\n")
-    };
+    let cfg = names.features.cfg_line(&op.area);
+    let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
     match request_test(&krate, kind, op, ex, found) {
         Ok(body) => items.push(test(request_name, body)),
         Err(reason) => {

@@ -121,10 +121,19 @@ impl Features {
         }
     }
 
-    /// [`Self::cfg`] as a line of text (empty when the area has no feature).
+    /// [`Self::cfg`] as text (empty when the area has no feature).
     pub fn cfg_text(&self, area: &str) -> String {
         self.feature(area)
             .map_or_else(String::new, |f| format!("#[cfg(feature = {f:?})]"))
+    }
+
+    /// [`Self::cfg_text`] as a line, with its line break (empty when there is none).
+    pub fn cfg_line(&self, area: &str) -> String {
+        let mut cfg = self.cfg_text(area);
+        if !cfg.is_empty() {
+            cfg.push('\n');
+        }
+        cfg
     }
 
     fn features_for_type<'a>(

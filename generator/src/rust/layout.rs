@@ -126,9 +126,9 @@ pub fn write_macro(out: &mut String, indent: &str, name: &str, args: &[&str], en
     push_line(out, &[indent, ")", end]);
 }
 
-/// Whether every line of `text` but doc comments is within the width: then
-/// prettyplease would break none of them, and text written one item a line reads as
-/// it would print it.
+/// Whether every line of `text`, doc comments aside, is within the width. Text written
+/// by the rules above then reads as prettyplease prints it (each rule is tested so); a
+/// wider line may need a break they do not make.
 pub fn fits(text: &str) -> bool {
     text.lines()
         .all(|l| l.len() <= WIDTH || l.trim_start().starts_with("///"))

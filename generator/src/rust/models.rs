@@ -86,7 +86,7 @@ fn view(
     view_args: &[&str],
     properties: &[Property],
 ) -> Code {
-    let cfg = cfg_line(names, area);
+    let cfg = names.features.cfg_line(area);
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", doc);
     let mut text = cfg.clone();
@@ -108,24 +108,18 @@ fn view(
         ))
 }
 
-/// The `cfg` attribute of an item of `area` as a line, or nothing.
-fn cfg_line(names: &TypeNames, area: &str) -> String {
-    let cfg = names.features.cfg_text(area);
-    if cfg.is_empty() { cfg } else { cfg + "\n" }
-}
-
 /// `XKind`: the derived type an object is, by its `@odata.type`; `None` for a type
 /// nothing derives from.
 fn kind_enum(model: &Model, names: &TypeNames, t: &TypeDef, name: &str) -> Option<String> {
     let kind = names.kind(&t.name)?;
-    let cfg = cfg_line(names, &t.area);
+    let cfg = names.features.cfg_line(&t.area);
     let mut variants = String::new();
     let mut arms = String::new();
     for d in model.descendants(&t.name) {
         let Some(v) = names.get(d) else { continue };
         // A derived type of another area is a variant only with that area.
         let d_cfg = match model.types.get(d) {
-            Some(dt) if dt.area != t.area => cfg_line(names, &dt.area),
+            Some(dt) if dt.area != t.area => names.features.cfg_line(&dt.area),
             _ => String::new(),
         };
         write_outer(&mut variants, INDENT, &format!("`#{d}`"));

@@ -109,11 +109,7 @@ pub fn function(
     let mut doc = String::new();
     write_outer(&mut doc, "", &function_doc(op, options));
     let mut text = String::new();
-    let cfg = names.features.cfg_text(&op.area);
-    if !cfg.is_empty() {
-        text.push_str(&cfg);
-        text.push('\n');
-    }
+    text.push_str(&names.features.cfg_line(&op.area));
     // Inline: compiled only where used, like the accessors.
     text.push_str("#[inline]\n");
     let params: Vec<&str> = params.iter().map(String::as_str).collect();
