@@ -108,8 +108,7 @@ pub fn function(
     // Docs apart: when the function has to be reprinted, its long docs need not be.
     let mut doc = String::new();
     write_outer(&mut doc, "", &function_doc(op, options));
-    let mut text = String::new();
-    text.push_str(&names.features.cfg_line(&op.area));
+    let mut text = names.features.cfg_line(&op.area);
     // Inline: compiled only where used, like the accessors.
     text.push_str("#[inline]\n");
     let params: Vec<&str> = params.iter().map(String::as_str).collect();
