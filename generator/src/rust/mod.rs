@@ -277,17 +277,16 @@ fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -
 }
 
 fn format_items(tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(e) => {
-            diags.push(internal_error(&e.to_string()));
-            INVALID.to_string()
-        }
-    }
+    print(syn::parse2(tokens), diags)
 }
 
 fn reprint(code: &str, diags: &mut Vec<Diagnostic>) -> String {
-    match syn::parse_file(code) {
+    print(syn::parse_file(code), diags)
+}
+
+/// prettyplease's text of a parsed file, or a `compile_error!` and a diagnostic.
+fn print(parsed: syn::Result<syn::File>, diags: &mut Vec<Diagnostic>) -> String {
+    match parsed {
         Ok(file) => prettyplease::unparse(&file),
         Err(e) => {
             diags.push(internal_error(&e.to_string()));
