@@ -2,9 +2,11 @@
 # Build cost of the crate generated for a docs tree, beside graph-rs-sdk 3.0.1 and
 # progenitor 0.15.1's client for the same OpenAPI document; see README.md here.
 #
-#   xtask/compare/build-cost.sh [DOCS] [WORK]
+#   xtask/compare/build-cost.sh [DOCS] [WORK] [quick]
 #
 # DOCS defaults to the v1.0 corpus beside the repository, WORK to a folder under /tmp.
+# With `quick`, only the cold checks of our crate and of progenitor's client over ring
+# are run, each with the default lock file and with idna's unicode-rs back end.
 # Every "cold" figure uses a fresh target folder (dependencies included); "alone" ones
 # rebuild only the crate itself (`cargo clean -p`). Runs one after another: run it on an
 # otherwise idle machine. Takes about 20 minutes on 2 cores.
@@ -13,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 docs=$(realpath "${1:-$repo/../shared/corpus/graph-docs-2021/v1.0}")
 work=${2:-/tmp/graphdoc-compare}
+quick=${3:-}
 mkdir -p "$work"
 work=$(realpath "$work")
 results="$work/results.tsv"
@@ -53,16 +56,40 @@ cold() { # LABEL DIR PACKAGE ARGS...: cold check and build, then the crate alone
     echo "$label rlib: $(($(stat -c %s "$rlib") / 1000000)) MB" | tee -a "$work/sizes.txt"
 }
 
+# lock_unicode_rs SRC DEST: a copy of SRC whose lock file picks idna's unicode-rs back
+# end instead of ICU4X (README, "Choosing idna's back end"): the same lock-file choice
+# for every crate it is applied to.
+lock_unicode_rs() {
+    rm -rf "$2"
+    cp -r "$1" "$2"
+    rm -rf "$2/target"
+    (cd "$2" && cargo update -q -p idna_adapter --precise 1.1.0)
+}
+
+# cold_check LABEL DIR: one cold `cargo check` in a fresh target folder.
+cold_check() {
+    rm -rf "$work/t-$1"
+    measure "$1" "$2" "$work/t-$1" cargo check
+}
+
 : > "$work/sizes.txt"
 echo "== generating from $docs"
 (cd "$repo" && cargo xtask-release gen --docs "$docs" --out "$work/ours") | sed -n 1p
 crate="$work/ours/crate"
 echo "ours: $(cat "$crate"/src/*.rs | wc -l) lines" | tee -a "$work/sizes.txt"
 
-cold ours "$crate" graph-client
-cold ours-sans-io "$crate" graph-client --no-default-features --features full
-cold ours-one-area "$crate" graph-client --no-default-features --features intune-deviceconfig
-cold graph-rs-sdk "$here/graph-rs-sdk" graph-rs-sdk
+# The generated crate has no lock file of its own: resolve one, as a new user would.
+(cd "$crate" && rm -f Cargo.lock && cargo generate-lockfile -q)
+if [ -z "$quick" ]; then
+    cold ours "$crate" graph-client
+    cold ours-sans-io "$crate" graph-client --no-default-features --features full
+    cold ours-one-area "$crate" graph-client --no-default-features --features intune-deviceconfig
+    cold graph-rs-sdk "$here/graph-rs-sdk" graph-rs-sdk
+else
+    cold_check ours-check-cold "$crate"
+fi
+lock_unicode_rs "$crate" "$work/ours-unicode-rs"
+cold_check ours-unicode-rs-check-cold "$work/ours-unicode-rs"
 
 echo "== progenitor"
 (cd "$here/progenitor/harness" && CARGO_TARGET_DIR="$work/target-harness" cargo build -q --release)
@@ -73,15 +100,18 @@ mkdir -p "$work/progenitor-client/src"
     "$work/progenitor-client/src/lib.rs" --fix-enums --default-to-4xx-5xx --plain-refs \
     2>&1 | tee "$work/progenitor-generate.log"
 echo "progenitor: $(wc -l < "$work/progenitor-client/src/lib.rs") lines" | tee -a "$work/sizes.txt"
-rm -rf "$work/t-progenitor-check"
-measure progenitor-check-cold "$work/progenitor-client" "$work/t-progenitor-check" cargo check
+if [ -z "$quick" ]; then
+    cold_check progenitor-check-cold "$work/progenitor-client"
+fi
 # The same code with reqwest over rustls and ring, the TLS our client uses, so that
 # aws-lc's C build does not count against progenitor.
-rm -rf "$work/progenitor-client-ring" "$work/t-progenitor-ring-check"
+rm -rf "$work/progenitor-client-ring"
 cp -r "$work/progenitor-client" "$work/progenitor-client-ring"
 sed -i 's|^reqwest = .*|reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream", "rustls-no-provider"] }\nrustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }|' \
     "$work/progenitor-client-ring/Cargo.toml"
-measure progenitor-ring-check-cold "$work/progenitor-client-ring" "$work/t-progenitor-ring-check" cargo check
+cold_check progenitor-ring-check-cold "$work/progenitor-client-ring"
+lock_unicode_rs "$work/progenitor-client-ring" "$work/progenitor-client-ring-unicode-rs"
+cold_check progenitor-ring-unicode-rs-check-cold "$work/progenitor-client-ring-unicode-rs"
 
 echo "== results ($results)"
 column -t -s $'\t' "$results"
