@@ -208,3 +208,17 @@ fn enums_keep_values_they_do_not_know() {
     assert_eq!(newer, ComplianceStatus::Unrecognized("quarantined".into()));
     assert_eq!(serde_json::to_value(&newer).unwrap(), json!("quarantined"));
 }
+
+#[test]
+fn derived_views_write_through_their_bases() {
+    use graph_client::models::Windows10GeneralConfiguration;
+    let mut config = Windows10GeneralConfiguration::new();
+    // `set_display_name` is deviceConfiguration's, `set_id` entity's, two bases up.
+    config.set_display_name("Win").set_id("c1");
+    assert_eq!(config.id(), Some("c1"));
+    assert_eq!(config.display_name(), Some("Win"));
+    assert_eq!(
+        config.get("@odata.type"),
+        Some(&json!("#microsoft.graph.windows10GeneralConfiguration"))
+    );
+}
