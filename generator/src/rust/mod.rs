@@ -142,15 +142,18 @@ disable_all_formatting = true
             &mut diags,
         ),
     );
-    let body_names = operations::body_type_names(model);
-    let ops: Vec<(&crate::model::Operation, Option<&str>)> = model
+    let bodies = operations::inline_bodies(model);
+    let ops: Vec<(&crate::model::Operation, Option<&operations::InlineBody>)> = model
         .operations
         .iter()
-        .zip(body_names.iter().map(Option::as_deref))
+        .zip(bodies.iter().map(Option::as_ref))
         .collect();
-    let body_views = ops
-        .iter()
-        .filter_map(|(op, body)| Some(((*body)?, op.area.as_str())));
+    // Each shared body type once, where it is emitted.
+    let body_views = ops.iter().filter_map(|(op, body)| {
+        let body = (*body)?;
+        body.takers.as_ref()?;
+        Some((body.name.as_str(), op.area.as_str()))
+    });
     files.insert(
         "src/operations.rs".to_string(),
         format_module(

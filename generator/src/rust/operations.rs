@@ -12,20 +12,84 @@ use crate::model::{
 use crate::pipeline::Options;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// The Rust name of each operation's inline body type (actions with parameter tables),
-/// unique across the module, in operation order.
-pub fn body_type_names(model: &Model) -> Vec<Option<String>> {
+/// The inline body type of an action (a parameter table) as one operation takes it.
+pub struct InlineBody {
+    /// The Rust name of the type.
+    pub name: String,
+    /// On the operation that emits the type (the first to take it): the functions
+    /// that take it, in operation order.
+    pub takers: Option<Vec<String>>,
+}
+
+/// The inline body type of each operation, in operation order. Actions of one area whose
+/// parameters read the same (names, types and descriptions; e.g. one action documented
+/// on many paths) share one type, named after the first of them: the same code twice
+/// would only cost compile time.
+pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
+    type Key<'a> = (&'a str, Vec<(&'a str, &'a TypeRef, &'a str, bool)>);
     let mut scope = Scope::default();
-    model
-        .operations
-        .iter()
-        .map(|op| {
-            matches!(op.request_body, Some(RequestBody::Parameters { .. }))
-                .then(|| scope.claim(&format!("{}Body", camel(&op.id))))
-        })
-        .collect()
+    // Per shared type: its name and the index, in `bodies`, of the operation emitting it.
+    let mut first: HashMap<Key, (String, usize)> = HashMap::new();
+    let mut bodies: Vec<Option<InlineBody>> = Vec::with_capacity(model.operations.len());
+    for op in &model.operations {
+        let Some(RequestBody::Parameters { parameters }) = &op.request_body else {
+            bodies.push(None);
+            continue;
+        };
+        let key = (
+            op.area.as_str(),
+            parameters
+                .iter()
+                .map(|p| (p.name.as_str(), &p.ty, p.description.as_str(), p.navigation))
+                .collect(),
+        );
+        let taker = function_name(op);
+        let body = match first.get(&key) {
+            Some((name, at)) => {
+                if let Some(Some(InlineBody {
+                    takers: Some(takers),
+                    ..
+                })) = bodies.get_mut(*at)
+                {
+                    takers.push(taker);
+                }
+                InlineBody {
+                    name: name.clone(),
+                    takers: None,
+                }
+            }
+            None => {
+                let name = scope.claim(&format!("{}Body", camel(&op.id)));
+                first.insert(key, (name.clone(), bodies.len()));
+                InlineBody {
+                    name,
+                    takers: Some(vec![taker]),
+                }
+            }
+        };
+        bodies.push(Some(body));
+    }
+    bodies
+}
+
+fn function_name(op: &Operation) -> String {
+    ident(&snake(&op.id)).to_string()
+}
+
+/// The doc line of an inline body type.
+fn body_doc(takers: &[String]) -> String {
+    let links: Vec<String> = takers.iter().map(|t| format!("[`{t}`]")).collect();
+    match links.split_last() {
+        Some((last, [])) => format!("The request body of {last}."),
+        Some((last, rest)) => format!(
+            "The request body of {} and {last}, whose documented parameters are the same.",
+            rest.join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 /// Module docs and imports.
@@ -46,9 +110,9 @@ pub fn function(
     names: &TypeNames,
     options: &Options,
     op: &Operation,
-    body_name: Option<&str>,
+    inline_body: Option<&InlineBody>,
 ) -> Code {
-    let fn_name = ident(&snake(&op.id)).to_string();
+    let fn_name = function_name(op);
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
     // The first literal part, `PathBuilder::new`'s argument.
@@ -90,11 +154,17 @@ pub fn function(
             params.push(format!("body: &{ty}"));
         }
         Some(RequestBody::Parameters { parameters }) => {
-            let body_ty =
-                body_name.map_or_else(|| format!("{}Body", camel(&op.id)), str::to_string);
-            let doc = format!("The request body of [`{fn_name}`].");
-            code = inline_view(model, names, &op.area, &body_ty, &doc, parameters);
-            params.push(format!("body: &{body_ty}"));
+            // Every such operation has one from `inline_bodies`; alone, it has its own.
+            let own = InlineBody {
+                name: format!("{}Body", camel(&op.id)),
+                takers: Some(vec![fn_name.clone()]),
+            };
+            let body = inline_body.unwrap_or(&own);
+            if let Some(takers) = &body.takers {
+                let doc = body_doc(takers);
+                code = inline_view(model, names, &op.area, &body.name, &doc, parameters);
+            }
+            params.push(format!("body: &{}", body.name));
         }
         None => {}
     }
