@@ -7,7 +7,7 @@
 
 use super::TypeNames;
 use super::docs::{escape, write_outer};
-use super::layout::{INDENT, write_call, write_signature};
+use super::layout::{INDENT, string_literal, write_call, write_signature};
 use super::names::{Scope, ident, snake};
 use crate::model::{Edm, Model, Property, TypeRef};
 
@@ -41,7 +41,7 @@ pub fn impl_block(
         let base = snake(&p.name);
         let getter = ident(&scope.claim(&base)).to_string();
         let setter = scope.claim(&format!("set_{base}"));
-        let key = format!("{:?}", p.name);
+        let key = string_literal(&p.name);
         let field = field_type(model, names, &p.ty);
         // Accessors typed with another area's type need that area too.
         let cfg = names.features.cfg_text_for_type(model, area, &p.ty);

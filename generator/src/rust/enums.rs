@@ -2,7 +2,7 @@
 //! member added to the service later never fails a response.
 
 use super::docs::{escape, write_outer};
-use super::layout::INDENT;
+use super::layout::{INDENT, string_literal};
 use super::names::{Scope, camel};
 use super::{Code, TypeNames};
 use crate::model::EnumDef;
@@ -84,7 +84,7 @@ fn enum_text(name: &str, cfg: &str, members: &[Member<'_>]) -> String {
             out,
             "            Self::{} => {},",
             m.variant,
-            literal(m.text)
+            string_literal(m.text)
         );
     }
     let _ = write!(
@@ -102,7 +102,7 @@ fn enum_text(name: &str, cfg: &str, members: &[Member<'_>]) -> String {
         let _ = writeln!(
             out,
             "            {} => Self::{},",
-            literal(m.text),
+            string_literal(m.text),
             m.variant
         );
     }
@@ -116,10 +116,6 @@ fn enum_text(name: &str, cfg: &str, members: &[Member<'_>]) -> String {
 "
     );
     out
-}
-
-fn literal(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
 }
 
 #[cfg(test)]

@@ -14,14 +14,13 @@
 //! Examples that cannot become a test get a `// skipped: reason` line instead.
 
 use super::TypeNames;
-use super::layout::{INDENT, write_call, write_macro};
+use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
 use super::operations::common_base;
 use crate::model::{
     Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody,
 };
 use crate::pipeline::Options;
-use proc_macro2::Literal;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -322,10 +321,7 @@ fn write_request(
         "let request = {krate}::operations::{}",
         ident(&snake(&op.id))
     );
-    let literals: Vec<String> = values
-        .iter()
-        .map(|v| Literal::string(v).to_string())
-        .collect();
+    let literals: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
     let args: Vec<&str> = literals.iter().map(String::as_str).chain(body).collect();
     write_call(out, INDENT, &head, &args, ";");
 }
@@ -361,8 +357,8 @@ const BODY_FROM_EXAMPLE: &str = "&serde_json::from_value(expected.clone())
 
 /// The lines of a test that compare the built request's method and path.
 fn write_request_checks(out: &mut String, method: &str, path: &str) {
-    let method = Literal::string(method).to_string();
-    let path = Literal::string(path).to_string();
+    let method = string_literal(method);
+    let path = string_literal(path);
     write_macro(
         out,
         INDENT,

@@ -6,6 +6,11 @@
 pub const WIDTH: usize = 89;
 pub const INDENT: &str = "    ";
 
+/// `text` as a Rust string literal, escaped as prettyplease prints one.
+pub fn string_literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
 /// `indent head(args)end` as one line; when that is too wide, or an argument spans
 /// lines, one argument a line (each with a comma), as prettyplease breaks a call.
 pub fn write_call(out: &mut String, indent: &str, head: &str, args: &[&str], end: &str) {

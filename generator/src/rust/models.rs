@@ -1,10 +1,10 @@
 //! View types: one per entity and complex type.
 
 use super::docs::{escape, write_outer};
-use super::layout::{INDENT, write_call_arm, write_generic, write_macro};
+use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
 use super::{Code, TypeNames, accessors};
 use crate::model::{Model, Property, TypeDef};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::fmt::Write as _;
 
@@ -46,7 +46,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
         "\n\nOData type `{}`; documented in `{}`.",
         t.name, t.source.file
     ));
-    let tag = Literal::string(&format!("#{}", t.name)).to_string();
+    let tag = string_literal(&format!("#{}", t.name));
     let base = t.base.as_deref().and_then(|b| names.get(b));
     let view_args: Vec<&str> = [rust_name, tag.as_str()].into_iter().chain(base).collect();
     let mut code = view(
@@ -129,7 +129,7 @@ fn kind_enum(model: &Model, names: &TypeNames, t: &TypeDef, name: &str) -> Optio
             indented(&d_cfg, INDENT)
         );
         arms.push_str(&indented(&d_cfg, ARM));
-        let pattern = format!("Some({})", Literal::string(d));
+        let pattern = format!("Some({})", string_literal(d));
         let head = format!("{kind}::{v}");
         write_call_arm(
             &mut arms,

@@ -3,14 +3,14 @@
 use super::Code;
 use super::TypeNames;
 use super::docs::{escape, write_outer};
-use super::layout::{INDENT, write_call, write_chain, write_signature};
+use super::layout::{INDENT, string_literal, write_call, write_chain, write_signature};
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
 use crate::model::{
     Edm, Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef,
 };
 use crate::pipeline::Options;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -31,48 +31,47 @@ pub struct InlineBody {
 pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
     type Key<'a> = (&'a str, Vec<(&'a str, &'a TypeRef, &'a str, bool)>);
     let mut scope = Scope::default();
-    // Per shared type: its name and the index, in `bodies`, of the operation emitting it.
-    let mut first: HashMap<Key, (String, usize)> = HashMap::new();
-    let mut bodies: Vec<Option<InlineBody>> = Vec::with_capacity(model.operations.len());
-    for op in &model.operations {
-        let Some(RequestBody::Parameters { parameters }) = &op.request_body else {
-            bodies.push(None);
-            continue;
-        };
-        let key = (
-            op.area.as_str(),
-            parameters
-                .iter()
-                .map(|p| (p.name.as_str(), &p.ty, p.description.as_str(), p.navigation))
-                .collect(),
-        );
-        let taker = function_name(op);
-        let body = match first.get(&key) {
-            Some((name, at)) => {
-                if let Some(Some(InlineBody {
-                    takers: Some(takers),
-                    ..
-                })) = bodies.get_mut(*at)
-                {
-                    takers.push(taker);
-                }
-                InlineBody {
-                    name: name.clone(),
-                    takers: None,
-                }
-            }
-            None => {
+    // Each shared type's name and takers, in the order of the first operation of each;
+    // and each operation's type, as an index into them.
+    let mut types: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let taken: Vec<Option<usize>> = model
+        .operations
+        .iter()
+        .map(|op| {
+            let Some(RequestBody::Parameters { parameters }) = &op.request_body else {
+                return None;
+            };
+            let key = (
+                op.area.as_str(),
+                parameters
+                    .iter()
+                    .map(|p| (p.name.as_str(), &p.ty, p.description.as_str(), p.navigation))
+                    .collect(),
+            );
+            let at = *index.entry(key).or_insert_with(|| {
                 let name = scope.claim(&format!("{}Body", camel(&op.id)));
-                first.insert(key, (name.clone(), bodies.len()));
-                InlineBody {
-                    name,
-                    takers: Some(vec![taker]),
-                }
-            }
-        };
-        bodies.push(Some(body));
-    }
-    bodies
+                types.push((name, Vec::new()));
+                types.len() - 1
+            });
+            types[at].1.push(function_name(op));
+            Some(at)
+        })
+        .collect();
+    let mut emitted = vec![false; types.len()];
+    taken
+        .into_iter()
+        .map(|at| {
+            let at = at?;
+            let (name, takers) = &types[at];
+            // The first operation to take a type emits it.
+            let first = !std::mem::replace(&mut emitted[at], true);
+            Some(InlineBody {
+                name: name.clone(),
+                takers: first.then(|| takers.clone()),
+            })
+        })
+        .collect()
 }
 
 fn function_name(op: &Operation) -> String {
@@ -121,7 +120,7 @@ pub fn function(
     for part in &op.path.parts {
         match part {
             PathPart::Literal(text) => {
-                let text = Literal::string(text).to_string();
+                let text = string_literal(text);
                 if start.is_none() {
                     start = Some(text);
                 } else {
