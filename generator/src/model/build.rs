@@ -52,6 +52,7 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     resolve_types(raw_types, &resolver, &mut model, &mut diags);
     enrich_enums(&mut model, &representations, &mut diags);
     super::operations::collect_operations(&sorted, &resolver, &mut model, &mut diags);
+    super::typing::type_operations(&mut model, &mut diags);
     super::operations::check_examples(&model, &mut diags);
 
     diags.sort();

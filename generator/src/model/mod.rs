@@ -7,10 +7,12 @@ mod build;
 mod operations;
 mod paths;
 mod typeref;
+mod typing;
 
 pub use build::build_model;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
 pub use typeref::{CellType, parse_type_cell};
+pub use typing::{Roots, Step, Target, resolve as resolve_path};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -209,7 +211,7 @@ pub struct ExampleResponse {
 
 impl Model {
     /// The type and all its ancestors, nearest first.
-    pub fn ancestry<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a TypeDef> + 'a {
+    pub fn ancestry<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDef> + use<'a> {
         let mut next = self.types.get(name);
         let mut seen = 0usize;
         std::iter::from_fn(move || {
@@ -226,13 +228,25 @@ impl Model {
     }
 
     /// All properties of a type, inherited first.
-    pub fn all_properties<'a>(&'a self, name: &'a str) -> Vec<&'a Property> {
+    pub fn all_properties<'a>(&'a self, name: &str) -> Vec<&'a Property> {
         let chain: Vec<&TypeDef> = self.ancestry(name).collect();
         chain
             .iter()
             .rev()
             .flat_map(|t| t.properties.iter())
             .collect()
+    }
+
+    /// The nearest type that every one of `types` is or derives from.
+    pub fn common_base(&self, types: &[String]) -> Option<String> {
+        let first = types.first()?;
+        self.ancestry(first)
+            .map(|t| t.name.clone())
+            .find(|candidate| {
+                types
+                    .iter()
+                    .all(|t| self.ancestry(t).any(|a| a.name == *candidate))
+            })
     }
 
     /// All types deriving from `name`, directly or not, sorted.

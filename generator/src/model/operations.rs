@@ -202,12 +202,14 @@ fn page_operations<'p>(
 /// type): the response is their nearest common base type.
 fn merge_response(model: &Model, a: &Option<TypeRef>, b: &Option<TypeRef>) -> Option<TypeRef> {
     match (a, b) {
-        (Some(TypeRef::Named(x)), Some(TypeRef::Named(y))) if x != y => {
-            let common = model
-                .ancestry(x)
-                .map(|t| t.name.clone())
-                .find(|c| model.ancestry(y).any(|t| t.name == *c));
-            Some(common.map_or(TypeRef::Untyped, TypeRef::Named))
+        (Some(TypeRef::Named(x)), Some(TypeRef::Named(y))) if x != y => Some(
+            model
+                .common_base(&[x.clone(), y.clone()])
+                .map_or(TypeRef::Untyped, TypeRef::Named),
+        ),
+        (Some(TypeRef::Collection(x)), Some(TypeRef::Collection(y))) if x != y => {
+            let merged = merge_response(model, &Some((**x).clone()), &Some((**y).clone()));
+            merged.map(|m| TypeRef::Collection(Box::new(m)))
         }
         (None, other) | (other, None) => other.clone(),
         (same, _) => same.clone(),

@@ -16,9 +16,8 @@
 use super::TypeNames;
 use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
-use super::operations::common_base;
 use crate::model::{
-    Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody,
+    Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody, TypeRef,
 };
 use crate::pipeline::Options;
 use rayon::prelude::*;
@@ -341,7 +340,10 @@ fn body_kind(model: &Model, names: &TypeNames, op: &Operation) -> BodyKind {
         None => BodyKind::None,
         // The same choice as `operations::function` makes.
         Some(RequestBody::Typed { types }) => {
-            if common_base(model, types).is_some_and(|t| names.get(&t).is_some()) {
+            if model
+                .common_base(types)
+                .is_some_and(|t| names.get(&t).is_some())
+            {
                 BodyKind::Object
             } else {
                 BodyKind::Any
@@ -445,6 +447,14 @@ fn response_test(
         } else {
             "the example response has a JSON body, but the page names no response type (the function returns NoContent)".to_string()
         });
+    }
+    if matches!(op.response.body, Some(TypeRef::Collection(_)))
+        && !body.get("value").is_some_and(|v| v.is_array())
+    {
+        return Err(
+            "the example response has no `value` array, but the operation answers a collection"
+                .to_string(),
+        );
     }
     let mut out = String::new();
     write_example_text(&mut out, body);

@@ -146,7 +146,7 @@ pub fn function(
     let mut code = Code::default();
     match &op.request_body {
         Some(RequestBody::Typed { types }) => {
-            let ty = match common_base(model, types).and_then(|t| names.get(&t)) {
+            let ty = match model.common_base(types).and_then(|t| names.get(&t)) {
                 Some(n) => format!("crate::models::{n}"),
                 None => "serde_json::Value".to_string(),
             };
@@ -208,19 +208,6 @@ pub fn function(
         op.method
     );
     code.text(doc).laid_out(text)
-}
-
-/// The nearest type every documented body type derives from (or is).
-pub(super) fn common_base(model: &Model, types: &[String]) -> Option<String> {
-    let first = types.first()?;
-    model
-        .ancestry(first)
-        .map(|t| t.name.clone())
-        .find(|candidate| {
-            types
-                .iter()
-                .all(|t| model.ancestry(t).any(|a| a.name == *candidate))
-        })
 }
 
 /// The function's result type (inside `Request<>`) and the runtime's parser for it.

@@ -1,0 +1,795 @@
+//! Types each operation from its path, the way the service resolves a request URL:
+//! roots (entity sets and singletons), keys, navigation and structural properties,
+//! casts and path-based addressing. The page's own words (response prose, request-body
+//! tables, example annotations) are evidence; where they disagree with the path, the
+//! path wins for what it addresses, and a located diagnostic names both.
+//!
+//! The rules, in order:
+//! - `GET` of a path that resolves answers the path's type, collection or single.
+//! - `POST` to a collection of `T` takes a `T` (a view of `T` accepts every derived type
+//!   through `@odata.type`) and answers the created `T`.
+//! - `PATCH` and `PUT` of a single `T` take a `T`, and answer a `T` when they answer.
+//! - Actions, functions and anything the path cannot type keep what their page says.
+//! - A page that documents a derived type of what the path addresses (one create or
+//!   list page per derived type) never narrows the operation, and is not a conflict.
+
+use super::{Model, Operation, Property, RequestBody, TypeRef};
+use crate::diag::{Diagnostic, codes};
+use crate::model::PathPart;
+use std::collections::{BTreeMap, HashMap};
+
+/// Entity sets and singletons, inferred from the operations on their own paths.
+#[derive(Debug, Default)]
+pub struct Roots {
+    /// Lower-case root name → the type it addresses (`Collection(T)` for entity sets).
+    by_name: HashMap<String, TypeRef>,
+    /// Path (see `prefix_key`) → what its own page says a `GET` of it answers.
+    documented_gets: HashMap<String, TypeRef>,
+    /// Paths that some documented path continues with a key: collections.
+    keyed: std::collections::HashSet<String>,
+}
+
+impl Roots {
+    /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`.
+    pub fn infer(model: &Model) -> Self {
+        // Root → (is a set, type) evidence, one per operation that speaks of it.
+        let mut evidence: BTreeMap<String, Vec<(bool, String)>> = BTreeMap::new();
+        for op in &model.operations {
+            let segments = segments(op);
+            let Some(first) = segments.first() else {
+                continue;
+            };
+            if first.param || first.name.is_empty() || first.name.starts_with('$') {
+                continue;
+            }
+            let keyed_first = first.args.is_some();
+            let keyed = match segments.len() {
+                1 => keyed_first,
+                2 if !keyed_first && segments[1].param => true,
+                _ => continue,
+            };
+            let named = |t: &Option<TypeRef>| match t {
+                Some(TypeRef::Named(n)) if model.types.contains_key(n) => Some(n.clone()),
+                _ => None,
+            };
+            let body_type = match &op.request_body {
+                Some(RequestBody::Typed { types }) => model.common_base(types),
+                _ => None,
+            };
+            let found = if keyed {
+                named(&op.response.body).or(body_type).map(|t| (true, t))
+            } else {
+                match (op.method.as_str(), &op.response.body) {
+                    ("GET", Some(TypeRef::Collection(inner))) => match inner.as_ref() {
+                        TypeRef::Named(n) if model.types.contains_key(n) => Some((true, n.clone())),
+                        _ => None,
+                    },
+                    ("GET", body) => named(body).map(|t| (false, t)),
+                    ("POST", body) => body_type.or_else(|| named(body)).map(|t| (true, t)),
+                    ("PATCH" | "PUT", body) => {
+                        body_type.or_else(|| named(body)).map(|t| (false, t))
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(found) = found {
+                evidence
+                    .entry(first.name.to_ascii_lowercase())
+                    .or_default()
+                    .push(found);
+            }
+        }
+        let by_name = evidence
+            .into_iter()
+            .filter_map(|(root, evidence)| {
+                let ty = most_supported(model, &root, evidence.iter().map(|(_, t)| t.as_str()))?;
+                let related = |t: &str| t == ty || model.ancestry(t).any(|a| a.name == ty);
+                let sets = evidence.iter().filter(|(s, t)| *s && related(t)).count();
+                let singles = evidence.iter().filter(|(s, t)| !*s && related(t)).count();
+                let ty = TypeRef::Named(ty.to_string());
+                Some((
+                    root,
+                    if sets >= singles {
+                        TypeRef::Collection(Box::new(ty))
+                    } else {
+                        ty
+                    },
+                ))
+            })
+            .collect();
+        let mut documented_gets = HashMap::new();
+        let mut keyed = std::collections::HashSet::new();
+        for op in &model.operations {
+            let segments = segments(op);
+            if op.method == "GET"
+                && let Some(body) = &op.response.body
+                && matches!(body, TypeRef::Named(_) | TypeRef::Collection(_))
+            {
+                documented_gets.insert(prefix_key(&segments), body.clone());
+            }
+            for i in 1..segments.len() {
+                if segments[i].param
+                    && !segments[i - 1].addressing
+                    && segments[i - 1].args.is_none()
+                {
+                    keyed.insert(prefix_key(&segments[..i]));
+                }
+            }
+        }
+        let mut roots = Self {
+            by_name,
+            documented_gets,
+            keyed,
+        };
+        roots.infer_from_members(model);
+        roots
+    }
+
+    /// The type the documented `GET` of `segments` answers; a single type where the
+    /// docs address the path's items by key is read as a collection of it.
+    fn documented(&self, segments: &[Segment]) -> Option<TypeRef> {
+        let key = prefix_key(segments);
+        let ty = self.documented_gets.get(&key)?.clone();
+        Some(match ty {
+            TypeRef::Named(_) if self.keyed.contains(&key) => TypeRef::Collection(Box::new(ty)),
+            other => other,
+        })
+    }
+
+    /// A root no page types by itself (`/planner`, `/policies`) is the type whose
+    /// properties are the segments documented after it: `/planner/tasks` and
+    /// `/planner/plans` name a type with `tasks` and `plans`.
+    fn infer_from_members(&mut self, model: &Model) {
+        // Root → (names after the root, names after the root's key).
+        let mut follows: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        for op in &model.operations {
+            let segments = segments(op);
+            let Some(first) = segments.first() else {
+                continue;
+            };
+            let root = first.name.to_ascii_lowercase();
+            if first.param
+                || root.is_empty()
+                || root.starts_with('$')
+                || self.by_name.contains_key(&root)
+            {
+                continue;
+            }
+            let (direct, keyed) = follows.entry(root).or_default();
+            let member_name = |s: &Segment| {
+                (!s.param
+                    && !s.name.starts_with('$')
+                    && !s.name.contains('.')
+                    && !s.name.is_empty())
+                .then(|| s.name.clone())
+            };
+            let (list, next) = if first.args.is_some() {
+                (keyed, segments.get(1))
+            } else if segments.get(1).is_some_and(|s| s.param) {
+                (keyed, segments.get(2))
+            } else {
+                (direct, segments.get(1))
+            };
+            if let Some(name) = next.and_then(member_name)
+                && !list.contains(&name)
+            {
+                list.push(name);
+            }
+        }
+        for (root, (direct, keyed)) in follows {
+            let (names, set) = if keyed.is_empty() {
+                (direct, false)
+            } else {
+                (keyed, true)
+            };
+            if names.is_empty() {
+                continue;
+            }
+            let mut best: Vec<(usize, &str)> = Vec::new();
+            for (type_name, def) in &model.types {
+                if set && def.kind != super::TypeKind::Entity {
+                    continue;
+                }
+                let properties = model.all_properties(type_name);
+                let matched = names
+                    .iter()
+                    .filter(|n| properties.iter().any(|p| p.name.eq_ignore_ascii_case(n)))
+                    .count();
+                let named = names_root(&root, super::short_name(type_name));
+                if matched == 0 || (matched < 2 && !named) {
+                    continue;
+                }
+                // Named like the root breaks ties.
+                let score = matched * 2 + usize::from(named);
+                match best.first() {
+                    Some((top, _)) if *top > score => {}
+                    Some((top, _)) if *top == score => best.push((score, type_name)),
+                    _ => best = vec![(score, type_name)],
+                }
+            }
+            if let [(_, type_name)] = best.as_slice() {
+                let ty = TypeRef::Named(type_name.to_string());
+                self.by_name.insert(
+                    root,
+                    if set {
+                        TypeRef::Collection(Box::new(ty))
+                    } else {
+                        ty
+                    },
+                );
+            }
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&TypeRef> {
+        self.by_name.get(&name.to_ascii_lowercase())
+    }
+}
+
+/// The evidence type that the most evidence supports: itself counts twice, each
+/// derived type once, so a base type documented beside its derived types wins, and a
+/// lone stray page naming a distant base does not. A type named like the root
+/// (`users` → `user`) counts four times over: pages that document a root's own type
+/// outnumber those that mention it in passing.
+fn most_supported<'a>(
+    model: &Model,
+    root: &str,
+    evidence: impl Iterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    let mut candidates: Vec<&str> = evidence.clone().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for candidate in candidates {
+        let weight = if names_root(root, super::short_name(candidate)) {
+            4
+        } else {
+            1
+        };
+        let score: usize = evidence
+            .clone()
+            .map(|e| {
+                if e == candidate {
+                    2 * weight
+                } else if model.ancestry(e).any(|a| a.name == candidate) {
+                    weight
+                } else {
+                    0
+                }
+            })
+            .sum();
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// `users` or `user` for `user`, `policies` for `policy` (letter case ignored).
+fn names_root(root: &str, type_name: &str) -> bool {
+    let root = root.to_ascii_lowercase();
+    let name = type_name.to_ascii_lowercase();
+    root == name
+        || root.strip_suffix('s') == Some(&name)
+        || root.strip_suffix("es") == Some(&name)
+        || (root
+            .strip_suffix("ies")
+            .is_some_and(|stem| name.strip_suffix('y') == Some(stem)))
+}
+
+/// One `/`-separated segment of a path template.
+#[derive(Debug)]
+struct Segment {
+    /// The segment as written, parameters as `{}`, letter case folded.
+    key: String,
+    /// The segment without its key or argument list (`lists` of `lists('{id}')`).
+    name: String,
+    /// What stood in parentheses, parameters written `{}`.
+    args: Option<String>,
+    /// The whole segment is one parameter (`{id}`), or `name={id}` (an alternate key).
+    param: bool,
+    /// Ends in `:`: path-based addressing (`root:/{item-path}:`) starts or ends here.
+    addressing: bool,
+}
+
+/// `/`-joined segment keys: one spelling for a path whatever its parameter names.
+fn prefix_key(segments: &[Segment]) -> String {
+    let mut key = String::new();
+    for s in segments {
+        key.push('/');
+        key.push_str(&s.key);
+    }
+    key
+}
+
+fn segments(op: &Operation) -> Vec<Segment> {
+    let mut skeleton = String::new();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal(l) => skeleton.push_str(l),
+            PathPart::Param(_) => skeleton.push_str("{}"),
+        }
+    }
+    skeleton
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|raw| {
+            let addressing = raw.ends_with(':');
+            let text = raw.trim_end_matches(':');
+            let (name, args) = match text.split_once('(') {
+                Some((name, rest)) if rest.ends_with(')') => {
+                    (name, Some(rest[..rest.len() - 1].to_string()))
+                }
+                _ => (text, None),
+            };
+            let alternate_key = name
+                .split_once('=')
+                .is_some_and(|(k, v)| !k.is_empty() && (v == "{}" || v.starts_with('\'')));
+            Segment {
+                key: raw.to_ascii_lowercase(),
+                name: name.to_string(),
+                args,
+                param: name == "{}" || alternate_key,
+                addressing,
+            }
+        })
+        .collect()
+}
+
+/// How a path's last typed segment was reached.
+#[derive(Debug)]
+pub enum Step<'m> {
+    Root,
+    Key,
+    /// A segment the model has no member for, typed by the documented `GET` of the
+    /// path up to it (a function such as `range`, a relationship no table lists).
+    Documented,
+    /// A property of the type before it (`via` its declaration).
+    Member(&'m Property),
+    Cast,
+}
+
+/// What a request path addresses.
+#[derive(Debug)]
+pub enum Target<'m> {
+    /// The path names a value of this type.
+    Typed { ty: TypeRef, step: Step<'m> },
+    /// `$ref`, `$value`, `$count` or a stream property: not a JSON value of a type.
+    Special,
+    /// A segment the model cannot type (an action, a function, an undocumented
+    /// member or root).
+    Unresolved,
+}
+
+/// Walks `op`'s path through the roots and the model.
+pub fn resolve<'m>(model: &'m Model, roots: &Roots, op: &Operation) -> Target<'m> {
+    let segments = segments(op);
+    let mut current: Option<TypeRef> = None;
+    let mut step = Step::Root;
+    let mut i = 0;
+    while i < segments.len() {
+        let segment = &segments[i];
+        if segment.name.starts_with('$') {
+            return if current.is_some() {
+                Target::Special
+            } else {
+                Target::Unresolved
+            };
+        }
+        match advance(model, roots, &segments, i, current.take()) {
+            Advance::To(ty, how, next) => {
+                current = Some(ty);
+                step = how;
+                i = next;
+            }
+            Advance::Special => return Target::Special,
+            Advance::Stuck => {
+                // What the model cannot walk, a documented `GET` further on may type.
+                let Some((ty, next)) = (i..segments.len())
+                    .find_map(|j| roots.documented(&segments[..=j]).map(|t| (t, j + 1)))
+                else {
+                    return Target::Unresolved;
+                };
+                current = Some(ty);
+                step = Step::Documented;
+                i = next;
+            }
+        }
+    }
+    match current {
+        Some(ty) => Target::Typed { ty, step },
+        None => Target::Unresolved,
+    }
+}
+
+enum Advance<'m> {
+    /// The value after the segment, how it was reached, and the next segment's index.
+    To(TypeRef, Step<'m>, usize),
+    Special,
+    Stuck,
+}
+
+/// One step of the walk: segment `i` applied to `current`.
+fn advance<'m>(
+    model: &'m Model,
+    roots: &Roots,
+    segments: &[Segment],
+    i: usize,
+    current: Option<TypeRef>,
+) -> Advance<'m> {
+    let segment = &segments[i];
+    let mut next = i + 1;
+    let Some(ty) = current else {
+        if i > 0 || segment.param {
+            return Advance::Stuck;
+        }
+        let Some(root) = roots.get(&segment.name) else {
+            return Advance::Stuck;
+        };
+        let mut current = Some(root.clone());
+        let mut step = Step::Root;
+        if !apply_key(model, segment, &mut current, &mut step) {
+            return Advance::Stuck;
+        }
+        skip_addressed(segments, segment, &mut next);
+        return match current {
+            Some(ty) => Advance::To(ty, step, next),
+            None => Advance::Stuck,
+        };
+    };
+    if segment.param {
+        return match ty {
+            TypeRef::Collection(inner) if is_entity(model, &inner) => {
+                Advance::To(*inner, Step::Key, next)
+            }
+            _ => Advance::Stuck,
+        };
+    }
+    let (element, collection) = match &ty {
+        TypeRef::Named(n) => (n.as_str(), false),
+        TypeRef::Collection(inner) => match inner.as_ref() {
+            TypeRef::Named(n) => (n.as_str(), true),
+            _ => return Advance::Stuck,
+        },
+        _ => return Advance::Stuck,
+    };
+    if !model.types.contains_key(element) {
+        return Advance::Stuck;
+    }
+    if let Some(cast) = cast_target(model, element, &segment.name) {
+        let named = TypeRef::Named(cast);
+        let ty = if collection {
+            TypeRef::Collection(Box::new(named))
+        } else {
+            named
+        };
+        return Advance::To(ty, Step::Cast, next);
+    }
+    if collection {
+        return Advance::Stuck;
+    }
+    let Some(property) = member(model, element, &segment.name) else {
+        return Advance::Stuck;
+    };
+    if property.ty == TypeRef::Primitive(super::Edm::Stream) {
+        return Advance::Special;
+    }
+    let mut current = Some(property.ty.clone());
+    let mut step = Step::Member(property);
+    if !apply_key(model, segment, &mut current, &mut step) {
+        return Advance::Stuck;
+    }
+    skip_addressed(segments, segment, &mut next);
+    match current {
+        Some(ty) => Advance::To(ty, step, next),
+        None => Advance::Stuck,
+    }
+}
+
+/// `x('{id}')` or `x({id})` keys a collection of entities; other argument lists are
+/// function calls, which the model cannot type.
+fn apply_key(
+    model: &Model,
+    segment: &Segment,
+    current: &mut Option<TypeRef>,
+    step: &mut Step<'_>,
+) -> bool {
+    let Some(args) = &segment.args else {
+        return true;
+    };
+    let is_key = args == "{}" || args == "'{}'" || !args.contains('=') || args.starts_with("id=");
+    match current.take() {
+        Some(TypeRef::Collection(inner)) if is_key && is_entity(model, &inner) => {
+            *current = Some(*inner);
+            *step = Step::Key;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Path-based addressing (`root:/{item-path}:`) keeps the type of its base: the
+/// segments up to the closing `:` are the item's path.
+fn skip_addressed(segments: &[Segment], segment: &Segment, i: &mut usize) {
+    if !segment.addressing {
+        return;
+    }
+    while *i < segments.len() && !segments[*i].addressing {
+        *i += 1;
+    }
+    *i += 1;
+}
+
+fn is_entity(model: &Model, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(n) if model.types.get(n).is_some_and(|t| t.kind == super::TypeKind::Entity))
+}
+
+/// `microsoft.graph.x` after a value of a base of `x`.
+fn cast_target(model: &Model, current: &str, segment: &str) -> Option<String> {
+    if !segment.contains('.') {
+        return None;
+    }
+    let name = model
+        .types
+        .keys()
+        .find(|k| k.as_str() == segment)
+        .or_else(|| model.types.keys().find(|k| k.eq_ignore_ascii_case(segment)))?;
+    model
+        .ancestry(name)
+        .any(|a| a.name == current)
+        .then(|| name.clone())
+}
+
+/// A property of `type_name` or its bases, letter case ignored when there is no exact
+/// match; then one of a derived type (the docs often leave out the cast).
+fn member<'m>(model: &'m Model, type_name: &str, name: &str) -> Option<&'m Property> {
+    let own = model.all_properties(type_name);
+    let found = own
+        .iter()
+        .find(|p| p.name == name)
+        .or_else(|| own.iter().find(|p| p.name.eq_ignore_ascii_case(name)))
+        .copied();
+    found.or_else(|| {
+        model
+            .descendants(type_name)
+            .into_iter()
+            .filter_map(|d| model.types.get(d))
+            .flat_map(|t| &t.properties)
+            .find(|p| p.name == name)
+    })
+}
+
+/// Types every operation whose path resolves, and reports where its page disagrees.
+pub(super) fn type_operations(model: &mut Model, diags: &mut Vec<Diagnostic>) {
+    let roots = Roots::infer(model);
+    let mut updates = Vec::new();
+    for (index, op) in model.operations.iter().enumerate() {
+        let target = resolve(model, &roots, op);
+        let Target::Typed { ty, step } = target else {
+            continue;
+        };
+        let via = match &step {
+            Step::Member(p) => Some(format!(
+                "`{}` ({}:{})",
+                p.name, p.source.file, p.source.line
+            )),
+            _ => None,
+        };
+        let typed = typed_operation(model, op, &ty, via.as_deref(), diags);
+        if let Some(typed) = typed {
+            updates.push((index, typed));
+        }
+    }
+    for (index, (body, response)) in updates {
+        let op = &mut model.operations[index];
+        if let Some(body) = body {
+            op.request_body = Some(body);
+        }
+        if let Some((status, response)) = response {
+            op.response.status = status;
+            op.response.body = response;
+        }
+    }
+}
+
+type Update = (Option<RequestBody>, Option<(u16, Option<TypeRef>)>);
+
+/// The request body and response the path gives `op`, where they differ from the page's.
+fn typed_operation(
+    model: &Model,
+    op: &Operation,
+    ty: &TypeRef,
+    via: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Update> {
+    let element = match ty {
+        TypeRef::Collection(inner) => Some(inner.as_ref()),
+        _ => None,
+    };
+    match op.method.as_str() {
+        "GET" => {
+            if op.response.body.as_ref() == Some(ty) {
+                return None;
+            }
+            if let Some(page) = &op.response.body
+                && !narrows(model, page, ty)
+            {
+                diags.push(response_conflict(op, page, ty, via));
+            }
+            let status = if op.response.status == 204 {
+                200
+            } else {
+                op.response.status
+            };
+            Some((None, Some((status, Some(ty.clone())))))
+        }
+        "POST" => {
+            let element @ TypeRef::Named(name) = element? else {
+                return None;
+            };
+            if !model.types.contains_key(name) {
+                return None;
+            }
+            let body = entity_body(model, op, name, diags);
+            let response = match &op.response.body {
+                Some(page) if page == element => None,
+                Some(page) => {
+                    if !narrows(model, page, element) {
+                        diags.push(response_conflict(op, page, element, via));
+                    }
+                    Some((op.response.status, Some(element.clone())))
+                }
+                // The page names no type but a status with content: the created entity.
+                None if op.response.status != 204 => {
+                    Some((op.response.status, Some(element.clone())))
+                }
+                None => None,
+            };
+            Some((body, response))
+        }
+        "PATCH" | "PUT" => {
+            let TypeRef::Named(name) = ty else {
+                return None;
+            };
+            if !model.types.contains_key(name) {
+                return None;
+            }
+            let body = entity_body(model, op, name, diags);
+            let response = match &op.response.body {
+                Some(page) if page != ty => {
+                    if !narrows(model, page, ty) {
+                        diags.push(response_conflict(op, page, ty, via));
+                    }
+                    Some((op.response.status, Some(ty.clone())))
+                }
+                _ => None,
+            };
+            Some((body, response))
+        }
+        _ => None,
+    }
+}
+
+/// The body of a create or update: the entity itself. A parameter table whose types
+/// contradict the entity's properties is reported; the entity's types win.
+fn entity_body(
+    model: &Model,
+    op: &Operation,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    match &op.request_body {
+        Some(RequestBody::Typed { types }) if types.len() == 1 && types[0] == name => None,
+        Some(RequestBody::Typed { types }) => {
+            for t in types {
+                if t != name && !model.ancestry(t).any(|a| a.name == name) {
+                    diags.push(
+                        Diagnostic::warning(
+                            &op.source.file,
+                            op.source.line,
+                            codes::REQUEST_BODY_CONFLICT,
+                            format!(
+                                "`{} {}` addresses `{name}`, but a page documenting this request line gives its body as `{t}`, which does not derive from it; the body takes a `{name}`",
+                                op.method,
+                                op.path.openapi_path()
+                            ),
+                        )
+                        .with_help("name the resource type the path addresses (or one derived from it) in the Request body section"),
+                    );
+                }
+            }
+            Some(RequestBody::Typed {
+                types: vec![name.to_string()],
+            })
+        }
+        Some(RequestBody::Parameters { parameters }) => {
+            check_table(model, name, parameters, diags);
+            Some(RequestBody::Typed {
+                types: vec![name.to_string()],
+            })
+        }
+        None if op.method == "POST" || op.method == "PATCH" || op.method == "PUT" => {
+            Some(RequestBody::Typed {
+                types: vec![name.to_string()],
+            })
+        }
+        None => None,
+    }
+}
+
+/// Reports request-body table rows whose type contradicts the property of the same
+/// name on the entity (or a type derived from it), with both locations.
+fn check_table(model: &Model, name: &str, parameters: &[Property], diags: &mut Vec<Diagnostic>) {
+    let mut declared: Vec<&Property> = model.all_properties(name);
+    for d in model.descendants(name) {
+        if let Some(t) = model.types.get(d) {
+            declared.extend(&t.properties);
+        }
+    }
+    for parameter in parameters {
+        if parameter.ty == TypeRef::Untyped {
+            continue;
+        }
+        let same_name: Vec<&&Property> = declared
+            .iter()
+            .filter(|p| p.name == parameter.name)
+            .collect();
+        let Some(property) = same_name.first() else {
+            continue;
+        };
+        if same_name
+            .iter()
+            .any(|p| p.ty == parameter.ty || p.ty == TypeRef::Untyped)
+        {
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(
+                &parameter.source.file,
+                parameter.source.line,
+                codes::REQUEST_BODY_CONFLICT,
+                format!(
+                    "the request body table gives `{}` as {}, but `{name}` declares it {} ({}:{}); the body takes the resource's type",
+                    parameter.name,
+                    super::build::describe(&parameter.ty),
+                    super::build::describe(&property.ty),
+                    property.source.file,
+                    property.source.line,
+                ),
+            )
+            .with_help("make the table's Type cell match the resource page, or fix the resource page"),
+        );
+    }
+}
+
+/// `page` is `path` or a type derived from it, in the same shape: a page of one derived
+/// type documenting a shared request line.
+fn narrows(model: &Model, page: &TypeRef, path: &TypeRef) -> bool {
+    match (page, path) {
+        (TypeRef::Collection(a), TypeRef::Collection(b)) => narrows(model, a, b),
+        (TypeRef::Named(a), TypeRef::Named(b)) => a == b || model.ancestry(a).any(|t| t.name == *b),
+        (a, b) => a == b,
+    }
+}
+
+fn response_conflict(
+    op: &Operation,
+    page: &TypeRef,
+    path: &TypeRef,
+    via: Option<&str>,
+) -> Diagnostic {
+    let how = via.map_or(String::new(), |v| format!(" through {v}"));
+    Diagnostic::warning(
+        &op.source.file,
+        op.source.line,
+        codes::RESPONSE_TYPE_CONFLICT,
+        format!(
+            "`{} {}` addresses {}{how}, but the page says it answers {}; the path's type is used",
+            op.method,
+            op.path.openapi_path(),
+            super::build::describe(path),
+            super::build::describe(page),
+        ),
+    )
+    .with_help("make the Response section name the type the path addresses (a collection for a collection)")
+}
