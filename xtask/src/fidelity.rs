@@ -271,6 +271,8 @@ pub struct Figures {
     pub enum_miss_causes: BTreeMap<&'static str, Vec<String>>,
     /// The enum recall if every enum whose name and members the docs contain were found.
     pub enum_recall_reachable: f64,
+    /// The typing of each operation; see `operations`.
+    pub operations: operations::OperationFigures,
 }
 
 pub const NAMED_ON_NO_PAGE: &str = "named as a type on no page";
@@ -569,6 +571,7 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
     }
     f.path_recall = pct(hit, lines.len());
     enum_miss_causes(pages, csdl, &mut f);
+    f.operations = operations::measure(model, csdl);
     f
 }
 
@@ -620,7 +623,7 @@ impl Figures {
             "nav_recall" => self.nav_recall,
             "enum_recall" => self.enum_recall,
             "path_recall" => self.path_recall,
-            _ => f64::NAN,
+            name => self.operations.get(name).unwrap_or(f64::NAN),
         }
     }
 }
