@@ -11,92 +11,237 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+pub mod operations;
+
 /// One CSDL entity or complex type.
 struct CsdlType {
     base: Option<String>,
+    /// An entity type (it has a key), not a complex type.
+    entity: bool,
     props: BTreeMap<String, String>,
     navs: BTreeSet<String>,
+    /// Properties, then navigation properties, in document order, with the declared type
+    /// (`Edm.Stream` kept) and whether it is a collection.
+    members: Vec<(String, CsdlValue)>,
 }
 
+/// A declared type: a qualified name or `Edm.X`, one value or a collection of them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct CsdlValue {
+    name: String,
+    collection: bool,
+}
+
+/// An action or function bound to its first parameter.
+struct BoundOperation {
+    name: String,
+    qualified: String,
+    function: bool,
+    binding: CsdlValue,
+    /// The other parameters' names.
+    params: BTreeSet<String>,
+    returns: Option<CsdlValue>,
+    composable: bool,
+}
+
+/// An entity set (a collection) or a singleton of the entity container.
+struct Root {
+    name: String,
+    value: CsdlValue,
+}
+
+#[derive(Default)]
 pub struct Csdl {
     types: BTreeMap<String, CsdlType>,
     enums: BTreeMap<String, Vec<String>>,
+    /// `types` in the order an OData reader meets them: per schema, the entity types,
+    /// then the complex types.
+    type_order: Vec<String>,
+    /// Schema aliases: `graph` → `microsoft.graph`.
+    aliases: BTreeMap<String, String>,
+    /// Per container, the entity sets, then the singletons.
+    roots: Vec<Root>,
+    /// Per schema, the bound actions, then the bound functions.
+    bound: Vec<BoundOperation>,
 }
 
 impl Csdl {
     pub fn read(path: &Path) -> Result<Self> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let doc = roxmltree::Document::parse(&text)
-            .with_context(|| format!("parsing {}", path.display()))?;
-        let mut types = BTreeMap::new();
-        let mut enums = BTreeMap::new();
-        for schema in doc.descendants().filter(|n| n.has_tag_name("Schema")) {
+        Self::parse(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        let doc = roxmltree::Document::parse(text)?;
+        let schemas: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("Schema"))
+            .collect();
+        let mut csdl = Csdl {
+            aliases: schemas
+                .iter()
+                .filter_map(|s| Some((s.attribute("Alias")?, s.attribute("Namespace")?)))
+                .map(|(a, ns)| (a.to_string(), ns.to_string()))
+                .collect(),
+            ..Csdl::default()
+        };
+        for schema in &schemas {
             let ns = schema.attribute("Namespace").unwrap_or_default();
-            for node in schema.children().filter(|n| n.is_element()) {
+            let children = || schema.children().filter(|n| n.is_element());
+            for kind in ["EntityType", "ComplexType"] {
+                for node in children().filter(|n| n.has_tag_name(kind)) {
+                    let Some(name) = node.attribute("Name") else {
+                        continue;
+                    };
+                    let fq = format!("{ns}.{name}");
+                    let t = csdl.read_type(node, kind == "EntityType");
+                    csdl.type_order.push(fq.clone());
+                    csdl.types.insert(fq, t);
+                }
+            }
+            for node in children().filter(|n| n.has_tag_name("EnumType")) {
                 let Some(name) = node.attribute("Name") else {
                     continue;
                 };
-                let fq = format!("{ns}.{name}");
-                match node.tag_name().name() {
-                    "EntityType" | "ComplexType" => {
-                        let mut props = BTreeMap::new();
-                        let mut navs = BTreeSet::new();
-                        for p in node.children().filter(|n| n.is_element()) {
-                            let (Some(pn), Some(pt)) = (p.attribute("Name"), p.attribute("Type"))
-                            else {
-                                continue;
-                            };
-                            match p.tag_name().name() {
-                                "Property" => {
-                                    props.insert(pn.to_string(), normalize(pt));
-                                }
-                                "NavigationProperty" => {
-                                    navs.insert(pn.to_string());
-                                }
-                                _ => {}
-                            }
-                        }
-                        types.insert(
-                            fq,
-                            CsdlType {
-                                base: node.attribute("BaseType").map(normalize),
-                                props,
-                                navs,
+                let members = node
+                    .children()
+                    .filter(|n| n.has_tag_name("Member"))
+                    .filter_map(|m| m.attribute("Name").map(str::to_string))
+                    .collect();
+                csdl.enums.insert(format!("{ns}.{name}"), members);
+            }
+            for kind in ["Action", "Function"] {
+                for node in children().filter(|n| n.has_tag_name(kind)) {
+                    if let Some(op) = csdl.read_bound(node, ns, kind == "Function") {
+                        csdl.bound.push(op);
+                    }
+                }
+            }
+            for container in children().filter(|n| n.has_tag_name("EntityContainer")) {
+                for (tag, attr, collection) in [
+                    ("EntitySet", "EntityType", true),
+                    ("Singleton", "Type", false),
+                ] {
+                    for node in container.children().filter(|n| n.has_tag_name(tag)) {
+                        let (Some(name), Some(ty)) = (node.attribute("Name"), node.attribute(attr))
+                        else {
+                            continue;
+                        };
+                        csdl.roots.push(Root {
+                            name: name.to_string(),
+                            value: CsdlValue {
+                                name: csdl.unalias(ty),
+                                collection,
                             },
-                        );
+                        });
                     }
-                    "EnumType" => {
-                        let members = node
-                            .children()
-                            .filter(|n| n.has_tag_name("Member"))
-                            .filter_map(|m| m.attribute("Name").map(str::to_string))
-                            .collect();
-                        enums.insert(fq, members);
-                    }
-                    _ => {}
                 }
             }
         }
-        Ok(Self { types, enums })
+        Ok(csdl)
     }
-}
 
-/// `graph.x` → `microsoft.graph.x`; `Edm.Stream` counts as `Edm.Binary`.
-fn normalize(t: &str) -> String {
-    if let Some(inner) = t
-        .strip_prefix("Collection(")
-        .and_then(|s| s.strip_suffix(')'))
-    {
-        return format!("Collection({})", normalize(inner));
+    fn read_type(&self, node: roxmltree::Node, entity: bool) -> CsdlType {
+        let mut props = BTreeMap::new();
+        let mut navs = BTreeSet::new();
+        let mut members = Vec::new();
+        for tag in ["Property", "NavigationProperty"] {
+            for p in node.children().filter(|n| n.has_tag_name(tag)) {
+                let (Some(pn), Some(pt)) = (p.attribute("Name"), p.attribute("Type")) else {
+                    continue;
+                };
+                if tag == "Property" {
+                    props.insert(pn.to_string(), self.normalize(pt));
+                } else {
+                    navs.insert(pn.to_string());
+                }
+                members.push((pn.to_string(), self.value(pt)));
+            }
+        }
+        CsdlType {
+            base: node.attribute("BaseType").map(|b| self.normalize(b)),
+            entity,
+            props,
+            navs,
+            members,
+        }
     }
-    if let Some(rest) = t.strip_prefix("graph.") {
-        return format!("microsoft.graph.{rest}");
+
+    /// An action or function with `IsBound="true"` and a binding parameter.
+    fn read_bound(
+        &self,
+        node: roxmltree::Node,
+        ns: &str,
+        function: bool,
+    ) -> Option<BoundOperation> {
+        let name = node.attribute("Name")?;
+        if node.attribute("IsBound") != Some("true") {
+            return None;
+        }
+        let params: Vec<_> = node
+            .children()
+            .filter(|n| n.has_tag_name("Parameter"))
+            .collect();
+        let binding = self.value(params.first()?.attribute("Type")?);
+        Some(BoundOperation {
+            name: name.to_string(),
+            qualified: format!("{ns}.{name}"),
+            function,
+            binding,
+            params: params[1..]
+                .iter()
+                .filter_map(|p| p.attribute("Name").map(str::to_string))
+                .collect(),
+            returns: node
+                .children()
+                .find(|n| n.has_tag_name("ReturnType"))
+                .and_then(|r| r.attribute("Type"))
+                .map(|t| self.value(t)),
+            composable: node.attribute("IsComposable") == Some("true"),
+        })
     }
-    if t == "Edm.Stream" {
-        return "Edm.Binary".to_string();
+
+    /// `graph.x` → `microsoft.graph.x` (the namespace behind a schema alias).
+    fn unalias(&self, name: &str) -> String {
+        let (ns, rest) = name.split_once('.').unwrap_or((name, ""));
+        match self.aliases.get(ns) {
+            Some(full) => format!("{full}.{rest}"),
+            None => name.to_string(),
+        }
     }
-    t.to_string()
+
+    /// `Collection(graph.x)` → `microsoft.graph.x`, a collection.
+    fn value(&self, t: &str) -> CsdlValue {
+        match t
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
+            Some(inner) => CsdlValue {
+                name: self.unalias(inner),
+                collection: true,
+            },
+            None => CsdlValue {
+                name: self.unalias(t),
+                collection: false,
+            },
+        }
+    }
+
+    /// Unaliased, as `Collection(x)` for a collection; `Edm.Stream` counts as `Edm.Binary`.
+    fn normalize(&self, t: &str) -> String {
+        let v = self.value(t);
+        let name = if v.name == "Edm.Stream" {
+            "Edm.Binary"
+        } else {
+            &v.name
+        };
+        if v.collection {
+            format!("Collection({name})")
+        } else {
+            name.to_string()
+        }
+    }
 }
 
 fn model_type(t: &TypeRef) -> String {
@@ -126,6 +271,8 @@ pub struct Figures {
     pub enum_miss_causes: BTreeMap<&'static str, Vec<String>>,
     /// The enum recall if every enum whose name and members the docs contain were found.
     pub enum_recall_reachable: f64,
+    /// The typing of each operation; see `operations`.
+    pub operations: operations::OperationFigures,
 }
 
 pub const NAMED_ON_NO_PAGE: &str = "named as a type on no page";
@@ -424,6 +571,7 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
     }
     f.path_recall = pct(hit, lines.len());
     enum_miss_causes(pages, csdl, &mut f);
+    f.operations = operations::measure(model, csdl);
     f
 }
 
@@ -475,7 +623,7 @@ impl Figures {
             "nav_recall" => self.nav_recall,
             "enum_recall" => self.enum_recall,
             "path_recall" => self.path_recall,
-            _ => f64::NAN,
+            name => self.operations.get(name).unwrap_or(f64::NAN),
         }
     }
 }
@@ -502,11 +650,11 @@ mod tests {
             ("microsoft.graph.mood", &["happy"]),
         ];
         let csdl = Csdl {
-            types: BTreeMap::new(),
             enums: enums
                 .iter()
                 .map(|(e, m)| (e.to_string(), m.iter().map(|m| m.to_string()).collect()))
                 .collect(),
+            ..Csdl::default()
         };
         // The three misses, and one enum that was found.
         let mut figures = Figures {

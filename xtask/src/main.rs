@@ -56,7 +56,7 @@ enum Command {
         /// The CSDL (`$metadata`) of the same version, used only as a yardstick.
         #[arg(long)]
         csdl: PathBuf,
-        /// How many misses of each kind to list.
+        /// How many misses of each kind (and operations of each mismatch class) to list.
         #[arg(long, default_value_t = 8)]
         show: usize,
         /// Also write the figures and every miss as JSON to this file.
@@ -189,6 +189,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let shown: Vec<&str> = misses.iter().take(show).map(String::as_str).collect();
                 println!("-- missed {kind} ({}): {}", misses.len(), shown.join("; "));
             }
+            println!("-- operations, against the types the CSDL resolves their paths to:");
+            print!("{}", figures.operations.report(show));
+            below += figures.operations.below_floors().len();
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&figures)?)?;
             }
