@@ -33,13 +33,14 @@ pub const CLASSES: [&str; 8] = [
     "extra",
 ];
 
-/// Floors under which `xtask fidelity` and the corpus test fail: the v1.0 values of
-/// today less half a point, rounded down to a tenth. Raise them as the figures improve.
+/// Floors under which `xtask fidelity` and the corpus test fail, on v1.0: just under
+/// today's values (93.56, 96.75 and 98.57 for the agreements). Raise them as the
+/// figures improve.
 pub const OPERATION_FLOORS: [(&str, f64); 4] = [
     ("ops_resolved_pct", 95.0),
-    ("response_agreement", 85.1),
-    ("response_agreement_without_redirects", 88.1),
-    ("body_agreement", 43.3),
+    ("response_agreement", 93.0),
+    ("response_agreement_without_redirects", 96.0),
+    ("body_agreement", 98.0),
 ];
 
 /// The segments an OData URL may end with that address no typed value.
