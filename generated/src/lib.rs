@@ -23,3 +23,10 @@ pub mod runtime;
 #[cfg(feature = "client")]
 pub mod client;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
+/// What a program brings into scope with `use <crate>::prelude::*`: [`View`],
+/// and the setter traits of base types, with which a chain of setters on a
+/// derived view keeps the derived type.
+pub mod prelude {
+    pub use crate::models::setters::*;
+    pub use crate::runtime::View;
+}

@@ -6,7 +6,7 @@
 use crate::runtime;
 /// Pick this target to reach each device that the tenant manages, whoever its user is. No group has to be named, which is why the type declares no properties.
 ///
-/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too.
+/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// OData type `microsoft.graph.allDevicesAssignmentTarget`; documented in `resources/intune-shared-alldevicesassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
@@ -20,7 +20,7 @@ crate::view!(
 impl AllDevicesAssignmentTarget {}
 /// Pick this target to reach each user of the tenant who holds a license. There is nothing to configure, so the type declares no properties.
 ///
-/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too.
+/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// OData type `microsoft.graph.allLicensedUsersAssignmentTarget`; documented in `resources/intune-shared-alllicensedusersassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
@@ -153,7 +153,7 @@ impl DeviceAndAppManagementAssignmentTarget {
 }
 /// A device configuration profile bundles settings that Intune pushes to managed devices. This type is abstract: it carries what every profile has in common, while a concrete profile is always one of the platform-specific subtypes, for example windows10GeneralConfiguration or iosGeneralDeviceConfiguration.
 ///
-/// Derives from [`Entity`]: its getters and setters apply here too.
+/// Derives from [`Entity`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// Derived types: [`IosGeneralDeviceConfiguration`], [`Windows10GeneralConfiguration`]. Use `kind()` to tell them apart.
 ///
@@ -919,7 +919,7 @@ impl Entity {
 }
 /// Identifies a group that is carved out of an assignment, so its members are skipped even when another target would include them. It adds nothing to its parent type; only the meaning is reversed.
 ///
-/// Derives from [`GroupAssignmentTarget`]: its getters and setters apply here too.
+/// Derives from [`GroupAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// OData type `microsoft.graph.exclusionGroupAssignmentTarget`; documented in `resources/intune-shared-exclusiongroupassignmenttarget.md`.
 #[cfg(feature = "intune-shared")]
@@ -935,7 +935,7 @@ crate::view!(
 impl ExclusionGroupAssignmentTarget {}
 /// Use this target to deliver something to the members of a single Azure AD group, identified by groupId. The type exclusionGroupAssignmentTarget builds on it to do the opposite.
 ///
-/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too.
+/// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// Derived types: [`ExclusionGroupAssignmentTarget`]. Use `kind()` to tell them apart.
 ///
@@ -986,7 +986,7 @@ impl GroupAssignmentTarget {
 }
 /// Holds the general restriction settings that Intune applies to iOS devices, for example which built-in apps and features stay available and what a passcode must look like. Several settings only take effect on supervised devices. Only a selection of the settings is described on this page.
 ///
-/// Derives from [`DeviceConfiguration`]: its getters and setters apply here too.
+/// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// OData type `microsoft.graph.iosGeneralDeviceConfiguration`; documented in `resources/intune-deviceconfig-iosgeneraldeviceconfiguration.md`.
 #[cfg(feature = "intune-deviceconfig")]
@@ -1306,7 +1306,7 @@ impl SettingStateDeviceSummary {
 }
 /// Holds the general restriction settings that Intune applies to Windows 10 devices, covering areas such as printing, search, Bluetooth, Microsoft Edge, Microsoft Defender, passwords and privacy. Only a selection of the settings is described on this page.
 ///
-/// Derives from [`DeviceConfiguration`]: its getters and setters apply here too.
+/// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
 /// OData type `microsoft.graph.windows10GeneralConfiguration`; documented in `resources/intune-deviceconfig-windows10generalconfiguration.md`.
 #[cfg(feature = "intune-deviceconfig")]
@@ -1624,4 +1624,189 @@ pub mod tags {
     pub enum SettingStateDeviceSummary {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum Windows10GeneralConfiguration {}
+}
+/// Setters of base types that return the derived view they are called on; see [`crate::prelude`].
+pub mod setters {
+    #[allow(unused_imports)]
+    use crate::runtime;
+    #[cfg(feature = "intune-deviceconfig")]
+    /// The setters of [`DeviceConfiguration`](crate::models::DeviceConfiguration) for the types derived from it: each returns the view it is called on, so a chain of setters keeps the derived type.
+    pub trait DeviceConfigurationSetters: runtime::View {
+        /// Sets `lastModifiedDateTime`. Use `set_null("lastModifiedDateTime")` to clear it and `remove("lastModifiedDateTime")` to leave it out.
+        #[inline]
+        fn set_last_modified_date_time(
+            &mut self,
+            value: chrono::DateTime<chrono::FixedOffset>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "lastModifiedDateTime",
+                runtime::datetime_value(value),
+            );
+            self
+        }
+        /// Sets `createdDateTime`. Use `set_null("createdDateTime")` to clear it and `remove("createdDateTime")` to leave it out.
+        #[inline]
+        fn set_created_date_time(
+            &mut self,
+            value: chrono::DateTime<chrono::FixedOffset>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "createdDateTime",
+                runtime::datetime_value(value),
+            );
+            self
+        }
+        /// Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
+        #[inline]
+        fn set_description(&mut self, value: &str) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "description",
+                runtime::string_value(value),
+            );
+            self
+        }
+        /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
+        #[inline]
+        fn set_display_name(&mut self, value: &str) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "displayName",
+                runtime::string_value(value),
+            );
+            self
+        }
+        /// Sets `version`. Use `set_null("version")` to clear it and `remove("version")` to leave it out.
+        #[inline]
+        fn set_version(&mut self, value: i32) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "version",
+                serde_json::Value::from(value),
+            );
+            self
+        }
+        /// Sets `assignments`. Use `set_null("assignments")` to clear it and `remove("assignments")` to leave it out.
+        #[inline]
+        fn set_assignments(
+            &mut self,
+            value: impl IntoIterator<Item = crate::models::DeviceConfigurationAssignment>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "assignments",
+                runtime::list_value(value, runtime::owned_view_value),
+            );
+            self
+        }
+        /// Sets `deviceStatuses`. Use `set_null("deviceStatuses")` to clear it and `remove("deviceStatuses")` to leave it out.
+        #[inline]
+        fn set_device_statuses(
+            &mut self,
+            value: impl IntoIterator<
+                Item = crate::models::DeviceConfigurationDeviceStatus,
+            >,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "deviceStatuses",
+                runtime::list_value(value, runtime::owned_view_value),
+            );
+            self
+        }
+        /// Sets `userStatuses`. Use `set_null("userStatuses")` to clear it and `remove("userStatuses")` to leave it out.
+        #[inline]
+        fn set_user_statuses(
+            &mut self,
+            value: impl IntoIterator<Item = crate::models::DeviceConfigurationUserStatus>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "userStatuses",
+                runtime::list_value(value, runtime::owned_view_value),
+            );
+            self
+        }
+        /// Sets `deviceStatusOverview`. Use `set_null("deviceStatusOverview")` to clear it and `remove("deviceStatusOverview")` to leave it out.
+        #[inline]
+        fn set_device_status_overview(
+            &mut self,
+            value: &crate::models::DeviceConfigurationDeviceOverview,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "deviceStatusOverview",
+                runtime::view_value(value),
+            );
+            self
+        }
+        /// Sets `userStatusOverview`. Use `set_null("userStatusOverview")` to clear it and `remove("userStatusOverview")` to leave it out.
+        #[inline]
+        fn set_user_status_overview(
+            &mut self,
+            value: &crate::models::DeviceConfigurationUserOverview,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "userStatusOverview",
+                runtime::view_value(value),
+            );
+            self
+        }
+        /// Sets `deviceSettingStateSummaries`. Use `set_null("deviceSettingStateSummaries")` to clear it and `remove("deviceSettingStateSummaries")` to leave it out.
+        #[inline]
+        fn set_device_setting_state_summaries(
+            &mut self,
+            value: impl IntoIterator<Item = crate::models::SettingStateDeviceSummary>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "deviceSettingStateSummaries",
+                runtime::list_value(value, runtime::owned_view_value),
+            );
+            self
+        }
+    }
+    #[cfg(feature = "intune-deviceconfig")]
+    impl DeviceConfigurationSetters for crate::models::IosGeneralDeviceConfiguration {}
+    #[cfg(feature = "intune-deviceconfig")]
+    impl DeviceConfigurationSetters for crate::models::Windows10GeneralConfiguration {}
+    #[cfg(feature = "applications")]
+    /// The setters of [`Entity`](crate::models::Entity) for the types derived from it: each returns the view it is called on, so a chain of setters keeps the derived type.
+    pub trait EntitySetters: runtime::View {
+        /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+        #[inline]
+        fn set_id(&mut self, value: &str) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "id",
+                runtime::string_value(value),
+            );
+            self
+        }
+    }
+    #[cfg(feature = "intune-deviceconfig")]
+    impl EntitySetters for crate::models::DeviceConfiguration {}
+    #[cfg(feature = "intune-deviceconfig")]
+    impl EntitySetters for crate::models::IosGeneralDeviceConfiguration {}
+    #[cfg(feature = "intune-deviceconfig")]
+    impl EntitySetters for crate::models::Windows10GeneralConfiguration {}
+    #[cfg(feature = "intune-shared")]
+    /// The setters of [`GroupAssignmentTarget`](crate::models::GroupAssignmentTarget) for the types derived from it: each returns the view it is called on, so a chain of setters keeps the derived type.
+    pub trait GroupAssignmentTargetSetters: runtime::View {
+        /// Sets `groupId`. Use `set_null("groupId")` to clear it and `remove("groupId")` to leave it out.
+        #[inline]
+        fn set_group_id(&mut self, value: &str) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "groupId",
+                runtime::string_value(value),
+            );
+            self
+        }
+    }
+    #[cfg(feature = "intune-shared")]
+    impl GroupAssignmentTargetSetters for crate::models::ExclusionGroupAssignmentTarget {}
 }

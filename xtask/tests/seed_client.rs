@@ -222,3 +222,34 @@ fn derived_views_write_through_their_bases() {
         Some(&json!("#microsoft.graph.windows10GeneralConfiguration"))
     );
 }
+
+#[test]
+fn a_chain_of_setters_keeps_the_derived_type() {
+    use graph_client::models::Windows10GeneralConfiguration;
+    use graph_client::operations::post_device_management_device_configurations;
+    use graph_client::prelude::*;
+    let mut config = Windows10GeneralConfiguration::new();
+    // A base's setter (`displayName`, `id`) then the derived type's own, in one chain.
+    config
+        .set_display_name("Win")
+        .set_password_required(true)
+        .set_id("c1")
+        .set_password_minimum_length(8);
+    assert_eq!(config.display_name(), Some("Win"));
+    assert_eq!(config.password_required(), Some(true));
+    assert_eq!(config.password_minimum_length(), Some(8));
+    // The create takes the base type; the derived view coerces to it, tag included.
+    let request = post_device_management_device_configurations(&config);
+    let body: serde_json::Value = serde_json::from_slice(
+        &request
+            .to_http("https://graph.microsoft.com/v1.0")
+            .unwrap()
+            .into_body(),
+    )
+    .unwrap();
+    assert_eq!(
+        body["@odata.type"],
+        json!("#microsoft.graph.windows10GeneralConfiguration")
+    );
+    assert_eq!(body["passwordRequired"], json!(true));
+}

@@ -36,11 +36,7 @@ pub fn impl_block(
         return out;
     }
     out.push_str(&format!("impl {name} {{\n"));
-    let mut scope = Scope::with_reserved(RESERVED_METHODS);
-    for p in properties {
-        let base = snake(&p.name);
-        let getter = ident(&scope.claim(&base)).to_string();
-        let setter = scope.claim(&format!("set_{base}"));
+    for (p, (getter, setter)) in properties.iter().zip(method_names(properties)) {
         let key = string_literal(&p.name);
         let field = field_type(model, names, &p.ty);
         // Accessors typed with another area's type need that area too.
@@ -67,36 +63,78 @@ pub fn impl_block(
         );
         out.push_str(INDENT);
         out.push_str("}\n");
-        write_outer(
+        write_setter(
             &mut out,
-            INDENT,
-            &format!(
-                "Sets `{0}`. Use `set_null(\"{0}\")` to clear it and `remove(\"{0}\")` to leave it out.",
-                p.name
-            ),
-        );
-        write_attributes(&mut out, &cfg);
-        write_signature(
-            &mut out,
-            INDENT,
+            &p.name,
+            &cfg,
             &format!("pub fn {setter}"),
-            &["&mut self", &format!("value: {}", field.set_ty)],
-            "&mut Self",
+            &field,
+            "&mut self.0",
         );
-        write_call(
-            &mut out,
-            BODY,
-            "runtime::put",
-            &["&mut self.0", &key, &field.set_expr],
-            ";",
-        );
-        out.push_str(BODY);
-        out.push_str("self\n");
-        out.push_str(INDENT);
-        out.push_str("}\n");
     }
     out.push_str("}\n");
     out
+}
+
+/// The getter and setter name of each property, in order: snake case, made unique
+/// within the type.
+pub(super) fn method_names(properties: &[Property]) -> Vec<(String, String)> {
+    let mut scope = Scope::with_reserved(RESERVED_METHODS);
+    properties
+        .iter()
+        .map(|p| {
+            let base = snake(&p.name);
+            let getter = ident(&scope.claim(&base)).to_string();
+            let setter = scope.claim(&format!("set_{base}"));
+            (getter, setter)
+        })
+        .collect()
+}
+
+/// The setter of `name` in `area`'s view, written into a trait when it stands in one:
+/// `head` is `pub fn set_x` or `fn set_x`, `map` the expression of the JSON object.
+pub(super) fn setter_text(
+    model: &Model,
+    names: &TypeNames,
+    area: &str,
+    property: &Property,
+    head: &str,
+    map: &str,
+) -> String {
+    let mut out = String::new();
+    let field = field_type(model, names, &property.ty);
+    let cfg = names.features.cfg_text_for_type(model, area, &property.ty);
+    write_setter(&mut out, &property.name, &cfg, head, &field, map);
+    out
+}
+
+fn write_setter(out: &mut String, name: &str, cfg: &str, head: &str, field: &FieldType, map: &str) {
+    write_outer(
+        out,
+        INDENT,
+        &format!(
+            "Sets `{name}`. Use `set_null(\"{name}\")` to clear it and `remove(\"{name}\")` to leave it out."
+        ),
+    );
+    write_attributes(out, cfg);
+    write_signature(
+        out,
+        INDENT,
+        head,
+        &["&mut self", &format!("value: {}", field.set_ty)],
+        "&mut Self",
+    );
+    write_call(
+        out,
+        BODY,
+        "runtime::put",
+        &[map, &string_literal(name), &field.set_expr],
+        ";",
+    );
+    out.push_str(BODY);
+    out.push_str("self\n");
+    out.push_str(INDENT);
+    out.push_str("}\n");
 }
 
 /// The cfg line if any, then `#[inline]`: an inline function is compiled where it is

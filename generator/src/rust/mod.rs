@@ -19,6 +19,7 @@ mod layout;
 mod models;
 pub mod names;
 mod operations;
+mod setters;
 
 use crate::diag::{Diagnostic, codes};
 use crate::model::Model;
@@ -119,6 +120,11 @@ disable_all_formatting = true
     let model_views = types
         .iter()
         .filter_map(|t| Some((names.get(&t.name)?, t.area.as_str())));
+    let mut models_tail = models::tags_module(&names, model_views);
+    match setters::module(model, &names) {
+        Ok(setters) => models_tail.extend(setters),
+        Err(e) => diags.push(internal_error(&e)),
+    }
     files.insert(
         "src/models.rs".to_string(),
         format_module(
@@ -126,7 +132,7 @@ disable_all_formatting = true
             models::head(model),
             &types,
             |t| models::view_type(model, &names, t),
-            models::tags_module(&names, model_views),
+            models_tail,
             &mut diags,
         ),
     );
@@ -379,5 +385,13 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         pub mod client;
 
         pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
+
+        /// What a program brings into scope with `use <crate>::prelude::*`: [`View`],
+        /// and the setter traits of base types, with which a chain of setters on a
+        /// derived view keeps the derived type.
+        pub mod prelude {
+            pub use crate::models::setters::*;
+            pub use crate::runtime::View;
+        }
     }
 }

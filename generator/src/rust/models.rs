@@ -28,7 +28,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
     let mut doc = escape(&t.description);
     if let Some(base) = t.base.as_deref().and_then(|b| names.get(b)) {
         doc.push_str(&format!(
-            "\n\nDerives from [`{base}`]: its getters and setters apply here too."
+            "\n\nDerives from [`{base}`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own."
         ));
     }
     if !t.derived.is_empty() {
