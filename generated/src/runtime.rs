@@ -728,6 +728,26 @@ pub fn parse_bytes(_status: u16, body: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(body.to_vec())
 }
 
+/// Parser for a primitive result (a string, a number, an enum member), which Graph
+/// answers as `{"value": ...}`.
+pub fn parse_value<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    parse_value_with(status, body, |v| serde_json::from_value(v.clone()).ok())
+}
+
+/// As [`parse_value`], reading the `value` member with `convert` (dates, ids, bytes).
+pub fn parse_value_with<T>(
+    status: u16,
+    body: &[u8],
+    convert: fn(&Value) -> Option<T>,
+) -> Result<T, Error> {
+    let json: Value = parse_json(status, body)?;
+    json.get(VALUE).and_then(convert).ok_or_else(|| Error::Decode {
+        status,
+        source: serde::de::Error::custom("no `value` member of the documented type"),
+        body: body.to_vec(),
+    })
+}
+
 /// Parser for responses without a body (`204 No Content`).
 pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
     Ok(NoContent)
@@ -1020,6 +1040,24 @@ mod tests {
         assert_eq!(p, "/sites('it%27%27s')");
         let (p, _) = PathBuilder::new("/me/drive/root:/").path("a b/c.txt").literal(":/content").finish();
         assert_eq!(p, "/me/drive/root:/a%20b/c.txt:/content");
+    }
+
+    #[test]
+    fn primitive_results_are_read_from_their_value_member() {
+        let body = br#"{"@odata.context": "x", "value": "Pacific Standard Time"}"#;
+        assert_eq!(
+            parse_value::<String>(200, body).unwrap(),
+            "Pacific Standard Time"
+        );
+        let body = br#"{"value": "2021-07-01T10:00:00.5Z"}"#;
+        let at = parse_value_with(200, body, as_datetime).unwrap();
+        assert_eq!(at.timestamp_subsec_millis(), 500);
+        // A body without `value`, or of another type, is a decode error, not a panic.
+        assert!(matches!(
+            parse_value::<bool>(200, br#"{"result": true}"#),
+            Err(Error::Decode { status: 200, .. })
+        ));
+        assert!(parse_value::<bool>(200, br#"{"value": "yes"}"#).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use super::TypeNames;
 use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
+use super::operations::ResultCheck;
 use crate::model::{
     Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody, TypeRef,
 };
@@ -102,7 +103,8 @@ fn example_tests(
             let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
         }
     }
-    match response_test(&krate, kind, op, ex, found) {
+    let check = super::operations::response_type(model, names, op).check;
+    match response_test(&krate, kind, check, op, ex, found) {
         Ok(Some(body)) => items.push(test(response_name, body)),
         Ok(None) => {}
         Err(reason) => {
@@ -427,6 +429,7 @@ fn request_test(
 fn response_test(
     krate: &str,
     body_kind: BodyKind,
+    check: ResultCheck,
     op: &Operation,
     ex: &Example,
     found: &Found,
@@ -456,6 +459,18 @@ fn response_test(
                 .to_string(),
         );
     }
+    if check != ResultCheck::WholeBody
+        && matches!(
+            op.response.body,
+            Some(TypeRef::Primitive(_) | TypeRef::Named(_))
+        )
+        && body.get("value").is_none()
+    {
+        return Err(
+            "the example response has no `value` member, but the operation answers a primitive value"
+                .to_string(),
+        );
+    }
     let mut out = String::new();
     write_example_text(&mut out, body);
     // Any body will do: only the parser of the request is used.
@@ -467,9 +482,20 @@ fn response_test(
         .parse_response({status}, text.as_bytes())
         .expect(\"the example response parses into the result type\");"
     );
-    out.push_str("    let actual = serde_json::to_value(parsed).unwrap();\n");
-    out.push_str(EXPECTED_FROM_TEXT);
-    out.push_str("    assert_eq!(actual, expected);\n");
+    match check {
+        ResultCheck::WholeBody => {
+            out.push_str("    let actual = serde_json::to_value(parsed).unwrap();\n");
+            out.push_str(EXPECTED_FROM_TEXT);
+            out.push_str("    assert_eq!(actual, expected);\n");
+        }
+        ResultCheck::ValueMember => {
+            out.push_str("    let actual = serde_json::to_value(parsed).unwrap();\n");
+            out.push_str(EXPECTED_FROM_TEXT);
+            out.push_str("    assert_eq!(actual, expected[\"value\"]);\n");
+        }
+        // Parsing (`expect` above) is the check.
+        ResultCheck::Parses => out.push_str("    let _ = parsed;\n"),
+    }
     Ok(Some(out))
 }
 

@@ -173,7 +173,9 @@ pub fn function(
         ""
     };
 
-    let (ret, parse) = response_type(model, names, op);
+    let ResultType {
+        rust: ret, parse, ..
+    } = response_type(model, names, op);
     // Docs apart: when the function has to be reprinted, its long docs need not be.
     let mut doc = String::new();
     write_outer(&mut doc, "", &function_doc(op, options));
@@ -210,8 +212,29 @@ pub fn function(
     code.text(doc).laid_out(text)
 }
 
+/// What a function's `Request<T>` parses, and how a doc example checks it.
+pub(super) struct ResultType {
+    /// `T`, as Rust source.
+    pub rust: String,
+    /// The parser handed to `Request::new`: a function path or a closure.
+    pub parse: String,
+    pub check: ResultCheck,
+}
+
+/// How a doc-example test compares a parsed response with the example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ResultCheck {
+    /// The result serializes back to the whole body.
+    WholeBody,
+    /// The result serializes back to the body's `value` member (a primitive result).
+    ValueMember,
+    /// The result has no JSON form to compare (dates, ids, bytes, numbers that may
+    /// be written either way): parsing it is the check.
+    Parses,
+}
+
 /// The function's result type (inside `Request<>`) and the runtime's parser for it.
-fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> (String, &'static str) {
+pub(super) fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> ResultType {
     let body = &op.response.body;
     // Media content (`/content`, `/$value`) comes as raw bytes; an action or function
     // that returns a stream answers in JSON, `{"value": "<base64>"}`, like any other
@@ -224,21 +247,106 @@ fn response_type(model: &Model, names: &TypeNames, op: &Operation) -> (String, &
             |t| format!("crate::models::{t}"),
         )
     };
+    let result = |rust: String, parse: &str, check| ResultType {
+        rust,
+        parse: parse.to_string(),
+        check,
+    };
     let json = "runtime::parse_json";
     match body {
-        None => ("runtime::NoContent".to_string(), "runtime::parse_empty"),
-        Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) if raw_media => {
-            ("Vec<u8>".to_string(), "runtime::parse_bytes")
-        }
+        None => result(
+            "runtime::NoContent".to_string(),
+            "runtime::parse_empty",
+            ResultCheck::Parses,
+        ),
+        Some(TypeRef::Primitive(Edm::Stream | Edm::Binary)) if raw_media => result(
+            "Vec<u8>".to_string(),
+            "runtime::parse_bytes",
+            ResultCheck::Parses,
+        ),
         Some(TypeRef::Collection(inner)) => {
             let item = match inner.as_ref() {
+                TypeRef::Named(n) if model.enums.contains_key(n) => {
+                    names.get(n).map_or("serde_json::Value".to_string(), |e| {
+                        format!("crate::enums::{e}")
+                    })
+                }
                 TypeRef::Named(n) => view(n),
+                TypeRef::Primitive(edm) => {
+                    serde_primitive(*edm).map_or("serde_json::Value".to_string(), str::to_string)
+                }
                 _ => "serde_json::Value".to_string(),
             };
-            (format!("runtime::Collection<{item}>"), json)
+            result(
+                format!("runtime::Collection<{item}>"),
+                json,
+                ResultCheck::WholeBody,
+            )
         }
-        Some(TypeRef::Named(n)) => (view(n), json),
-        Some(_) => ("serde_json::Value".to_string(), json),
+        Some(TypeRef::Named(n)) if model.enums.contains_key(n) => match names.get(n) {
+            Some(e) => result(
+                format!("crate::enums::{e}"),
+                "runtime::parse_value",
+                ResultCheck::ValueMember,
+            ),
+            None => result(
+                "serde_json::Value".to_string(),
+                json,
+                ResultCheck::WholeBody,
+            ),
+        },
+        Some(TypeRef::Named(n)) => result(view(n), json, ResultCheck::WholeBody),
+        Some(TypeRef::Primitive(edm)) => match serde_primitive(*edm) {
+            Some(rust) => result(
+                rust.to_string(),
+                "runtime::parse_value",
+                ResultCheck::ValueMember,
+            ),
+            None => {
+                let (rust, convert) = converted_primitive(*edm);
+                result(
+                    rust.to_string(),
+                    &format!("|status, body| runtime::parse_value_with(status, body, {convert})"),
+                    ResultCheck::Parses,
+                )
+            }
+        },
+        Some(_) => result(
+            "serde_json::Value".to_string(),
+            json,
+            ResultCheck::WholeBody,
+        ),
+    }
+}
+
+/// A primitive that serde reads and writes as Graph does.
+fn serde_primitive(edm: Edm) -> Option<&'static str> {
+    Some(match edm {
+        Edm::String | Edm::Duration => "String",
+        Edm::Boolean => "bool",
+        Edm::Byte => "u8",
+        Edm::SByte => "i8",
+        Edm::Int16 => "i16",
+        Edm::Int32 => "i32",
+        Edm::Int64 => "i64",
+        _ => return None,
+    })
+}
+
+/// Any other primitive: its Rust type and the runtime's converter from JSON, the ones
+/// the getters use.
+fn converted_primitive(edm: Edm) -> (&'static str, &'static str) {
+    match edm {
+        Edm::DateTimeOffset => (
+            "chrono::DateTime<chrono::FixedOffset>",
+            "runtime::as_datetime",
+        ),
+        Edm::Date => ("chrono::NaiveDate", "runtime::as_date"),
+        Edm::TimeOfDay => ("chrono::NaiveTime", "runtime::as_time"),
+        Edm::Guid => ("uuid::Uuid", "runtime::as_uuid"),
+        Edm::Binary | Edm::Stream => ("Vec<u8>", "runtime::as_bytes"),
+        // Graph writes `NaN` and `INF` as strings; the getters' converter reads both.
+        _ => ("f64", "runtime::as_f64"),
     }
 }
 
