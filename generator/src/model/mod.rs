@@ -12,7 +12,6 @@ mod typing;
 pub use build::build_model;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
 pub use typeref::{CellType, parse_type_cell};
-pub use typing::{Roots, Step, Target, resolve as resolve_path};
 
 use serde::Serialize;
 use std::collections::BTreeMap;

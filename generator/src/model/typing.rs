@@ -18,9 +18,11 @@ use crate::diag::{Diagnostic, codes};
 use crate::model::PathPart;
 use std::collections::{BTreeMap, HashMap};
 
-/// Entity sets and singletons, inferred from the operations on their own paths.
+/// What the documented request lines say about addressing: the roots (entity sets
+/// and singletons) and their types, the types the pages give `GET` of each path, and
+/// which paths are collections (some documented path continues them with a key).
 #[derive(Debug, Default)]
-pub struct Roots {
+pub struct DocumentedPaths {
     /// Lower-case root name → the type it addresses (`Collection(T)` for entity sets).
     by_name: HashMap<String, TypeRef>,
     /// Path (see `prefix_key`) → what its own page says a `GET` of it answers.
@@ -29,7 +31,7 @@ pub struct Roots {
     keyed: std::collections::HashSet<String>,
 }
 
-impl Roots {
+impl DocumentedPaths {
     /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`.
     pub fn infer(model: &Model) -> Self {
         // Root → (is a set, type) evidence, one per operation that speaks of it.
@@ -116,13 +118,13 @@ impl Roots {
                 }
             }
         }
-        let mut roots = Self {
+        let mut paths = Self {
             by_name,
             documented_gets,
             keyed,
         };
-        roots.infer_from_members(model);
-        roots
+        paths.infer_from_members(model);
+        paths
     }
 
     /// The type the documented `GET` of `segments` answers; a single type where the
@@ -362,7 +364,7 @@ pub enum Target<'m> {
 }
 
 /// Walks `op`'s path through the roots and the model.
-pub fn resolve<'m>(model: &'m Model, roots: &Roots, op: &Operation) -> Target<'m> {
+pub fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, op: &Operation) -> Target<'m> {
     let segments = segments(op);
     let mut current: Option<TypeRef> = None;
     let mut step = Step::Root;
@@ -376,7 +378,7 @@ pub fn resolve<'m>(model: &'m Model, roots: &Roots, op: &Operation) -> Target<'m
                 Target::Unresolved
             };
         }
-        match advance(model, roots, &segments, i, current.take()) {
+        match advance(model, paths, &segments, i, current.take()) {
             Advance::To(ty, how, next) => {
                 current = Some(ty);
                 step = how;
@@ -386,7 +388,7 @@ pub fn resolve<'m>(model: &'m Model, roots: &Roots, op: &Operation) -> Target<'m
             Advance::Stuck => {
                 // What the model cannot walk, a documented `GET` further on may type.
                 let Some((ty, next)) = (i..segments.len())
-                    .find_map(|j| roots.documented(&segments[..=j]).map(|t| (t, j + 1)))
+                    .find_map(|j| paths.documented(&segments[..=j]).map(|t| (t, j + 1)))
                 else {
                     return Target::Unresolved;
                 };
@@ -412,7 +414,7 @@ enum Advance<'m> {
 /// One step of the walk: segment `i` applied to `current`.
 fn advance<'m>(
     model: &'m Model,
-    roots: &Roots,
+    paths: &DocumentedPaths,
     segments: &[Segment],
     i: usize,
     current: Option<TypeRef>,
@@ -423,7 +425,7 @@ fn advance<'m>(
         if i > 0 || segment.param {
             return Advance::Stuck;
         }
-        let Some(root) = roots.get(&segment.name) else {
+        let Some(root) = paths.get(&segment.name) else {
             return Advance::Stuck;
         };
         let mut current = Some(root.clone());
@@ -561,10 +563,10 @@ fn member<'m>(model: &'m Model, type_name: &str, name: &str) -> Option<&'m Prope
 
 /// Types every operation whose path resolves, and reports where its page disagrees.
 pub(super) fn type_operations(model: &mut Model, diags: &mut Vec<Diagnostic>) {
-    let roots = Roots::infer(model);
+    let paths = DocumentedPaths::infer(model);
     let mut updates = Vec::new();
     for (index, op) in model.operations.iter().enumerate() {
-        let target = resolve(model, &roots, op);
+        let target = resolve(model, &paths, op);
         let Target::Typed { ty, step } = target else {
             continue;
         };
