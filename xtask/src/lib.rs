@@ -62,7 +62,10 @@ pub fn stale_files(root: &Path, rendered: &Rendered) -> Result<Vec<Stale>> {
     let mut out = Vec::new();
     for (path, want) in &rendered.files {
         match std::fs::read_to_string(root.join(path)) {
-            Ok(have) if have == *want => {}
+            // A checkout with CRLF line endings holds the same text.
+            Ok(have)
+                if have == *want
+                    || (have.contains('\r') && have.replace("\r\n", "\n") == *want) => {}
             Ok(have) => out.push(Stale {
                 path: path.clone(),
                 detail: first_differences(&have, want),
@@ -74,7 +77,7 @@ pub fn stale_files(root: &Path, rendered: &Rendered) -> Result<Vec<Stale>> {
             Err(e) => return Err(e).with_context(|| format!("reading {path}")),
         }
     }
-    for path in orphans(root, rendered)? {
+    for path in orphans(root, "generated", &rendered.files)? {
         out.push(Stale {
             path,
             detail: "generated file without a source; regen deletes it".to_string(),
@@ -98,10 +101,12 @@ fn first_differences(have: &str, want: &str) -> String {
     lines.join("\n")
 }
 
-/// Generated files under `generated/` that the current docs no longer produce.
-fn orphans(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
+/// Files under `root/sub` that a previous run generated (their first line says so) and
+/// that `files` (paths relative to `root`) no longer holds. Build output (`target/`)
+/// is not looked into, and files without the mark are never listed.
+fn orphans(root: &Path, sub: &str, files: &BTreeMap<String, String>) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let dir = root.join("generated");
+    let dir = root.join(sub);
     if !dir.is_dir() {
         return Ok(out);
     }
@@ -110,11 +115,13 @@ fn orphans(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
         for entry in std::fs::read_dir(&d).with_context(|| format!("listing {}", d.display()))? {
             let path = entry?.path();
             if path.is_dir() {
-                stack.push(path);
+                if path.file_name().is_none_or(|n| n != "target") {
+                    stack.push(path);
+                }
                 continue;
             }
             let rel = pipeline::slash_path(root, &path);
-            if rendered.files.contains_key(&rel) {
+            if files.contains_key(&rel) {
                 continue;
             }
             let first_line = std::fs::read_to_string(&path)
@@ -153,7 +160,7 @@ pub fn regen(root: &Path) -> Result<(Rendered, RegenOutcome)> {
 /// every backup back, so the previous output stays intact. Orphans are deleted only
 /// after every new file is in place.
 pub fn write_all(root: &Path, rendered: &Rendered) -> Result<Vec<String>> {
-    let orphans = orphans(root, rendered)?;
+    let orphans = orphans(root, "generated", &rendered.files)?;
     let mut staged = Vec::new();
     let result = stage(root, rendered, &mut staged).and_then(|()| commit(&mut staged));
     if let Err(e) = result {
@@ -261,7 +268,14 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf> {
 }
 
 /// Writes `openapi.yaml`, `crate/` and `report.json` for any docs tree into `out`.
-pub fn gen_into(docs: &Path, out: &Path) -> Result<Output> {
+/// What `gen` wrote: the pipeline's output, and the files of an earlier run it deleted
+/// because this run no longer generates them.
+pub struct GenOutcome {
+    pub output: Output,
+    pub deleted: Vec<String>,
+}
+
+pub fn gen_into(docs: &Path, out: &Path) -> Result<GenOutcome> {
     let sources = pipeline::read_docs(docs)
         .with_context(|| format!("reading the docs in {}", docs.display()))?;
     let options = Options {
@@ -287,7 +301,37 @@ pub fn gen_into(docs: &Path, out: &Path) -> Result<Output> {
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(rendered.output)
+    // An earlier run's files that this one does not write, such as a module of an area
+    // the docs dropped; nothing without the generated mark is touched.
+    let deleted = orphans(out, "crate", &rendered.files)?;
+    for rel in &deleted {
+        std::fs::remove_file(out.join(rel)).with_context(|| format!("deleting {rel}"))?;
+    }
+    Ok(GenOutcome {
+        output: rendered.output,
+        deleted,
+    })
+}
+
+/// A diagnostic as rustc writes one, its file shown under `docs` (the docs folder as the
+/// user named it, so that the path opens from where they ran the command).
+pub fn rustc_style(d: &Diagnostic, docs: &Path) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let file = docs.join(&d.file);
+    let mut text = format!(
+        "{level}[{}]: {}\n  --> {}:{}\n",
+        d.code,
+        d.message,
+        file.display(),
+        d.line
+    );
+    if let Some(help) = &d.help {
+        text.push_str(&format!("   = help: {help}\n"));
+    }
+    text
 }
 
 /// One line of counts.

@@ -205,7 +205,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if !docs.is_dir() {
                 bail!("--docs {} is not a folder", docs.display());
             }
-            let output = xtask::gen_into(&docs, &out)?;
+            let xtask::GenOutcome { output, deleted } = xtask::gen_into(&docs, &out)?;
+            let errors: Vec<&graphdoc::diag::Diagnostic> = errors(&output.diagnostics).collect();
+            for d in &errors {
+                eprint!("{}", xtask::rustc_style(d, &docs));
+            }
             let t = &output.timings;
             println!(
                 "gen: {}; {:.2?} (parse {:.2?}, model {:.2?}, then openapi {:.2?} beside rust {:.2?})",
@@ -221,13 +225,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "wrote {0}/openapi.yaml, {0}/crate/, {0}/report.json",
                 out.display()
             );
-            Ok(ExitCode::SUCCESS)
+            for rel in &deleted {
+                println!(
+                    "  deleted {}/{rel}, which the docs no longer produce",
+                    out.display()
+                );
+            }
+            if errors.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                // The output is written all the same: it is how people look at real docs.
+                eprintln!(
+                    "{} errors (listed above; every diagnostic is in {}/report.json)",
+                    errors.len(),
+                    out.display()
+                );
+                Ok(ExitCode::FAILURE)
+            }
         }
     }
 }
 
 fn print_diagnostics(rendered: &Rendered) {
+    let docs = docs_as_named();
     for d in &rendered.output.diagnostics {
-        eprintln!("{d}");
+        eprint!("{}", xtask::rustc_style(d, &docs));
     }
+}
+
+/// `specs/docs`, relative to the current folder when it is inside the repository.
+fn docs_as_named() -> PathBuf {
+    let docs = repo_root().join("specs/docs");
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| docs.strip_prefix(cwd).ok().map(PathBuf::from))
+        .unwrap_or(docs)
 }

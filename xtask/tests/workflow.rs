@@ -157,3 +157,23 @@ fn a_failing_write_leaves_the_previous_output_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_checkout_with_crlf_line_endings_is_not_stale() {
+    let dir = scratch();
+    let root = dir.path();
+    let models = root.join("generated/src/models.rs");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(&models, text.replace('\n', "\r\n")).unwrap();
+    assert!(
+        stale_files(root, &render_repo(root).unwrap())
+            .unwrap()
+            .is_empty()
+    );
+    // A real change under CRLF is still found.
+    let edited = text.replacen("pub fn ", "pub fn changed_", 1);
+    std::fs::write(&models, edited.replace('\n', "\r\n")).unwrap();
+    let stale = stale_files(root, &render_repo(root).unwrap()).unwrap();
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].path, "generated/src/models.rs");
+}
