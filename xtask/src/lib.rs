@@ -1,10 +1,12 @@
 //! The commands behind `cargo xtask`: render everything in memory, then compare or
 //! write. This is the only place that writes output files.
 
+pub mod api_diff;
 pub mod bench;
 pub mod fidelity;
 
 use anyhow::{Context, Result, bail};
+pub use api_diff::ApiChanges;
 use graphdoc::diag::{Diagnostic, Severity};
 use graphdoc::pipeline::{self, Options, Output};
 use std::collections::BTreeMap;
@@ -139,20 +141,75 @@ fn orphans(root: &Path, sub: &str, files: &BTreeMap<String, String>) -> Result<V
 
 /// What `regen` did.
 pub enum RegenOutcome {
-    /// Files written or deleted, relative to the root.
-    Written(Vec<String>),
+    /// Files written or deleted, relative to the root, and what that changed in the
+    /// crate's API (`None` when the committed sources could not be read as Rust).
+    Written(Vec<String>, Option<ApiChanges>),
     /// Error-level diagnostics: nothing was written.
     Refused,
+    /// The API would lose items while the docs have rows that could not be read
+    /// (`table-shape`): nothing was written. `--allow-removals` writes anyway.
+    RemovalsRefused(ApiChanges),
+}
+
+/// What regenerating would change in the API of `generated/`: its Rust sources on
+/// disk against the rendered ones.
+pub fn api_changes_on_disk(root: &Path, rendered: &Rendered) -> Result<ApiChanges> {
+    let is_source = |p: &str| p.starts_with("generated/") && p.ends_with(".rs");
+    let new: BTreeMap<String, String> = rendered
+        .files
+        .iter()
+        .filter(|(p, _)| is_source(p))
+        .map(|(p, t)| (p.clone(), t.clone()))
+        .collect();
+    let mut old = BTreeMap::new();
+    for rel in new
+        .keys()
+        .cloned()
+        .chain(orphans(root, "generated", &rendered.files)?)
+    {
+        if !is_source(&rel) {
+            continue;
+        }
+        match std::fs::read_to_string(root.join(&rel)) {
+            Ok(text) => {
+                old.insert(rel, text);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("reading {rel}")),
+        }
+    }
+    api_diff::api_changes(&old, &new)
 }
 
 /// Renders `specs/docs` and writes the output, unless the docs have errors.
-pub fn regen(root: &Path) -> Result<(Rendered, RegenOutcome)> {
+/// Regenerates the committed output. With `allow_removals` false, a regeneration that
+/// would remove API items while some table rows could not be read is refused: a row
+/// cut by an edit would otherwise silently take its accessors away.
+pub fn regen(root: &Path, allow_removals: bool) -> Result<(Rendered, RegenOutcome)> {
     let rendered = render_repo(root)?;
     if errors(&rendered.output.diagnostics).next().is_some() {
         return Ok((rendered, RegenOutcome::Refused));
     }
+    // Committed sources that are not Rust (edited by hand) cannot be compared; the
+    // regeneration then goes on without a summary.
+    let changes = api_changes_on_disk(root, &rendered).ok();
+    let refused = !allow_removals
+        && unreadable_rows(&rendered.output.diagnostics)
+            .next()
+            .is_some()
+        && changes.as_ref().is_some_and(|c| !c.removed.is_empty());
+    if refused && let Some(changes) = changes {
+        return Ok((rendered, RegenOutcome::RemovalsRefused(changes)));
+    }
     let written = write_all(root, &rendered)?;
-    Ok((rendered, RegenOutcome::Written(written)))
+    Ok((rendered, RegenOutcome::Written(written, changes)))
+}
+
+/// `table-shape` warnings: rows the generator could not read.
+pub fn unreadable_rows(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.code == graphdoc::diag::codes::TABLE_SHAPE)
 }
 
 /// Writes every changed file all-or-nothing: new contents are staged beside their

@@ -25,7 +25,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate `specs/openapi.yaml` and `generated/` from `specs/docs`.
-    Regen,
+    Regen {
+        /// Write even when API items would be removed while some table rows could not
+        /// be read (`table-shape`).
+        #[arg(long)]
+        allow_removals: bool,
+    },
     /// Fail if the committed output differs from what `specs/docs` produce.
     Check,
     /// Run the pipeline on any docs tree (with `api/` and `resources/`) into OUT.
@@ -78,17 +83,31 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let start = Instant::now();
     match cli.command {
-        Command::Regen => {
-            let (rendered, outcome) = xtask::regen(&repo_root())?;
+        Command::Regen { allow_removals } => {
+            let (rendered, outcome) = xtask::regen(&repo_root(), allow_removals)?;
             print_diagnostics(&rendered);
             match outcome {
                 RegenOutcome::Refused => {
                     eprintln!("nothing was written: fix the errors above first");
                     Ok(ExitCode::FAILURE)
                 }
-                RegenOutcome::Written(written) => {
+                RegenOutcome::RemovalsRefused(changes) => {
+                    eprint!("{}", changes.summary(API_LIMIT));
+                    eprintln!(
+                        "nothing was written: the API would lose the items above while some table rows could not be read (the table-shape warnings above); fix the rows, or run `cargo xtask regen --allow-removals` if the removals are meant"
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+                RegenOutcome::Written(written, changes) => {
                     for w in &written {
                         println!("  wrote {w}");
+                    }
+                    match changes {
+                        Some(c) if !c.is_empty() => print!("{}", c.summary(API_LIMIT)),
+                        Some(_) => {}
+                        None => println!(
+                            "  (the committed sources could not be read as Rust: no API summary)"
+                        ),
                     }
                     println!(
                         "regen: {}; {} files changed; {:.2?}",
@@ -107,6 +126,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stale = stale_files(&root, &rendered)?;
             for s in &stale {
                 eprintln!("stale: {}\n{}\n", s.path, s.detail);
+            }
+            if !stale.is_empty()
+                && let Ok(changes) = xtask::api_changes_on_disk(&root, &rendered)
+                && !changes.is_empty()
+            {
+                eprint!("regen would change the {}", changes.summary(API_LIMIT));
             }
             let has_errors = errors(&rendered.output.diagnostics).next().is_some();
             println!(
@@ -245,6 +270,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
 }
+
+/// How many added and removed API items `regen` and `check` name.
+const API_LIMIT: usize = 20;
 
 fn print_diagnostics(rendered: &Rendered) {
     let docs = docs_as_named();

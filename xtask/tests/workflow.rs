@@ -58,8 +58,8 @@ fn changing_a_property_row_makes_check_fail_until_regen() {
         models.detail
     );
 
-    let (_, outcome) = regen(root).unwrap();
-    assert!(matches!(outcome, RegenOutcome::Written(ref w) if !w.is_empty()));
+    let (_, outcome) = regen(root, false).unwrap();
+    assert!(matches!(outcome, RegenOutcome::Written(ref w, _) if !w.is_empty()));
     assert!(
         stale_files(root, &render_repo(root).unwrap())
             .unwrap()
@@ -84,7 +84,7 @@ fn regen_deletes_generated_files_without_a_source_and_keeps_others() {
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].path, "generated/src/old_area.rs");
 
-    regen(root).unwrap();
+    regen(root, false).unwrap();
     assert!(!orphan.exists());
     assert!(handwritten.exists());
 }
@@ -100,7 +100,7 @@ fn regen_writes_nothing_when_the_docs_have_errors() {
     std::fs::write(&page, bad).unwrap();
     let before = std::fs::read_to_string(root.join("specs/openapi.yaml")).unwrap();
 
-    let (rendered, outcome) = regen(root).unwrap();
+    let (rendered, outcome) = regen(root, false).unwrap();
     assert!(matches!(outcome, RegenOutcome::Refused));
     assert!(
         rendered
@@ -140,7 +140,7 @@ fn a_failing_write_leaves_the_previous_output_intact() {
     let blocker = root.join("specs/.openapi.yaml.regen-old");
     std::fs::create_dir_all(blocker.join("occupied")).unwrap();
 
-    let err = match regen(root) {
+    let err = match regen(root, false) {
         Err(e) => e,
         Ok(_) => panic!("regen should fail when a file cannot be written"),
     };
@@ -176,4 +176,82 @@ fn a_checkout_with_crlf_line_endings_is_not_stale() {
     let stale = stale_files(root, &render_repo(root).unwrap()).unwrap();
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].path, "generated/src/models.rs");
+}
+
+#[test]
+fn a_removal_caused_by_an_unreadable_row_is_refused_unless_allowed() {
+    let dir = scratch();
+    let root = dir.path();
+    let page = root.join(OVERVIEW);
+    let text = std::fs::read_to_string(&page).unwrap();
+    let start = text
+        .find("|pendingCount|")
+        .expect("the seed page has a pendingCount row");
+    let end = start + text[start..].find('\n').unwrap();
+    std::fs::write(
+        &page,
+        format!("{}|pendingCount|{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let models = root.join("generated/src/models.rs");
+    let before = std::fs::read_to_string(&models).unwrap();
+
+    let (rendered, outcome) = regen(root, false).unwrap();
+    assert!(
+        rendered
+            .output
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "table-shape"),
+        "the cut row is a table-shape warning"
+    );
+    let RegenOutcome::RemovalsRefused(changes) = outcome else {
+        panic!("the removal is refused");
+    };
+    assert!(
+        changes
+            .removed
+            .contains(&"DeviceConfigurationDeviceOverview::pending_count".to_string()),
+        "{:?}",
+        changes.removed
+    );
+    assert_eq!(
+        std::fs::read_to_string(&models).unwrap(),
+        before,
+        "nothing written"
+    );
+
+    let (_, outcome) = regen(root, true).unwrap();
+    let RegenOutcome::Written(_, Some(changes)) = outcome else {
+        panic!("written when allowed");
+    };
+    assert!(
+        changes
+            .removed
+            .contains(&"DeviceConfigurationDeviceOverview::set_pending_count".to_string())
+    );
+    assert_ne!(std::fs::read_to_string(&models).unwrap(), before);
+}
+
+#[test]
+fn regen_names_the_api_items_it_adds() {
+    let dir = scratch();
+    let root = dir.path();
+    let page = root.join(OVERVIEW);
+    let text = std::fs::read_to_string(&page).unwrap();
+    let start = text.find("|pendingCount|").unwrap();
+    let row = "|retiredCount|Int32|Devices whose profile was retired.|\n";
+    std::fs::write(&page, format!("{}{row}{}", &text[..start], &text[start..])).unwrap();
+    let (_, outcome) = regen(root, false).unwrap();
+    let RegenOutcome::Written(_, Some(changes)) = outcome else {
+        panic!("written");
+    };
+    assert_eq!(
+        changes.added,
+        [
+            "DeviceConfigurationDeviceOverview::retired_count",
+            "DeviceConfigurationDeviceOverview::set_retired_count"
+        ]
+    );
+    assert!(changes.removed.is_empty());
 }
