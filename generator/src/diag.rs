@@ -105,4 +105,6 @@ pub mod codes {
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
     pub const REQUEST_BODY_IGNORED: &str = "request-body-ignored";
     pub const LITERAL_ID_IN_PATH: &str = "literal-id-in-path";
+    pub const MISSING_INCLUDE: &str = "missing-include";
+    pub const INCLUDE_OUTSIDE_DOCS: &str = "include-outside-docs";
 }

@@ -4,11 +4,13 @@
 //! page and line it came from.
 
 mod build;
+mod includes;
 mod operations;
 mod paths;
 mod typeref;
 
 pub use build::build_model;
+pub use includes::splice_permission_includes;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
 pub use typeref::{CellType, parse_type_cell};
 
