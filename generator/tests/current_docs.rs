@@ -357,3 +357,46 @@ fn the_current_sample_keeps_every_permission() {
         );
     }
 }
+
+/// A function parameter named `on` (as in `filterByCurrentUser(on='{on}')`) and enum
+/// members that YAML 1.1 reads as booleans are written quoted, and read back as the
+/// strings they are.
+#[test]
+fn names_yaml_1_1_would_misread_are_quoted() {
+    let enum_page = "---\ntitle: widgetMood enum type\ndoc_type: enumPageType\nms.subservice: gadgets\n---\n# widgetMood enum type\n\nNamespace: microsoft.graph\n\nHow a widget feels.\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|on|0|Switched on.|\n|off|1|Switched off.|\n|yes|2|Agrees.|\n|unknownFutureValue|3|Evolvable enumeration sentinel value. Do not use.|\n";
+    let widget = WIDGET.replace(
+        "|size|Int32|How big it is.|",
+        "|size|Int32|How big it is.|\n|mood|[widgetMood](widgetmood.md)|How it feels.|",
+    );
+    let filter = "---\ntitle: \"widget: filterByMood\"\ndoc_type: apiPageType\nms.subservice: gadgets\n---\n# widget: filterByMood\n\nNamespace: microsoft.graph\n\nLists the widgets in one mood.\n\n## HTTP request\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nGET /widgets/filterByMood(on='{on}')\n```\n\n## Response\nReturns `200 OK` and a collection of [widget](../resources/widget.md) objects.\n\n## Example\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"widget_filter\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/widgets/filterByMood(on='yes')\n```\n### Response\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"value\": [{\"id\": \"2024-01-01\", \"size\": 1, \"mood\": \"on\"}]}\n```\n";
+    let files = [
+        page("resources/widget.md", &widget),
+        page("resources/widgetmood.md", enum_page),
+        page("api/widget-filterbymood.md", filter),
+    ];
+    let out = pipeline::run(&files, &options());
+    let yaml = &out.openapi;
+    assert!(yaml.contains("name: 'on'"), "{yaml}");
+    assert!(yaml.contains("- 'off'"), "{yaml}");
+    let doc: serde_yaml::Value = serde_yaml::from_str(yaml).expect("reads");
+    let path = &doc["paths"]["/widgets/filterByMood(on='{on}')"];
+    let names: Vec<&str> = ["parameters"]
+        .iter()
+        .flat_map(|_| {
+            path["get"]["parameters"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .chain(path["parameters"].as_sequence().into_iter().flatten())
+        })
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"on"), "{names:?}");
+    let members: Vec<&str> = doc["components"]["schemas"]["microsoft.graph.widgetMood"]["enum"]
+        .as_sequence()
+        .expect("enum")
+        .iter()
+        .filter_map(|m| m.as_str())
+        .collect();
+    assert_eq!(members, ["on", "off", "yes", "unknownFutureValue"]);
+}
