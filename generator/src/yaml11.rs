@@ -30,7 +30,9 @@ pub enum Yaml11 {
 
 /// The implicit resolvers of YAML 1.1 (yaml.org/type: bool, int, float, null, timestamp,
 /// merge, value), as PyYAML and the type repository write them; `y` and `n` are in the
-/// type repository's boolean list, though PyYAML leaves them out.
+/// type repository's boolean list, though PyYAML leaves them out. The float pattern is
+/// the readers' (PyYAML, Psych, SnakeYAML): the type repository's also matches `3.0.4`,
+/// which no reader takes for a number.
 static RESOLVERS: LazyLock<Vec<(Yaml11, Regex)>> = LazyLock::new(|| {
     let table: [(Yaml11, &str); 7] = [
         (
@@ -43,7 +45,7 @@ static RESOLVERS: LazyLock<Vec<(Yaml11, Regex)>> = LazyLock::new(|| {
         ),
         (
             Yaml11::Float,
-            r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         ),
         (Yaml11::Null, r"^(?:~|null|Null|NULL|)$"),
         (
@@ -323,6 +325,7 @@ mod tests {
         ("2024-01-01x", Yaml11::Str),
         ("v1.0", Yaml11::Str),
         ("<paths>", Yaml11::Str),
+        ("3.0.4", Yaml11::Str),
     ];
 
     #[test]
