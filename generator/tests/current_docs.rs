@@ -400,3 +400,38 @@ fn names_yaml_1_1_would_misread_are_quoted() {
         .collect();
     assert_eq!(members, ["on", "off", "yes", "unknownFutureValue"]);
 }
+
+/// "Returned only on `$select`" and "Supports `$filter` (...)" in a description become a
+/// note on the accessor, which says how to ask for the property.
+#[test]
+fn query_option_sentences_become_accessor_notes() {
+    let widget = WIDGET.replace(
+        "|size|Int32|How big it is.|",
+        "|size|Int32|How big it is.|\n|label|String|Text printed on its side. Returned only on `$select`. Supports `$filter` (`eq`, `ne`, and `startsWith`) and `$orderby`.|",
+    );
+    let out = pipeline::run(&[page("resources/widget.md", &widget)], &options());
+    let label = out.model.types["microsoft.graph.widget"]
+        .properties
+        .iter()
+        .find(|p| p.name == "label")
+        .expect("label");
+    assert!(label.query.select_only);
+    assert_eq!(label.query.supports.len(), 2);
+    let models = &out.crate_files["src/models.rs"];
+    let at = models.find("pub fn label(").expect("getter");
+    let doc = &models[models[..at].rfind("/// Text printed").expect("doc")..at];
+    assert!(
+        doc.contains("the service returns it only when `$select` names it (`ODataQuery::new().select([\"label\"])`)"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("`$filter` works on it with `eq`, `ne`, `startsWith`"),
+        "{doc}"
+    );
+    assert!(doc.contains("`$orderby` works on it"), "{doc}");
+    let size_at = models.find("pub fn size(").expect("getter");
+    assert!(
+        !models[size_at.saturating_sub(200)..size_at].contains("Query options"),
+        "no note where the description says nothing about options"
+    );
+}

@@ -997,6 +997,7 @@ fn resolve_types(
                     file: t.page.clone(),
                     line: p.line,
                 },
+                query: super::query_notes(&p.description),
             });
         }
         match merged.get_mut(&t.name) {

@@ -7,11 +7,13 @@ mod build;
 mod includes;
 mod operations;
 mod paths;
+mod query_notes;
 mod typeref;
 
 pub use build::build_model;
 pub use includes::splice_permission_includes;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
+pub use query_notes::{QueryNotes, QuerySupport, query_notes};
 pub use typeref::{CellType, parse_type_cell};
 
 use serde::Serialize;
@@ -66,6 +68,9 @@ pub struct Property {
     /// A relationship (navigation property) rather than a structural property.
     pub navigation: bool,
     pub source: Source,
+    /// What the description says about `$select`, `$filter` and the other options.
+    #[serde(skip_serializing_if = "QueryNotes::is_empty")]
+    pub query: QueryNotes,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -576,6 +576,7 @@ fn request_body(
                 .and_then(|c| row.cells.get(c))
                 .map_or(String::new(), |c| c.text.clone()),
             navigation: false,
+            query: Default::default(),
             source: Source {
                 file: page.path.clone(),
                 line: row.line,
