@@ -265,3 +265,38 @@ impl Model {
 pub fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
+
+/// A response annotation's `@odata.type` that is a placeholder: a primitive (`Edm.String`,
+/// as many current Intune pages write) over a body that is an object of its own (members
+/// other than an OData primitive's `value`), which no primitive response has.
+pub(crate) fn placeholder_response_type(
+    odata_type: &str,
+    body: Option<&serde_json::Value>,
+) -> bool {
+    let Some(serde_json::Value::Object(members)) = body else {
+        return false;
+    };
+    odata_type.to_ascii_lowercase().starts_with("edm.")
+        && members
+            .keys()
+            .any(|k| k != "value" && !k.starts_with("@odata.") && !k.starts_with("@"))
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::placeholder_response_type;
+    use serde_json::json;
+
+    #[test]
+    fn primitive_annotations_over_objects_are_placeholders() {
+        let object = json!({"@odata.type": "#microsoft.graph.widget", "id": "1", "size": 2});
+        assert!(placeholder_response_type("Edm.String", Some(&object)));
+        let primitive = json!({"@odata.context": "x", "value": "aGVsbG8="});
+        assert!(!placeholder_response_type("Edm.String", Some(&primitive)));
+        assert!(!placeholder_response_type(
+            "microsoft.graph.widget",
+            Some(&object)
+        ));
+        assert!(!placeholder_response_type("Edm.String", None));
+    }
+}
