@@ -435,3 +435,24 @@ fn query_option_sentences_become_accessor_notes() {
         "no note where the description says nothing about options"
     );
 }
+
+/// Page trailers whose strings run over several lines (the docs build's suppression
+/// notes) carry nothing the model reads: no `invalid-annotation` for them, while a broken
+/// example annotation is still reported.
+#[test]
+fn broken_page_trailers_are_ignored_quietly() {
+    let trailer = "\n<!--\n{\n  \"type\": \"#page.annotation\",\n  \"suppressions\": [\n    \"Error: widget.md:\n    could not read the table\"\n  ]\n}\n-->\n";
+    let broken = "\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\n\" } -->\n```http\nHTTP/1.1 200 OK\n```\n";
+    let files = [page("resources/widget.md", &format!("{WIDGET}{trailer}"))];
+    let out = pipeline::run(&files, &options());
+    assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
+    let files = [page("resources/widget.md", &format!("{WIDGET}{broken}"))];
+    let out = pipeline::run(&files, &options());
+    assert!(
+        out.diagnostics
+            .iter()
+            .any(|d| d.code == "invalid-annotation"),
+        "{:#?}",
+        out.diagnostics
+    );
+}
