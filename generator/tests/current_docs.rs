@@ -334,6 +334,52 @@ fn the_current_sample_keeps_every_permission() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
+    // Every annotated example request (in `http` or `msgraph-interactive` fences, inside
+    // language tabs or not) whose method the page documents is an example of its
+    // operation. (One page shows a `PUT` of another operation as a follow-up step.)
+    let (mut lost, mut checked) = (Vec::new(), 0);
+    for f in files.iter().filter(|f| f.path.starts_with("api/")) {
+        let text = String::from_utf8_lossy(&f.bytes).to_string();
+        let methods: Vec<&str> = out
+            .model
+            .operations
+            .iter()
+            .filter(|o| o.source.file == f.path)
+            .map(|o| o.method.as_str())
+            .collect();
+        let annotated = text
+            .split("\"blockType\": \"request\"")
+            .skip(1)
+            .filter(|after| {
+                // The first line of the fence after the annotation.
+                let fence = after.split("```").nth(1).unwrap_or("");
+                let first = fence.lines().nth(1).unwrap_or("");
+                methods.iter().any(|m| first.starts_with(m))
+            })
+            .count();
+        checked += annotated;
+        let mut names: Vec<Option<&String>> = out
+            .model
+            .operations
+            .iter()
+            .flat_map(|o| &o.examples)
+            .filter(|e| e.file == f.path)
+            .map(|e| e.name.as_ref())
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.len() < annotated {
+            lost.push(format!(
+                "{}: {annotated} annotated, {} read",
+                f.path,
+                names.len()
+            ));
+        }
+    }
+    assert!(lost.is_empty(), "{lost:#?}");
+    eprintln!("annotated example requests read: {checked}");
+    assert!(checked > 50, "the sample's annotated requests were found");
+
     let manifest = &out.crate_files["Cargo.toml"];
     let features: Vec<&str> = manifest
         .split("[features]")
@@ -454,5 +500,84 @@ fn broken_page_trailers_are_ignored_quietly() {
             .any(|d| d.code == "invalid-annotation"),
         "{:#?}",
         out.diagnostics
+    );
+}
+
+/// A resource page and a list page written as current pages are: a tab in the table
+/// header, rows without a trailing pipe, a reference link `[gadgetFolder][]`, an
+/// interactive request fence with a relative URL inside eight language tabs closed by
+/// `---`, "Don't supply a request body", the `Bearer {token}` header row and
+/// `isCollection` on the response annotation.
+#[test]
+fn a_current_list_page_reads_whole() {
+    let folder = "---\ntitle: gadgetFolder resource type\ndoc_type: resourcePageType\nms.subservice: gadgets\n---\n# gadgetFolder resource type\n\nNamespace: microsoft.graph\n\nWhere gadgets are kept.\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|childCount|Int32|How many gadgets it holds.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.gadgetFolder\"} -->\n```json\n{\"childCount\": 1}\n```\n";
+    let gadget = "---\ntitle: gadget resource type\ndoc_type: resourcePageType\nms.subservice: gadgets\n---\n# gadget resource type\n\nNamespace: microsoft.graph\n\nA tool with many uses.\n\n## Properties\n| Property\t| Type\t|Description|\n|:---|:---|:---|\n|id|String|Key.\n|folder|[gadgetFolder][]|The folder it sits in.\n|weight|Double|Weight in grams.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.gadget\", \"keyProperty\": \"id\"} -->\n```json\n{\"id\": \"String\", \"folder\": {\"@odata.type\": \"microsoft.graph.gadgetFolder\"}, \"weight\": 1.5}\n```\n\n[gadgetFolder]: gadgetfolder.md\n";
+    let mut tabs = String::new();
+    for (label, tab) in [
+        ("C#", "csharp"),
+        ("CLI", "cli"),
+        ("Go", "go"),
+        ("Java", "java"),
+        ("JavaScript", "javascript"),
+        ("PHP", "php"),
+        ("PowerShell", "powershell"),
+        ("Python", "python"),
+    ] {
+        tabs.push_str(&format!(
+            "# [{label}](#tab/{tab})\n[!INCLUDE [sample-code](../includes/snippets/{tab}/list-gadgets-{tab}-snippets.md)]\n[!INCLUDE [sdk-documentation](../includes/snippets/snippets-sdk-documentation-link.md)]\n\n"
+        ));
+    }
+    let list = format!(
+        "---\ntitle: List gadgets\ndoc_type: apiPageType\nms.subservice: gadgets\nms.date: 05/06/2025\n---\n# List gadgets\n\nNamespace: microsoft.graph\n\nLists the gadgets of the signed-in user.\n\n[!INCLUDE [national-cloud-support](../../includes/all-clouds.md)]\n\n## Permissions\n\n<!-- {{ \"blockType\": \"permissions\", \"name\": \"gadget_list\" }} -->\n[!INCLUDE [permissions-table](../includes/permissions/gadget-list-permissions.md)]\n\n## HTTP request\n\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\nGET /me/gadgets\n```\n\n## Request headers\n|Name|Description|\n|:---|:---|\n|Authorization|Bearer {{token}}. Required. Learn more about [authentication and authorization](/graph/auth/auth-concepts).|\n\n## Request body\nDon't supply a request body for this method.\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of gadget objects in the response body.\n\n## Example\n\n### Request\n\n# [HTTP](#tab/http)\n<!-- {{ \"blockType\": \"request\", \"name\": \"list_gadgets\" }} -->\n```msgraph-interactive\nGET /me/gadgets\n```\n\n{tabs}---\n\n### Response\n\n<!-- {{ \"blockType\": \"response\", \"truncated\": true, \"@odata.type\": \"microsoft.graph.gadget\", \"isCollection\": true }} -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{{\"value\": [{{\"id\": \"g1\", \"weight\": 2.5, \"folder\": {{\"childCount\": 3}}}}]}}\n```\n"
+    );
+    let files = [
+        page("resources/gadgetfolder.md", folder),
+        page("resources/gadget.md", gadget),
+        page("api/gadget-list.md", &list),
+        page("includes/permissions/gadget-list-permissions.md", TABLE),
+    ];
+    let out = pipeline::run(&files, &options());
+    assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
+    let gadget = &out.model.types["microsoft.graph.gadget"];
+    let props: Vec<(&str, String)> = gadget
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str(), format!("{:?}", p.ty)))
+        .collect();
+    assert_eq!(
+        props,
+        [
+            ("id", "Primitive(String)".to_string()),
+            (
+                "folder",
+                "Named(\"microsoft.graph.gadgetFolder\")".to_string()
+            ),
+            ("weight", "Primitive(Double)".to_string()),
+        ]
+    );
+    let op = &out.model.operations[0];
+    assert_eq!(
+        (op.method.as_str(), op.id.as_str()),
+        ("GET", "get_me_gadgets")
+    );
+    assert!(op.request_body.is_none());
+    assert_eq!(
+        format!("{:?}", op.response.body),
+        "Some(Collection(Named(\"microsoft.graph.gadget\")))"
+    );
+    assert_eq!(op.examples.len(), 1);
+    let example = &op.examples[0];
+    assert_eq!(example.request.target, "/me/gadgets");
+    let response = example.response.as_ref().expect("response");
+    assert!(response.is_collection);
+    assert_eq!(
+        response.odata_type.as_deref(),
+        Some("microsoft.graph.gadget")
+    );
+    assert_eq!(op.permissions.delegated_work[0], "Widget.Read");
+    assert_eq!(op.description, "Lists the gadgets of the signed-in user.");
+    assert!(
+        op.headers.is_empty(),
+        "Authorization is not a documented extra header"
     );
 }
