@@ -74,7 +74,13 @@ pub fn yaml11_kind(plain: &str) -> Yaml11 {
                     && matches!(c, 'y' | 'Y' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | 'o' | 'O'))
         }
     };
-    if !may_resolve {
+    // Prose that starts with a digit is common; only the spaced timestamp form
+    // (`2001-12-14 21:59:43.10 -5`) has a space, and no form is long.
+    let spaced_timestamp = || {
+        let b = plain.as_bytes();
+        b.len() > 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+    };
+    if !may_resolve || plain.len() > 64 || (plain.contains(' ') && !spaced_timestamp()) {
         return Yaml11::Str;
     }
     RESOLVERS

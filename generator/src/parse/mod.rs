@@ -32,6 +32,7 @@ pub struct Page {
     /// Annotations not followed by a code block (page trailers and the like).
     pub loose_annotations: Vec<Spanned<serde_json::Value>>,
     /// `[!INCLUDE [label](target)]` directives, in page order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub includes: Vec<Include>,
 }
 
