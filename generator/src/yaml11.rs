@@ -63,16 +63,45 @@ static RESOLVERS: LazyLock<Vec<(Yaml11, Regex)>> = LazyLock::new(|| {
 
 /// How a YAML 1.1 reader resolves `plain` written without quotes.
 pub fn yaml11_kind(plain: &str) -> Yaml11 {
-    // Every non-string form starts with one of these (or is a boolean word).
+    // Of the forms that start with a letter, there are only the boolean and null words.
+    const WORDS: [(&str, Yaml11); 25] = [
+        ("y", Yaml11::Bool),
+        ("Y", Yaml11::Bool),
+        ("yes", Yaml11::Bool),
+        ("Yes", Yaml11::Bool),
+        ("YES", Yaml11::Bool),
+        ("n", Yaml11::Bool),
+        ("N", Yaml11::Bool),
+        ("no", Yaml11::Bool),
+        ("No", Yaml11::Bool),
+        ("NO", Yaml11::Bool),
+        ("true", Yaml11::Bool),
+        ("True", Yaml11::Bool),
+        ("TRUE", Yaml11::Bool),
+        ("false", Yaml11::Bool),
+        ("False", Yaml11::Bool),
+        ("FALSE", Yaml11::Bool),
+        ("on", Yaml11::Bool),
+        ("On", Yaml11::Bool),
+        ("ON", Yaml11::Bool),
+        ("off", Yaml11::Bool),
+        ("Off", Yaml11::Bool),
+        ("OFF", Yaml11::Bool),
+        ("null", Yaml11::Null),
+        ("Null", Yaml11::Null),
+        ("NULL", Yaml11::Null),
+    ];
     let first = plain.chars().next();
+    if first.is_some_and(|c| c.is_ascii_alphabetic()) {
+        return WORDS
+            .iter()
+            .find(|(w, _)| *w == plain)
+            .map_or(Yaml11::Str, |(_, kind)| *kind);
+    }
+    // Every other non-string form starts with one of these.
     let may_resolve = match first {
         None => true,
-        Some(c) => {
-            c.is_ascii_digit()
-                || matches!(c, '+' | '-' | '.' | '~' | '<' | '=')
-                || (plain.len() <= 5
-                    && matches!(c, 'y' | 'Y' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | 'o' | 'O'))
-        }
+        Some(c) => c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '~' | '<' | '='),
     };
     // Prose that starts with a digit is common; only the spaced timestamp form
     // (`2001-12-14 21:59:43.10 -5`) has a space, and no form is long.
@@ -209,6 +238,11 @@ fn quoted_len(text: &str, quote: char) -> Option<usize> {
 /// Records the rewrite of the plain scalar `plain` at byte `at`, if it needs one.
 fn plain_edit(plain: &str, at: usize, edits: &mut Vec<(std::ops::Range<usize>, String)>) {
     let yaml11 = yaml11_kind(plain);
+    // A string to both versions unless it could be a YAML 1.2 number (`1e3`).
+    let numeric = plain.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    if yaml11 == Yaml11::Str && (!numeric || plain.contains(' ')) {
+        return;
+    }
     let meant = serde_yaml_kind(plain);
     let replacement = match (meant, yaml11) {
         (Meant::Str, Yaml11::Str) => return,
@@ -234,11 +268,6 @@ enum Meant {
 
 /// What serde_yaml (YAML 1.2) reads a plain scalar as.
 fn serde_yaml_kind(plain: &str) -> Meant {
-    if yaml11_kind(plain) == Yaml11::Str
-        && !plain.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-    {
-        return Meant::Str;
-    }
     match serde_yaml::from_str::<serde_yaml::Value>(plain) {
         Ok(serde_yaml::Value::String(_)) | Err(_) => Meant::Str,
         Ok(serde_yaml::Value::Number(n)) if n.is_f64() => Meant::Float,
