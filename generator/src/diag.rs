@@ -107,4 +107,6 @@ pub mod codes {
     pub const LITERAL_ID_IN_PATH: &str = "literal-id-in-path";
     pub const RESPONSE_TYPE_CONFLICT: &str = "response-type-conflict";
     pub const REQUEST_BODY_CONFLICT: &str = "request-body-conflict";
+    pub const MISSING_INCLUDE: &str = "missing-include";
+    pub const INCLUDE_OUTSIDE_DOCS: &str = "include-outside-docs";
 }

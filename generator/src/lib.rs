@@ -11,3 +11,4 @@ pub mod openapi;
 pub mod parse;
 pub mod pipeline;
 pub mod rust;
+pub mod yaml11;

@@ -36,13 +36,23 @@ pub fn emit_yaml(model: &Model, header: &str) -> String {
     format!("# {header}\n{yaml}")
 }
 
-/// The YAML of `doc`, as `serde_yaml::to_string` writes it, with the paths and schemas
-/// (nearly all of it) serialized in parallel chunks: a YAML serializer is sequential.
+/// The YAML of `doc`, as `serde_yaml::to_string` writes it with the strings YAML 1.1
+/// readers would misread quoted ([`crate::yaml11`]), with the paths and schemas (nearly
+/// all of it) serialized in parallel chunks: a YAML serializer is sequential.
 fn to_yaml(mut doc: OpenAPI) -> Result<String, serde_yaml::Error> {
     match split_yaml(&mut doc)? {
         Some(yaml) => Ok(yaml),
-        None => serde_yaml::to_string(&doc),
+        None => yaml11_safe(&doc),
     }
+}
+
+/// `serde_yaml::to_string`, then quoted for YAML 1.1 readers.
+fn yaml11_safe<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_yaml::Error> {
+    let yaml = serde_yaml::to_string(value)?;
+    Ok(match crate::yaml11::quote_for_yaml11(&yaml) {
+        std::borrow::Cow::Borrowed(_) => yaml,
+        std::borrow::Cow::Owned(quoted) => quoted,
+    })
 }
 
 /// Map keys no path (they start with `/`) or schema (a qualified name) has, standing
@@ -78,7 +88,7 @@ fn split_yaml(doc: &mut OpenAPI) -> Result<Option<String>, serde_yaml::Error> {
         )]),
     );
     let (skeleton, (paths_yaml, schemas_yaml)) = rayon::join(
-        || serde_yaml::to_string(&*doc),
+        || yaml11_safe(&*doc),
         || {
             rayon::join(
                 || section_yaml(&paths, &["paths"]),
@@ -139,7 +149,7 @@ fn section_yaml<T: serde::Serialize + Sync>(
         .par_chunks(YAML_CHUNK)
         .map(|chunk| {
             let chunk: IndexMap<&String, &T> = chunk.iter().copied().collect();
-            let text = serde_yaml::to_string(&Nested {
+            let text = yaml11_safe(&Nested {
                 keys,
                 inner: &chunk,
             })?;
@@ -769,11 +779,11 @@ mod tests {
     #[test]
     fn chunked_yaml_is_the_whole_documents_yaml() {
         let doc = large_document();
-        let whole = serde_yaml::to_string(&doc).expect("serializes");
+        let whole = yaml11_safe(&doc).expect("serializes");
         let mut split = doc;
         let yaml = split_yaml(&mut split).expect("serializes");
         assert_eq!(yaml.as_deref(), Some(whole.as_str()));
-        assert_eq!(serde_yaml::to_string(&split).expect("serializes"), whole);
+        assert_eq!(yaml11_safe(&split).expect("serializes"), whole);
     }
 
     #[test]

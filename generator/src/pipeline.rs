@@ -1,11 +1,12 @@
 //! The whole pipeline in memory: read a docs tree, parse, build, emit.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Severity};
-use crate::model::{Model, build_model};
-use crate::parse::{Page, parse_page};
+use crate::model::{Model, build_model, splice_permission_includes};
+use crate::parse::{Include, Page, parse_page, resolve_include, scan_includes};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,9 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
-/// Reads every `*.md` under `root/api` and `root/resources`, sorted by path.
+/// Reads every `*.md` under `root/api` and `root/resources`, sorted by path, and the
+/// permissions include files those pages name (`includes/permissions/x.md`): only files
+/// inside `root` are read (a target that leaves it, by `..` or a link, is not).
 pub fn read_docs(root: &Path) -> std::io::Result<Vec<SourceFile>> {
     let mut paths = Vec::new();
     let mut found_dir = false;
@@ -47,7 +50,55 @@ pub fn read_docs(root: &Path) -> std::io::Result<Vec<SourceFile>> {
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let includes = read_permission_includes(root, &files)?;
+    files.extend(includes);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The permissions include files that `pages` name and that exist inside `root`.
+fn read_permission_includes(root: &Path, pages: &[SourceFile]) -> std::io::Result<Vec<SourceFile>> {
+    let known: BTreeSet<&str> = pages.iter().map(|f| f.path.as_str()).collect();
+    let wanted: BTreeSet<String> = pages
+        .par_iter()
+        .filter(|f| {
+            f.bytes
+                .windows(9)
+                .any(|w| w.eq_ignore_ascii_case(b"[!include"))
+        })
+        .flat_map_iter(|f| {
+            scan_includes(&String::from_utf8_lossy(&f.bytes))
+                .into_iter()
+                .filter(Include::is_permissions)
+                .filter_map(|i| resolve_include(&f.path, &i.target).ok())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let root = root.canonicalize()?;
+    let mut out = Vec::new();
+    for rel in wanted {
+        if known.contains(rel.as_str()) {
+            continue;
+        }
+        // A missing file is the model's to report (`missing-include`); a file that is a
+        // link out of the tree is treated as missing.
+        let Ok(real) = root.join(&rel).canonicalize() else {
+            continue;
+        };
+        if !real.starts_with(&root) || !real.is_file() {
+            continue;
+        }
+        out.push(SourceFile {
+            bytes: std::fs::read(&real)?,
+            path: rel,
+        });
+    }
+    Ok(out)
+}
+
+/// Files of the tree that pages include rather than pages of their own.
+pub fn is_include_file(path: &str) -> bool {
+    path.starts_with("includes/")
 }
 
 fn collect_md(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
@@ -115,7 +166,9 @@ pub struct Output {
     pub timings: Timings,
 }
 
-/// Parses every page (in parallel), then builds the model.
+/// Parses every page (in parallel), splices the permissions tables of include files into
+/// the pages that include them, then builds the model. Files under `includes/` are read
+/// only as includes, not as pages.
 pub fn parse_and_build(files: &[SourceFile]) -> (Vec<Page>, Model, Vec<Diagnostic>, Timings) {
     let mut timings = Timings::default();
     let t = Instant::now();
@@ -127,10 +180,40 @@ pub fn parse_and_build(files: &[SourceFile]) -> (Vec<Page>, Model, Vec<Diagnosti
     let t = Instant::now();
     let mut diagnostics = Vec::new();
     let mut pages = Vec::with_capacity(parsed.len());
+    let mut included = Vec::new();
     for (page, d) in parsed {
-        pages.push(page);
-        diagnostics.extend(d);
+        if is_include_file(&page.path) {
+            // Include files may go without front matter.
+            diagnostics.extend(d.into_iter().filter(|d| {
+                !(d.code == codes::FRONT_MATTER && d.message.contains("no front matter"))
+            }));
+            included.push(page);
+        } else {
+            pages.push(page);
+            diagnostics.extend(d);
+        }
     }
+    // An include may name a page of the tree too: those are looked up in a copy.
+    let targets: BTreeSet<String> = pages
+        .iter()
+        .flat_map(|p| {
+            p.includes
+                .iter()
+                .filter(|i| i.is_permissions())
+                .filter_map(|i| resolve_include(&p.path, &i.target).ok())
+        })
+        .collect();
+    let included_pages: Vec<Page> = pages
+        .iter()
+        .filter(|p| targets.contains(&p.path))
+        .cloned()
+        .collect();
+    let by_path: BTreeMap<&str, &Page> = included
+        .iter()
+        .chain(&included_pages)
+        .map(|p| (p.path.as_str(), p))
+        .collect();
+    diagnostics.extend(splice_permission_includes(&mut pages, &by_path));
     let (model, d) = build_model(&pages);
     diagnostics.extend(d);
     diagnostics.sort();

@@ -33,7 +33,8 @@ enum Command {
     },
     /// Fail if the committed output differs from what `specs/docs` produce.
     Check,
-    /// Run the pipeline on any docs tree (with `api/` and `resources/`) into OUT.
+    /// Run the pipeline on any docs tree (with `api/` and `resources/`, and today's
+    /// `includes/` beside them) into OUT.
     Gen {
         /// The docs tree, e.g. `graph-docs/api-reference/v1.0`.
         #[arg(long)]

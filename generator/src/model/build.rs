@@ -529,22 +529,19 @@ pub(super) fn page_description(page: &Page) -> String {
         .unwrap_or_default()
 }
 
-/// The doc area of a page: its `ms.prod`, with Intune (a third of the docs) split by
-/// the second word of its file names (`intune-deviceconfig`); `general` when unset.
+/// The doc area of a page: its `ms.prod` or, on pages that have none (most pages written
+/// since 2024), its `ms.subservice`; `general` when neither names one. Intune (a third
+/// of the docs) is split by the second word of its file names (`intune-deviceconfig`).
+/// Empty values, placeholders (`<ms.prod>`) and values that spell a front matter key
+/// (`ms.prod`) name no area.
 pub(super) fn page_area(page: &Page) -> String {
-    let prod: String = page
-        .front_matter
-        .get("ms.prod")
-        .map(|p| p.trim().trim_matches(['\'', '"']).to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let prod = prod.trim_matches('-');
-    if prod.is_empty() {
+    let area = ["ms.prod", "ms.subservice"]
+        .iter()
+        .find_map(|key| page.front_matter.get(*key).and_then(|v| area_name(v)));
+    let Some(area) = area else {
         return "general".to_string();
-    }
-    if prod == "intune" {
+    };
+    if area == "intune" {
         let file = page.path.rsplit('/').next().unwrap_or("");
         if let Some(sub) = file
             .strip_prefix("intune-")
@@ -554,7 +551,27 @@ pub(super) fn page_area(page: &Page) -> String {
             return format!("intune-{sub}");
         }
     }
-    prod.to_string()
+    area
+}
+
+/// A front matter value as an area name (lower case, `-` between words), or `None` when
+/// it names none.
+fn area_name(value: &str) -> Option<String> {
+    let value = value.trim().trim_matches(['\'', '"']).trim();
+    if value.starts_with('<') || value.starts_with('{') || value.starts_with('[') {
+        return None;
+    }
+    let name: String = value
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = name.trim_matches('-');
+    // `ms.prod: ms.prod` and the like: a key left where its value belongs.
+    if name.is_empty() || name.starts_with("ms-") || name == "ms" {
+        return None;
+    }
+    Some(name.to_string())
 }
 
 fn qualify(name: &str, namespace: &str) -> String {
@@ -981,6 +998,7 @@ fn resolve_types(
                     file: t.page.clone(),
                     line: p.line,
                 },
+                query: super::query_notes(&p.description),
             });
         }
         match merged.get_mut(&t.name) {
@@ -1198,5 +1216,55 @@ mod tests {
             strip_title_suffix("complianceStatus enum type"),
             "complianceStatus"
         );
+    }
+
+    fn page_with(path: &str, front_matter: &[(&str, &str)]) -> Page {
+        Page {
+            path: path.to_string(),
+            front_matter: front_matter
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Page::default()
+        }
+    }
+
+    #[test]
+    fn areas_come_from_ms_prod_then_ms_subservice() {
+        let area = |path: &str, fm: &[(&str, &str)]| page_area(&page_with(path, fm));
+        assert_eq!(area("api/user-get.md", &[("ms.prod", "users")]), "users");
+        assert_eq!(
+            area(
+                "api/user-get.md",
+                &[("ms.prod", "\"Users\""), ("ms.subservice", "entra-users")]
+            ),
+            "users"
+        );
+        assert_eq!(
+            area("api/user-get.md", &[("ms.subservice", "entra-users")]),
+            "entra-users"
+        );
+        assert_eq!(
+            area(
+                "api/user-get.md",
+                &[("ms.prod", ""), ("ms.subservice", "entra-users")]
+            ),
+            "entra-users"
+        );
+        assert_eq!(
+            area(
+                "api/intune-deviceconfig-x-update.md",
+                &[("ms.subservice", "intune")]
+            ),
+            "intune-deviceconfig"
+        );
+        // Placeholders and keys standing where a value belongs name no area.
+        for value in ["<ms.prod>", "ms.prod", "ms.subservice", "{prod}", "  "] {
+            assert_eq!(
+                area("resources/folder.md", &[("ms.prod", value)]),
+                "general"
+            );
+        }
+        assert_eq!(area("resources/folder.md", &[]), "general");
     }
 }

@@ -4,13 +4,17 @@
 //! page and line it came from.
 
 mod build;
+mod includes;
 mod operations;
 mod paths;
+mod query_notes;
 mod typeref;
 mod typing;
 
 pub use build::build_model;
+pub use includes::splice_permission_includes;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
+pub use query_notes::{QueryNotes, QuerySupport, query_notes};
 pub use typeref::{CellType, parse_type_cell};
 
 use serde::Serialize;
@@ -65,6 +69,9 @@ pub struct Property {
     /// A relationship (navigation property) rather than a structural property.
     pub navigation: bool,
     pub source: Source,
+    /// What the description says about `$select`, `$filter` and the other options.
+    #[serde(skip_serializing_if = "QueryNotes::is_empty")]
+    pub query: QueryNotes,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -270,4 +277,39 @@ impl Model {
 /// The short name of a qualified name: `microsoft.graph.user` → `user`.
 pub fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
+}
+
+/// A response annotation's `@odata.type` that is a placeholder: a primitive (`Edm.String`,
+/// as many current Intune pages write) over a body that is an object of its own (members
+/// other than an OData primitive's `value`), which no primitive response has.
+pub(crate) fn placeholder_response_type(
+    odata_type: &str,
+    body: Option<&serde_json::Value>,
+) -> bool {
+    let Some(serde_json::Value::Object(members)) = body else {
+        return false;
+    };
+    odata_type.to_ascii_lowercase().starts_with("edm.")
+        && members
+            .keys()
+            .any(|k| k != "value" && !k.starts_with("@odata.") && !k.starts_with("@"))
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::placeholder_response_type;
+    use serde_json::json;
+
+    #[test]
+    fn primitive_annotations_over_objects_are_placeholders() {
+        let object = json!({"@odata.type": "#microsoft.graph.widget", "id": "1", "size": 2});
+        assert!(placeholder_response_type("Edm.String", Some(&object)));
+        let primitive = json!({"@odata.context": "x", "value": "aGVsbG8="});
+        assert!(!placeholder_response_type("Edm.String", Some(&primitive)));
+        assert!(!placeholder_response_type(
+            "microsoft.graph.widget",
+            Some(&object)
+        ));
+        assert!(!placeholder_response_type("Edm.String", None));
+    }
 }

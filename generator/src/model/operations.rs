@@ -578,6 +578,7 @@ fn request_body(
                 .and_then(|c| row.cells.get(c))
                 .map_or(String::new(), |c| c.text.clone()),
             navigation: false,
+            query: Default::default(),
             source: Source {
                 file: page.path.clone(),
                 line: row.line,
@@ -816,14 +817,17 @@ fn examples(page: &Page, diags: &mut Vec<Diagnostic>) -> Vec<Example> {
                     .body
                     .as_ref()
                     .and_then(|(text, line)| json_body(&page.path, *line, text, diags));
+                // `Edm.String` over an object body is a placeholder, not the type.
+                let odata_type = annotation
+                    .and_then(|a| a.get("@odata.type").or_else(|| a.get("@type")))
+                    .and_then(|v| v.as_str())
+                    .map(|s| s.trim_start_matches('#').to_string())
+                    .filter(|t| !super::placeholder_response_type(t, body.as_ref()));
                 example.response = Some(ExampleResponse {
                     status: r.status,
                     headers: r.headers,
                     body,
-                    odata_type: annotation
-                        .and_then(|a| a.get("@odata.type").or_else(|| a.get("@type")))
-                        .and_then(|v| v.as_str())
-                        .map(|s| s.trim_start_matches('#').to_string()),
+                    odata_type,
                     is_collection: annotation
                         .and_then(|a| a.get("isCollection"))
                         .and_then(|v| v.as_bool())

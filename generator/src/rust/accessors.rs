@@ -10,6 +10,7 @@ use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_signature};
 use super::names::{Scope, ident, snake};
 use crate::model::{Edm, Model, Property, TypeRef};
+use std::fmt::Write as _;
 
 /// Method names every view has already.
 const RESERVED_METHODS: &[&str] = &["new", "kind"];
@@ -44,6 +45,10 @@ pub fn impl_block(
         let mut doc = escape(&p.description);
         if doc.is_empty() {
             doc = format!("The `{}` member.", p.name);
+        }
+        if let Some(note) = query_note(p) {
+            doc.push_str("\n\n");
+            doc.push_str(&note);
         }
         write_outer(&mut out, INDENT, &doc);
         write_attributes(&mut out, &cfg);
@@ -290,4 +295,35 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
             set_expr: "value".to_string(),
         },
     }
+}
+
+/// The rustdoc note on what the description says about query options: that `$select`
+/// must name the property, and which options (and operators) work on it.
+fn query_note(p: &Property) -> Option<String> {
+    let q = &p.query;
+    if q.is_empty() {
+        return None;
+    }
+    let mut note = String::from("Query options:");
+    if q.select_only {
+        let _ = write!(
+            note,
+            "\n- the service returns it only when `$select` names it (`ODataQuery::new().select([{:?}])`)",
+            p.name
+        );
+    }
+    for s in &q.supports {
+        let ops: Vec<String> = s.operators.iter().map(|o| format!("`{o}`")).collect();
+        if ops.is_empty() {
+            let _ = write!(note, "\n- `{}` works on it", s.option);
+        } else {
+            let _ = write!(
+                note,
+                "\n- `{}` works on it with {}",
+                s.option,
+                ops.join(", ")
+            );
+        }
+    }
+    Some(note)
 }

@@ -1397,6 +1397,7 @@ get /nowhere 200 item - resolve=unresolved
                 file: "a.md".to_string(),
                 line: 1,
             },
+            query: Default::default(),
         };
         let parameters = |parameters| body(RequestBody::Parameters { parameters });
         assert_eq!(parameters(vec![]), single("<any>"));
