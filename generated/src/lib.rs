@@ -20,6 +20,10 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 pub mod runtime;
+pub mod auth;
+pub mod batch;
+pub mod delta;
+pub mod upload;
 #[cfg(feature = "client")]
 pub mod client;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
