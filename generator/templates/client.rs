@@ -7,6 +7,15 @@
 //! [`Client::pages`] and [`Client::items`] follow `@odata.nextLink` across a
 //! collection, only ever to the origin of the base URL.
 //!
+//! The workflows: [`ClientCredentials`] signs in as an app and keeps its token fresh;
+//! [`Client::batch`] sends a [`Batch`] as `$batch` requests; [`Client::delta`] and
+//! [`Client::delta_from`] stream the changes of a delta query and end with the link
+//! for the next sync; [`Client::upload`] sends a file to an upload session in slices.
+//! Every request carries a `client-request-id`, `User-Agent` and `SdkVersion`, has a
+//! timeout ([`Client::with_timeout`], [`Request::timeout`]) and is traced as a
+//! `graph.request` span (method, path template, attempt, status; never the token or
+//! the body).
+//!
 //! The futures need a Tokio runtime (either flavour) with its time driver, which
 //! `#[tokio::main]` and `#[tokio::test]` enable.
 //!
@@ -205,7 +214,18 @@ impl ClientCredentials {
         client_id: &str,
         assertion: impl Fn() -> Result<String, BoxError> + Send + Sync + 'static,
     ) -> Result<Self, Error> {
-        let mut credentials = Self::new(cloud, tenant, client_id, String::new())?;
+        Self::with_assertion_at(&cloud.token_url(tenant), client_id, &cloud.default_scope(), assertion)
+    }
+
+    /// Signs in with a certificate's client assertion at any v2.0 token endpoint; see
+    /// [`ClientCredentials::with_assertion`] and [`ClientCredentials::with_token_url`].
+    pub fn with_assertion_at(
+        token_url: &str,
+        client_id: &str,
+        scope: &str,
+        assertion: impl Fn() -> Result<String, BoxError> + Send + Sync + 'static,
+    ) -> Result<Self, Error> {
+        let mut credentials = Self::with_token_url(token_url, client_id, scope, String::new())?;
         credentials.credential = Credential::Assertion(Arc::new(assertion));
         Ok(credentials)
     }

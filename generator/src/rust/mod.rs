@@ -388,7 +388,10 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
          - [`enums`]: evolvable enums that keep unknown values;\n\
          - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];\n\
          - [`runtime`]: requests, responses, errors and the [`View`] trait;\n\
-         - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging.\n\n\
+         - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), \
+         [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);\n\
+         - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, \
+         signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.\n\n\
          Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; \
          with `default-features = false` and only the areas a program uses, only those compile. \
          An application can also have reqwest's URL parsing use idna's unicode-rs back end, \
