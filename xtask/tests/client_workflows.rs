@@ -800,3 +800,56 @@ async fn timeouts_are_per_client_and_per_request_on_the_same_http_client() {
         .expect("the request's own, longer timeout");
     assert_eq!(configuration.get("id"), Some(&json!("c1")));
 }
+
+#[tokio::test]
+async fn a_certificate_assertion_is_made_afresh_for_each_token_request() {
+    let login = MockServer::start().await;
+    let graph = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains(
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer", "expires_in": 0, "access_token": "tok"
+        })))
+        .mount(&login)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "c1"})))
+        .mount(&graph)
+        .await;
+    let made = Arc::new(AtomicUsize::new(0));
+    let counter = made.clone();
+    let credentials = ClientCredentials::with_assertion_at(
+        &format!("{}/contoso/oauth2/v2.0/token", login.uri()),
+        "app-id",
+        "https://graph.microsoft.com/.default",
+        move || {
+            Ok(format!(
+                "jwt-{}",
+                counter.fetch_add(1, Ordering::SeqCst) + 1
+            ))
+        },
+    )
+    .expect("a loopback token URL");
+    let client = Client::new(&format!("{}/v1.0", graph.uri()), credentials).expect("a client");
+    // A token that expires at once: a new one, and a new assertion, for each request.
+    client.send(get_item("c1")).await.expect("first");
+    client.send(get_item("c1")).await.expect("second");
+    let forms: Vec<String> = login
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(forms.len(), 2);
+    assert!(
+        forms[0].contains("client_assertion=jwt-1") && forms[1].contains("client_assertion=jwt-2"),
+        "{forms:?}"
+    );
+    assert!(
+        forms.iter().all(|f| !f.contains("client_secret")),
+        "{forms:?}"
+    );
+}
