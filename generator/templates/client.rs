@@ -298,6 +298,55 @@ impl TokenProvider for ClientCredentials {
     }
 }
 
+/// Tokens from an `azure_identity` credential (the `azure-identity` feature, off by
+/// default: azure_core is a large dependency): developer sign-in (Azure CLI,
+/// azd), managed identity, workload identity, or any other
+/// `azure_core::credentials::TokenCredential`, for the `.default` scope of a
+/// [`Cloud`]. The credential keeps and refreshes its tokens itself.
+///
+/// ```ignore
+/// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+/// let tokens = AzureCredential::new(credential, Cloud::Global);
+/// let client = Client::new(GRAPH_V1, tokens)?;
+/// ```
+#[cfg(feature = "azure-identity")]
+#[derive(Clone, Debug)]
+pub struct AzureCredential {
+    credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    scope: String,
+}
+
+#[cfg(feature = "azure-identity")]
+impl AzureCredential {
+    /// Asks `credential` for tokens for `cloud`'s `.default` scope.
+    pub fn new(credential: Arc<dyn azure_core::credentials::TokenCredential>, cloud: Cloud) -> Self {
+        Self {
+            credential,
+            scope: cloud.default_scope(),
+        }
+    }
+
+    /// Asks for `scope` instead (a `.default` scope of a Graph host).
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+}
+
+#[cfg(feature = "azure-identity")]
+impl TokenProvider for AzureCredential {
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let token = self
+                .credential
+                .get_token(&[self.scope.as_str()], None)
+                .await
+                .map_err(|e| BoxError::from(format!("the Azure credential gave no token for {}: {e}", self.scope)))?;
+            Ok(token.token.secret().to_string())
+        })
+    }
+}
+
 /// Sends [`Request`]s to one Graph endpoint. Cloning is cheap and shares the
 /// connection pool and the token provider.
 #[derive(Clone)]
@@ -990,6 +1039,44 @@ mod tests {
         assert_eq!(client.base_url(), "https://graph.microsoft.com/v1.0");
         assert!(!format!("{client:?}").contains("secret"));
         assert!(!format!("{:?}", StaticToken::new("secret")).contains("secret"));
+    }
+
+    #[cfg(feature = "azure-identity")]
+    #[test]
+    fn azure_credentials_are_asked_for_the_clouds_default_scope() {
+        use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+        use std::sync::Mutex;
+
+        #[derive(Debug, Default)]
+        struct Fake(Mutex<Vec<String>>);
+
+        impl TokenCredential for Fake {
+            fn get_token<'life0, 'life1, 'life2, 'life3, 'async_trait>(
+                &'life0 self,
+                scopes: &'life1 [&'life2 str],
+                _: Option<TokenRequestOptions<'life3>>,
+            ) -> Pin<Box<dyn Future<Output = azure_core::Result<AccessToken>> + Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                'life1: 'async_trait,
+                'life2: 'async_trait,
+                'life3: 'async_trait,
+                Self: 'async_trait,
+            {
+                if let Ok(mut asked) = self.0.lock() {
+                    asked.extend(scopes.iter().map(|s| s.to_string()));
+                }
+                let expires = azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1);
+                Box::pin(async move { Ok(AccessToken::new("from-azure".to_string(), expires)) })
+            }
+        }
+
+        let fake = Arc::new(Fake::default());
+        let tokens = AzureCredential::new(fake.clone(), Cloud::China);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        assert_eq!(runtime.block_on(tokens.token()).unwrap(), "from-azure");
+        assert_eq!(*fake.0.lock().unwrap(), ["https://microsoftgraph.chinacloudapi.cn/.default"]);
+        assert!(!format!("{tokens:?}").contains("from-azure"));
     }
 
     #[test]

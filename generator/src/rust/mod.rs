@@ -361,12 +361,16 @@ tokio = {{ version = "1", features = ["time", "sync"], optional = true }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
 # Spans and events without tracing's proc-macro attributes (which would bring syn).
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
+# The `azure-identity` feature: tokens from azure_identity's credentials, through
+# azure_core's TokenCredential. Off by default: azure_core weighs more than the client.
+azure_core = {{ version = "0.31", default-features = false, optional = true }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["rt"] }}
 
 # One feature per doc area; `full` (a default) enables them all.
 {area_features}client = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:tracing", "uuid/v4"]
+azure-identity = ["client", "dep:azure_core"]
 {examples}{workspace}"#,
         examples = EXAMPLES
             .iter()
