@@ -692,9 +692,10 @@ impl Client {
     ///   `http` on loopback).
     /// - It starts from the session's `nextExpectedRanges`, so a session read back
     ///   with [`Client::upload_status`] resumes an interrupted upload. A slice lost on
-    ///   the way (no response, an error status other than the retried ones, `416`)
+    ///   the way (no response, a `5xx` status once the retries are spent, `416`)
     ///   makes it ask the session what is missing and go on from there, up to the
-    ///   retry policy's attempts in a row.
+    ///   retry policy's attempts in a row; other error statuses end the upload with
+    ///   [`Error::Service`].
     /// - `progress` is called after each slice the service took; returning
     ///   [`ControlFlow::Break`] stops the upload and deletes the session
     ///   ([`Uploaded::Cancelled`]).
