@@ -6,7 +6,8 @@
 //! - [`enums`]: evolvable enums that keep unknown values;
 //! - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];
 //! - [`runtime`]: requests, responses, errors and the [`View`] trait;
-//! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging.
+//! - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);
+//! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.
 //!
 //! Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; with `default-features = false` and only the areas a program uses, only those compile. An application can also have reqwest's URL parsing use idna's unicode-rs back end, which a cold build compiles faster than the default ICU4X: `cargo update -p idna_adapter --precise 1.1.0` in the application.
 #![allow(
@@ -20,6 +21,10 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 pub mod runtime;
+pub mod auth;
+pub mod batch;
+pub mod delta;
+pub mod upload;
 #[cfg(feature = "client")]
 pub mod client;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::{Duration, SystemTime};
 
 pub use http::Method;
 
@@ -378,10 +379,13 @@ pub fn flags_value<E: AsRef<str>>(members: impl IntoIterator<Item = E>) -> Value
 /// Everything but unreserved characters is encoded, so a value is always one segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// Builds a request path from literal parts and encoded parameter values.
+/// Builds a request path from literal parts and encoded parameter values, and beside
+/// it the path's template, each value replaced by `{}` (for logs: ids and names stay
+/// out of them).
 #[derive(Debug, Default)]
 pub struct PathBuilder {
     path: String,
+    template: String,
     invalid: Option<String>,
 }
 
@@ -389,12 +393,14 @@ impl PathBuilder {
     pub fn new(first: &str) -> Self {
         Self {
             path: first.to_string(),
+            template: first.to_string(),
             invalid: None,
         }
     }
 
     pub fn literal(mut self, text: &str) -> Self {
         self.path.push_str(text);
+        self.template.push_str(text);
         self
     }
 
@@ -403,6 +409,7 @@ impl PathBuilder {
     pub fn segment(mut self, value: &str) -> Self {
         self.check(value);
         self.path.extend(utf8_percent_encode(value, SEGMENT));
+        self.template.push_str("{}");
         self
     }
 
@@ -410,6 +417,7 @@ impl PathBuilder {
     pub fn quoted(mut self, value: &str) -> Self {
         let doubled = value.replace('\'', "''");
         self.path.extend(utf8_percent_encode(&doubled, SEGMENT));
+        self.template.push_str("{}");
         self
     }
 
@@ -423,6 +431,7 @@ impl PathBuilder {
             self.check(part);
             self.path.extend(utf8_percent_encode(part, SEGMENT));
         }
+        self.template.push_str("{}");
         self
     }
 
@@ -436,6 +445,11 @@ impl PathBuilder {
 
     pub fn finish(self) -> (String, Option<String>) {
         (self.path, self.invalid)
+    }
+
+    /// The path so far with every parameter value as `{}`.
+    pub fn template(&self) -> &str {
+        &self.template
     }
 }
 
@@ -547,10 +561,12 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Request<T> {
     method: Method,
     path: String,
+    template: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
     invalid: Option<String>,
+    timeout: Option<Duration>,
     parse: fn(u16, &[u8]) -> Result<T, Error>,
 }
 
@@ -562,22 +578,58 @@ impl<T> fmt::Debug for Request<T> {
             .field("query", &self.query)
             .field("headers", &self.headers)
             .field("body", &self.body.as_ref().map(|b| String::from_utf8_lossy(b)))
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
 
 impl<T> Request<T> {
     pub fn new(method: Method, path: PathBuilder, parse: fn(u16, &[u8]) -> Result<T, Error>) -> Self {
+        let template = path.template().to_string();
         let (path, invalid) = path.finish();
         Self {
             method,
             path,
+            template,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
             invalid,
+            timeout: None,
             parse,
         }
+    }
+
+    /// Sets a body of any other type than JSON, such as file content, with its
+    /// `Content-Type`.
+    pub fn bytes(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.body = Some(body);
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        self.headers.push(("Content-Type".to_string(), content_type.to_string()));
+        self
+    }
+
+    /// How long the executor waits for the response of one attempt, instead of the
+    /// client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout set with [`Request::timeout`], if any.
+    pub fn timeout_value(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The path with every parameter value as `{}`
+    /// (`/deviceManagement/deviceConfigurations/{}`): what logs and traces show.
+    pub fn path_template(&self) -> &str {
+        &self.template
+    }
+
+    /// The function that reads this request's response.
+    pub fn parser(&self) -> fn(u16, &[u8]) -> Result<T, Error> {
+        self.parse
     }
 
     /// Sets a JSON body and its `Content-Type`.
@@ -808,9 +860,94 @@ impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Collection<T> {
     }
 }
 
+// ---------- retries ----------
+
+/// When and how long to wait before sending a request again; the executor of `client`
+/// and the `$batch` rounds of [`crate::batch`] follow it.
+///
+/// Responses `429 Too Many Requests`, `503 Service Unavailable` and
+/// `504 Gateway Timeout` are retried, whatever the method: Graph asks clients to retry
+/// them. Every request can be replayed, because its body is bytes held in memory.
+/// A `Retry-After` header (seconds, decimal seconds or an HTTP date) gives the wait;
+/// without one the wait doubles from [`RetryPolicy::initial_delay`]. When the service
+/// asks for more than [`RetryPolicy::max_delay`], the request is not retried early:
+/// its error is returned, and its headers still hold `Retry-After`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; `1` never retries.
+    pub max_attempts: u32,
+    /// The wait before the first retry when the response has no `Retry-After`.
+    pub initial_delay: Duration,
+    /// The longest wait: backoff stops growing here, and a longer `Retry-After` ends
+    /// the retries.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Four attempts, waits of 1 s, 2 s and 4 s without `Retry-After`, at most 60 s.
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that sends every request once.
+    pub fn never() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Whether a response with this status may be retried at all.
+    pub fn retries_status(status: u16) -> bool {
+        matches!(status, 429 | 503 | 504)
+    }
+
+    /// How long to wait before attempt `attempt + 1`, after attempt `attempt`
+    /// (counted from 1) got `status` with this `Retry-After` value; `None` when the
+    /// response is final.
+    pub fn delay(&self, attempt: u32, status: u16, retry_after: Option<&str>) -> Option<Duration> {
+        if !Self::retries_status(status) || attempt >= self.max_attempts {
+            return None;
+        }
+        match retry_after.and_then(|v| parse_retry_after(v, SystemTime::now())) {
+            Some(asked) if asked > self.max_delay => None,
+            Some(asked) => Some(asked),
+            None => {
+                let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+                Some(self.initial_delay.saturating_mul(factor).min(self.max_delay))
+            }
+        }
+    }
+}
+
+/// `Retry-After` as a wait from `now`: delay-seconds (RFC 9110), decimal seconds (which
+/// some services send) or an HTTP date. A date already past means no wait; a negative
+/// or unreadable value is `None`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if let Ok(seconds) = value.parse::<f64>() {
+            return Duration::try_from_secs_f64(seconds).ok();
+        }
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 // ---------- errors ----------
 
+/// What can go wrong with a request. More variants may come, hence `#[non_exhaustive]`.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// The service answered with an error status.
     Service(Box<ServiceError>),
@@ -823,9 +960,17 @@ pub enum Error {
     /// The request cannot be sent (a path parameter that would change the path, a
     /// header that is not valid).
     InvalidRequest(String),
-    /// No response arrived: the connection, TLS or the HTTP stack failed, or no access
-    /// token could be had. Boxed, so that any HTTP stack can report through it.
+    /// No response arrived: the connection, TLS or the HTTP stack failed, or the time
+    /// ran out. Boxed, so that any HTTP stack can report through it.
     Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// No access token could be had; nothing was sent. The source says why: for the
+    /// token providers of `client`, an `auth::SignInError` with the sign-in
+    /// service's error code and description.
+    SignIn(Box<dyn std::error::Error + Send + Sync>),
+    /// The service's answer does not follow the protocol of a workflow: a `$batch`
+    /// response without an answer for an item, an upload session without its
+    /// `nextExpectedRanges`.
+    Protocol(String),
 }
 
 impl fmt::Display for Error {
@@ -837,6 +982,8 @@ impl fmt::Display for Error {
             }
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
             Error::Transport(source) => write!(f, "the request failed: {source}"),
+            Error::SignIn(source) => write!(f, "no access token: {source}"),
+            Error::Protocol(what) => write!(f, "unexpected answer from the service: {what}"),
         }
     }
 }
@@ -845,7 +992,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } => Some(source),
-            Error::Transport(source) => Some(source.as_ref()),
+            Error::Transport(source) | Error::SignIn(source) => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -1151,6 +1298,52 @@ mod tests {
         assert!(matches!(&blue, Colour::Unrecognized(s) if s == "blue"));
         assert_eq!(serde_json::to_string(&blue.clone()).unwrap(), "\"blue\"");
         assert_eq!(blue.to_string(), "blue");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_decimals_and_http_dates() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("1e3", now), None);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_stops_after_the_last_attempt() {
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            initial_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(25),
+        };
+        assert_eq!(policy.delay(1, 503, None), Some(Duration::from_secs(10)));
+        assert_eq!(policy.delay(2, 504, Some("later")), Some(Duration::from_secs(20)));
+        assert_eq!(policy.delay(3, 429, None), Some(Duration::from_secs(25)));
+        assert_eq!(policy.delay(5, 429, None), None);
+        assert_eq!(policy.delay(1, 500, None), None);
+        assert_eq!(policy.delay(1, 429, Some("3")), Some(Duration::from_secs(3)));
+        assert_eq!(policy.delay(1, 429, Some("2.25")), Some(Duration::from_millis(2250)));
+        // Asked to wait longer than the cap: give the error back rather than retry early.
+        assert_eq!(policy.delay(1, 429, Some("26")), None);
+        assert_eq!(RetryPolicy::never().delay(1, 429, Some("0")), None);
+    }
+
+    #[test]
+    fn path_templates_hide_parameter_values() {
+        let path = PathBuilder::new("/users/").segment("alice@example.com").literal("/drive/root:/").path("a/b.txt").literal(":/content");
+        assert_eq!(path.template(), "/users/{}/drive/root:/{}:/content");
+        let r: Request<NoContent> = Request::new(Method::GET, path, parse_empty).timeout(Duration::from_secs(3));
+        assert_eq!(r.path_template(), "/users/{}/drive/root:/{}:/content");
+        assert_eq!(r.timeout_value(), Some(Duration::from_secs(3)));
     }
 
     #[test]

@@ -8,12 +8,23 @@ use std::path::Path;
 
 mod common;
 
+const TEMPLATES: [&str; 6] = [
+    "src/runtime.rs",
+    "src/client.rs",
+    "src/auth.rs",
+    "src/batch.rs",
+    "src/delta.rs",
+    "src/upload.rs",
+];
+
 fn check(docs: &Path) {
     let sources = pipeline::read_docs(docs).expect("docs");
     let out = pipeline::run(&sources, &common::regen_options());
     let mut checked = 0;
     for (path, text) in &out.crate_files {
-        if !path.ends_with(".rs") || path.ends_with("runtime.rs") || path.ends_with("client.rs") {
+        // Files copied from generator/templates/ are written by hand, not laid out.
+        let template = TEMPLATES.contains(&path.as_str()) || path.starts_with("examples/");
+        if !path.ends_with(".rs") || template {
             continue;
         }
         // The first line is a plain comment, which a syntax tree does not keep.

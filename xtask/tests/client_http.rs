@@ -410,7 +410,7 @@ async fn an_invalid_request_sends_nothing_and_a_dead_port_is_a_transport_error()
 }
 
 #[tokio::test]
-async fn a_failing_token_provider_is_a_transport_error_and_sends_nothing() {
+async fn a_failing_token_provider_is_a_sign_in_error_and_sends_nothing() {
     struct Failing;
     impl TokenProvider for Failing {
         fn token(&self) -> TokenFuture<'_> {
@@ -424,8 +424,8 @@ async fn a_failing_token_provider_is_a_transport_error_and_sends_nothing() {
         .send(get_device_management_device_configurations_item("c1"))
         .await
     {
-        Err(Error::Transport(e)) => assert!(e.to_string().contains("token endpoint")),
-        other => panic!("expected a transport error, got {other:?}"),
+        Err(Error::SignIn(e)) => assert!(e.to_string().contains("token endpoint")),
+        other => panic!("expected a sign-in error, got {other:?}"),
     }
     assert!(
         server

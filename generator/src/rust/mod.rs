@@ -31,6 +31,22 @@ use std::collections::BTreeMap;
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 const CLIENT: &str = include_str!("../../templates/client.rs");
+const AUTH: &str = include_str!("../../templates/auth.rs");
+const BATCH: &str = include_str!("../../templates/batch.rs");
+const DELTA: &str = include_str!("../../templates/delta.rs");
+const UPLOAD: &str = include_str!("../../templates/upload.rs");
+
+/// The runnable examples of the workflows, one per file of `examples/`; they use the
+/// runtime only, so they build whatever areas the docs have.
+const EXAMPLES: [(&str, &str); 4] = [
+    (
+        "sign_in",
+        include_str!("../../templates/examples/sign_in.rs"),
+    ),
+    ("batch", include_str!("../../templates/examples/batch.rs")),
+    ("delta", include_str!("../../templates/examples/delta.rs")),
+    ("upload", include_str!("../../templates/examples/upload.rs")),
+];
 
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
@@ -116,6 +132,17 @@ disable_all_formatting = true
         format!("{header}\n\n{RUNTIME}"),
     );
     files.insert("src/client.rs".to_string(), format!("{header}\n\n{CLIENT}"));
+    for (name, text) in [
+        ("auth", AUTH),
+        ("batch", BATCH),
+        ("delta", DELTA),
+        ("upload", UPLOAD),
+    ] {
+        files.insert(format!("src/{name}.rs"), format!("{header}\n\n{text}"));
+    }
+    for (name, text) in EXAMPLES {
+        files.insert(format!("examples/{name}.rs"), format!("{header}\n\n{text}"));
+    }
     let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
     let model_views = types
         .iter()
@@ -329,17 +356,34 @@ bytemuck = "1"
 serde = "1"
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 uuid = "1"
+# Retry-After dates and form bodies: small crates without dependencies of their own.
+httpdate = "1"
+form_urlencoded = "1"
 # The `client` feature: an async executor (reqwest over rustls with ring's cryptography:
 # no OpenSSL, and none of aws-lc's C build, which would double a cold build).
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
-tokio = {{ version = "1", features = ["time"], optional = true }}
+tokio = {{ version = "1", features = ["time", "sync"], optional = true }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
-httpdate = {{ version = "1", optional = true }}
+# Spans and events without tracing's proc-macro attributes (which would bring syn).
+tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
+# The `azure-identity` feature: tokens from azure_identity's credentials, through
+# azure_core's TokenCredential. Off by default: azure_core weighs more than the client.
+azure_core = {{ version = "0.31", default-features = false, optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["rt"] }}
 
 # One feature per doc area; `full` (a default) enables them all.
-{area_features}client = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:httpdate"]
-{workspace}"#,
+{area_features}client = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:tracing", "uuid/v4"]
+azure-identity = ["client", "dep:azure_core"]
+{examples}{workspace}"#,
+        examples = EXAMPLES
+            .iter()
+            .map(|(name, _)| format!(
+                "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n"
+            ))
+            .collect::<String>(),
         area_features = features.toml(),
         command = options.command,
         docs = options.docs_label,
@@ -354,7 +398,10 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
          - [`enums`]: evolvable enums that keep unknown values;\n\
          - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];\n\
          - [`runtime`]: requests, responses, errors and the [`View`] trait;\n\
-         - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging.\n\n\
+         - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), \
+         [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);\n\
+         - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, \
+         signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.\n\n\
          Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; \
          with `default-features = false` and only the areas a program uses, only those compile. \
          An application can also have reqwest's URL parsing use idna's unicode-rs back end, \
@@ -381,6 +428,10 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         pub mod models;
         pub mod operations;
         pub mod runtime;
+        pub mod auth;
+        pub mod batch;
+        pub mod delta;
+        pub mod upload;
         #[cfg(feature = "client")]
         pub mod client;
 

@@ -1,0 +1,116 @@
+//! What the client records with `tracing`: method, path template, attempt and status of
+//! each request, and never the token, the path's values or the body. Its own test
+//! binary, so that no other test's dispatcher is in the way.
+
+use graph_client::client::{Client, StaticToken};
+use graph_client::models::DeviceConfigurationDeviceOverview;
+use graph_client::operations::patch_device_management_device_configurations_device_status_overview as patch_overview;
+use serde_json::json;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Every span, field update and event, as one line of text each.
+#[derive(Clone, Default)]
+struct Capture {
+    lines: Arc<Mutex<Vec<String>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Line<'a>(&'a mut String);
+
+impl Visit for Line<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+}
+
+impl Capture {
+    fn push(&self, line: String) {
+        self.lines.lock().expect("not poisoned").push(line);
+    }
+
+    fn text(&self) -> String {
+        self.lines.lock().expect("not poisoned").join("\n")
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut line = format!("span {}", span.metadata().name());
+        span.record(&mut Line(&mut line));
+        self.push(line);
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        let mut line = "record".to_string();
+        values.record(&mut Line(&mut line));
+        self.push(line);
+    }
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut line = "event".to_string();
+        event.record(&mut Line(&mut line));
+        self.push(line);
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test]
+async fn spans_have_method_path_template_attempt_and_status_and_no_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "o1"})))
+        .mount(&server)
+        .await;
+    let client = Client::new(
+        &format!("{}/v1.0", server.uri()),
+        StaticToken::new("t0k-SECRET"),
+    )
+    .expect("a loopback base URL");
+    let mut overview = DeviceConfigurationDeviceOverview::new();
+    overview.set_pending_count(4242);
+    client
+        .send(patch_overview("alice@contoso.com", &overview))
+        .await
+        .expect("after one retry");
+
+    let text = capture.text();
+    assert!(text.contains("span graph.request method=PATCH path=\"/deviceManagement/deviceConfigurations/{}/deviceStatusOverview\""), "{text}");
+    for wanted in [
+        "attempt=1",
+        "status=503",
+        "attempt=2",
+        "status=200",
+        "message=retrying",
+        "message=response",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in {text}");
+    }
+    for secret in ["t0k-SECRET", "alice", "4242", "pendingCount"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
