@@ -32,6 +32,7 @@ pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
 /// and the setter traits of base types, with which a chain of setters on a
 /// derived view keeps the derived type.
 pub mod prelude {
+    #[allow(unused_imports)]
     pub use crate::models::setters::*;
     pub use crate::runtime::View;
 }

@@ -441,6 +441,8 @@ fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         /// and the setter traits of base types, with which a chain of setters on a
         /// derived view keeps the derived type.
         pub mod prelude {
+            // Empty when no area feature is on.
+            #[allow(unused_imports)]
             pub use crate::models::setters::*;
             pub use crate::runtime::View;
         }
