@@ -116,7 +116,7 @@ std::thread_local! {
 const MAX_PREALLOCATED_MEMBERS: usize = 1024;
 
 /// Reads an object as `JsonObject`'s own impl does (members in order, the last of a
-/// repeated name wins, `null` an empty object), into a map sized by [`LAST_OBJECT_LEN`].
+/// repeated name wins, a unit an empty object), into a map sized by [`LAST_OBJECT_LEN`].
 struct ObjectVisitor<T>(PhantomData<fn() -> T>);
 
 impl<'de, T> serde::de::Visitor<'de> for ObjectVisitor<T> {
