@@ -102,7 +102,43 @@ impl<T> serde::Serialize for Object<T> {
 
 impl<'de, T> serde::Deserialize<'de> for Object<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <JsonObject as serde::Deserialize>::deserialize(d).map(|map| Self(map, PhantomData))
+        d.deserialize_map(ObjectVisitor(PhantomData))
+    }
+}
+
+std::thread_local! {
+    /// How many members the last object read had: the objects of a page are alike, so
+    /// the next one's map is allocated at that size rather than grown to it (growing
+    /// leaves a map of 8 members room for 14, and reallocates it three times).
+    static LAST_OBJECT_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The most members a map is allocated for ahead of reading them.
+const MAX_PREALLOCATED_MEMBERS: usize = 1024;
+
+/// Reads an object as `JsonObject`'s own impl does (members in order, the last of a
+/// repeated name wins, a unit an empty object), into a map sized by [`LAST_OBJECT_LEN`].
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T> serde::de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = Object<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Object::default())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let expected = map.size_hint().unwrap_or_else(|| LAST_OBJECT_LEN.with(|n| n.get()));
+        let mut object = JsonObject::with_capacity(expected.min(MAX_PREALLOCATED_MEMBERS));
+        while let Some((name, value)) = map.next_entry::<String, Value>()? {
+            object.insert(name, value);
+        }
+        LAST_OBJECT_LEN.with(|n| n.set(object.len()));
+        Ok(Object(object, PhantomData))
     }
 }
 
@@ -846,19 +882,66 @@ impl<T: serde::Serialize> serde::Serialize for Collection<T> {
 
 impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Collection<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fn member<T: DeserializeOwned, E: serde::de::Error>(other: &mut JsonObject, name: &str) -> Result<Option<T>, E> {
-            match other.shift_remove(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => serde_json::from_value(v).map(Some).map_err(|e| E::custom(format_args!("{name}: {e}"))),
+        d.deserialize_map(CollectionVisitor(PhantomData))
+    }
+}
+
+/// Reads a page in one pass: `value` straight into `Vec<T>`, the next link and the count
+/// into their fields, every other member into `other`. (Reading the body into a map
+/// first and converting `value` from it would build every object twice.)
+struct CollectionVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for CollectionVisitor<T> {
+    type Value = Collection<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page of a collection (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        /// The member's value, `null` read as absent; an error names the member.
+        fn member<'de, V: serde::Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+            map: &mut A,
+            name: &str,
+        ) -> Result<Option<V>, A::Error> {
+            map.next_value::<Option<V>>().map_err(|e| {
+                let message = e.to_string();
+                serde::de::Error::custom(format_args!("{name}: {}", without_position(&message)))
+            })
+        }
+        let mut page = Collection {
+            value: Vec::new(),
+            next_link: None,
+            count: None,
+            other: JsonObject::new(),
+        };
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                VALUE => page.value = member(&mut map, VALUE)?.unwrap_or_default(),
+                NEXT_LINK => page.next_link = member(&mut map, NEXT_LINK)?,
+                COUNT => page.count = member(&mut map, COUNT)?,
+                _ => {
+                    let value = map.next_value()?;
+                    page.other.insert(name, value);
+                }
             }
         }
-        let mut other = <JsonObject as serde::Deserialize>::deserialize(d)?;
-        Ok(Self {
-            value: member(&mut other, VALUE)?.unwrap_or_default(),
-            next_link: member(&mut other, NEXT_LINK)?,
-            count: member(&mut other, COUNT)?,
-            other,
-        })
+        Ok(page)
+    }
+}
+
+/// A serde_json message without its trailing ` at line L column C`: the error is
+/// raised again from the page's map, and serde_json adds the position once more there.
+fn without_position(message: &str) -> &str {
+    let Some((head, tail)) = message.rsplit_once(" at line ") else {
+        return message;
+    };
+    let mut parts = tail.split(" column ");
+    let digits = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if digits(parts.next()) && digits(parts.next()) && parts.next().is_none() {
+        head
+    } else {
+        message
     }
 }
 
@@ -1236,6 +1319,34 @@ mod tests {
         assert!(wrong.to_string().starts_with("value: "), "{wrong}");
     }
 
+    #[test]
+    fn collection_pages_are_read_in_one_pass_with_the_same_rules() {
+        // Unknown members stay, in order, whatever their place around `value`.
+        let body = r#"{"@odata.context":"c","value":[{"id":"a","x":{"y":[1]}}],"@odata.deltaLink":"d","@odata.nextLink":null,"@odata.count":null}"#;
+        let page: Collection<Thing> = serde_json::from_str(body).unwrap();
+        assert_eq!(page.value.len(), 1);
+        assert_eq!(page.value[0].get("x"), Some(&serde_json::json!({"y": [1]})));
+        assert!(page.next_link.is_none() && page.count.is_none());
+        assert_eq!(page.other.keys().collect::<Vec<_>>(), ["@odata.context", "@odata.deltaLink"]);
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            r#"{"value":[{"id":"a","x":{"y":[1]}}],"@odata.context":"c","@odata.deltaLink":"d"}"#
+        );
+        // `value: null` is an empty page; a value of another type is an error naming the
+        // member, with the position once.
+        let empty: Collection<Thing> = serde_json::from_str(r#"{"value":null}"#).unwrap();
+        assert!(empty.value.is_empty());
+        let wrong = serde_json::from_str::<Collection<i32>>(r#"{"value":[1],"@odata.count":"many"}"#).unwrap_err();
+        assert_eq!(wrong.to_string(), r#"@odata.count: invalid type: string "many", expected i64 at line 1 column 35"#);
+        let wrong = serde_json::from_str::<Collection<Thing>>(r#"{"@odata.nextLink":7}"#).unwrap_err();
+        assert!(wrong.to_string().starts_with("@odata.nextLink: invalid type: integer `7`"), "{wrong}");
+        assert_eq!(wrong.to_string().matches(" at line ").count(), 1, "{wrong}");
+        // Not an object at all.
+        assert!(serde_json::from_str::<Collection<i32>>("[1]").is_err());
+        assert_eq!(without_position("x at line 3 column 9"), "x");
+        assert_eq!(without_position("x at line three"), "x at line three");
+    }
+
     mod tags {
         pub enum Thing {}
         pub enum Body {}
@@ -1244,6 +1355,27 @@ mod tests {
     type Body = Object<tags::Body>;
     crate::view!(Thing, "#microsoft.graph.thing");
     crate::view!(Body);
+
+    #[test]
+    fn views_read_as_their_json_object() {
+        // Members in order, a repeated name's last value, nested objects untouched.
+        let json = r#"{"b":1,"a":{"z":null,"y":[]},"b":2}"#;
+        let read: Thing = serde_json::from_str(json).unwrap();
+        assert_eq!(read.as_map(), &serde_json::from_str::<JsonObject>(json).unwrap());
+        assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"b":2,"a":{"z":null,"y":[]}}"#);
+        // A page of objects of different sizes, each sized by the one before it.
+        let page: Vec<Thing> = serde_json::from_str(r#"[{"a":1,"b":2,"c":3},{},{"x":null}]"#).unwrap();
+        let lens: Vec<usize> = page.iter().map(|o| o.as_map().len()).collect();
+        assert_eq!(lens, [3, 0, 1]);
+        assert_eq!(page[2].get("x"), Some(&Value::Null));
+        // From a `Value` too; `null` is no object, as for `JsonObject`.
+        let again: Thing = serde_json::from_value(serde_json::to_value(&read).unwrap()).unwrap();
+        assert_eq!(again, read);
+        assert!(serde_json::from_str::<JsonObject>("null").is_err());
+        assert!(serde_json::from_str::<Thing>("null").is_err());
+        let wrong = serde_json::from_str::<Thing>("[1]").unwrap_err();
+        assert!(wrong.to_string().starts_with("invalid type: sequence, expected a map"), "{wrong}");
+    }
 
     #[test]
     fn views_share_one_generic_type() {
