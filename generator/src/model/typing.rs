@@ -32,12 +32,12 @@ pub struct DocumentedPaths {
 }
 
 impl DocumentedPaths {
-    /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`.
-    pub fn infer(model: &Model) -> Self {
+    /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`;
+    /// `split` holds each operation's segments, in order.
+    fn infer(model: &Model, split: &[Vec<Segment>]) -> Self {
         // Root → (is a set, type) evidence, one per operation that speaks of it.
         let mut evidence: BTreeMap<String, Vec<(bool, String)>> = BTreeMap::new();
-        for op in &model.operations {
-            let segments = segments(op);
+        for (op, segments) in model.operations.iter().zip(split) {
             let Some(first) = segments.first() else {
                 continue;
             };
@@ -101,13 +101,12 @@ impl DocumentedPaths {
             .collect();
         let mut documented_gets = HashMap::new();
         let mut keyed = std::collections::HashSet::new();
-        for op in &model.operations {
-            let segments = segments(op);
+        for (op, segments) in model.operations.iter().zip(split) {
             if op.method == "GET"
                 && let Some(body) = &op.response.body
                 && matches!(body, TypeRef::Named(_) | TypeRef::Collection(_))
             {
-                documented_gets.insert(prefix_key(&segments), body.clone());
+                documented_gets.insert(prefix_key(segments), body.clone());
             }
             for i in 1..segments.len() {
                 if segments[i].param
@@ -123,7 +122,7 @@ impl DocumentedPaths {
             documented_gets,
             keyed,
         };
-        paths.infer_from_members(model);
+        paths.infer_from_members(model, split);
         paths
     }
 
@@ -141,11 +140,10 @@ impl DocumentedPaths {
     /// A root no page types by itself (`/planner`, `/policies`) is the type whose
     /// properties are the segments documented after it: `/planner/tasks` and
     /// `/planner/plans` name a type with `tasks` and `plans`.
-    fn infer_from_members(&mut self, model: &Model) {
+    fn infer_from_members(&mut self, model: &Model, split: &[Vec<Segment>]) {
         // Root → (names after the root, names after the root's key).
         let mut follows: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for op in &model.operations {
-            let segments = segments(op);
+        for segments in split {
             let Some(first) = segments.first() else {
                 continue;
             };
@@ -363,9 +361,8 @@ pub enum Target<'m> {
     Unresolved,
 }
 
-/// Walks `op`'s path through the roots and the model.
-pub fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, op: &Operation) -> Target<'m> {
-    let segments = segments(op);
+/// Walks a request path, split into its segments, through the roots and the model.
+fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, segments: &[Segment]) -> Target<'m> {
     let mut current: Option<TypeRef> = None;
     let mut step = Step::Root;
     let mut i = 0;
@@ -378,7 +375,7 @@ pub fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, op: &Operation) ->
                 Target::Unresolved
             };
         }
-        match advance(model, paths, &segments, i, current.take()) {
+        match advance(model, paths, segments, i, current.take()) {
             Advance::To(ty, how, next) => {
                 current = Some(ty);
                 step = how;
@@ -563,10 +560,12 @@ fn member<'m>(model: &'m Model, type_name: &str, name: &str) -> Option<&'m Prope
 
 /// Types every operation whose path resolves, and reports where its page disagrees.
 pub(super) fn type_operations(model: &mut Model, diags: &mut Vec<Diagnostic>) {
-    let paths = DocumentedPaths::infer(model);
+    // Each path is split once, for reading the roots and for its own walk.
+    let split: Vec<Vec<Segment>> = model.operations.iter().map(segments).collect();
+    let paths = DocumentedPaths::infer(model, &split);
     let mut updates = Vec::new();
-    for (index, op) in model.operations.iter().enumerate() {
-        let target = resolve(model, &paths, op);
+    for (index, (op, segments)) in model.operations.iter().zip(&split).enumerate() {
+        let target = resolve(model, &paths, segments);
         let Target::Typed { ty, step } = target else {
             continue;
         };
