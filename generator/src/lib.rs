@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub mod json;
+pub mod method;
 pub mod model;
 pub mod openapi;
 pub mod parse;

@@ -4,6 +4,7 @@
 //! names, inheritance is `allOf` (derived types listed in `x-ms-discriminator`), nullable
 //! references are `anyOf: [$ref, {type: object, nullable: true}]`.
 
+use crate::method::HttpMethod;
 use crate::model::{Edm, Model, Operation, PathPart, RequestBody, TypeDef, TypeRef};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -229,13 +230,12 @@ pub fn emit(model: &Model) -> OpenAPI {
             continue;
         };
         let operation = operation(model, op);
-        let slot = match op.method.as_str() {
-            "GET" => &mut item.get,
-            "POST" => &mut item.post,
-            "PATCH" => &mut item.patch,
-            "PUT" => &mut item.put,
-            "DELETE" => &mut item.delete,
-            _ => continue,
+        let slot = match op.method {
+            HttpMethod::Get => &mut item.get,
+            HttpMethod::Post => &mut item.post,
+            HttpMethod::Patch => &mut item.patch,
+            HttpMethod::Put => &mut item.put,
+            HttpMethod::Delete => &mut item.delete,
         };
         *slot = Some(operation);
     }
@@ -254,12 +254,11 @@ pub fn emit(model: &Model) -> OpenAPI {
         parameters.insert(
             query_parameter_key(name),
             ReferenceOr::Item(Parameter::Query {
-                parameter_data: ParameterData {
-                    name: name.to_string(),
-                    description: Some(description.to_string()),
-                    required: false,
-                    deprecated: None,
-                    format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(match name {
+                parameter_data: parameter_data(
+                    name,
+                    Some(description.to_string()),
+                    false,
+                    match name {
                         "$top" | "$skip" => {
                             integer(VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32))
                         }
@@ -268,12 +267,8 @@ pub fn emit(model: &Model) -> OpenAPI {
                             schema_kind: SchemaKind::Type(Type::Boolean(Default::default())),
                         },
                         _ => string(VariantOrUnknownOrEmpty::Empty),
-                    })),
-                    example: None,
-                    examples: IndexMap::new(),
-                    explode: None,
-                    extensions: IndexMap::new(),
-                },
+                    },
+                ),
                 allow_reserved: false,
                 style: Default::default(),
                 allow_empty_value: None,
@@ -563,48 +558,26 @@ fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
         if let PathPart::Param(i) = part {
             let p = &op.path.params[*i];
             parameters.push(ReferenceOr::Item(Parameter::Path {
-                parameter_data: ParameterData {
-                    name: p.name.clone(),
-                    description: Some(format!("`{{{}}}` in the docs", p.documented)),
-                    required: true,
-                    deprecated: None,
-                    format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(string(
-                        VariantOrUnknownOrEmpty::Empty,
-                    ))),
-                    example: None,
-                    examples: IndexMap::new(),
-                    explode: None,
-                    extensions: IndexMap::new(),
-                },
+                parameter_data: parameter_data(
+                    &p.name,
+                    Some(format!("`{{{}}}` in the docs", p.documented)),
+                    true,
+                    string(VariantOrUnknownOrEmpty::Empty),
+                ),
                 style: Default::default(),
             }));
         }
     }
-    if op.query_options && op.method == "GET" {
+    if op.query_options && op.method == HttpMethod::Get {
         for (name, _) in QUERY_OPTIONS {
             parameters.push(ReferenceOr::Reference {
                 reference: format!("#/components/parameters/{}", query_parameter_key(name)),
             });
         }
     }
-    for h in &op.headers {
-        if ["content-type", "accept", "content-length"].contains(&h.to_ascii_lowercase().as_str()) {
-            continue;
-        }
+    for h in op.caller_headers() {
         parameters.push(ReferenceOr::Item(Parameter::Header {
-            parameter_data: ParameterData {
-                name: h.clone(),
-                description: None,
-                required: false,
-                deprecated: None,
-                format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(string(
-                    VariantOrUnknownOrEmpty::Empty,
-                ))),
-                example: None,
-                examples: IndexMap::new(),
-                explode: None,
-                extensions: IndexMap::new(),
-            },
+            parameter_data: parameter_data(h, None, false, string(VariantOrUnknownOrEmpty::Empty)),
             style: Default::default(),
         }));
     }
@@ -709,6 +682,26 @@ fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
             serde_json::json!(format!("{}:{}", op.source.file, op.source.line)),
         )]),
         ..openapiv3::Operation::default()
+    }
+}
+
+/// A parameter's data: everything but its place (path, query, header) and style.
+fn parameter_data(
+    name: &str,
+    description: Option<String>,
+    required: bool,
+    schema: Schema,
+) -> ParameterData {
+    ParameterData {
+        name: name.to_string(),
+        description,
+        required,
+        deprecated: None,
+        format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)),
+        example: None,
+        examples: IndexMap::new(),
+        explode: None,
+        extensions: IndexMap::new(),
     }
 }
 

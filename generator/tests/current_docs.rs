@@ -59,7 +59,7 @@ fn the_seed_page_in_the_current_format_generates_the_same_patch() {
             .expect("the PATCH operation")
     };
     let (old, new) = (find(&before), find(&after));
-    assert_eq!(new.method, "PATCH");
+    assert_eq!(new.method, graphdoc::method::HttpMethod::Patch);
     assert_eq!(
         new.area, "intune-deviceconfig",
         "ms.subservice names the area"

@@ -100,7 +100,7 @@ fn op<'m>(model: &'m Model, method: &str, path: &str) -> &'m Operation {
     model
         .operations
         .iter()
-        .find(|o| o.method == method && o.path.openapi_path() == path)
+        .find(|o| o.method.as_str() == method && o.path.openapi_path() == path)
         .unwrap_or_else(|| panic!("no operation {method} {path}"))
 }
 

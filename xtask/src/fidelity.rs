@@ -5,6 +5,7 @@
 //! recall), computed on the model instead of the emitted YAML.
 
 use anyhow::{Context, Result};
+use graphdoc::method::HttpMethod;
 use graphdoc::model::{Edm, Model, TypeRef};
 use graphdoc::parse::{Item, Page, request_line};
 use serde::Serialize;
@@ -537,10 +538,10 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
     f.enum_recall = pct(enums_ok, used_enums.len());
     f.enums_used = used_enums.len();
 
-    let ops: BTreeSet<(String, String)> = model
+    let ops: BTreeSet<(HttpMethod, String)> = model
         .operations
         .iter()
-        .map(|o| (o.method.clone(), normalize_path(&o.path.openapi_path())))
+        .map(|o| (o.method, normalize_path(&o.path.openapi_path())))
         .collect();
     let mut lines = BTreeSet::new();
     for page in pages.iter().filter(|p| p.path.starts_with("api/")) {
@@ -563,7 +564,7 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
     }
     let mut hit = 0;
     for (m, p, page) in &lines {
-        if ops.contains(&(m.clone(), p.clone())) {
+        if ops.contains(&(*m, p.clone())) {
             hit += 1;
         } else {
             miss("path", format!("{m} {p} ({page})"), &mut f);

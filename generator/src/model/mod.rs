@@ -4,12 +4,13 @@
 //! page and line it came from.
 
 mod build;
+mod checks;
+mod extract;
 mod includes;
-mod operations;
 mod paths;
 mod query_notes;
+mod resolve;
 mod typeref;
-mod typing;
 
 pub use build::build_model;
 pub use includes::splice_permission_includes;
@@ -17,6 +18,7 @@ pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
 pub use query_notes::{QueryNotes, QuerySupport, query_notes};
 pub use typeref::{CellType, parse_type_cell};
 
+use crate::method::HttpMethod;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -130,7 +132,7 @@ pub struct EnumMember {
 pub struct Operation {
     /// Unique snake_case name derived from method and path (see `paths::operation_id`).
     pub id: String,
-    pub method: String,
+    pub method: HttpMethod,
     pub path: PathTemplate,
     pub area: String,
     /// Page title, e.g. "Update deviceConfigurationDeviceOverview".
@@ -145,6 +147,18 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     pub response: ResponseDef,
     pub examples: Vec<Example>,
+}
+
+impl Operation {
+    /// The documented request headers a caller sets: those the transport writes itself
+    /// (`Content-Type`, `Content-Length`, `Accept`) left out.
+    pub fn caller_headers(&self) -> impl Iterator<Item = &str> {
+        const TRANSPORT: [&str; 3] = ["content-type", "content-length", "accept"];
+        self.headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !TRANSPORT.iter().any(|t| h.eq_ignore_ascii_case(t)))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -196,7 +210,7 @@ pub struct Example {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ExampleRequest {
-    pub method: String,
+    pub method: HttpMethod,
     /// Path and query as written in the example.
     pub target: String,
     pub headers: Vec<(String, String)>,

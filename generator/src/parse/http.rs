@@ -1,15 +1,14 @@
 //! HTTP code blocks: request lines, example requests and example responses.
 
+use crate::method::HttpMethod;
 use serde::Serialize;
 
-const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 const HOST_PREFIXES: [&str; 2] = ["https://graph.microsoft.com", "http://graph.microsoft.com"];
 const VERSION_PREFIXES: [&str; 2] = ["/v1.0", "/beta"];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RequestLine {
-    /// Upper-case method.
-    pub method: String,
+    pub method: HttpMethod,
     /// Path and query as written, without host and version prefix.
     pub target: String,
     pub line: usize,
@@ -92,10 +91,7 @@ fn status_line(line: &str) -> Option<u16> {
 /// `GET https://graph.microsoft.com/v1.0/me?$select=id` → (GET, `/me?$select=id`).
 pub fn request_line(line: &str, line_no: usize) -> Option<RequestLine> {
     let (method, rest) = line.split_once(char::is_whitespace)?;
-    let method = method.to_ascii_uppercase();
-    if !METHODS.contains(&method.as_str()) {
-        return None;
-    }
+    let method = HttpMethod::parse(method)?;
     let target = request_target(rest);
     let mut path = target.as_str();
     for host in HOST_PREFIXES {
@@ -185,7 +181,7 @@ mod tests {
         let HttpBlock::Request(r) = parse_http_block(text, 10) else {
             panic!("not a request");
         };
-        assert_eq!(r.request_line.method, "PATCH");
+        assert_eq!(r.request_line.method, HttpMethod::Patch);
         assert_eq!(
             r.request_line.target,
             "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview"

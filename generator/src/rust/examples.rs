@@ -80,7 +80,7 @@ fn example_tests(
         one_line(&options.docs_label),
         one_line(case.file),
         ex.request.line,
-        one_line(&ex.request.method),
+        one_line(ex.request.method.as_str()),
         one_line(&ex.request.target)
     );
     let (found, [request_name, response_name]) = match (&case.found, test_names) {
@@ -394,7 +394,7 @@ fn request_test(
             "the example writes `{example}` where the request line has `{documented}`"
         ));
     }
-    let method = &ex.request.method;
+    let method = ex.request.method.as_str();
     let path = &found.expected_path;
     let mut out = String::new();
     match (body_kind, &ex.request.body) {
@@ -536,6 +536,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::method::HttpMethod;
 
     fn pieces(template: &str, path: &str, exact: bool) -> Option<Vec<String>> {
         let t = PathTemplate::parse(template).ok()?;
@@ -588,7 +589,7 @@ mod tests {
         let t = PathTemplate::parse("/sites('{site-id}')/items/{id}").unwrap();
         let op = Operation {
             id: "get_sites_items_item".into(),
-            method: "GET".into(),
+            method: HttpMethod::Get,
             path: t,
             area: "general".into(),
             summary: String::new(),

@@ -51,6 +51,8 @@ const EXAMPLES: [(&str, &str); 4] = [
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
     names: BTreeMap<String, String>,
+    /// The `XKind` enum of each polymorphic type, by the type's qualified name.
+    kinds: BTreeMap<String, String>,
     /// Cargo features per doc area, used for `cfg` attributes.
     pub features: features::Features,
 }
@@ -79,12 +81,18 @@ impl TypeNames {
             names.insert(name.clone(), got);
         }
         // `XKind` enums for polymorphic types share the namespace.
-        for t in model.types.values().filter(|t| !t.derived.is_empty()) {
-            let kind = scope.claim(&format!("{}Kind", names[&t.name]));
-            names.insert(format!("{}#kind", t.name), kind);
-        }
+        let kinds = model
+            .types
+            .values()
+            .filter(|t| !t.derived.is_empty())
+            .map(|t| {
+                let kind = scope.claim(&format!("{}Kind", names[&t.name]));
+                (t.name.clone(), kind)
+            })
+            .collect();
         Self {
             names,
+            kinds,
             features: features::Features::new(model),
         }
     }
@@ -94,9 +102,7 @@ impl TypeNames {
     }
 
     pub fn kind(&self, qualified: &str) -> Option<&str> {
-        self.names
-            .get(&format!("{qualified}#kind"))
-            .map(String::as_str)
+        self.kinds.get(qualified).map(String::as_str)
     }
 }
 

@@ -361,14 +361,7 @@ fn function_doc(op: &Operation, options: &Options) -> String {
     if op.query_options {
         doc.push_str("\n\nSupports OData query options: add them with [`Request::query`].");
     }
-    let headers: Vec<String> = op
-        .headers
-        .iter()
-        .filter(|h| {
-            !["content-type", "content-length", "accept"].contains(&h.to_ascii_lowercase().as_str())
-        })
-        .map(|h| format!("`{h}`"))
-        .collect();
+    let headers: Vec<String> = op.caller_headers().map(|h| format!("`{h}`")).collect();
     if !headers.is_empty() {
         doc.push_str(&format!(
             "\n\nRequest headers the docs list: {} (set them with [`Request::header`], or \

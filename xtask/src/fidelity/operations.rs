@@ -13,6 +13,7 @@
 //! properties are not checked.
 
 use super::{BoundOperation, Csdl, CsdlValue, pct};
+use graphdoc::method::HttpMethod;
 use graphdoc::model::{Edm, Model, Operation, RequestBody, ResponseDef, TypeRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -284,7 +285,7 @@ pub fn measure(model: &Model, csdl: &Csdl) -> OperationFigures {
 
 /// One operation as the OpenAPI document has it.
 struct Emitted {
-    method: String,
+    method: HttpMethod,
     path: String,
     status: u16,
     /// The success response's content; `None` also when the status is not 2xx.
@@ -293,21 +294,19 @@ struct Emitted {
     source: String,
 }
 
-const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
-
 /// The operations of the OpenAPI document: one per path and method (the last one the
-/// model has, as the emitter writes them), sorted by path, then in `METHODS` order.
+/// model has, as the emitter writes them), sorted by path, then in [`HttpMethod::ALL`] order.
 fn emitted(model: &Model, index: &Index) -> Vec<Emitted> {
     let mut by_key: BTreeMap<(String, usize), &Operation> = BTreeMap::new();
     for op in &model.operations {
-        if let Some(m) = METHODS.iter().position(|m| *m == op.method) {
+        if let Some(m) = HttpMethod::ALL.iter().position(|m| *m == op.method) {
             by_key.insert((op.path.openapi_path(), m), op);
         }
     }
     by_key
         .into_iter()
         .map(|((path, _), op)| Emitted {
-            method: op.method.clone(),
+            method: op.method,
             path,
             status: op.response.status,
             response: response_shape(model, index, &op.response),
@@ -930,7 +929,7 @@ fn evaluate(index: &Index, emitted: &[Emitted]) -> (OperationFigures, BTreeMap<S
                 f.ops_unresolved += 1;
                 *f.unresolved_reasons.entry(reason.clone()).or_default() += 1;
                 f.unresolved.push(Unresolved {
-                    method: e.method.clone(),
+                    method: e.method.to_string(),
                     path: e.path.clone(),
                     reason,
                     detail,
@@ -958,24 +957,24 @@ fn evaluate(index: &Index, emitted: &[Emitted]) -> (OperationFigures, BTreeMap<S
                 v.name.clone()
             },
         });
-        let method = e.method.as_str();
+        let method = e.method;
         if let Some(target) = r.op
-            && target.function != (method == "GET")
+            && target.function != (method == HttpMethod::Get)
         {
             f.ops_wrong_method += 1;
         }
         let collection = value.is_some_and(|v| v.collection);
         // (what, expected, none_ok, union_ok)
         let checks: Vec<(&'static str, Option<Shape>, bool, bool)> =
-            if method != "DELETE" && (r.op.is_some() || method == "GET") {
+            if method != HttpMethod::Delete && (r.op.is_some() || method == HttpMethod::Get) {
                 vec![("response", expected, false, false)]
-            } else if method == "POST" && collection {
+            } else if method == HttpMethod::Post && collection {
                 let one = value.map(|v| Shape::single(v.name.clone()));
                 vec![
                     ("response", one.clone(), false, false),
                     ("body", one, false, true),
                 ]
-            } else if (method == "PATCH" || method == "PUT") && !collection {
+            } else if method.is_update() && !collection {
                 vec![
                     ("response", expected.clone(), true, false),
                     ("body", expected, false, true),
@@ -1022,7 +1021,7 @@ fn evaluate(index: &Index, emitted: &[Emitted]) -> (OperationFigures, BTreeMap<S
             f.mismatches.push(Mismatch {
                 what,
                 class,
-                method: e.method.clone(),
+                method: e.method.to_string(),
                 path: e.path.clone(),
                 ours,
                 expected: show(expected.as_ref()),
@@ -1175,7 +1174,7 @@ get /nowhere 200 item - resolve=unresolved
             };
             let status: u16 = status.parse().expect("a status code");
             emitted.push(Emitted {
-                method: method.to_uppercase(),
+                method: HttpMethod::parse(method).expect("a method the API uses"),
                 path: path.to_string(),
                 status,
                 response: shape(&index, response),
@@ -1292,7 +1291,7 @@ get /nowhere 200 item - resolve=unresolved
         let csdl = Csdl::parse(CSDL).expect("the synthetic CSDL parses");
         let index = Index::new(&csdl);
         let op = |path: &str, status: u16, response: Option<Shape>| Emitted {
-            method: "GET".to_string(),
+            method: HttpMethod::Get,
             path: path.to_string(),
             status,
             response,

@@ -13,9 +13,10 @@
 //! - A page that documents a derived type of what the path addresses (one create or
 //!   list page per derived type) never narrows the operation, and is not a conflict.
 
-use super::{Model, Operation, Property, RequestBody, TypeRef};
 use crate::diag::{Diagnostic, codes};
+use crate::method::HttpMethod;
 use crate::model::PathPart;
+use crate::model::{Model, Operation, Property, RequestBody, TypeRef};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the documented request lines say about addressing: the roots (entity sets
@@ -61,14 +62,16 @@ impl DocumentedPaths {
             let found = if keyed {
                 named(&op.response.body).or(body_type).map(|t| (true, t))
             } else {
-                match (op.method.as_str(), &op.response.body) {
-                    ("GET", Some(TypeRef::Collection(inner))) => match inner.as_ref() {
+                match (op.method, &op.response.body) {
+                    (HttpMethod::Get, Some(TypeRef::Collection(inner))) => match inner.as_ref() {
                         TypeRef::Named(n) if model.types.contains_key(n) => Some((true, n.clone())),
                         _ => None,
                     },
-                    ("GET", body) => named(body).map(|t| (false, t)),
-                    ("POST", body) => body_type.or_else(|| named(body)).map(|t| (true, t)),
-                    ("PATCH" | "PUT", body) => {
+                    (HttpMethod::Get, body) => named(body).map(|t| (false, t)),
+                    (HttpMethod::Post, body) => {
+                        body_type.or_else(|| named(body)).map(|t| (true, t))
+                    }
+                    (HttpMethod::Patch | HttpMethod::Put, body) => {
                         body_type.or_else(|| named(body)).map(|t| (false, t))
                     }
                     _ => None,
@@ -102,7 +105,7 @@ impl DocumentedPaths {
         let mut documented_gets = HashMap::new();
         let mut keyed = std::collections::HashSet::new();
         for (op, segments) in model.operations.iter().zip(split) {
-            if op.method == "GET"
+            if op.method == HttpMethod::Get
                 && let Some(body) = &op.response.body
                 && matches!(body, TypeRef::Named(_) | TypeRef::Collection(_))
             {
@@ -187,7 +190,7 @@ impl DocumentedPaths {
             }
             let mut best: Vec<(usize, &str)> = Vec::new();
             for (type_name, def) in &model.types {
-                if set && def.kind != super::TypeKind::Entity {
+                if set && def.kind != crate::model::TypeKind::Entity {
                     continue;
                 }
                 let properties = model.all_properties(type_name);
@@ -195,7 +198,7 @@ impl DocumentedPaths {
                     .iter()
                     .filter(|n| properties.iter().any(|p| p.name.eq_ignore_ascii_case(n)))
                     .count();
-                let named = names_root(&root, super::short_name(type_name));
+                let named = names_root(&root, crate::model::short_name(type_name));
                 if matched == 0 || (matched < 2 && !named) {
                     continue;
                 }
@@ -241,7 +244,7 @@ fn most_supported<'a>(
     candidates.sort_unstable();
     candidates.dedup();
     for candidate in candidates {
-        let weight = if names_root(root, super::short_name(candidate)) {
+        let weight = if names_root(root, crate::model::short_name(candidate)) {
             4
         } else {
             1
@@ -470,7 +473,7 @@ fn advance<'m>(
     let Some(property) = member(model, element, &segment.name) else {
         return Advance::Stuck;
     };
-    if property.ty == TypeRef::Primitive(super::Edm::Stream) {
+    if property.ty == TypeRef::Primitive(crate::model::Edm::Stream) {
         return Advance::Special;
     }
     let mut current = Some(property.ty.clone());
@@ -520,7 +523,7 @@ fn skip_addressed(segments: &[Segment], segment: &Segment, i: &mut usize) {
 }
 
 fn is_entity(model: &Model, ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Named(n) if model.types.get(n).is_some_and(|t| t.kind == super::TypeKind::Entity))
+    matches!(ty, TypeRef::Named(n) if model.types.get(n).is_some_and(|t| t.kind == crate::model::TypeKind::Entity))
 }
 
 /// `microsoft.graph.x` after a value of a base of `x`.
@@ -559,7 +562,7 @@ fn member<'m>(model: &'m Model, type_name: &str, name: &str) -> Option<&'m Prope
 }
 
 /// Types every operation whose path resolves, and reports where its page disagrees.
-pub(super) fn type_operations(model: &mut Model, diags: &mut Vec<Diagnostic>) {
+pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagnostic>) {
     // Each path is split once, for reading the roots and for its own walk.
     let split: Vec<Vec<Segment>> = model.operations.iter().map(segments).collect();
     let paths = DocumentedPaths::infer(model, &split);
@@ -607,8 +610,8 @@ fn typed_operation(
         TypeRef::Collection(inner) => Some(inner.as_ref()),
         _ => None,
     };
-    match op.method.as_str() {
-        "GET" => {
+    match op.method {
+        HttpMethod::Get => {
             if op.response.body.as_ref() == Some(ty) {
                 return None;
             }
@@ -624,7 +627,7 @@ fn typed_operation(
             };
             Some((None, Some((status, Some(ty.clone())))))
         }
-        "POST" => {
+        HttpMethod::Post => {
             let element @ TypeRef::Named(name) = element? else {
                 return None;
             };
@@ -648,7 +651,7 @@ fn typed_operation(
             };
             Some((body, response))
         }
-        "PATCH" | "PUT" => {
+        HttpMethod::Patch | HttpMethod::Put => {
             let TypeRef::Named(name) = ty else {
                 return None;
             };
@@ -709,11 +712,9 @@ fn entity_body(
                 types: vec![name.to_string()],
             })
         }
-        None if op.method == "POST" || op.method == "PATCH" || op.method == "PUT" => {
-            Some(RequestBody::Typed {
-                types: vec![name.to_string()],
-            })
-        }
+        None if op.method.has_body() => Some(RequestBody::Typed {
+            types: vec![name.to_string()],
+        }),
         None => None,
     }
 }
@@ -752,8 +753,8 @@ fn check_table(model: &Model, name: &str, parameters: &[Property], diags: &mut V
                 format!(
                     "the request body table gives `{}` as {}, but `{name}` declares it {} ({}:{}); the body takes the resource's type",
                     parameter.name,
-                    super::build::describe(&parameter.ty),
-                    super::build::describe(&property.ty),
+                    crate::model::resolve::types::describe(&parameter.ty),
+                    crate::model::resolve::types::describe(&property.ty),
                     property.source.file,
                     property.source.line,
                 ),
@@ -788,8 +789,8 @@ fn response_conflict(
             "`{} {}` addresses {}{how}, but the page says it answers {}; the path's type is used",
             op.method,
             op.path.openapi_path(),
-            super::build::describe(path),
-            super::build::describe(page),
+            crate::model::resolve::types::describe(path),
+            crate::model::resolve::types::describe(page),
         ),
     )
     .with_help("make the Response section name the type the path addresses (a collection for a collection)")

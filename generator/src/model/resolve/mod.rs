@@ -1,0 +1,6 @@
+//! Cross-page resolution: names, merged types and operations, and operation typing.
+
+pub(super) mod names;
+pub(super) mod operations;
+pub(super) mod types;
+pub(super) mod typing;

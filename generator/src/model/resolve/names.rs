@@ -1,0 +1,241 @@
+//! Type references resolved against every page's definitions.
+
+use crate::diag::{Diagnostic, Severity, codes};
+use crate::model::TypeRef;
+use crate::model::extract::types::{NameRef, RawEnum, RawType};
+use crate::model::typeref::CellType;
+use crate::parse::Page;
+use std::collections::{BTreeSet, HashMap};
+
+/// Resolves type references by link target first, then by name.
+pub(in crate::model) struct Resolver {
+    /// Page path (lower case) → names defined on it.
+    by_page: HashMap<String, Vec<String>>,
+    /// Lower-case short name → qualified names.
+    by_short: HashMap<String, Vec<String>>,
+    known: BTreeSet<String>,
+    /// Entity and complex types only (no enums).
+    type_names: BTreeSet<String>,
+    pages: BTreeSet<String>,
+}
+
+impl Resolver {
+    pub(in crate::model) fn new(pages: &[&Page], types: &[RawType], enums: &[RawEnum]) -> Self {
+        let mut by_page: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<String>> = HashMap::new();
+        let mut known = BTreeSet::new();
+        let defs = types
+            .iter()
+            .map(|t| (&t.name, &t.page))
+            .chain(enums.iter().map(|e| (&e.name, &e.page)));
+        for (name, page) in defs {
+            let names = by_page.entry(page.to_ascii_lowercase()).or_default();
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+            if known.insert(name.clone()) {
+                by_short
+                    .entry(crate::model::short_name(name).to_ascii_lowercase())
+                    .or_default()
+                    .push(name.clone());
+            }
+        }
+        let pages = pages.iter().map(|p| p.path.to_ascii_lowercase()).collect();
+        let type_names = types.iter().map(|t| t.name.clone()).collect();
+        Self {
+            by_page,
+            by_short,
+            known,
+            type_names,
+            pages,
+        }
+    }
+
+    /// An entity or complex type by its exact short or qualified name.
+    pub fn type_by_exact_name(&self, name: &str) -> Option<String> {
+        if self.type_names.contains(name) {
+            return Some(name.to_string());
+        }
+        let candidates = self.by_short.get(&name.to_ascii_lowercase())?;
+        candidates
+            .iter()
+            .find(|c| crate::model::short_name(c) == name && self.type_names.contains(c.as_str()))
+            .cloned()
+    }
+
+    /// Resolves `name` (link text or a qualified name) linked to `target` from `page`.
+    /// `Err` carries the diagnostic to report.
+    pub fn resolve_name(&self, page: &str, r: &NameRef) -> Result<String, Diagnostic> {
+        let mut broken = None;
+        if r.target.contains(".md") {
+            let path = join_link(page, &r.target);
+            match self.by_page.get(&path) {
+                Some(names) => {
+                    let wanted = crate::model::short_name(&r.name).to_ascii_lowercase();
+                    if let Some(n) = names
+                        .iter()
+                        .find(|n| crate::model::short_name(n).to_ascii_lowercase() == wanted)
+                    {
+                        return Ok(n.clone());
+                    }
+                    if names.len() == 1 && !self.by_short.contains_key(&wanted) {
+                        return Ok(names[0].clone());
+                    }
+                }
+                None if !self.pages.contains(&path) => {
+                    broken = Some(
+                        Diagnostic::warning(
+                            page,
+                            r.line,
+                            codes::BROKEN_LINK,
+                            format!(
+                                "the link to `{}` points to a page that does not exist",
+                                r.target
+                            ),
+                        )
+                        .with_help("fix the link target; the type was looked up by name instead"),
+                    );
+                }
+                None => {}
+            }
+        }
+        let found = if r.name.contains('.') {
+            self.known.get(r.name.as_str()).cloned().or_else(|| {
+                self.by_short
+                    .get(&crate::model::short_name(&r.name).to_ascii_lowercase())
+                    .and_then(|c| pick(c, crate::model::short_name(&r.name)))
+            })
+        } else {
+            self.by_short
+                .get(&r.name.to_ascii_lowercase())
+                .and_then(|c| pick(c, &r.name))
+        };
+        match (found, broken) {
+            (Some(n), Some(b)) => {
+                // Resolved by name, but the broken link is still worth a report.
+                Err(Diagnostic { message: format!("{}; resolved by name to `{n}`", b.message), ..b })
+            }
+            (Some(n), None) => Ok(n),
+            (None, broken) => Err(Diagnostic::error(
+                page,
+                r.line,
+                codes::UNKNOWN_TYPE,
+                match broken {
+                    Some(_) => format!(
+                        "the type `{}` is not defined by any page, and its link `{}` points to a page that does not exist",
+                        r.name, r.target
+                    ),
+                    None => format!("the type `{}` is not defined by any page", r.name),
+                },
+            )
+            .with_help("add a resource or enum page for it, or fix the name; the value is typed as any JSON")),
+        }
+    }
+
+    /// Resolves a Type cell; diagnostics are pushed, unresolved names become `Untyped`.
+    pub fn resolve_cell(
+        &self,
+        page: &str,
+        line: usize,
+        cell: &CellType,
+        diags: &mut Vec<Diagnostic>,
+    ) -> TypeRef {
+        match cell {
+            CellType::Primitive(edm) => TypeRef::Primitive(*edm),
+            // Graph documents a `Json` complex type; without its page, any JSON.
+            CellType::Json => self
+                .type_by_exact_name("Json")
+                .map_or(TypeRef::Untyped, TypeRef::Named),
+            CellType::Collection(inner) => {
+                TypeRef::Collection(Box::new(self.resolve_cell(page, line, inner, diags)))
+            }
+            CellType::Unmapped(text) => {
+                diags.push(
+                    Diagnostic::warning(
+                        page,
+                        line,
+                        codes::UNMAPPED_TYPE,
+                        format!("the type `{text}` names no EDM type or documented type; typed as any JSON"),
+                    )
+                    .with_help("write one type name, such as `String`, `Int32 collection` or a link to the type's page"),
+                );
+                TypeRef::Untyped
+            }
+            CellType::Named { name, target } => {
+                let r = NameRef {
+                    name: name.clone(),
+                    target: target.clone(),
+                    line,
+                };
+                match self.resolve_name(page, &r) {
+                    Ok(n) => TypeRef::Named(n),
+                    Err(d) => {
+                        let resolved = if d.severity == Severity::Warning {
+                            self.resolve_name(
+                                page,
+                                &NameRef {
+                                    target: String::new(),
+                                    ..r
+                                },
+                            )
+                            .ok()
+                        } else {
+                            None
+                        };
+                        diags.push(d);
+                        resolved.map_or(TypeRef::Untyped, TypeRef::Named)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Prefers an exact-case match, then the default namespace, then the first name.
+fn pick(candidates: &[String], wanted: &str) -> Option<String> {
+    let exact: Vec<&String> = candidates
+        .iter()
+        .filter(|c| crate::model::short_name(c) == wanted)
+        .collect();
+    let pool: Vec<&String> = if exact.is_empty() {
+        candidates.iter().collect()
+    } else {
+        exact
+    };
+    pool.iter()
+        .find(|c| c.starts_with("microsoft.graph.") && c.matches('.').count() == 2)
+        .or_else(|| pool.first())
+        .map(|c| (*c).clone())
+}
+
+/// Resolves a relative link from a page to a page path, lower-cased.
+fn join_link(page: &str, target: &str) -> String {
+    let target = target.split(['#', '?']).next().unwrap_or("");
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        page.split('/').collect()
+    };
+    parts.pop();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/").to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_relative_to_the_page() {
+        assert_eq!(join_link("api/x.md", "../resources/Y.md"), "resources/y.md");
+        assert_eq!(join_link("resources/x.md", "y.md#props"), "resources/y.md");
+    }
+}

@@ -1,0 +1,141 @@
+//! Operations merged across pages: one per documented method and path.
+
+use crate::diag::Diagnostic;
+use crate::method::HttpMethod;
+use crate::model::extract::operations::page_operations;
+use crate::model::extract::operations::{PageOperations, PageRequest};
+use crate::model::resolve::names::Resolver;
+use crate::model::{Model, Operation, RequestBody, Source, TypeRef};
+use crate::parse::Page;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+pub(in crate::model) fn collect_operations(
+    pages: &[&Page],
+    resolver: &Resolver,
+    model: &mut Model,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Each page is read on its own, in parallel; then merged in page order.
+    let documented: Vec<(Vec<Diagnostic>, Option<PageOperations<'_>>)> = pages
+        .par_iter()
+        .map(|page| page_operations(page, resolver))
+        .collect();
+    // (path, method) → operation; pages arrive sorted, so the first page wins ties.
+    let mut ops: BTreeMap<(String, HttpMethod), Operation> = BTreeMap::new();
+    for (mut page_diags, documented) in documented {
+        diags.append(&mut page_diags);
+        let Some(PageOperations {
+            page,
+            area,
+            requests,
+            summary,
+            description,
+            permissions,
+            query_options,
+            headers,
+            mut examples,
+            response,
+        }) = documented
+        else {
+            continue;
+        };
+        let count = requests.len();
+        for (i, request) in requests.into_iter().enumerate() {
+            let PageRequest {
+                key,
+                method,
+                template,
+                line,
+                body,
+            } = request;
+            if let Some(existing) = ops.get_mut(&key) {
+                merge_body(existing, &body);
+                if !existing.examples.iter().any(|e| e.file == page.path) {
+                    existing.examples.extend(examples.iter().cloned());
+                }
+                existing.response.body =
+                    merge_response(model, &existing.response.body, &response.body);
+                continue;
+            }
+            ops.insert(
+                key,
+                Operation {
+                    id: String::new(),
+                    method,
+                    path: template,
+                    area: area.clone(),
+                    summary: summary.clone(),
+                    description: description.clone(),
+                    source: Source {
+                        file: page.path.clone(),
+                        line,
+                    },
+                    permissions: permissions.clone(),
+                    query_options,
+                    headers: headers.clone(),
+                    request_body: body,
+                    response: response.clone(),
+                    // The last request line takes the examples, the others copy them.
+                    examples: if i + 1 == count {
+                        std::mem::take(&mut examples)
+                    } else {
+                        examples.clone()
+                    },
+                },
+            );
+        }
+    }
+    let ops: Vec<Operation> = ops.into_values().collect();
+    // Names from the method and path words, in parallel; numbered in order.
+    let bases: Vec<String> = ops
+        .par_iter()
+        .map(|op| {
+            let mut words = vec![op.method.as_str().to_ascii_lowercase()];
+            words.extend(op.path.name_words());
+            words.join("_")
+        })
+        .collect();
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    for (mut op, base) in ops.into_iter().zip(bases) {
+        let n = taken.entry(base.clone()).or_insert(0);
+        *n += 1;
+        op.id = if *n == 1 { base } else { format!("{base}_{n}") };
+        model.operations.push(op);
+    }
+}
+
+/// Two pages documenting one path with different response types (one per derived
+/// type): the response is their nearest common base type.
+fn merge_response(model: &Model, a: &Option<TypeRef>, b: &Option<TypeRef>) -> Option<TypeRef> {
+    match (a, b) {
+        (Some(TypeRef::Named(x)), Some(TypeRef::Named(y))) if x != y => Some(
+            model
+                .common_base(&[x.clone(), y.clone()])
+                .map_or(TypeRef::Untyped, TypeRef::Named),
+        ),
+        (Some(TypeRef::Collection(x)), Some(TypeRef::Collection(y))) if x != y => {
+            let merged = merge_response(model, &Some((**x).clone()), &Some((**y).clone()));
+            merged.map(|m| TypeRef::Collection(Box::new(m)))
+        }
+        (None, other) | (other, None) => other.clone(),
+        (same, _) => same.clone(),
+    }
+}
+
+/// One documented path on several pages (one create page per derived type): the body
+/// accepts each documented type.
+fn merge_body(existing: &mut Operation, other: &Option<RequestBody>) {
+    match (&mut existing.request_body, other) {
+        (Some(RequestBody::Typed { types }), Some(RequestBody::Typed { types: more })) => {
+            for t in more {
+                if !types.contains(t) {
+                    types.push(t.clone());
+                }
+            }
+            types.sort();
+        }
+        (None, Some(b)) => existing.request_body = Some(b.clone()),
+        _ => {}
+    }
+}
