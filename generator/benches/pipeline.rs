@@ -3,7 +3,8 @@
 
 use graphdoc::model::build_model;
 use graphdoc::parse::parse_page;
-use graphdoc::pipeline::{self, Options, SourceFile};
+use graphdoc::pipeline::{self, SourceFile};
+use graphdoc::rust::CrateOptions;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -80,11 +81,6 @@ fn build_model_from_pages(bencher: divan::Bencher, name: &str) {
 #[divan::bench(args = TREES)]
 fn whole_pipeline(bencher: divan::Bencher, name: &str) {
     let Some(files) = tree(name) else { return };
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "bench".into(),
-        docs_label: name.into(),
-    };
+    let options = CrateOptions::new("bench", name);
     bencher.bench(|| pipeline::run(files, &options));
 }

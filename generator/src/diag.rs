@@ -56,6 +56,13 @@ impl Diagnostic {
         }
     }
 
+    /// A generator bug rather than a docs problem (an emitter produced output it cannot
+    /// write): an error, so that `regen` writes nothing, at the pseudo-file `<generator>`.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::error("<generator>", 0, "internal", message)
+            .with_help("this is a bug in the generator, not in the docs; please report it with the input that caused it")
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

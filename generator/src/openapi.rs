@@ -32,9 +32,8 @@ pub const QUERY_OPTIONS: [(&str, &str); 8] = [
 ];
 
 /// Serializes the model as an OpenAPI YAML document, `header` as its first line.
-pub fn emit_yaml(model: &Model, header: &str) -> String {
-    let yaml = to_yaml(emit(model)).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
-    format!("# {header}\n{yaml}")
+pub fn emit_yaml(model: &Model, header: &str) -> Result<String, serde_yaml::Error> {
+    Ok(format!("# {header}\n{}", to_yaml(emit(model))?))
 }
 
 /// The YAML of `doc`, as `serde_yaml::to_string` writes it with the strings YAML 1.1

@@ -4,6 +4,7 @@ use crate::diag::codes;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Model, build_model, splice_permission_includes};
 use crate::parse::{Include, Page, parse_page, resolve_include, scan_includes};
+use crate::rust::CrateOptions;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,19 +126,6 @@ pub fn slash_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// How the generated crate is packaged.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// Package name of the generated crate.
-    pub crate_name: String,
-    /// The crate is its own workspace (for output outside this repository's workspace).
-    pub standalone: bool,
-    /// The command that regenerates the output, named in every file's first line.
-    pub command: String,
-    /// Where the docs came from, for generated docs (`specs/docs`).
-    pub docs_label: String,
-}
-
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Stats {
     pub pages: usize,
@@ -223,7 +211,7 @@ pub fn parse_and_build(files: &[SourceFile]) -> (Vec<Page>, Model, Vec<Diagnosti
 }
 
 /// Runs every stage. Never fails: problems are diagnostics.
-pub fn run(files: &[SourceFile], options: &Options) -> Output {
+pub fn run(files: &[SourceFile], options: &CrateOptions) -> Output {
     let (pages, model, mut diagnostics, mut timings) = parse_and_build(files);
     // Freed before the emitters run, so that they reuse the pages' memory instead of
     // asking the kernel for fresh (zeroed) pages.
@@ -242,6 +230,12 @@ pub fn run(files: &[SourceFile], options: &Options) -> Output {
     timings.openapi = openapi_time;
     timings.rust = rust_time;
     diagnostics.extend(rust_diags);
+    let openapi = openapi.unwrap_or_else(|e| {
+        diagnostics.push(Diagnostic::internal(format!(
+            "the OpenAPI document could not be serialized as YAML: {e}"
+        )));
+        format!("# {header}\n")
+    });
     diagnostics.sort();
     diagnostics.dedup();
     let errors = diagnostics

@@ -2,7 +2,8 @@
 //! good page beside it still generates.
 
 use graphdoc::diag::{Diagnostic, Severity};
-use graphdoc::pipeline::{self, Options, Output, SourceFile};
+use graphdoc::pipeline::{self, Output, SourceFile};
+use graphdoc::rust::CrateOptions;
 
 mod parses;
 
@@ -17,12 +18,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
         path: path.to_string(),
         bytes: bytes.to_vec(),
     }));
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "test".into(),
-        docs_label: "fixtures".into(),
-    };
+    let options = CrateOptions::new("test", "fixtures");
     let out = pipeline::run(&sources, &options);
     assert!(
         out.model.types.contains_key("microsoft.graph.widget"),

@@ -1,7 +1,8 @@
 //! The docs as the docs repository writes them today: permissions in include files,
 //! `ms.subservice` instead of `ms.prod`, interactive request fences and language tabs.
 
-use graphdoc::pipeline::{self, Options, Output, SourceFile};
+use graphdoc::pipeline::{self, Output, SourceFile};
+use graphdoc::rust::CrateOptions;
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
@@ -115,13 +116,8 @@ fn page(path: &str, text: &str) -> SourceFile {
     }
 }
 
-fn options() -> Options {
-    Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "test".into(),
-        docs_label: "fixtures".into(),
-    }
+fn options() -> CrateOptions {
+    CrateOptions::new("test", "fixtures")
 }
 
 const WIDGET: &str = "---\ntitle: widget resource type\ndoc_type: resourcePageType\nms.subservice: \"gadgets\"\nms.date: 03/04/2025\nms.localizationpriority: medium\n---\n# widget resource type\n\nNamespace: microsoft.graph\n\nA small thing on a desk.\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|id|String|Key.|\n|size|Int32|How big it is.|\n\n## JSON representation\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.widget\", \"keyProperty\": \"id\"} -->\n```json\n{\"id\": \"String\", \"size\": 1}\n```\n";

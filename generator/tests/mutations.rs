@@ -2,7 +2,8 @@
 //! file and line. Seeds are fixed so that a failure reproduces; the fuzz target in
 //! `generator/fuzz` explores further.
 
-use graphdoc::pipeline::{self, Options, SourceFile};
+use graphdoc::pipeline::{self, SourceFile};
+use graphdoc::rust::CrateOptions;
 use std::path::Path;
 
 mod parses;
@@ -93,12 +94,7 @@ fn mutate(rng: &mut fastrand::Rng, bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn mutated_pages_never_panic_and_diagnostics_are_located() {
     let seeds = seeds();
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "test".into(),
-        docs_label: "mutations".into(),
-    };
+    let options = CrateOptions::new("test", "mutations");
     for round in 0..24u64 {
         let mut rng = fastrand::Rng::with_seed(round);
         let files: Vec<SourceFile> = seeds

@@ -5,7 +5,8 @@
 use anyhow::{Context, Result};
 use graphdoc::model::build_model;
 use graphdoc::parse::{Page, parse_page};
-use graphdoc::pipeline::{self, Options, SourceFile};
+use graphdoc::pipeline::{self, SourceFile};
+use graphdoc::rust::CrateOptions;
 use rayon::prelude::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -33,12 +34,7 @@ pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
     .into_iter()
     .map(|p| (p, Vec::new()))
     .collect();
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "cargo xtask bench".into(),
-        docs_label: docs.display().to_string(),
-    };
+    let options = CrateOptions::new("cargo xtask bench", docs.display().to_string());
     let out_dir = tempfile_dir()?;
     for _ in 0..runs {
         let t = Instant::now();
@@ -59,7 +55,7 @@ pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
         let (model, _) = build_model(&pages);
         samples[3].1.push(t.elapsed());
         let t = Instant::now();
-        let openapi = graphdoc::openapi::emit_yaml(&model, "bench");
+        let openapi = graphdoc::openapi::emit_yaml(&model, "bench")?;
         samples[4].1.push(t.elapsed());
         // The rest of the phase is serde_yaml's.
         let t = Instant::now();

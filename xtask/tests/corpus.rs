@@ -1,7 +1,8 @@
 //! The real v1.0 docs, when the corpus is beside the repository (CI has it).
 
 use graphdoc::diag::Severity;
-use graphdoc::pipeline::{self, Options};
+use graphdoc::pipeline;
+use graphdoc::rust::CrateOptions;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use xtask::fidelity::Figures;
@@ -21,12 +22,7 @@ fn the_whole_v1_corpus_generates_with_located_diagnostics() {
     let Some(docs) = corpus() else { return };
     let sources = pipeline::read_docs(&docs).unwrap();
     assert!(sources.len() > 3000, "{} pages", sources.len());
-    let options = Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "cargo xtask gen".into(),
-        docs_label: "v1.0".into(),
-    };
+    let options = CrateOptions::new("cargo xtask gen", "v1.0");
     let out = pipeline::run(&sources, &options);
     assert!(
         out.model.types.len() > 900,

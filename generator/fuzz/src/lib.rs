@@ -11,7 +11,8 @@
 //! `<generator>` diagnostic (the generator produced Rust that does not parse: a
 //! generator bug, not a docs problem).
 
-use graphdoc::pipeline::{self, Options, SourceFile};
+use graphdoc::pipeline::{self, SourceFile};
+use graphdoc::rust::CrateOptions;
 
 /// More pages rarely add coverage and make every execution slower.
 pub const MAX_PAGES: usize = 8;
@@ -32,13 +33,8 @@ pub fn pages(data: &[u8]) -> Vec<SourceFile> {
         .collect()
 }
 
-pub fn options() -> Options {
-    Options {
-        crate_name: "graph-client".into(),
-        standalone: true,
-        command: "fuzz".into(),
-        docs_label: "fuzz".into(),
-    }
+pub fn options() -> CrateOptions {
+    CrateOptions::new("fuzz", "fuzz")
 }
 
 /// Runs the pipeline on one input; panics on a bug.
@@ -46,7 +42,9 @@ pub fn check(data: &[u8]) {
     let files = pages(data);
     let options = options();
     let (_pages, model, mut diagnostics, _timings) = pipeline::parse_and_build(&files);
-    let _yaml = graphdoc::openapi::emit_yaml(&model, "# fuzz");
+    if let Err(e) = graphdoc::openapi::emit_yaml(&model, "# fuzz") {
+        panic!("generator bug: the OpenAPI document does not serialize: {e}");
+    }
     let (_crate_files, rust_diagnostics) = graphdoc::rust::emit_crate(&model, &options);
     diagnostics.extend(rust_diagnostics);
     for d in &diagnostics {

@@ -13,6 +13,7 @@
 //!
 //! Examples that cannot become a test get a `// skipped: reason` line instead.
 
+use super::CrateOptions;
 use super::TypeNames;
 use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
@@ -20,13 +21,12 @@ use super::operations::ResultCheck;
 use crate::model::{
     Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody, TypeRef,
 };
-use crate::pipeline::Options;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// The whole test file, starting with `header`.
-pub fn emit(model: &Model, names: &TypeNames, options: &Options, header: &str) -> String {
+pub fn emit(model: &Model, names: &TypeNames, options: &CrateOptions, header: &str) -> String {
     let mut out = format!(
         "{header}\n\n\
          //! The request and response examples of the docs, as tests. Each request is built\n\
@@ -68,7 +68,7 @@ pub fn emit(model: &Model, names: &TypeNames, options: &Options, header: &str) -
 fn example_tests(
     model: &Model,
     names: &TypeNames,
-    options: &Options,
+    options: &CrateOptions,
     case: &Case<'_>,
     test_names: Option<&[String; 2]>,
 ) -> String {

@@ -19,11 +19,13 @@ mod layout;
 mod models;
 pub mod names;
 mod operations;
+mod options;
 mod setters;
+
+pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
 
 use crate::diag::{Diagnostic, codes};
 use crate::model::Model;
-use crate::pipeline::Options;
 use names::Scope;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
@@ -107,7 +109,10 @@ impl TypeNames {
 }
 
 /// Every file of the generated crate, by path relative to its root.
-pub fn emit_crate(model: &Model, options: &Options) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
+pub fn emit_crate(
+    model: &Model,
+    options: &CrateOptions,
+) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let names = TypeNames::new(model, &mut diags);
     let header = format!(
@@ -305,13 +310,7 @@ const INVALID: &str =
     "compile_error!(\"the generator produced invalid Rust; see the diagnostics\");\n";
 
 fn internal_error(e: &str) -> Diagnostic {
-    // A generator bug, not a docs problem; say so instead of writing junk.
-    Diagnostic::error(
-        "<generator>",
-        0,
-        "internal",
-        format!("generated Rust does not parse: {e}"),
-    )
+    Diagnostic::internal(format!("generated Rust does not parse: {e}"))
 }
 
 fn format_file(header: &str, tokens: TokenStream, diags: &mut Vec<Diagnostic>) -> String {
@@ -337,7 +336,7 @@ fn print(parsed: syn::Result<syn::File>, diags: &mut Vec<Diagnostic>) -> String 
     }
 }
 
-fn cargo_toml(options: &Options, features: &features::Features) -> String {
+fn cargo_toml(options: &CrateOptions, features: &features::Features) -> String {
     let workspace = if options.standalone {
         "\n# Its own workspace, so that it builds wherever it is written.\n[workspace]\n"
     } else {
@@ -397,7 +396,7 @@ azure-identity = ["client", "dep:azure_core"]
     )
 }
 
-fn lib_rs(model: &Model, options: &Options) -> TokenStream {
+fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
     let doc = format!(
         "Typed Microsoft Graph client generated from the reference docs in `{}`: {} types, {} enums, {} operations.\n\n\
          - [`models`]: one view type per entity and complex type (lossless JSON, typed getters and setters);\n\

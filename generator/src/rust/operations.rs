@@ -1,6 +1,7 @@
 //! Request functions: one per documented (method, path).
 
 use super::Code;
+use super::CrateOptions;
 use super::TypeNames;
 use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_chain, write_signature};
@@ -9,7 +10,6 @@ use super::names::{Scope, camel, ident, snake};
 use crate::model::{
     Edm, Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef,
 };
-use crate::pipeline::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashMap;
@@ -107,7 +107,7 @@ pub fn head(model: &Model) -> TokenStream {
 pub fn function(
     model: &Model,
     names: &TypeNames,
-    options: &Options,
+    options: &CrateOptions,
     op: &Operation,
     inline_body: Option<&InlineBody>,
 ) -> Code {
@@ -350,7 +350,7 @@ fn converted_primitive(edm: Edm) -> (&'static str, &'static str) {
     }
 }
 
-fn function_doc(op: &Operation, options: &Options) -> String {
+fn function_doc(op: &Operation, options: &CrateOptions) -> String {
     let mut doc = escape(&op.summary);
     if !op.description.is_empty() {
         doc.push_str("\n\n");

@@ -1,17 +1,12 @@
 //! What several test files share: the options `cargo xtask regen` runs with, and where
 //! the docs are.
 
-use graphdoc::pipeline::Options;
+use graphdoc::rust::CrateOptions;
 use std::path::PathBuf;
 
 /// The options of `cargo xtask regen`, whose output is committed.
-pub fn regen_options() -> Options {
-    Options {
-        crate_name: "graph-client".into(),
-        standalone: false,
-        command: "cargo xtask regen".into(),
-        docs_label: "specs/docs".into(),
-    }
+pub fn regen_options() -> CrateOptions {
+    CrateOptions::new("cargo xtask regen", "specs/docs").in_workspace()
 }
 
 pub fn specs_docs() -> PathBuf {

@@ -47,6 +47,7 @@ pub(in crate::model) struct RawEnum {
     pub(in crate::model) members: Vec<EnumMember>,
 }
 
+/// The enums and the resource type a page defines.
 pub(in crate::model) fn collect_page(
     page: &Page,
     types: &mut Vec<RawType>,
@@ -55,10 +56,19 @@ pub(in crate::model) fn collect_page(
 ) {
     let namespace = page.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE);
     let description = page_description(page);
-    let title = page.title.as_ref();
-    let doc_type = page.doc_type().unwrap_or("").to_ascii_lowercase();
+    enums.extend(page_enums(page, namespace, &description, diags));
+    types.extend(resource_type(page, namespace, description, diags));
+}
 
-    // Enum sections (`### x values`, `## Members` on enum pages).
+/// Enum sections: `### x values` anywhere, `## Members` on enum pages.
+fn page_enums(
+    page: &Page,
+    namespace: &str,
+    description: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RawEnum> {
+    let title = page.title.as_ref();
+    let mut enums = Vec::new();
     for (i, section) in page.sections.iter().enumerate() {
         let title_lower = section.title.to_ascii_lowercase();
         let enum_name = if let Some(stripped) = title_lower.strip_suffix(" values") {
@@ -95,13 +105,24 @@ pub(in crate::model) fn collect_page(
             area: page_area(page),
             page: page.path.clone(),
             line: section.line,
-            description: description.clone(),
+            description: description.to_string(),
             flags: text.contains("flag") || sub_prose,
             members,
         });
     }
+    enums
+}
 
-    // The resource type of the page.
+/// The resource type a page defines: named by its resource annotation or its title,
+/// with the rows of its property and relationship tables.
+fn resource_type(
+    page: &Page,
+    namespace: &str,
+    description: String,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawType> {
+    let title = page.title.as_ref();
+    let doc_type = page.doc_type().unwrap_or("").to_ascii_lowercase();
     let annotation = page
         .sections
         .iter()
@@ -119,7 +140,7 @@ pub(in crate::model) fn collect_page(
     let is_resource = annotation.is_some()
         || (doc_type.starts_with("resourcepagetype") && props_section.is_some());
     if !is_resource {
-        return;
+        return None;
     }
     let annotated_name = annotation.and_then(|a| {
         a.value
@@ -140,7 +161,7 @@ pub(in crate::model) fn collect_page(
                 )
                 .with_help("add a resource annotation with `@odata.type` before the JSON representation, or a title `# x resource type`"),
             );
-            return;
+            return None;
         }
     };
     let line = annotation.map_or(title.map_or(1, |t| t.line), |a| a.line);
@@ -183,7 +204,7 @@ pub(in crate::model) fn collect_page(
             }
         }
     }
-    types.push(RawType {
+    Some(RawType {
         name,
         area: page_area(page),
         page: page.path.clone(),
@@ -194,7 +215,7 @@ pub(in crate::model) fn collect_page(
         description,
         properties,
         representation: representation(page, diags),
-    });
+    })
 }
 
 /// The members of the page's JSON representation (the block after the resource annotation).

@@ -169,13 +169,20 @@ fn namespace_of(name: &str) -> String {
         .map_or(String::new(), |(ns, _)| ns.to_string())
 }
 
+/// Types merged across pages into the model: names resolved, inherited rows dropped,
+/// entity or complex decided, derived-type lists filled in.
 pub(in crate::model) fn resolve_types(
     raw: Vec<RawType>,
     resolver: &Resolver,
     model: &mut Model,
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Union of every page that documents a type, first page first.
+    let merged = merge_pages(raw, resolver, diags);
+    add_types(merged, model, diags);
+}
+
+/// The union of every page that documents a type, first page first.
+fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnostic>) -> Merged {
     let mut merged: Merged = BTreeMap::new();
     for t in raw {
         let base = t
@@ -260,7 +267,11 @@ pub(in crate::model) fn resolve_types(
             }
         }
     }
+    merged
+}
 
+/// Adds the merged types to the model, with inheritance resolved.
+fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>) {
     // A name defined as both a type and an enum keeps the type.
     for name in merged.keys() {
         if let Some(e) = model.enums.remove(name) {
