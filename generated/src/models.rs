@@ -16,8 +16,6 @@ crate::view!(
     AllDevicesAssignmentTarget, "#microsoft.graph.allDevicesAssignmentTarget",
     DeviceAndAppManagementAssignmentTarget
 );
-#[cfg(feature = "intune-shared")]
-impl AllDevicesAssignmentTarget {}
 /// Pick this target to reach each user of the tenant who holds a license. There is nothing to configure, so the type declares no properties.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -33,8 +31,6 @@ crate::view!(
     "#microsoft.graph.allLicensedUsersAssignmentTarget",
     DeviceAndAppManagementAssignmentTarget
 );
-#[cfg(feature = "intune-shared")]
-impl AllLicensedUsersAssignmentTarget {}
 /// Identifies an app inside app lists of configuration profiles, for instance the appsSingleAppModeList of an iosGeneralDeviceConfiguration.
 ///
 /// OData type `microsoft.graph.appListItem`; documented in `resources/intune-deviceconfig-applistitem.md`.
@@ -103,8 +99,6 @@ crate::view!(
     DeviceAndAppManagementAssignmentTarget,
     "#microsoft.graph.deviceAndAppManagementAssignmentTarget"
 );
-#[cfg(feature = "intune-shared")]
-impl DeviceAndAppManagementAssignmentTarget {}
 /// What a [`DeviceAndAppManagementAssignmentTarget`] is, by its `@odata.type`.
 #[cfg(feature = "intune-shared")]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -931,8 +925,6 @@ crate::view!(
     ExclusionGroupAssignmentTarget, "#microsoft.graph.exclusionGroupAssignmentTarget",
     GroupAssignmentTarget
 );
-#[cfg(feature = "intune-shared")]
-impl ExclusionGroupAssignmentTarget {}
 /// Use this target to deliver something to the members of a single Azure AD group, identified by groupId. The type exclusionGroupAssignmentTarget builds on it to do the opposite.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.

@@ -18,7 +18,7 @@ const RESERVED_METHODS: &[&str] = &["new", "kind"];
 const BODY: &str = "        ";
 
 /// `impl name { getters and setters }` for `properties` of a view of `area`, preceded by
-/// the area's `cfg` line if any.
+/// the area's `cfg` line if any; nothing without properties.
 pub fn impl_block(
     model: &Model,
     names: &TypeNames,
@@ -27,14 +27,14 @@ pub fn impl_block(
     properties: &[Property],
 ) -> String {
     let mut out = String::new();
+    // A type without properties of its own gets no block at all, not an empty one.
+    if properties.is_empty() {
+        return out;
+    }
     let cfg = names.features.cfg_text(area);
     if !cfg.is_empty() {
         out.push_str(&cfg);
         out.push('\n');
-    }
-    if properties.is_empty() {
-        out.push_str(&format!("impl {name} {{}}\n"));
-        return out;
     }
     out.push_str(&format!("impl {name} {{\n"));
     for (p, (getter, setter)) in properties.iter().zip(method_names(properties)) {
