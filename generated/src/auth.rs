@@ -89,8 +89,12 @@ pub fn token_url(authority: &str, tenant: &str) -> String {
 /// The client credentials grant: what an app posts to the token endpoint.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenRequest {
+    /// The app's (client) id.
     pub client_id: String,
+    /// What the token is for: a resource's `.default` scope, e.g.
+    /// `https://graph.microsoft.com/.default`.
     pub scope: String,
+    /// How the app proves who it is: a secret or a signed assertion.
     pub credential: ClientCredential,
 }
 
@@ -143,7 +147,9 @@ impl TokenRequest {
 /// An access token and how long it is valid from when it was issued.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token {
+    /// The bearer token sent in `Authorization`.
     pub access_token: String,
+    /// How long the token is valid from when it was issued.
     pub expires_in: Duration,
 }
 
@@ -197,8 +203,9 @@ pub struct SignInError {
     pub code: Option<String>,
     /// What Microsoft Entra ID says, with its `AADSTS` number.
     pub description: Option<String>,
-    /// Ids to give Microsoft support.
+    /// The request's trace id, for Microsoft support.
     pub trace_id: Option<String>,
+    /// The request's correlation id, for Microsoft support.
     pub correlation_id: Option<String>,
 }
 

@@ -78,6 +78,7 @@ impl<T> fmt::Debug for Handle<T> {
 }
 
 impl Batch {
+    /// An empty batch.
     pub fn new() -> Self {
         Self::default()
     }
@@ -127,6 +128,7 @@ impl Batch {
         self.items.len()
     }
 
+    /// Whether no request was added.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -243,7 +245,9 @@ enum State {
 /// One item's answer: status, headers and body as the service sent them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemResponse {
+    /// The item's HTTP status.
     pub status: u16,
+    /// The item's response headers, as the service wrote them.
     pub headers: Vec<(String, String)>,
     /// The body as bytes: JSON bodies serialized, other bodies decoded from base64.
     pub body: Vec<u8>,
@@ -555,6 +559,7 @@ impl BatchResults {
         self.responses.len()
     }
 
+    /// Whether there are no answers.
     pub fn is_empty(&self) -> bool {
         self.responses.is_empty()
     }

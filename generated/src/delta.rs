@@ -62,6 +62,7 @@ impl DeltaLink {
 /// One page of a delta response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeltaPage<T> {
+    /// The page's items: updated (or created) and removed ones, in the order sent.
     pub changes: Vec<Change<T>>,
     /// The next page of this sync.
     pub next_link: Option<String>,

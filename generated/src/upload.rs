@@ -79,8 +79,11 @@ pub fn expected_ranges(body: &JsonObject) -> Vec<String> {
 /// A byte range of the file, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slice {
+    /// The offset of the slice's first byte.
     pub first: u64,
+    /// The offset of its last byte (included).
     pub last: u64,
+    /// The file's size in bytes.
     pub total: u64,
 }
 

@@ -76,6 +76,7 @@ impl<T> fmt::Debug for Handle<T> {
 }
 
 impl Batch {
+    /// An empty batch.
     pub fn new() -> Self {
         Self::default()
     }
@@ -125,6 +126,7 @@ impl Batch {
         self.items.len()
     }
 
+    /// Whether no request was added.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -241,7 +243,9 @@ enum State {
 /// One item's answer: status, headers and body as the service sent them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemResponse {
+    /// The item's HTTP status.
     pub status: u16,
+    /// The item's response headers, as the service wrote them.
     pub headers: Vec<(String, String)>,
     /// The body as bytes: JSON bodies serialized, other bodies decoded from base64.
     pub body: Vec<u8>,
@@ -553,6 +557,7 @@ impl BatchResults {
         self.responses.len()
     }
 
+    /// Whether there are no answers.
     pub fn is_empty(&self) -> bool {
         self.responses.is_empty()
     }

@@ -428,6 +428,7 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
 /// sync.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeltaEvent<T> {
+    /// An item that was created, changed or removed.
     Change(Change<T>),
     /// The last item of a sync: save it and pass it to [`Client::delta_from`] next
     /// time.
