@@ -5,7 +5,7 @@
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Code spans stay as written; an odd backtick count means no spans at all.
-    let balanced = text.matches('`').count() % 2 == 0;
+    let balanced = text.matches('`').count().is_multiple_of(2);
     for (i, part) in text.split('`').enumerate() {
         if i > 0 {
             out.push('`');
