@@ -4,6 +4,7 @@
 pub mod api_diff;
 pub mod bench;
 pub mod fidelity;
+pub mod public_api;
 
 use anyhow::{Context, Result, bail};
 pub use api_diff::ApiChanges;
