@@ -5,6 +5,7 @@
 //! - [`models`]: one view type per entity and complex type (lossless JSON, typed getters and setters);
 //! - [`enums`]: evolvable enums that keep unknown values;
 //! - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];
+//! - [`builders`]: the same requests reached by walking their path from [`Graph`] (`Graph.users().by_id(id).get()`);
 //! - [`runtime`]: requests, responses, errors and the [`View`] trait;
 //! - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);
 //! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.
@@ -17,6 +18,7 @@
     clippy::too_many_arguments,
     clippy::tabs_in_doc_comments
 )]
+pub mod builders;
 pub mod enums;
 pub mod models;
 pub mod operations;
@@ -27,6 +29,7 @@ pub mod delta;
 pub mod upload;
 #[cfg(feature = "client")]
 pub mod client;
+pub use builders::Graph;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
 /// What a program brings into scope with `use <crate>::prelude::*`: [`View`],
 /// and the setter traits of base types, with which a chain of setters on a

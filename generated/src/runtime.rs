@@ -128,7 +128,7 @@ impl<'de, T> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Object::default())
+        Ok(<Object<T> as Default>::default())
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {

@@ -2,8 +2,10 @@
 
 //! The request and response examples of the docs, as tests. Each request is built
 //! with its operation function and compared with the example (method, path with
-//! path values percent-encoded as `PathBuilder` does, JSON body); each JSON
-//! response is parsed into the typed result, which must serialize back to it.
+//! path values percent-encoded as `PathBuilder` does, JSON body), and built again
+//! through the request builders from `Graph`, which must give the same request;
+//! each JSON response is parsed into the typed result, which must serialize back
+//! to it.
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-list.md line 69: GET /deviceManagement/deviceConfigurations
 #[cfg(feature = "intune-deviceconfig")]
@@ -14,6 +16,10 @@ fn get_device_management_device_configurations_ex1_request() {
     assert_eq!(request.path(), "/deviceManagement/deviceConfigurations");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph.device_management().device_configurations().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -102,6 +108,16 @@ fn post_device_management_device_configurations_ex1_request() {
     assert_eq!(request.method().as_str(), "POST");
     assert_eq!(request.path(), "/deviceManagement/deviceConfigurations");
     assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .create(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
     assert_eq!(request.body_json(), Some(expected));
 }
 
@@ -190,6 +206,16 @@ fn post_device_management_device_configurations_ex2_request() {
     assert_eq!(request.method().as_str(), "POST");
     assert_eq!(request.path(), "/deviceManagement/deviceConfigurations");
     assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .create(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
     assert_eq!(request.body_json(), Some(expected));
 }
 
@@ -250,6 +276,14 @@ fn delete_device_management_device_configurations_item_ex1_request() {
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .delete();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 // specs/docs/api/intune-deviceconfig-deviceconfiguration-get.md line 69: GET /deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4
@@ -266,6 +300,14 @@ fn get_device_management_device_configurations_item_ex1_request() {
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -318,6 +360,17 @@ fn patch_device_management_device_configurations_item_ex1_request() {
         "/deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4"
     );
     assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .update(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
     assert_eq!(request.body_json(), Some(expected));
 }
 
@@ -373,6 +426,17 @@ fn post_device_management_device_configurations_assign_ex1_request() {
         "/deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/assign"
     );
     assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .assign(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
     assert_eq!(request.body_json(), Some(expected));
 }
 
@@ -417,6 +481,15 @@ fn get_device_management_device_configurations_assignments_ex1_request() {
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .assignments()
+        .list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -460,6 +533,16 @@ fn get_device_management_device_configurations_device_setting_state_summaries_it
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .device_setting_state_summaries()
+        .by_id("3e2d4526-4526-3e2d-2645-2d3e26452d3e")
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -504,6 +587,15 @@ fn get_device_management_device_configurations_device_status_overview_ex1_reques
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .device_status_overview()
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -557,6 +649,18 @@ fn patch_device_management_device_configurations_device_status_overview_ex1_requ
         "/deviceManagement/deviceConfigurations/a4235d71-5d71-a423-715d-23a4715d23a4/deviceStatusOverview"
     );
     assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .device_status_overview()
+        .update(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
     assert_eq!(request.body_json(), Some(expected));
 }
 
@@ -600,6 +704,15 @@ fn get_device_management_device_configurations_device_statuses_ex1_request() {
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .device_statuses()
+        .list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -646,6 +759,16 @@ fn get_device_management_device_configurations_device_statuses_item_ex1_request(
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .device_statuses()
+        .by_id("674e98e5-98e5-674e-e598-4e67e5984e67")
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]
@@ -688,6 +811,15 @@ fn get_device_management_device_configurations_user_status_overview_ex1_request(
     );
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .device_management()
+        .device_configurations()
+        .by_id("a4235d71-5d71-a423-715d-23a4715d23a4")
+        .user_status_overview()
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
 }
 
 #[cfg(feature = "intune-deviceconfig")]

@@ -5,7 +5,7 @@ use chrono::DateTime;
 use graph_client::models::DeviceConfigurationDeviceOverview;
 use graph_client::operations::patch_device_management_device_configurations_device_status_overview as patch_overview;
 use graph_client::runtime::Method;
-use graph_client::{Error, View};
+use graph_client::{Error, Graph, View};
 use serde_json::json;
 
 /// The example request body of the update page.
@@ -52,6 +52,34 @@ fn patch_request_matches_the_doc_example() {
     assert_eq!(
         String::from_utf8(request.body().unwrap().to_vec()).unwrap(),
         serde_json::to_string(&doc_request_body()).unwrap()
+    );
+}
+
+/// The builders reach the same request by the path of the request line.
+#[test]
+fn the_builder_form_builds_the_same_request() {
+    let mut overview = DeviceConfigurationDeviceOverview::new();
+    overview.set_pending_count(12).set_failed_count(11);
+    let graph = Graph;
+    let built = graph
+        .device_management()
+        .device_configurations()
+        .by_id("X")
+        .device_status_overview()
+        .update(&overview);
+    let request = patch_overview("X", &overview);
+    assert_eq!(built.method(), &Method::PATCH);
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+    // A value is one segment, as in the function.
+    let odd = graph
+        .device_management()
+        .device_configurations()
+        .by_id("a/b?c")
+        .get();
+    assert_eq!(
+        odd.path(),
+        "/deviceManagement/deviceConfigurations/a%2Fb%3Fc"
     );
 }
 

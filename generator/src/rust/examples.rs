@@ -15,6 +15,7 @@
 
 use super::CrateOptions;
 use super::TypeNames;
+use super::builders::{Call, Tree};
 use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
 use super::operations::ResultCheck;
@@ -26,13 +27,21 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// The whole test file, starting with `header`.
-pub fn emit(model: &Model, names: &TypeNames, options: &CrateOptions, header: &str) -> String {
+pub fn emit(
+    model: &Model,
+    names: &TypeNames,
+    options: &CrateOptions,
+    header: &str,
+    tree: &Tree,
+) -> String {
     let mut out = format!(
         "{header}\n\n\
          //! The request and response examples of the docs, as tests. Each request is built\n\
          //! with its operation function and compared with the example (method, path with\n\
-         //! path values percent-encoded as `PathBuilder` does, JSON body); each JSON\n\
-         //! response is parsed into the typed result, which must serialize back to it.\n"
+         //! path values percent-encoded as `PathBuilder` does, JSON body), and built again\n\
+         //! through the request builders from `Graph`, which must give the same request;\n\
+         //! each JSON response is parsed into the typed result, which must serialize back\n\
+         //! to it.\n"
     );
     // Test names first, in order, so that they never depend on threads; then each
     // example's tests are written in parallel.
@@ -58,7 +67,7 @@ pub fn emit(model: &Model, names: &TypeNames, options: &CrateOptions, header: &s
         .collect();
     let parts: Vec<String> = plans
         .par_iter()
-        .map(|(case, claimed)| example_tests(model, names, options, case, claimed.as_ref()))
+        .map(|(case, claimed)| example_tests(model, names, options, case, claimed.as_ref(), tree))
         .collect();
     out.extend(parts);
     out
@@ -71,6 +80,7 @@ fn example_tests(
     options: &CrateOptions,
     case: &Case<'_>,
     test_names: Option<&[String; 2]>,
+    tree: &Tree,
 ) -> String {
     let mut out = String::from("\n");
     let ex = case.example;
@@ -97,7 +107,8 @@ fn example_tests(
     let mut items = Vec::new();
     let cfg = names.features.cfg_line(&op.area);
     let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
-    match request_test(&krate, kind, op, ex, found) {
+    let chain = tree.chain(found.op);
+    match request_test(&krate, kind, op, ex, found, &chain) {
         Ok(body) => items.push(test(request_name, body)),
         Err(reason) => {
             let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
@@ -327,6 +338,50 @@ fn write_request(
     write_call(out, INDENT, &head, &args, ";");
 }
 
+/// `let built = graph_client::Graph.a().by_id("value")...update(&body);`, the request
+/// built through the builders, and the checks that it is the function's request.
+fn write_built(
+    out: &mut String,
+    krate: &str,
+    chain: &[Call],
+    values: &[String],
+    body: Option<&str>,
+) {
+    let mut expr = format!("{krate}::Graph");
+    let mut values = values.iter();
+    for call in chain {
+        let mut args: Vec<String> = values
+            .by_ref()
+            .take(call.args)
+            .map(|v| string_literal(v))
+            .collect();
+        if call.last {
+            args.extend(body.map(str::to_string));
+        }
+        let _ = write!(expr, ".{}({})", ident(&call.method), args.join(", "));
+    }
+    // Chains break in ways the layout rules do not follow: prettyplease prints them.
+    let statement = format!("fn f() {{\n    let built = {expr};\n}}\n");
+    match syn::parse_file(&statement) {
+        Ok(file) => {
+            let printed = prettyplease::unparse(&file);
+            let lines: Vec<&str> = printed.lines().collect();
+            for line in lines.iter().skip(1).take(lines.len().saturating_sub(2)) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        Err(_) => {
+            let _ = writeln!(out, "    let built = {expr};");
+        }
+    }
+    out.push_str(
+        "    assert_eq!(built.method().as_str(), request.method().as_str());\n    \
+         assert_eq!(built.path_and_query(), request.path_and_query());\n    \
+         assert_eq!(built.body(), request.body());\n",
+    );
+}
+
 /// What an operation's body parameter accepts.
 #[derive(Clone, Copy, PartialEq)]
 enum BodyKind {
@@ -388,6 +443,7 @@ fn request_test(
     op: &Operation,
     ex: &Example,
     found: &Found,
+    chain: &[Call],
 ) -> Result<String, String> {
     if let Some((example, documented)) = &found.case_differs {
         return Err(format!(
@@ -402,6 +458,7 @@ fn request_test(
             write_request(&mut out, krate, op, &found.values, None);
             write_request_checks(&mut out, method, path);
             out.push_str("    assert_eq!(request.body(), None);\n");
+            write_built(&mut out, krate, chain, &found.values, None);
             Ok(out)
         }
         (BodyKind::None, Some(_)) => {
@@ -419,6 +476,13 @@ fn request_test(
             out.push_str(EXPECTED_FROM_TEXT);
             write_request(&mut out, krate, op, &found.values, Some(BODY_FROM_EXAMPLE));
             write_request_checks(&mut out, method, path);
+            write_built(
+                &mut out,
+                krate,
+                chain,
+                &found.values,
+                Some(BODY_FROM_EXAMPLE),
+            );
             out.push_str("    assert_eq!(request.body_json(), Some(expected));\n");
             Ok(out)
         }

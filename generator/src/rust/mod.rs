@@ -11,6 +11,7 @@
 //! `operations` (one request function per documented request line).
 
 mod accessors;
+pub mod builders;
 mod docs;
 mod enums;
 mod examples;
@@ -209,9 +210,24 @@ disable_all_formatting = true
             &mut diags,
         ),
     );
+    let tree = builders::Tree::new(model);
+    let op_bodies: Vec<Option<&operations::InlineBody>> =
+        bodies.iter().map(Option::as_ref).collect();
+    let builder = builders::Emit::new(model, &names, &tree, &op_bodies);
+    files.insert(
+        "src/builders.rs".to_string(),
+        format_module(
+            &header,
+            builders::head(),
+            &builder.typed_nodes(),
+            |&n| builder.node(n),
+            TokenStream::new(),
+            &mut diags,
+        ),
+    );
     files.insert(
         "tests/doc_examples.rs".to_string(),
-        examples::emit(model, &names, options, &header),
+        examples::emit(model, &names, options, &header, &tree),
     );
     (files, diags)
 }
@@ -402,6 +418,8 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
          - [`models`]: one view type per entity and complex type (lossless JSON, typed getters and setters);\n\
          - [`enums`]: evolvable enums that keep unknown values;\n\
          - [`operations`]: one function per documented request line, returning a sans-IO [`Request`];\n\
+         - [`builders`]: the same requests reached by walking their path from [`Graph`] \
+         (`Graph.users().by_id(id).get()`);\n\
          - [`runtime`]: requests, responses, errors and the [`View`] trait;\n\
          - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), \
          [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);\n\
@@ -429,6 +447,7 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
             clippy::tabs_in_doc_comments
         )]
 
+        pub mod builders;
         pub mod enums;
         pub mod models;
         pub mod operations;
@@ -440,6 +459,7 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
         #[cfg(feature = "client")]
         pub mod client;
 
+        pub use builders::Graph;
         pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
 
         /// What a program brings into scope with `use <crate>::prelude::*`: [`View`],

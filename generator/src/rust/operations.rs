@@ -146,11 +146,7 @@ pub fn function(
     let mut code = Code::default();
     match &op.request_body {
         Some(RequestBody::Typed { types }) => {
-            let ty = match model.common_base(types).and_then(|t| names.get(&t)) {
-                Some(n) => format!("crate::models::{n}"),
-                None => "serde_json::Value".to_string(),
-            };
-            params.push(format!("body: &{ty}"));
+            params.push(format!("body: &{}", typed_body(model, names, types)));
         }
         Some(RequestBody::Parameters { parameters }) => {
             // Every such operation has one from `inline_bodies`; alone, it has its own.
@@ -210,6 +206,33 @@ pub fn function(
         op.method
     );
     code.text(doc).laid_out(text)
+}
+
+/// The body of a create or update: the common base of the documented types.
+fn typed_body(model: &Model, names: &TypeNames, types: &[String]) -> String {
+    match model.common_base(types).and_then(|t| names.get(&t)) {
+        Some(n) => format!("crate::models::{n}"),
+        None => "serde_json::Value".to_string(),
+    }
+}
+
+/// The type of an operation's body parameter as written outside `operations`, or
+/// `None` when it takes no body.
+pub(super) fn body_type(
+    model: &Model,
+    names: &TypeNames,
+    op: &Operation,
+    inline_body: Option<&InlineBody>,
+) -> Option<String> {
+    match &op.request_body {
+        Some(RequestBody::Typed { types }) => Some(typed_body(model, names, types)),
+        Some(RequestBody::Parameters { .. }) => {
+            let name =
+                inline_body.map_or_else(|| format!("{}Body", camel(&op.id)), |b| b.name.clone());
+            Some(format!("crate::operations::{name}"))
+        }
+        None => None,
+    }
 }
 
 /// What a function's `Request<T>` parses, and how a doc example checks it.
