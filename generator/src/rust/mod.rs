@@ -303,7 +303,7 @@ fn internal_error(e: &str) -> Diagnostic {
     Diagnostic::error(
         "<generator>",
         0,
-        "internal",
+        codes::INTERNAL,
         format!("generated Rust does not parse: {e}"),
     )
 }
