@@ -59,6 +59,10 @@ enum Command {
         /// Runs per phase; the median is shown.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// The CSDL the drift report is timed against (the row is left out when the
+        /// file is absent).
+        #[arg(long, default_value = "../shared/corpus/csdl/v1.0-2021-07-13.xml")]
+        csdl: PathBuf,
     },
     /// Compare the model of a docs tree with the official CSDL metadata.
     Fidelity {
@@ -200,18 +204,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Bench { docs, runs } => {
+        Command::Bench { docs, runs, csdl } => {
             let docs = if docs.is_relative() {
                 repo_root().join(docs)
             } else {
                 docs
+            };
+            let csdl = if csdl.is_relative() {
+                repo_root().join(csdl)
+            } else {
+                csdl
             };
             if cfg!(debug_assertions) {
                 eprintln!(
                     "note: a debug build; use `cargo xtask-release bench` (or `cargo run --release -p xtask -- bench`) for real figures"
                 );
             }
-            let rows = xtask::bench::run(&docs, runs)?;
+            let csdl = csdl.is_file().then_some(csdl.as_path());
+            let rows = xtask::bench::run(&docs, csdl, runs)?;
             print!("{}", xtask::bench::table(&rows));
             if let Some(peak) = xtask::bench::peak_memory() {
                 println!("peak memory (VmHWM): {peak}");
