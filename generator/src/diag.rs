@@ -1,6 +1,7 @@
 //! Diagnostics: what the docs get wrong or leave ambiguous, with file and line.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -19,23 +20,18 @@ pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(file: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(file: &str, line: usize, code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, file, line, code, message)
     }
 
-    pub fn warning(
-        file: &str,
-        line: usize,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(file: &str, line: usize, code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, file, line, code, message)
     }
 
@@ -43,7 +39,7 @@ impl Diagnostic {
         severity: Severity,
         file: &str,
         line: usize,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
     ) -> Self {
         Self {
@@ -59,7 +55,7 @@ impl Diagnostic {
     /// A generator bug rather than a docs problem (an emitter produced output it cannot
     /// write): an error, so that `regen` writes nothing, at the pseudo-file `<generator>`.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::error("<generator>", 0, "internal", message)
+        Self::error("<generator>", 0, codes::INTERNAL, message)
             .with_help("this is a bug in the generator, not in the docs; please report it with the input that caused it")
     }
 
@@ -87,33 +83,441 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Stable diagnostic codes, one place so that the list can be documented.
+/// What a diagnostic is about. Each code has a stable id (the kebab-case string that
+/// `report.json`, the terminal output and SARIF rules carry), a one-line summary, a
+/// description of what the docs got wrong and a help text that says how to fix it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    NotUtf8,
+    FrontMatter,
+    InvalidAnnotation,
+    InvalidJson,
+    TableShape,
+    UnknownType,
+    UnmappedType,
+    BrokenLink,
+    ConflictingDefinition,
+    BaseTypeCycle,
+    BadRequestLine,
+    NoRequestLine,
+    ExamplePropertyNotInTable,
+    ExampleTypeMismatch,
+    ExampleRequestMismatch,
+    ExamplePathCase,
+    RepresentationPropertyNotInTable,
+    UnclassifiedPage,
+    NoTypeName,
+    NameCollision,
+    DuplicateOperation,
+    RequestBodyIgnored,
+    LiteralIdInPath,
+    ResponseTypeConflict,
+    RequestBodyConflict,
+    MissingInclude,
+    IncludeOutsideDocs,
+    /// A generator bug rather than a docs problem.
+    Internal,
+}
+
+/// The texts of one code; see [`Code::info`].
+pub struct CodeInfo {
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    pub help: &'static str,
+    pub severity: Severity,
+}
+
+impl Code {
+    /// Every code, in the order the documentation lists them.
+    pub const ALL: [Code; 28] = [
+        Code::NotUtf8,
+        Code::FrontMatter,
+        Code::InvalidAnnotation,
+        Code::InvalidJson,
+        Code::TableShape,
+        Code::UnknownType,
+        Code::UnmappedType,
+        Code::BrokenLink,
+        Code::ConflictingDefinition,
+        Code::BaseTypeCycle,
+        Code::BadRequestLine,
+        Code::NoRequestLine,
+        Code::ExamplePropertyNotInTable,
+        Code::ExampleTypeMismatch,
+        Code::ExampleRequestMismatch,
+        Code::ExamplePathCase,
+        Code::RepresentationPropertyNotInTable,
+        Code::UnclassifiedPage,
+        Code::NoTypeName,
+        Code::NameCollision,
+        Code::DuplicateOperation,
+        Code::RequestBodyIgnored,
+        Code::LiteralIdInPath,
+        Code::ResponseTypeConflict,
+        Code::RequestBodyConflict,
+        Code::MissingInclude,
+        Code::IncludeOutsideDocs,
+        Code::Internal,
+    ];
+
+    /// The stable id, e.g. `not-utf8`.
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    /// One line: what the code reports.
+    pub fn summary(self) -> &'static str {
+        self.info().summary
+    }
+
+    /// What the docs get wrong and what the generator does about it.
+    pub fn description(self) -> &'static str {
+        self.info().description
+    }
+
+    /// How a doc writer fixes it.
+    pub fn help(self) -> &'static str {
+        self.info().help
+    }
+
+    /// The severity the generator reports the code with.
+    pub fn default_severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// The code named by its id.
+    pub fn from_id(id: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    pub fn info(self) -> CodeInfo {
+        use Severity::{Error, Warning};
+        let (id, summary, description, help, severity) = match self {
+            Code::NotUtf8 => (
+                "not-utf8",
+                "The page is not valid UTF-8.",
+                "The page's bytes are not UTF-8; invalid sequences are replaced before the page is read, so names and descriptions near them may be garbled.",
+                "Save the page as UTF-8.",
+                Warning,
+            ),
+            Code::FrontMatter => (
+                "front-matter",
+                "The page's YAML front matter is missing or unreadable.",
+                "The block between the leading `---` lines is absent, unterminated or not YAML; the page's title, area and kind fall back to what the body says.",
+                "Start the page with a `---` block of `key: value` lines (title, description, ms.prod, doc_type) closed by `---`.",
+                Warning,
+            ),
+            Code::InvalidAnnotation => (
+                "invalid-annotation",
+                "An HTML comment annotation is not valid JSON.",
+                "The `<!-- { ... } -->` comment before a code block is not JSON; it is read leniently where possible, otherwise ignored, and with it the block's type.",
+                "Write the annotation as strict JSON: double-quoted keys and strings, no trailing commas.",
+                Warning,
+            ),
+            Code::InvalidJson => (
+                "invalid-json",
+                "An example or representation body is not valid JSON.",
+                "A JSON code block does not parse; it is read leniently (comments, trailing commas, elisions) when possible, otherwise it is not checked against the tables.",
+                "Make the block strict JSON; mark elided parts with a `...` member inside a string rather than bare.",
+                Warning,
+            ),
+            Code::TableShape => (
+                "table-shape",
+                "A table row without a usable name or type.",
+                "A properties, relationships, parameters or members table has a row whose name or type cell is empty or missing; the row is skipped, so its member is absent from the output.",
+                "Fill in the name and the type cells of the row, giving the row as many cells as the header has.",
+                Warning,
+            ),
+            Code::UnknownType => (
+                "unknown-type",
+                "A type name that no page defines.",
+                "A table, annotation or response names a type that no resource or enum page documents; the output cannot refer to it.",
+                "Fix the spelling of the type, or add the resource page that defines it.",
+                Error,
+            ),
+            Code::UnmappedType => (
+                "unmapped-type",
+                "A Type cell that names no type.",
+                "A Type cell holds words the generator cannot read as a type (`String (optional)`, prose); the member is left untyped.",
+                "Put just the type in the Type cell (`String`, `Collection(x)`, a link to the type's page) and move notes to the description.",
+                Warning,
+            ),
+            Code::BrokenLink => (
+                "broken-link",
+                "A link to a page that does not exist.",
+                "A relative link points at a page that is not in the docs tree; readers get a 404 and the generator cannot follow it to a type.",
+                "Point the link at the page's current file name, or remove it.",
+                Warning,
+            ),
+            Code::ConflictingDefinition => (
+                "conflicting-definition",
+                "A type or enum defined differently on two pages.",
+                "Two pages (or a type and its base) define the same type, member or enum differently; one reading is kept, and the message says which.",
+                "Make both pages agree, or keep the definition on one page and link to it from the other.",
+                Warning,
+            ),
+            Code::BaseTypeCycle => (
+                "base-type-cycle",
+                "Base types that inherit from each other.",
+                "Following the base types of a type comes back to it; no inheritance can be emitted for the types in the cycle.",
+                "Fix the `baseType` annotation (or the \"Inherits from\" sentence) of one of the types in the cycle.",
+                Error,
+            ),
+            Code::BadRequestLine => (
+                "bad-request-line",
+                "A request line with an unknown method or no path.",
+                "A line in the HTTP request block starts with something that is not an HTTP method, or has no path after it; the operation cannot be emitted.",
+                "Write each request as `METHOD /path` (GET, POST, PATCH, PUT or DELETE) on its own line.",
+                Error,
+            ),
+            Code::NoRequestLine => (
+                "no-request-line",
+                "An HTTP request section without a request line.",
+                "The page has an `HTTP request` section but no code block in it holds a request line; the page produces no operation.",
+                "Put the request as `GET /path/{id}` in a code block under `## HTTP request`.",
+                Warning,
+            ),
+            Code::ExamplePropertyNotInTable => (
+                "example-property-not-in-table",
+                "An example member that the tables do not declare.",
+                "A request or response example uses a JSON member that no properties or parameters table of the type declares; either the example or the table is out of date.",
+                "Add the member to the type's table, or remove it from the example.",
+                Warning,
+            ),
+            Code::ExampleTypeMismatch => (
+                "example-type-mismatch",
+                "An example value whose JSON kind contradicts the tables.",
+                "An example gives a member a value of another JSON kind than the table declares (a string for an Int32, an object for a collection).",
+                "Correct the example value, or the type in the table, whichever is wrong.",
+                Warning,
+            ),
+            Code::ExampleRequestMismatch => (
+                "example-request-mismatch",
+                "An example request that matches no documented request line.",
+                "The method and path of an example request match none of the page's HTTP request lines; the example cannot be tied to an operation.",
+                "Make the example use one of the documented paths, or document the path it uses.",
+                Warning,
+            ),
+            Code::ExamplePathCase => (
+                "example-path-case",
+                "An example request that matches a request line only when case is ignored.",
+                "The example's path differs from a documented request line only in letter case; paths are case-sensitive to clients that build them from the docs.",
+                "Spell the example's path as the request line does.",
+                Warning,
+            ),
+            Code::RepresentationPropertyNotInTable => (
+                "representation-property-not-in-table",
+                "A JSON representation member that no table declares.",
+                "The resource's JSON representation lists a member that neither its properties nor its relationships table has; the member is not emitted.",
+                "Add the member to the properties (or relationships) table, or remove it from the representation.",
+                Warning,
+            ),
+            Code::UnclassifiedPage => (
+                "unclassified-page",
+                "A page that is neither a resource, an enum nor an API page (reserved).",
+                "Reserved for pages whose kind cannot be told; this version reports none.",
+                "Set `doc_type` in the front matter (resourcePageType, enumPageType or apiPageType).",
+                Warning,
+            ),
+            Code::NoTypeName => (
+                "no-type-name",
+                "A resource page whose type name cannot be determined.",
+                "Neither a resource annotation with `@odata.type` nor a title of the form `x resource type` names the type; the page's properties are skipped.",
+                "Add a resource annotation with `@odata.type` before the JSON representation, or title the page `# x resource type`.",
+                Warning,
+            ),
+            Code::NameCollision => (
+                "name-collision",
+                "Two model names that map to one Rust name.",
+                "Two types, members or operations differ only in ways that vanish in Rust names (case, punctuation); one of them is renamed with a suffix.",
+                "Rename one of them in the docs if the difference is a typo.",
+                Warning,
+            ),
+            Code::DuplicateOperation => (
+                "duplicate-operation",
+                "Two pages that document the same method and path (reserved).",
+                "Reserved for operations documented twice; this version keeps one per method and path and reports none.",
+                "Keep the request line on one page and link to it from the other.",
+                Warning,
+            ),
+            Code::RequestBodyIgnored => (
+                "request-body-ignored",
+                "A GET, HEAD or DELETE page that documents a request body.",
+                "Those methods take no body; the documented one (often function parameters that belong in the URL) is dropped and the operation takes none.",
+                "Move function parameters into the request line (`/f(param='{value}')`) and remove the request body section.",
+                Warning,
+            ),
+            Code::LiteralIdInPath => (
+                "literal-id-in-path",
+                "A request line with a literal GUID where a parameter belongs.",
+                "A request line has a concrete id in its path; it is read as a parameter named after the segment before it.",
+                "Replace the GUID with a placeholder such as `{id}`.",
+                Warning,
+            ),
+            Code::ResponseTypeConflict => (
+                "response-type-conflict",
+                "A response that contradicts what its request path addresses.",
+                "The response's type, or collection against single value, differs from the type the path reaches through its relationships; the path's type is used. The message names the relationship and the page that types it.",
+                "Correct the response section, or the relationship's type on the resource page.",
+                Warning,
+            ),
+            Code::RequestBodyConflict => (
+                "request-body-conflict",
+                "A create or update body that contradicts the resource page.",
+                "The request body table gives a property another type than the resource page does (both lines are named), or the page names a body type unrelated to the path; the body takes the resource's type.",
+                "Make the request body table agree with the resource page.",
+                Warning,
+            ),
+            Code::MissingInclude => (
+                "missing-include",
+                "A permissions include whose file is absent or holds no table.",
+                "An `[!INCLUDE [permissions-table](...)]` points at a file that is not in the docs tree, or that holds no permissions table; the operation has no permissions.",
+                "Fix the include's path, or add the permissions table to the included file.",
+                Warning,
+            ),
+            Code::IncludeOutsideDocs => (
+                "include-outside-docs",
+                "An include whose path leaves the docs tree.",
+                "An include path climbs out of the docs tree, is absolute or is a URL; it is not read.",
+                "Use a path relative to the page that stays inside the docs tree.",
+                Warning,
+            ),
+            Code::Internal => (
+                "internal",
+                "The generator produced output it cannot read back.",
+                "A generator bug, not a docs problem: the Rust it generated does not parse (the file holds a `compile_error!` instead), or the OpenAPI document cannot be serialized. It is an error, so `regen` writes nothing.",
+                "Report the bug with the page that triggers it.",
+                Error,
+            ),
+        };
+        CodeInfo {
+            id,
+            summary,
+            description,
+            help,
+            severity,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+// Ordered by id, as when codes were strings: sorted diagnostics keep their order.
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.id().cmp(other.id())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.id() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.id() == *other
+    }
+}
+
+/// The codes under the names call sites use (`codes::NOT_UTF8`).
 pub mod codes {
-    pub const NOT_UTF8: &str = "not-utf8";
-    pub const FRONT_MATTER: &str = "front-matter";
-    pub const INVALID_ANNOTATION: &str = "invalid-annotation";
-    pub const INVALID_JSON: &str = "invalid-json";
-    pub const TABLE_SHAPE: &str = "table-shape";
-    pub const UNKNOWN_TYPE: &str = "unknown-type";
-    pub const UNMAPPED_TYPE: &str = "unmapped-type";
-    pub const BROKEN_LINK: &str = "broken-link";
-    pub const CONFLICTING_DEFINITION: &str = "conflicting-definition";
-    pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
-    pub const BAD_REQUEST_LINE: &str = "bad-request-line";
-    pub const NO_REQUEST_LINE: &str = "no-request-line";
-    pub const EXAMPLE_PROPERTY_NOT_IN_TABLE: &str = "example-property-not-in-table";
-    pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
-    pub const EXAMPLE_REQUEST_MISMATCH: &str = "example-request-mismatch";
-    pub const EXAMPLE_PATH_CASE: &str = "example-path-case";
-    pub const REPRESENTATION_PROPERTY_NOT_IN_TABLE: &str = "representation-property-not-in-table";
-    pub const UNCLASSIFIED_PAGE: &str = "unclassified-page";
-    pub const NO_TYPE_NAME: &str = "no-type-name";
-    pub const NAME_COLLISION: &str = "name-collision";
-    pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
-    pub const REQUEST_BODY_IGNORED: &str = "request-body-ignored";
-    pub const LITERAL_ID_IN_PATH: &str = "literal-id-in-path";
-    pub const RESPONSE_TYPE_CONFLICT: &str = "response-type-conflict";
-    pub const REQUEST_BODY_CONFLICT: &str = "request-body-conflict";
-    pub const MISSING_INCLUDE: &str = "missing-include";
-    pub const INCLUDE_OUTSIDE_DOCS: &str = "include-outside-docs";
+    use super::Code;
+
+    pub const NOT_UTF8: Code = Code::NotUtf8;
+    pub const FRONT_MATTER: Code = Code::FrontMatter;
+    pub const INVALID_ANNOTATION: Code = Code::InvalidAnnotation;
+    pub const INVALID_JSON: Code = Code::InvalidJson;
+    pub const TABLE_SHAPE: Code = Code::TableShape;
+    pub const UNKNOWN_TYPE: Code = Code::UnknownType;
+    pub const UNMAPPED_TYPE: Code = Code::UnmappedType;
+    pub const BROKEN_LINK: Code = Code::BrokenLink;
+    pub const CONFLICTING_DEFINITION: Code = Code::ConflictingDefinition;
+    pub const BASE_TYPE_CYCLE: Code = Code::BaseTypeCycle;
+    pub const BAD_REQUEST_LINE: Code = Code::BadRequestLine;
+    pub const NO_REQUEST_LINE: Code = Code::NoRequestLine;
+    pub const EXAMPLE_PROPERTY_NOT_IN_TABLE: Code = Code::ExamplePropertyNotInTable;
+    pub const EXAMPLE_TYPE_MISMATCH: Code = Code::ExampleTypeMismatch;
+    pub const EXAMPLE_REQUEST_MISMATCH: Code = Code::ExampleRequestMismatch;
+    pub const EXAMPLE_PATH_CASE: Code = Code::ExamplePathCase;
+    pub const REPRESENTATION_PROPERTY_NOT_IN_TABLE: Code = Code::RepresentationPropertyNotInTable;
+    pub const UNCLASSIFIED_PAGE: Code = Code::UnclassifiedPage;
+    pub const NO_TYPE_NAME: Code = Code::NoTypeName;
+    pub const NAME_COLLISION: Code = Code::NameCollision;
+    pub const DUPLICATE_OPERATION: Code = Code::DuplicateOperation;
+    pub const REQUEST_BODY_IGNORED: Code = Code::RequestBodyIgnored;
+    pub const LITERAL_ID_IN_PATH: Code = Code::LiteralIdInPath;
+    pub const RESPONSE_TYPE_CONFLICT: Code = Code::ResponseTypeConflict;
+    pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
+    pub const MISSING_INCLUDE: Code = Code::MissingInclude;
+    pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
+    pub const INTERNAL: Code = Code::Internal;
+}
+
+/// The Markdown table of every code for the README, between [`TABLE_START`] and
+/// [`TABLE_END`].
+pub fn codes_table() -> String {
+    let mut out = String::from("| code | severity | meaning | what to do |\n|---|---|---|---|\n");
+    for code in Code::ALL {
+        let severity = match code.default_severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!(
+            "| `{}` | {severity} | {} {} | {} |\n",
+            code.id(),
+            code.summary(),
+            code.description(),
+            code.help()
+        ));
+    }
+    out
+}
+
+pub const TABLE_START: &str =
+    "<!-- diagnostic codes: generated from generator/src/diag.rs by `cargo xtask regen` -->";
+pub const TABLE_END: &str = "<!-- end of diagnostic codes -->";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_read_back() {
+        let mut ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        for code in Code::ALL {
+            assert_eq!(Code::from_id(code.id()), Some(code));
+            assert!(!code.summary().is_empty() && !code.help().is_empty());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_serialize_and_sort_as_their_ids() {
+        let json = serde_json::to_string(&[Code::NotUtf8, Code::BrokenLink]).unwrap_or_default();
+        assert_eq!(json, r#"["not-utf8","broken-link"]"#);
+        let mut codes = vec![Code::NotUtf8, Code::BrokenLink, Code::Internal];
+        codes.sort();
+        assert_eq!(codes, [Code::BrokenLink, Code::Internal, Code::NotUtf8]);
+    }
 }

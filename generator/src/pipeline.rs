@@ -286,7 +286,7 @@ pub fn report_json(output: &Output) -> String {
 pub fn count_by_code(diags: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
     let mut by_code = BTreeMap::new();
     for d in diags {
-        *by_code.entry(d.code).or_insert(0) += 1;
+        *by_code.entry(d.code.id()).or_insert(0) += 1;
     }
     by_code
 }

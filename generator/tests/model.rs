@@ -108,7 +108,7 @@ fn unknown_types_and_free_text_types_are_diagnostics() {
         "|a|[gizmo](gizmo.md)|A.|\n|b|String or Int32|B.|",
     );
     let (model, diags) = build(&[("resources/widget.md", &w)]);
-    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id()).collect();
     let unknown = diags
         .iter()
         .find(|d| d.code == "unknown-type")
@@ -274,7 +274,7 @@ fn possible_values_and_representation_hints_add_enum_members() {
 fn example_requests_off_the_documented_paths_are_reported() {
     let page = "---\ndoc_type: apiPageType\n---\n# Get widget\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n\n## Example\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/widgets/42\n```\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/Widgets/42\n```\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/me/widget\n```\n";
     let (_, diags) = build(&[("api/widget-get.md", page)]);
-    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code.id(), d.line)).collect();
     assert_eq!(
         found,
         [("example-path-case", 18), ("example-request-mismatch", 22)]
@@ -285,7 +285,7 @@ fn example_requests_off_the_documented_paths_are_reported() {
 fn a_body_documented_for_get_is_reported_and_dropped() {
     let page = "---\ndoc_type: apiPageType\n---\n# widget: getValue\n\n## HTTP request\n```http\nGET /widgets/getValue\nPOST /widgets/setValue\n```\n\n## Request body\n|Parameter|Type|Description|\n|:---|:---|:---|\n|name|String|Which value.|\n";
     let (model, diags) = build(&[("api/widget-getvalue.md", page)]);
-    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code.id(), d.line)).collect();
     assert_eq!(found, [("request-body-ignored", 8)]);
     assert!(diags[0].message.contains("`name`"), "{}", diags[0].message);
     let bodies: Vec<(&str, bool)> = model
@@ -317,7 +317,7 @@ fn tables_describing_a_held_structure_are_not_properties() {
 fn a_literal_id_in_a_request_line_becomes_a_parameter() {
     let page = "---\ndoc_type: apiPageType\n---\n# Get widget settings\n\n## HTTP request\n```http\nGET /widgets/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/settings\nGET /widgets/{id}/parts/not-a-guid-at-all\n```\n";
     let (model, diags) = build(&[("api/widget-get-settings.md", page)]);
-    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code, d.line)).collect();
+    let found: Vec<(&str, usize)> = diags.iter().map(|d| (d.code.id(), d.line)).collect();
     assert_eq!(found, [("literal-id-in-path", 8)]);
     assert!(
         diags[0].message.contains("`{widgets-id}`"),

@@ -17,7 +17,8 @@ pub struct Row {
 }
 
 /// Runs every phase `runs` times and keeps the median of each.
-pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
+/// With `csdl`, the drift report against it is timed too.
+pub fn run(docs: &Path, csdl: Option<&Path>, runs: usize) -> Result<Vec<Row>> {
     let runs = runs.max(1);
     let mut samples: Vec<(&'static str, Vec<Duration>)> = [
         "floor: read + pulldown-cmark",
@@ -30,8 +31,11 @@ pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
         "emit Rust (with formatting)",
         "write",
         "total gen (OpenAPI beside Rust)",
+        "gen --sarif: the SARIF log (build + write)",
+        "drift: read CSDL, compare, write Markdown + JSON",
     ]
     .into_iter()
+    .filter(|p| csdl.is_some() || !p.starts_with("drift"))
     .map(|p| (p, Vec::new()))
     .collect();
     let options = CrateOptions::new("cargo xtask bench", docs.display().to_string());
@@ -82,8 +86,26 @@ pub fn run(docs: &Path, runs: usize) -> Result<Vec<Row>> {
 
         // What `gen` does, end to end: the phases above, OpenAPI and Rust concurrently.
         let t = Instant::now();
-        crate::gen_into(docs, &out_dir.join("gen"))?;
+        let gen_out = crate::gen_into(docs, &out_dir.join("gen"))?;
         samples[9].1.push(t.elapsed());
+
+        let t = Instant::now();
+        let diags = &gen_out.output.diagnostics;
+        crate::sarif::write(diags, "api-reference/v1.0", &out_dir.join("report.sarif"))?;
+        samples[10].1.push(t.elapsed());
+
+        if let Some(csdl) = csdl {
+            let t = Instant::now();
+            let metadata = crate::fidelity::Csdl::read(csdl)?;
+            let (_, drift) = crate::drift::run(&pages, &model, &metadata);
+            let text = crate::drift::markdown(&drift, "docs", "csdl");
+            std::fs::write(out_dir.join("drift.md"), text)?;
+            std::fs::write(
+                out_dir.join("drift.json"),
+                serde_json::to_string_pretty(&drift)?,
+            )?;
+            samples[11].1.push(t.elapsed());
+        }
     }
     let _ = std::fs::remove_dir_all(&out_dir);
     Ok(samples

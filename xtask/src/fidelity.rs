@@ -420,55 +420,219 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
+/// What a [`Miss`] is: which side has something the other lacks or contradicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissKind {
+    /// A documented type the model lacks (`eval_openapi.py`'s `type`).
+    Type,
+    /// A CSDL property of a documented type that the docs lack (`prop`).
+    Property,
+    /// A CSDL navigation property that the docs lack (`nav`).
+    Navigation,
+    /// An enum used by a documented type whose members the docs do not all have (`enum`).
+    Enum,
+    /// A bound action or function of the CSDL that no documented path calls.
+    BoundOperation,
+    /// A property the docs give a type and the CSDL lacks (`extra_props`).
+    ExtraProperty,
+    /// A documented operation whose path the CSDL does not resolve (`ops_unresolved`).
+    UnresolvedOperation,
+    /// A property typed differently from the CSDL (`ptype`).
+    PropertyType,
+    /// An operation whose response or body type differs from the CSDL's.
+    OperationType,
+    /// A documented request line the model has no operation for (`path`): the
+    /// generator's miss, not a disagreement of the docs with the metadata.
+    Path,
+}
+
+/// Which way a miss goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// The metadata has it, the docs lack it.
+    MetadataOnly,
+    /// The docs have it, the metadata lacks it.
+    DocsOnly,
+    /// Both have it, with different types.
+    Disagreement,
+    /// The docs have it and the model lost it.
+    Generator,
+}
+
+impl MissKind {
+    /// The key of `Figures::misses` (the names `eval_openapi.py` uses), if listed there.
+    pub fn figures_key(self) -> Option<&'static str> {
+        Some(match self {
+            MissKind::Type => "type",
+            MissKind::Property => "prop",
+            MissKind::PropertyType => "ptype",
+            MissKind::Navigation => "nav",
+            MissKind::Enum => "enum",
+            MissKind::Path => "path",
+            _ => return None,
+        })
+    }
+
+    pub fn side(self) -> Side {
+        match self {
+            MissKind::Type
+            | MissKind::Property
+            | MissKind::Navigation
+            | MissKind::Enum
+            | MissKind::BoundOperation => Side::MetadataOnly,
+            MissKind::ExtraProperty | MissKind::UnresolvedOperation => Side::DocsOnly,
+            MissKind::PropertyType | MissKind::OperationType => Side::Disagreement,
+            MissKind::Path => Side::Generator,
+        }
+    }
+
+    /// Plural words for a heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            MissKind::Type => "types",
+            MissKind::Property => "properties",
+            MissKind::Navigation => "navigation properties",
+            MissKind::Enum => "enums (members)",
+            MissKind::BoundOperation => "bound operations",
+            MissKind::ExtraProperty => "properties",
+            MissKind::UnresolvedOperation => "operations",
+            MissKind::PropertyType => "property types",
+            MissKind::OperationType => "operation types",
+            MissKind::Path => "request lines",
+        }
+    }
+}
+
+/// One difference between the model of the docs and the CSDL, at the page (and line)
+/// it concerns when there is one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Miss {
+    pub kind: MissKind,
+    /// What is missing or differs: `microsoft.graph.user.aboutMe`, `GET /users/{}`.
+    pub subject: String,
+    /// The types that differ, the members absent, why a path does not resolve.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl Miss {
+    fn new(kind: MissKind, subject: String, detail: String, at: Option<(&str, usize)>) -> Self {
+        Miss {
+            kind,
+            subject,
+            detail,
+            page: at.map(|(p, _)| p.to_string()),
+            line: at.map(|(_, l)| l),
+        }
+    }
+
+    /// The miss as `Figures::misses` lists it (as `eval_openapi.py` prints it).
+    fn figures_text(&self) -> String {
+        match self.kind {
+            MissKind::PropertyType => format!("{}: {}", self.subject, self.detail),
+            MissKind::Path => format!("{} ({})", self.subject, self.page.as_deref().unwrap_or("")),
+            _ => self.subject.clone(),
+        }
+    }
+}
+
+/// The comparison of a model with the CSDL: the figures, and every miss behind them.
+pub struct Comparison {
+    pub figures: Figures,
+    /// Sorted by kind, then subject.
+    pub misses: Vec<Miss>,
+}
+
 /// Compares the model built from `pages` with the CSDL.
 pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
+    compare(pages, model, csdl).figures
+}
+
+/// `"file:line"` → its parts.
+fn split_source(source: &str) -> Option<(&str, usize)> {
+    let (file, line) = source.rsplit_once(':')?;
+    Some((file, line.parse().ok()?))
+}
+
+/// Compares the model built from `pages` with the CSDL, listing every miss; the
+/// figures are counted from the same walk. `fidelity` and `drift` both read this.
+pub fn compare(pages: &[Page], model: &Model, csdl: &Csdl) -> Comparison {
     let mut f = Figures::default();
-    let miss = |kind: &'static str, what: String, f: &mut Figures| {
-        f.misses.entry(kind).or_default().push(what)
+    let mut found_misses: Vec<Miss> = Vec::new();
+    let mut miss = |kind, subject: String, detail: String, at: Option<(&str, usize)>| {
+        found_misses.push(Miss::new(kind, subject, detail, at))
     };
 
-    let documented: BTreeSet<String> = pages
-        .iter()
-        .filter(|p| p.path.starts_with("resources/"))
-        .flat_map(|p| p.sections.iter().flat_map(|s| &s.items))
-        .filter_map(|item| match item {
-            Item::Code(c) => c.annotation.as_ref(),
-            _ => None,
-        })
-        .filter(|a| {
-            a.value
+    // Each documented type, with the page and line of its resource annotation.
+    let mut documented: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+    for page in pages.iter().filter(|p| p.path.starts_with("resources/")) {
+        let annotations =
+            page.sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .filter_map(|item| match item {
+                    Item::Code(c) => c.annotation.as_ref(),
+                    _ => None,
+                });
+        for a in annotations {
+            let resource = a
+                .value
                 .get("blockType")
                 .and_then(|b| b.as_str())
-                .is_some_and(|b| b.eq_ignore_ascii_case("resource"))
-        })
-        .filter_map(|a| a.value.get("@odata.type").and_then(|t| t.as_str()))
-        .map(|t| t.trim_start_matches('#').to_string())
-        .filter(|t| csdl.types.contains_key(t))
-        .collect();
+                .is_some_and(|b| b.eq_ignore_ascii_case("resource"));
+            let Some(t) = a.value.get("@odata.type").and_then(|t| t.as_str()) else {
+                continue;
+            };
+            let t = t.trim_start_matches('#');
+            if resource && csdl.types.contains_key(t) {
+                documented
+                    .entry(t.to_string())
+                    .or_insert((page.path.as_str(), a.line));
+            }
+        }
+    }
     f.documented_types = documented.len();
 
     let (mut found, mut props, mut props_found, mut typed, mut navs, mut navs_found) =
         (0, 0, 0, 0, 0, 0);
-    let mut used_enums = BTreeSet::new();
-    for name in &documented {
+    // Each enum a documented type uses, with the first property typed with it.
+    let mut used_enums: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let type_page = |name: &str| {
+        model
+            .types
+            .get(name)
+            .map(|t| (t.source.file.as_str(), t.source.line))
+    };
+    for (name, at) in &documented {
         let ct = &csdl.types[name];
-        for t in ct.props.values() {
+        for (p, t) in &ct.props {
             let base = t.trim_start_matches("Collection(").trim_end_matches(')');
             if csdl.enums.contains_key(base) {
-                used_enums.insert(base.to_string());
+                used_enums
+                    .entry(base.to_string())
+                    .or_insert_with(|| (name.clone(), p.clone()));
             }
         }
         if !model.types.contains_key(name) {
-            miss("type", name.clone(), &mut f);
+            miss(MissKind::Type, name.clone(), String::new(), Some(*at));
             props += ct.props.len();
             navs += ct.navs.len();
             continue;
         }
         found += 1;
-        let ours: BTreeMap<&str, String> = model
+        let ours: BTreeMap<&str, (String, (&str, usize))> = model
             .all_properties(name)
             .into_iter()
-            .map(|p| (p.name.as_str(), model_type(&p.ty)))
+            .map(|p| {
+                let at = (p.source.file.as_str(), p.source.line);
+                (p.name.as_str(), (model_type(&p.ty), at))
+            })
             .collect();
         let mut all_csdl: BTreeSet<&str> = BTreeSet::new();
         let mut cur = Some(name.as_str());
@@ -482,23 +646,36 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
                 break;
             }
         }
-        f.extra_props += ours
-            .keys()
-            .filter(|p| !all_csdl.contains(*p) && !p.starts_with('@'))
-            .count();
+        for (p, (ty, at)) in &ours {
+            if !all_csdl.contains(*p) && !p.starts_with('@') {
+                f.extra_props += 1;
+                miss(
+                    MissKind::ExtraProperty,
+                    format!("{name}.{p}"),
+                    ty.clone(),
+                    Some(*at),
+                );
+            }
+        }
         for (p, want) in &ct.props {
             props += 1;
             match ours.get(p.as_str()) {
-                None => miss("prop", format!("{name}.{p}"), &mut f),
-                Some(got) => {
+                None => miss(
+                    MissKind::Property,
+                    format!("{name}.{p}"),
+                    want.clone(),
+                    type_page(name),
+                ),
+                Some((got, at)) => {
                     props_found += 1;
                     if got == want {
                         typed += 1;
                     } else {
                         miss(
-                            "ptype",
-                            format!("{name}.{p}: want {want} got {got}"),
-                            &mut f,
+                            MissKind::PropertyType,
+                            format!("{name}.{p}"),
+                            format!("want {want} got {got}"),
+                            Some(*at),
                         );
                     }
                 }
@@ -509,7 +686,12 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
             if ours.contains_key(n.as_str()) {
                 navs_found += 1;
             } else {
-                miss("nav", format!("{name}.{n}"), &mut f);
+                miss(
+                    MissKind::Navigation,
+                    format!("{name}.{n}"),
+                    String::new(),
+                    type_page(name),
+                );
             }
         }
     }
@@ -519,21 +701,38 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
     f.nav_recall = pct(navs_found, navs);
 
     let mut enums_ok = 0;
-    for e in &used_enums {
-        let want: BTreeSet<&str> = csdl.enums[e]
+    for (e, (user, prop)) in &used_enums {
+        let want: Vec<&str> = csdl.enums[e]
             .iter()
             .map(String::as_str)
             .filter(|m| *m != "unknownFutureValue")
             .collect();
-        let ok = model.enums.get(e).is_some_and(|def| {
-            want.iter()
-                .all(|w| def.members.iter().any(|m| m.name == *w))
-        });
-        if ok {
+        let ours = model.enums.get(e);
+        let absent: Vec<&str> = want
+            .iter()
+            .copied()
+            .filter(|w| !ours.is_some_and(|def| def.members.iter().any(|m| m.name == *w)))
+            .collect();
+        if ours.is_some() && absent.is_empty() {
             enums_ok += 1;
-        } else {
-            miss("enum", e.clone(), &mut f);
+            continue;
         }
+        // The enum's page; for an enum no page defines, the property typed with it.
+        let at = match ours {
+            Some(def) => Some((def.source.file.as_str(), def.source.line)),
+            None => model
+                .all_properties(user)
+                .into_iter()
+                .find(|p| p.name == *prop)
+                .map(|p| (p.source.file.as_str(), p.source.line))
+                .or_else(|| type_page(user)),
+        };
+        let detail = if ours.is_none() {
+            format!("not documented as an enum (used by {user}.{prop})")
+        } else {
+            format!("no {}", absent.join(", "))
+        };
+        miss(MissKind::Enum, e.clone(), detail, at);
     }
     f.enum_recall = pct(enums_ok, used_enums.len());
     f.enums_used = used_enums.len();
@@ -543,7 +742,7 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
         .iter()
         .map(|o| (o.method, normalize_path(&o.path.openapi_path())))
         .collect();
-    let mut lines = BTreeSet::new();
+    let mut lines = BTreeMap::new();
     for page in pages.iter().filter(|p| p.path.starts_with("api/")) {
         let Some(i) = page
             .sections
@@ -556,24 +755,76 @@ pub fn measure(pages: &[Page], model: &Model, csdl: &Csdl) -> Figures {
             if let Item::Code(c) = item {
                 for l in c.text.lines() {
                     if let Some(r) = request_line(l.trim(), 0) {
-                        lines.insert((r.method, normalize_path(&r.target), page.path.clone()));
+                        lines
+                            .entry((r.method, normalize_path(&r.target), page.path.as_str()))
+                            .or_insert(c.line);
                     }
                 }
             }
         }
     }
     let mut hit = 0;
-    for (m, p, page) in &lines {
+    for ((m, p, page), line) in &lines {
         if ops.contains(&(*m, p.clone())) {
             hit += 1;
         } else {
-            miss("path", format!("{m} {p} ({page})"), &mut f);
+            miss(
+                MissKind::Path,
+                format!("{m} {p}"),
+                String::new(),
+                Some((page, *line)),
+            );
         }
     }
     f.path_recall = pct(hit, lines.len());
-    enum_miss_causes(pages, csdl, &mut f);
     f.operations = operations::measure(model, csdl);
-    f
+    for u in &f.operations.unresolved {
+        miss(
+            MissKind::UnresolvedOperation,
+            format!("{} {}", u.method, u.path),
+            format!("{}: {}", u.reason, u.detail),
+            split_source(&u.source),
+        );
+    }
+    for m in &f.operations.mismatches {
+        miss(
+            MissKind::OperationType,
+            format!("{} {}", m.method, m.path),
+            format!(
+                "{} ({}): want {} got {}",
+                m.what, m.class, m.expected, m.ours
+            ),
+            split_source(&m.source),
+        );
+    }
+    for op in &csdl.bound {
+        if !f
+            .operations
+            .bound_reached
+            .contains(&operations::bound_key(op))
+        {
+            let at = type_page(&op.binding.name);
+            let kind = if op.function { "function" } else { "action" };
+            miss(
+                MissKind::BoundOperation,
+                operations::bound_key(op),
+                kind.to_string(),
+                at,
+            );
+        }
+    }
+    // The figures list the misses in the order of the walk, as the script does.
+    for m in &found_misses {
+        if let Some(key) = m.kind.figures_key() {
+            f.misses.entry(key).or_default().push(m.figures_text());
+        }
+    }
+    enum_miss_causes(pages, csdl, &mut f);
+    found_misses.sort();
+    Comparison {
+        figures: f,
+        misses: found_misses,
+    }
 }
 
 /// Lower case, no query, no trailing `/`, every parameter `{}`.

@@ -3,8 +3,10 @@
 
 pub mod api_diff;
 pub mod bench;
+pub mod drift;
 pub mod fidelity;
 pub mod public_api;
+pub mod sarif;
 
 use anyhow::{Context, Result, bail};
 pub use api_diff::ApiChanges;
@@ -45,7 +47,32 @@ pub fn render_repo(root: &Path) -> Result<Rendered> {
     for (path, text) in &output.crate_files {
         files.insert(format!("generated/{path}"), text.clone());
     }
+    let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
+    files.insert("README.md".to_string(), readme_with_codes(&readme)?);
     Ok(Rendered { output, files })
+}
+
+/// The README with its table of diagnostic codes rendered from `graphdoc::diag::Code`,
+/// so that the documented codes are the ones the generator reports.
+/// A CRLF checkout reads back as the same text (see `stale_files`).
+pub fn readme_with_codes(readme: &str) -> Result<String> {
+    let readme = &readme.replace("\r\n", "\n");
+    use graphdoc::diag::{TABLE_END, TABLE_START, codes_table};
+    let (Some(start), Some(end)) = (readme.find(TABLE_START), readme.find(TABLE_END)) else {
+        bail!(
+            "README.md lacks the markers of the diagnostic codes table: put a line `{TABLE_START}` and a line `{TABLE_END}` where the table belongs, then run `{REGEN_COMMAND}`"
+        );
+    };
+    if end < start {
+        bail!("README.md: `{TABLE_END}` comes before `{TABLE_START}`; swap them");
+    }
+    let body_start = start + TABLE_START.len();
+    Ok(format!(
+        "{}\n{}{}",
+        &readme[..body_start],
+        codes_table(),
+        &readme[end..]
+    ))
 }
 
 /// A committed file that differs from what the docs produce.

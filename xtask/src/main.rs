@@ -1,6 +1,6 @@
 //! `cargo xtask regen | check | gen --docs DIR --out OUT`.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +32,10 @@ enum Command {
         allow_removals: bool,
     },
     /// Fail if the committed output differs from what `specs/docs` produce.
-    Check,
+    Check {
+        #[command(flatten)]
+        sarif: SarifArgs,
+    },
     /// Run the pipeline on any docs tree (with `api/` and `resources/`, and today's
     /// `includes/` beside them) into OUT.
     Gen {
@@ -45,6 +48,8 @@ enum Command {
         /// How many of the files with the most diagnostics to list.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        #[command(flatten)]
+        sarif: SarifArgs,
     },
     /// Time each phase of `gen` on a docs tree, beside a parse-only floor.
     Bench {
@@ -54,6 +59,10 @@ enum Command {
         /// Runs per phase; the median is shown.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// The CSDL the drift report is timed against (the row is left out when the
+        /// file is absent).
+        #[arg(long, default_value = "../shared/corpus/csdl/v1.0-2021-07-13.xml")]
+        csdl: PathBuf,
     },
     /// Compare the model of a docs tree with the official CSDL metadata.
     Fidelity {
@@ -69,6 +78,45 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Where the docs and the service's metadata disagree, by doc area and page: what
+    /// the metadata has and the docs lack, the reverse, and type disagreements.
+    Drift {
+        #[arg(long)]
+        docs: PathBuf,
+        /// The CSDL (`$metadata`) to report against; nothing is generated from it.
+        #[arg(long)]
+        csdl: PathBuf,
+        /// Write the report for people as Markdown to this file.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write the report for tools as JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+}
+
+/// `--sarif FILE [--sarif-base DIR]`.
+#[derive(clap::Args)]
+struct SarifArgs {
+    /// Also write the diagnostics as a SARIF 2.1.0 log to this file (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
+    /// The docs folder's path in its repository, put before each page path in the SARIF
+    /// results (e.g. `api-reference/v1.0`); by default the page paths under the docs
+    /// folder (`gen`) or `specs/docs` (`check`).
+    #[arg(long, value_name = "DIR", requires = "sarif")]
+    sarif_base: Option<String>,
+}
+
+impl SarifArgs {
+    fn write(&self, diags: &[graphdoc::diag::Diagnostic], default_base: &str) -> Result<()> {
+        if let Some(path) = &self.sarif {
+            let base = self.sarif_base.as_deref().unwrap_or(default_base);
+            let log = xtask::sarif::write(diags, base, path)?;
+            println!("wrote {} ({} results)", path.display(), log.results);
+        }
+        Ok(())
+    }
 }
 
 fn main() -> ExitCode {
@@ -120,10 +168,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Check => {
+        Command::Check { sarif } => {
             let root = repo_root();
             let rendered = render_repo(&root)?;
             print_diagnostics(&rendered);
+            sarif.write(&rendered.output.diagnostics, "specs/docs")?;
             let stale = stale_files(&root, &rendered)?;
             for s in &stale {
                 eprintln!("stale: {}\n{}\n", s.path, s.detail);
@@ -155,18 +204,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Bench { docs, runs } => {
+        Command::Bench { docs, runs, csdl } => {
             let docs = if docs.is_relative() {
                 repo_root().join(docs)
             } else {
                 docs
+            };
+            let csdl = if csdl.is_relative() {
+                repo_root().join(csdl)
+            } else {
+                csdl
             };
             if cfg!(debug_assertions) {
                 eprintln!(
                     "note: a debug build; use `cargo xtask-release bench` (or `cargo run --release -p xtask -- bench`) for real figures"
                 );
             }
-            let rows = xtask::bench::run(&docs, runs)?;
+            let csdl = csdl.is_file().then_some(csdl.as_path());
+            let rows = xtask::bench::run(&docs, csdl, runs)?;
             print!("{}", xtask::bench::table(&rows));
             if let Some(peak) = xtask::bench::peak_memory() {
                 println!("peak memory (VmHWM): {peak}");
@@ -227,7 +282,54 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Gen { docs, out, top } => {
+        Command::Drift {
+            docs,
+            csdl,
+            markdown,
+            json,
+        } => {
+            if !docs.is_dir() {
+                bail!("--docs {} is not a folder", docs.display());
+            }
+            let sources = graphdoc::pipeline::read_docs(&docs)?;
+            let (pages, model, _, _) = graphdoc::pipeline::parse_and_build(&sources);
+            let metadata = xtask::fidelity::Csdl::read(&csdl)?;
+            let (_, drift) = xtask::drift::run(&pages, &model, &metadata);
+            for (side, kinds) in &drift.totals {
+                let counts: Vec<String> = kinds
+                    .iter()
+                    .map(|(kind, n)| format!("{n} {}", kind.label()))
+                    .collect();
+                println!(
+                    "{}: {}",
+                    serde_json::to_value(side)?.as_str().unwrap_or_default(),
+                    counts.join(", ")
+                );
+            }
+            println!("{} areas", drift.areas.len());
+            if let Some(path) = markdown {
+                let text = xtask::drift::markdown(
+                    &drift,
+                    &docs.display().to_string(),
+                    &csdl.display().to_string(),
+                );
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&drift)? + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen {
+            docs,
+            out,
+            top,
+            sarif,
+        } => {
             if !docs.is_dir() {
                 bail!("--docs {} is not a folder", docs.display());
             }
@@ -251,6 +353,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "wrote {0}/openapi.yaml, {0}/crate/, {0}/report.json",
                 out.display()
             );
+            sarif.write(&output.diagnostics, "")?;
             for rel in &deleted {
                 println!(
                     "  deleted {}/{rel}, which the docs no longer produce",

@@ -303,15 +303,13 @@ fn steps(op: &Operation) -> Vec<Step> {
             && mine.first().is_some_and(|&p| is_path(p))
             && segments.last().is_some_and(|s| s.ends_with(':'))
             && !joined_path;
-        if joins {
-            if let (Some(prev), Some(step)) = (segments.last_mut(), out.last_mut()) {
-                prev.push('/');
-                prev.push_str(raw);
-                step.params.extend(&mine);
-                step.key = mixed_key(prev, &step.params, op);
-                joined_path = true;
-                continue;
-            }
+        if joins && let (Some(prev), Some(step)) = (segments.last_mut(), out.last_mut()) {
+            prev.push('/');
+            prev.push_str(raw);
+            step.params.extend(&mine);
+            step.key = mixed_key(prev, &step.params, op);
+            joined_path = true;
+            continue;
         }
         joined_path = false;
         if raw.is_empty() {

@@ -129,6 +129,16 @@ pub struct OperationFigures {
     /// In path order, then GET, POST, PATCH, PUT, DELETE.
     pub mismatches: Vec<Mismatch>,
     pub unresolved: Vec<Unresolved>,
+    /// The CSDL's bound operations that some documented path ends with, by
+    /// [`bound_key`].
+    #[serde(skip)]
+    pub bound_reached: BTreeSet<String>,
+}
+
+/// A bound operation told apart from its overloads by what it is bound to.
+pub(super) fn bound_key(op: &BoundOperation) -> String {
+    let many = if op.binding.collection { "[]" } else { "" };
+    format!("{} on {}{many}", op.qualified, op.binding.name)
 }
 
 impl OperationFigures {
@@ -947,6 +957,9 @@ fn evaluate(index: &Index, emitted: &[Emitted]) -> (OperationFigures, BTreeMap<S
                 continue;
             }
             Status::Ok => f.ops_resolved += 1,
+        }
+        if let Some(op) = r.op {
+            f.bound_reached.insert(bound_key(op));
         }
         let value = r.value.as_ref();
         let expected = value.map(|v| Shape {
