@@ -95,7 +95,7 @@ fn side_title(side: Side) -> &'static str {
     match side {
         Side::MetadataOnly => "in the metadata, missing from the docs",
         Side::DocsOnly => "in the docs, missing from the metadata",
-        Side::Disagreement => "typed differently",
+        Side::Disagreement => "that differ from the metadata",
         Side::Generator => "lost by the generator",
     }
 }
@@ -172,11 +172,16 @@ pub fn markdown(drift: &Drift, docs: &str, csdl: &str) -> String {
             } else {
                 format!(" ({})", m.detail)
             };
+            let what = match m.kind.side() {
+                Side::MetadataOnly => "missing from the docs",
+                Side::DocsOnly => "missing from the metadata",
+                Side::Disagreement => "differs from the metadata",
+                Side::Generator => "lost by the generator",
+            };
             let _ = writeln!(
                 out,
-                "- {line}{} {}: `{}`{detail}",
+                "- {line}{} {what}: `{}`{detail}",
                 kind_singular(m.kind),
-                side_title(m.kind.side()),
                 m.subject
             );
         }

@@ -16,10 +16,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch repository holding `specs/` and `generated/` as committed.
+/// A scratch repository holding `specs/`, `generated/` and the README (whose table of
+/// diagnostic codes is generated) as committed.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = xtask::repo_root();
+    std::fs::copy(root.join("README.md"), dir.path().join("README.md")).unwrap();
     copy_dir(&root.join("specs"), &dir.path().join("specs"));
     copy_dir(&root.join("generated"), &dir.path().join("generated"));
     dir
@@ -254,4 +256,30 @@ fn regen_names_the_api_items_it_adds() {
         ]
     );
     assert!(changes.removed.is_empty());
+}
+
+#[test]
+fn a_stale_table_of_diagnostic_codes_fails_check_until_regen() {
+    let dir = scratch();
+    let root = dir.path();
+    let readme = root.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let edited = text.replacen("| `not-utf8` | warning |", "| `not-utf8` | error |", 1);
+    assert_ne!(edited, text, "the README lists `not-utf8`");
+    std::fs::write(&readme, &edited).unwrap();
+    let stale = stale_files(root, &render_repo(root).unwrap()).unwrap();
+    let paths: Vec<&str> = stale.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["README.md"]);
+    assert!(stale[0].detail.contains("not-utf8"), "{}", stale[0].detail);
+    assert!(matches!(
+        regen(root, false).unwrap().1,
+        RegenOutcome::Written(..)
+    ));
+    assert_eq!(std::fs::read_to_string(&readme).unwrap(), text);
+
+    // Without its markers the README cannot be kept fresh: say which lines to add.
+    let start = text.find("<!-- diagnostic codes").unwrap();
+    std::fs::write(&readme, &text[..start]).unwrap();
+    let err = render_repo(root).err().unwrap().to_string();
+    assert!(err.contains("<!-- end of diagnostic codes -->"), "{err}");
 }
