@@ -129,6 +129,7 @@ fn hostile_request_lines_get_distinct_names() {
         "GET /widgets/{id}",
         "GET /widgets/{widget-id}/parts",
         "GET /widgets/{id | name}/parts",
+        "GET /widgets/{id | Name}/more",
         "PATCH /widgets/{id}",
         "GET /widgets/get",
         "GET /widgets/list",
@@ -170,6 +171,11 @@ fn hostile_request_lines_get_distinct_names() {
     );
     assert_eq!(check(&out.model, "hostile"), out.model.operations.len());
     let builders = &out.crate_files["src/builders.rs"];
+    // One key, three spellings: `by_id`, and one method per alternative however cased.
+    assert_eq!(builders.matches("pub fn by_id_or_name<'a>(").count(), 1);
+    assert!(!builders.contains("pub fn by_id_or_name_2"));
+    // Keys under `/`, `/widgets`, `/drive/root` and `/%%/---`: one `by_id` each.
+    assert_eq!(builders.matches("pub fn by_id<'a>(").count(), 4);
     syn::parse_file(builders.split_once("\n\n").map_or("", |(_, b)| b))
         .expect("the builders parse");
     assert!(!out.diagnostics.iter().any(|d| d.code == "internal"));

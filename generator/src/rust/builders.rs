@@ -201,7 +201,7 @@ impl Tree {
                     .iter()
                     .map(|form| {
                         let wanted = match (&child.key, form) {
-                            (Some(StepKey::Key), Some(alt)) => format!("by_{}", snake(alt)),
+                            (Some(StepKey::Key), Some(alt)) => format!("by_{alt}"),
                             _ => method_word(model, child.key.as_ref()),
                         };
                         scope.claim(&wanted)
@@ -326,14 +326,15 @@ fn steps(op: &Operation) -> Vec<Step> {
         let alternative = match (&key, mine_all.as_slice()) {
             // Named as documented (`id | name` → `id_or_name`): the parameter's own
             // name may carry a suffix that keeps it unique within its path.
-            (StepKey::Key, [p]) if op.path.params[*p].documented.contains('|') => Some(
-                op.path.params[*p]
+            // Compared in snake_case: `{id | UserPrincipalName}` is the same form.
+            (StepKey::Key, [p]) if op.path.params[*p].documented.contains('|') => Some(snake(
+                &op.path.params[*p]
                     .documented
                     .split('|')
                     .map(str::trim)
                     .collect::<Vec<_>>()
                     .join(" or "),
-            ),
+            )),
             _ => None,
         };
         segments.push(raw.to_string());
@@ -641,7 +642,7 @@ impl<'a> Emit<'a> {
         let cfg = cfg_any(&self.features[c]);
         for (form, method) in child.forms.iter().zip(&child.methods) {
             let mut doc = match (form, &child.key) {
-                (Some(alt), _) => format!("One item, by its `{}`.", escape(alt)),
+                (Some(alt), _) => format!("One item, by its `{alt}`."),
                 (None, Some(StepKey::Key)) => "One item, by its key.".to_string(),
                 (None, Some(StepKey::Literal(text))) if cast_of(self.model, text).is_some() => {
                     format!("The items that are `{}`.", escape(text))

@@ -6,9 +6,10 @@
 //! prettyplease would (`generator/tests/formatting.rs` checks that on whole crates), at a
 //! fraction of the cost. Text with a line still too wide goes through prettyplease.
 //!
-//! The crate has four modules: `runtime` (fixed support code), `models` (one view type
-//! per entity and complex type), `enums` (one evolvable enum per enum type) and
-//! `operations` (one request function per documented request line).
+//! The crate has five modules besides the workflows: `runtime` (fixed support code),
+//! `models` (one view type per entity and complex type), `enums` (one evolvable enum per
+//! enum type), `operations` (one request function per documented request line) and
+//! `builders` (the same requests reached by walking their path from `Graph`).
 
 mod accessors;
 pub mod builders;
