@@ -13,7 +13,7 @@
 //! default 200000 and 20000), `--only SUBSTRING` (cases whose name contains it).
 
 use graph_client::models::{DeviceConfigurationDeviceOverview, Windows10GeneralConfiguration};
-use graph_client::runtime::{self, Collection, JsonObject};
+use graph_client::runtime::{Collection, JsonObject};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,6 +22,9 @@ use std::hint::black_box;
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
+
+#[path = "views/compact.rs"]
+mod compact;
 
 // ---------- input ----------
 
@@ -206,6 +209,19 @@ fn read_small_view(page: &[DeviceConfigurationDeviceOverview]) -> u64 {
     sum
 }
 
+// `serde_json::Value` read the way the views read their members.
+fn value_str(v: &Value) -> Option<&str> {
+    v.as_str()
+}
+fn value_i32(v: &Value) -> Option<i32> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .and_then(|n| n.try_into().ok())
+}
+fn value_datetime(v: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str()?).ok()
+}
+
 fn read_small_value(page: &Value) -> u64 {
     let mut sum = 0;
     for o in page
@@ -214,7 +230,7 @@ fn read_small_value(page: &Value) -> u64 {
         .into_iter()
         .flatten()
     {
-        mix(&mut sum, opt_str(o.get("id").and_then(runtime::as_str)));
+        mix(&mut sum, opt_str(o.get("id").and_then(value_str)));
         for k in [
             "pendingCount",
             "notApplicableCount",
@@ -222,15 +238,15 @@ fn read_small_value(page: &Value) -> u64 {
             "errorCount",
             "failedCount",
         ] {
-            mix(&mut sum, opt_i32(o.get(k).and_then(runtime::as_i32)));
+            mix(&mut sum, opt_i32(o.get(k).and_then(value_i32)));
         }
         mix(
             &mut sum,
-            opt_dt(o.get("lastUpdateDateTime").and_then(runtime::as_datetime)),
+            opt_dt(o.get("lastUpdateDateTime").and_then(value_datetime)),
         );
         mix(
             &mut sum,
-            opt_i32(o.get("configurationVersion").and_then(runtime::as_i32)),
+            opt_i32(o.get("configurationVersion").and_then(value_i32)),
         );
     }
     sum
@@ -348,13 +364,13 @@ fn read_wide_value(page: &Value) -> u64 {
         for (k, kind) in WIDE_KINDS {
             let v = o.get(k);
             let x = match kind {
-                b's' => opt_str(v.and_then(runtime::as_str)),
-                b't' => opt_dt(v.and_then(runtime::as_datetime)),
-                b'i' => opt_i32(v.and_then(runtime::as_i32)),
-                b'b' => opt_bool(v.and_then(runtime::as_bool)),
+                b's' => opt_str(v.and_then(value_str)),
+                b't' => opt_dt(v.and_then(value_datetime)),
+                b'i' => opt_i32(v.and_then(value_i32)),
+                b'b' => opt_bool(v.and_then(Value::as_bool)),
                 _ => opt_list(
                     v.and_then(Value::as_array)
-                        .map(|l| l.iter().filter_map(runtime::as_str).collect::<Vec<_>>()),
+                        .map(|l| l.iter().filter_map(value_str).collect::<Vec<_>>()),
                 ),
             };
             mix(&mut sum, x);
@@ -408,6 +424,56 @@ fn read_wide_struct(page: &[GeneralStruct]) -> u64 {
     sum
 }
 
+fn read_small_compact(page: &[compact::Obj]) -> u64 {
+    let mut sum = 0;
+    for o in page {
+        mix(
+            &mut sum,
+            opt_str(o.get("id").and_then(compact::Json::as_str)),
+        );
+        for k in [
+            "pendingCount",
+            "notApplicableCount",
+            "successCount",
+            "errorCount",
+            "failedCount",
+        ] {
+            mix(&mut sum, opt_i32(o.get(k).and_then(compact::as_i32)));
+        }
+        mix(
+            &mut sum,
+            opt_dt(o.get("lastUpdateDateTime").and_then(compact::as_datetime)),
+        );
+        mix(
+            &mut sum,
+            opt_i32(o.get("configurationVersion").and_then(compact::as_i32)),
+        );
+    }
+    sum
+}
+
+fn read_wide_compact(page: &[compact::Obj]) -> u64 {
+    let mut sum = 0;
+    for o in page {
+        for (k, kind) in WIDE_KINDS {
+            let v = o.get(k);
+            let x = match kind {
+                b's' => opt_str(v.and_then(compact::Json::as_str)),
+                b't' => opt_dt(v.and_then(compact::as_datetime)),
+                b'i' => opt_i32(v.and_then(compact::as_i32)),
+                b'b' => opt_bool(v.and_then(compact::Json::as_bool)),
+                _ => opt_list(v.and_then(compact::Json::as_array).map(|l| {
+                    l.iter()
+                        .filter_map(compact::Json::as_str)
+                        .collect::<Vec<_>>()
+                })),
+            };
+            mix(&mut sum, x);
+        }
+    }
+    sum
+}
+
 // ---------- cases ----------
 
 /// `Collection<T>` read the way it was before streaming: the whole body into a map,
@@ -448,6 +514,7 @@ type Small = DeviceConfigurationDeviceOverview;
 type Wide = Windows10GeneralConfiguration;
 
 const TWO_PASS: &str = "views, two-pass Collection";
+const COMPACT: &str = "compact storage (candidate)";
 
 /// (what is measured, representation, wide?, the case).
 const CASES: &[(&str, &str, bool, Run)] = &[
@@ -458,6 +525,11 @@ const CASES: &[(&str, &str, bool, Run)] = &[
     }),
     ("small: deserialize + read", TWO_PASS, false, |j| {
         Ok(read_small_view(&two_pass::<Small>(j)?.value))
+    }),
+    ("small: deserialize + read", COMPACT, false, |j| {
+        Ok(read_small_compact(
+            &serde_json::from_str::<StructPage<compact::Obj>>(j)?.value,
+        ))
     }),
     ("small: deserialize + read", "Value", false, |j| {
         Ok(read_small_value(&serde_json::from_str(j)?))
@@ -475,6 +547,11 @@ const CASES: &[(&str, &str, bool, Run)] = &[
     ("wide: deserialize + read", TWO_PASS, true, |j| {
         Ok(read_wide_view(&two_pass::<Wide>(j)?.value))
     }),
+    ("wide: deserialize + read", COMPACT, true, |j| {
+        Ok(read_wide_compact(
+            &serde_json::from_str::<StructPage<compact::Obj>>(j)?.value,
+        ))
+    }),
     ("wide: deserialize + read", "Value", true, |j| {
         Ok(read_wide_value(&serde_json::from_str(j)?))
     }),
@@ -484,6 +561,12 @@ const CASES: &[(&str, &str, bool, Run)] = &[
         ))
     }),
     ("small: serialize", "views", false, ser::<ViewPage<Small>>),
+    (
+        "small: serialize",
+        COMPACT,
+        false,
+        ser::<StructPage<compact::Obj>>,
+    ),
     ("small: serialize", "Value", false, ser::<Value>),
     (
         "small: serialize",
@@ -492,6 +575,12 @@ const CASES: &[(&str, &str, bool, Run)] = &[
         ser::<StructPage<OverviewStruct>>,
     ),
     ("wide: serialize", "views", true, ser::<ViewPage<Wide>>),
+    (
+        "wide: serialize",
+        COMPACT,
+        true,
+        ser::<StructPage<compact::Obj>>,
+    ),
     ("wide: serialize", "Value", true, ser::<Value>),
     (
         "wide: serialize",
