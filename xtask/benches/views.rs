@@ -23,9 +23,6 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-#[path = "views/compact.rs"]
-mod compact;
-
 // ---------- input ----------
 
 /// A deterministic page of `n` overview objects (`small`) or general configurations.
@@ -424,56 +421,6 @@ fn read_wide_struct(page: &[GeneralStruct]) -> u64 {
     sum
 }
 
-fn read_small_compact(page: &[compact::Obj]) -> u64 {
-    let mut sum = 0;
-    for o in page {
-        mix(
-            &mut sum,
-            opt_str(o.get("id").and_then(compact::Json::as_str)),
-        );
-        for k in [
-            "pendingCount",
-            "notApplicableCount",
-            "successCount",
-            "errorCount",
-            "failedCount",
-        ] {
-            mix(&mut sum, opt_i32(o.get(k).and_then(compact::as_i32)));
-        }
-        mix(
-            &mut sum,
-            opt_dt(o.get("lastUpdateDateTime").and_then(compact::as_datetime)),
-        );
-        mix(
-            &mut sum,
-            opt_i32(o.get("configurationVersion").and_then(compact::as_i32)),
-        );
-    }
-    sum
-}
-
-fn read_wide_compact(page: &[compact::Obj]) -> u64 {
-    let mut sum = 0;
-    for o in page {
-        for (k, kind) in WIDE_KINDS {
-            let v = o.get(k);
-            let x = match kind {
-                b's' => opt_str(v.and_then(compact::Json::as_str)),
-                b't' => opt_dt(v.and_then(compact::as_datetime)),
-                b'i' => opt_i32(v.and_then(compact::as_i32)),
-                b'b' => opt_bool(v.and_then(compact::Json::as_bool)),
-                _ => opt_list(v.and_then(compact::Json::as_array).map(|l| {
-                    l.iter()
-                        .filter_map(compact::Json::as_str)
-                        .collect::<Vec<_>>()
-                })),
-            };
-            mix(&mut sum, x);
-        }
-    }
-    sum
-}
-
 // ---------- cases ----------
 
 /// `Collection<T>` read the way it was before streaming: the whole body into a map,
@@ -514,7 +461,6 @@ type Small = DeviceConfigurationDeviceOverview;
 type Wide = Windows10GeneralConfiguration;
 
 const TWO_PASS: &str = "views, two-pass Collection";
-const COMPACT: &str = "compact storage (candidate)";
 
 /// (what is measured, representation, wide?, the case).
 const CASES: &[(&str, &str, bool, Run)] = &[
@@ -525,11 +471,6 @@ const CASES: &[(&str, &str, bool, Run)] = &[
     }),
     ("small: deserialize + read", TWO_PASS, false, |j| {
         Ok(read_small_view(&two_pass::<Small>(j)?.value))
-    }),
-    ("small: deserialize + read", COMPACT, false, |j| {
-        Ok(read_small_compact(
-            &serde_json::from_str::<StructPage<compact::Obj>>(j)?.value,
-        ))
     }),
     ("small: deserialize + read", "Value", false, |j| {
         Ok(read_small_value(&serde_json::from_str(j)?))
@@ -547,11 +488,6 @@ const CASES: &[(&str, &str, bool, Run)] = &[
     ("wide: deserialize + read", TWO_PASS, true, |j| {
         Ok(read_wide_view(&two_pass::<Wide>(j)?.value))
     }),
-    ("wide: deserialize + read", COMPACT, true, |j| {
-        Ok(read_wide_compact(
-            &serde_json::from_str::<StructPage<compact::Obj>>(j)?.value,
-        ))
-    }),
     ("wide: deserialize + read", "Value", true, |j| {
         Ok(read_wide_value(&serde_json::from_str(j)?))
     }),
@@ -561,12 +497,6 @@ const CASES: &[(&str, &str, bool, Run)] = &[
         ))
     }),
     ("small: serialize", "views", false, ser::<ViewPage<Small>>),
-    (
-        "small: serialize",
-        COMPACT,
-        false,
-        ser::<StructPage<compact::Obj>>,
-    ),
     ("small: serialize", "Value", false, ser::<Value>),
     (
         "small: serialize",
@@ -575,12 +505,6 @@ const CASES: &[(&str, &str, bool, Run)] = &[
         ser::<StructPage<OverviewStruct>>,
     ),
     ("wide: serialize", "views", true, ser::<ViewPage<Wide>>),
-    (
-        "wide: serialize",
-        COMPACT,
-        true,
-        ser::<StructPage<compact::Obj>>,
-    ),
     ("wide: serialize", "Value", true, ser::<Value>),
     (
         "wide: serialize",
