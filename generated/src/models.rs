@@ -222,7 +222,7 @@ impl DeviceConfiguration {
     /// Sets `version`. Use `set_null("version")` to clear it and `remove("version")` to leave it out.
     #[inline]
     pub fn set_version(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "version", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "version", runtime::Json::from(value));
         self
     }
     /// Targets, such as groups, that receive the profile.
@@ -444,7 +444,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
     #[inline]
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "pendingCount", runtime::Json::from(value));
         self
     }
     /// How many devices fall outside the scope of the profile, so it does not apply to them.
@@ -455,7 +455,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
     #[inline]
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "notApplicableCount", runtime::Json::from(value));
         self
     }
     /// How many devices applied the profile without any problem.
@@ -466,7 +466,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
     #[inline]
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "successCount", runtime::Json::from(value));
         self
     }
     /// How many devices came back with an error while the profile was applied.
@@ -477,7 +477,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
     #[inline]
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "errorCount", runtime::Json::from(value));
         self
     }
     /// How many devices ended up in the failed state.
@@ -488,7 +488,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
     #[inline]
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "failedCount", runtime::Json::from(value));
         self
     }
     /// Moment at which the service last recalculated these numbers.
@@ -515,11 +515,7 @@ impl DeviceConfigurationDeviceOverview {
     /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
     #[inline]
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "configurationVersion",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "configurationVersion", runtime::Json::from(value));
         self
     }
 }
@@ -681,7 +677,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `pendingCount`. Use `set_null("pendingCount")` to clear it and `remove("pendingCount")` to leave it out.
     #[inline]
     pub fn set_pending_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "pendingCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "pendingCount", runtime::Json::from(value));
         self
     }
     /// How many users fall outside the scope of the profile, so it does not apply to them.
@@ -692,7 +688,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `notApplicableCount`. Use `set_null("notApplicableCount")` to clear it and `remove("notApplicableCount")` to leave it out.
     #[inline]
     pub fn set_not_applicable_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "notApplicableCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "notApplicableCount", runtime::Json::from(value));
         self
     }
     /// How many users applied the profile without any problem.
@@ -703,7 +699,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `successCount`. Use `set_null("successCount")` to clear it and `remove("successCount")` to leave it out.
     #[inline]
     pub fn set_success_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "successCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "successCount", runtime::Json::from(value));
         self
     }
     /// How many users came back with an error while the profile was applied.
@@ -714,7 +710,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `errorCount`. Use `set_null("errorCount")` to clear it and `remove("errorCount")` to leave it out.
     #[inline]
     pub fn set_error_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "errorCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "errorCount", runtime::Json::from(value));
         self
     }
     /// How many users ended up in the failed state.
@@ -725,7 +721,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `failedCount`. Use `set_null("failedCount")` to clear it and `remove("failedCount")` to leave it out.
     #[inline]
     pub fn set_failed_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "failedCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "failedCount", runtime::Json::from(value));
         self
     }
     /// Moment at which the service last recalculated these numbers.
@@ -752,11 +748,7 @@ impl DeviceConfigurationUserOverview {
     /// Sets `configurationVersion`. Use `set_null("configurationVersion")` to clear it and `remove("configurationVersion")` to leave it out.
     #[inline]
     pub fn set_configuration_version(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "configurationVersion",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "configurationVersion", runtime::Json::from(value));
         self
     }
 }
@@ -803,7 +795,7 @@ impl DeviceConfigurationUserStatus {
     /// Sets `devicesCount`. Use `set_null("devicesCount")` to clear it and `remove("devicesCount")` to leave it out.
     #[inline]
     pub fn set_devices_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "devicesCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "devicesCount", runtime::Json::from(value));
         self
     }
     /// Outcome of the profile for this user. Possible values are: `unknown`, `notApplicable`, `compliant`, `remediated`, `nonCompliant`, `error`, `conflict`, `notAssigned`.
@@ -1003,7 +995,7 @@ impl IosGeneralDeviceConfiguration {
         runtime::put(
             &mut self.0,
             "accountBlockModification",
-            serde_json::Value::from(value),
+            runtime::Json::from(value),
         );
         self
     }
@@ -1015,7 +1007,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `airDropBlocked`. Use `set_null("airDropBlocked")` to clear it and `remove("airDropBlocked")` to leave it out.
     #[inline]
     pub fn set_air_drop_blocked(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "airDropBlocked", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "airDropBlocked", runtime::Json::from(value));
         self
     }
     /// Apps that are permitted to switch into Single App Mode by themselves. Needs a supervised device running iOS 7.0 or newer. Holds no more than 500 entries.
@@ -1044,7 +1036,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `appStoreBlocked`. Use `set_null("appStoreBlocked")` to clear it and `remove("appStoreBlocked")` to leave it out.
     #[inline]
     pub fn set_app_store_blocked(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "appStoreBlocked", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "appStoreBlocked", runtime::Json::from(value));
         self
     }
     /// When true, the camera of the device cannot be used. From iOS 13 on, this only works on supervised devices.
@@ -1055,7 +1047,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `cameraBlocked`. Use `set_null("cameraBlocked")` to clear it and `remove("cameraBlocked")` to leave it out.
     #[inline]
     pub fn set_camera_blocked(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "cameraBlocked", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "cameraBlocked", runtime::Json::from(value));
         self
     }
     /// Suffixes that mark an email address as belonging to the organization; any address without one of them counts as external.
@@ -1098,11 +1090,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `passcodeMinimumLength`. Use `set_null("passcodeMinimumLength")` to clear it and `remove("passcodeMinimumLength")` to leave it out.
     #[inline]
     pub fn set_passcode_minimum_length(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "passcodeMinimumLength",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "passcodeMinimumLength", runtime::Json::from(value));
         self
     }
     /// Kind of passcode the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
@@ -1127,7 +1115,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `passcodeRequired`. Use `set_null("passcodeRequired")` to clear it and `remove("passcodeRequired")` to leave it out.
     #[inline]
     pub fn set_passcode_required(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "passcodeRequired", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "passcodeRequired", runtime::Json::from(value));
         self
     }
     /// URL patterns that Safari considers managed.
@@ -1156,7 +1144,7 @@ impl IosGeneralDeviceConfiguration {
     /// Sets `siriBlocked`. Use `set_null("siriBlocked")` to clear it and `remove("siriBlocked")` to leave it out.
     #[inline]
     pub fn set_siri_blocked(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "siriBlocked", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "siriBlocked", runtime::Json::from(value));
         self
     }
 }
@@ -1210,7 +1198,7 @@ impl SettingStateDeviceSummary {
     /// Sets `unknownDeviceCount`. Use `set_null("unknownDeviceCount")` to clear it and `remove("unknownDeviceCount")` to leave it out.
     #[inline]
     pub fn set_unknown_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "unknownDeviceCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "unknownDeviceCount", runtime::Json::from(value));
         self
     }
     /// How many devices the setting does not apply to.
@@ -1224,7 +1212,7 @@ impl SettingStateDeviceSummary {
         runtime::put(
             &mut self.0,
             "notApplicableDeviceCount",
-            serde_json::Value::from(value),
+            runtime::Json::from(value),
         );
         self
     }
@@ -1236,11 +1224,7 @@ impl SettingStateDeviceSummary {
     /// Sets `compliantDeviceCount`. Use `set_null("compliantDeviceCount")` to clear it and `remove("compliantDeviceCount")` to leave it out.
     #[inline]
     pub fn set_compliant_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "compliantDeviceCount",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "compliantDeviceCount", runtime::Json::from(value));
         self
     }
     /// How many devices had the setting remediated.
@@ -1251,11 +1235,7 @@ impl SettingStateDeviceSummary {
     /// Sets `remediatedDeviceCount`. Use `set_null("remediatedDeviceCount")` to clear it and `remove("remediatedDeviceCount")` to leave it out.
     #[inline]
     pub fn set_remediated_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "remediatedDeviceCount",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "remediatedDeviceCount", runtime::Json::from(value));
         self
     }
     /// How many devices are out of compliance with the setting.
@@ -1266,11 +1246,7 @@ impl SettingStateDeviceSummary {
     /// Sets `nonCompliantDeviceCount`. Use `set_null("nonCompliantDeviceCount")` to clear it and `remove("nonCompliantDeviceCount")` to leave it out.
     #[inline]
     pub fn set_non_compliant_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "nonCompliantDeviceCount",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "nonCompliantDeviceCount", runtime::Json::from(value));
         self
     }
     /// How many devices ran into an error with the setting.
@@ -1281,7 +1257,7 @@ impl SettingStateDeviceSummary {
     /// Sets `errorDeviceCount`. Use `set_null("errorDeviceCount")` to clear it and `remove("errorDeviceCount")` to leave it out.
     #[inline]
     pub fn set_error_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "errorDeviceCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "errorDeviceCount", runtime::Json::from(value));
         self
     }
     /// How many devices report a conflict for the setting.
@@ -1292,7 +1268,7 @@ impl SettingStateDeviceSummary {
     /// Sets `conflictDeviceCount`. Use `set_null("conflictDeviceCount")` to clear it and `remove("conflictDeviceCount")` to leave it out.
     #[inline]
     pub fn set_conflict_device_count(&mut self, value: i32) -> &mut Self {
-        runtime::put(&mut self.0, "conflictDeviceCount", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "conflictDeviceCount", runtime::Json::from(value));
         self
     }
 }
@@ -1352,7 +1328,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "enterpriseCloudPrintDiscoveryMaxLimit",
-            serde_json::Value::from(value),
+            runtime::Json::from(value),
         );
         self
     }
@@ -1364,11 +1340,7 @@ impl Windows10GeneralConfiguration {
     /// Sets `searchBlockDiacritics`. Use `set_null("searchBlockDiacritics")` to clear it and `remove("searchBlockDiacritics")` to leave it out.
     #[inline]
     pub fn set_search_block_diacritics(&mut self, value: bool) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "searchBlockDiacritics",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "searchBlockDiacritics", runtime::Json::from(value));
         self
     }
     /// How much diagnostic and usage telemetry, Watson data for instance, the device is permitted to send. Possible values are: `userDefined`, `none`, `basic`, `enhanced`, `full`.
@@ -1399,11 +1371,7 @@ impl Windows10GeneralConfiguration {
     /// Sets `oneDriveDisableFileSync`. Use `set_null("oneDriveDisableFileSync")` to clear it and `remove("oneDriveDisableFileSync")` to leave it out.
     #[inline]
     pub fn set_one_drive_disable_file_sync(&mut self, value: bool) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "oneDriveDisableFileSync",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "oneDriveDisableFileSync", runtime::Json::from(value));
         self
     }
     /// Bluetooth services and profiles that stay permitted, each written as a hexadecimal string.
@@ -1435,7 +1403,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "bluetoothBlockAdvertising",
-            serde_json::Value::from(value),
+            runtime::Json::from(value),
         );
         self
     }
@@ -1447,7 +1415,7 @@ impl Windows10GeneralConfiguration {
     /// Sets `edgeBlockAutofill`. Use `set_null("edgeBlockAutofill")` to clear it and `remove("edgeBlockAutofill")` to leave it out.
     #[inline]
     pub fn set_edge_block_autofill(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "edgeBlockAutofill", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "edgeBlockAutofill", runtime::Json::from(value));
         self
     }
     /// Which cookies Microsoft Edge accepts or refuses. Possible values are: `userDefined`, `allow`, `blockThirdParty`, `blockAll`.
@@ -1482,7 +1450,7 @@ impl Windows10GeneralConfiguration {
         runtime::put(
             &mut self.0,
             "defenderSignatureUpdateIntervalInHours",
-            serde_json::Value::from(value),
+            runtime::Json::from(value),
         );
         self
     }
@@ -1532,11 +1500,7 @@ impl Windows10GeneralConfiguration {
     /// Sets `passwordMinimumLength`. Use `set_null("passwordMinimumLength")` to clear it and `remove("passwordMinimumLength")` to leave it out.
     #[inline]
     pub fn set_password_minimum_length(&mut self, value: i32) -> &mut Self {
-        runtime::put(
-            &mut self.0,
-            "passwordMinimumLength",
-            serde_json::Value::from(value),
-        );
+        runtime::put(&mut self.0, "passwordMinimumLength", runtime::Json::from(value));
         self
     }
     /// When true, the user has to protect the device with a password.
@@ -1547,7 +1511,7 @@ impl Windows10GeneralConfiguration {
     /// Sets `passwordRequired`. Use `set_null("passwordRequired")` to clear it and `remove("passwordRequired")` to leave it out.
     #[inline]
     pub fn set_password_required(&mut self, value: bool) -> &mut Self {
-        runtime::put(&mut self.0, "passwordRequired", serde_json::Value::from(value));
+        runtime::put(&mut self.0, "passwordRequired", runtime::Json::from(value));
         self
     }
     /// Kind of password the user has to choose. Possible values are: `deviceDefault`, `alphanumeric`, `numeric`.
@@ -1676,7 +1640,7 @@ pub mod setters {
             runtime::put(
                 runtime::View::as_map_mut(self),
                 "version",
-                serde_json::Value::from(value),
+                runtime::Json::from(value),
             );
             self
         }

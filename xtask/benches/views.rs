@@ -13,7 +13,7 @@
 //! default 200000 and 20000), `--only SUBSTRING` (cases whose name contains it).
 
 use graph_client::models::{DeviceConfigurationDeviceOverview, Windows10GeneralConfiguration};
-use graph_client::runtime::{self, Collection, JsonObject};
+use graph_client::runtime::{Collection, JsonObject};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -206,6 +206,19 @@ fn read_small_view(page: &[DeviceConfigurationDeviceOverview]) -> u64 {
     sum
 }
 
+// `serde_json::Value` read the way the views read their members.
+fn value_str(v: &Value) -> Option<&str> {
+    v.as_str()
+}
+fn value_i32(v: &Value) -> Option<i32> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .and_then(|n| n.try_into().ok())
+}
+fn value_datetime(v: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str()?).ok()
+}
+
 fn read_small_value(page: &Value) -> u64 {
     let mut sum = 0;
     for o in page
@@ -214,7 +227,7 @@ fn read_small_value(page: &Value) -> u64 {
         .into_iter()
         .flatten()
     {
-        mix(&mut sum, opt_str(o.get("id").and_then(runtime::as_str)));
+        mix(&mut sum, opt_str(o.get("id").and_then(value_str)));
         for k in [
             "pendingCount",
             "notApplicableCount",
@@ -222,15 +235,15 @@ fn read_small_value(page: &Value) -> u64 {
             "errorCount",
             "failedCount",
         ] {
-            mix(&mut sum, opt_i32(o.get(k).and_then(runtime::as_i32)));
+            mix(&mut sum, opt_i32(o.get(k).and_then(value_i32)));
         }
         mix(
             &mut sum,
-            opt_dt(o.get("lastUpdateDateTime").and_then(runtime::as_datetime)),
+            opt_dt(o.get("lastUpdateDateTime").and_then(value_datetime)),
         );
         mix(
             &mut sum,
-            opt_i32(o.get("configurationVersion").and_then(runtime::as_i32)),
+            opt_i32(o.get("configurationVersion").and_then(value_i32)),
         );
     }
     sum
@@ -348,13 +361,13 @@ fn read_wide_value(page: &Value) -> u64 {
         for (k, kind) in WIDE_KINDS {
             let v = o.get(k);
             let x = match kind {
-                b's' => opt_str(v.and_then(runtime::as_str)),
-                b't' => opt_dt(v.and_then(runtime::as_datetime)),
-                b'i' => opt_i32(v.and_then(runtime::as_i32)),
-                b'b' => opt_bool(v.and_then(runtime::as_bool)),
+                b's' => opt_str(v.and_then(value_str)),
+                b't' => opt_dt(v.and_then(value_datetime)),
+                b'i' => opt_i32(v.and_then(value_i32)),
+                b'b' => opt_bool(v.and_then(Value::as_bool)),
                 _ => opt_list(
                     v.and_then(Value::as_array)
-                        .map(|l| l.iter().filter_map(runtime::as_str).collect::<Vec<_>>()),
+                        .map(|l| l.iter().filter_map(value_str).collect::<Vec<_>>()),
                 ),
             };
             mix(&mut sum, x);

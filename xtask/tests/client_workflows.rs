@@ -798,7 +798,7 @@ async fn timeouts_are_per_client_and_per_request_on_the_same_http_client() {
         .send(get_item("c1").timeout(Duration::from_secs(5)))
         .await
         .expect("the request's own, longer timeout");
-    assert_eq!(configuration.get("id"), Some(&json!("c1")));
+    assert_eq!(configuration.get("id"), Some(&json!("c1").into()));
 }
 
 #[tokio::test]

@@ -217,7 +217,7 @@ fn list_responses_dispatch_on_the_odata_type() {
             DeviceConfigurationKind::IosGeneralDeviceConfiguration(_) => "ios",
             DeviceConfigurationKind::Other(other) => {
                 // An unknown tag falls back to the base type, keeping everything.
-                assert_eq!(other.get("extra"), Some(&json!(1)));
+                assert_eq!(other.get("extra"), Some(&json!(1).into()));
                 "other"
             }
         })
@@ -247,7 +247,7 @@ fn derived_views_write_through_their_bases() {
     assert_eq!(config.display_name(), Some("Win"));
     assert_eq!(
         config.get("@odata.type"),
-        Some(&json!("#microsoft.graph.windows10GeneralConfiguration"))
+        Some(&json!("#microsoft.graph.windows10GeneralConfiguration").into())
     );
 }
 

@@ -160,10 +160,10 @@ struct FieldType {
     get_ty: String,
     /// `runtime::get_with` or `runtime::get_list`.
     get_fn: &'static str,
-    /// `fn(&Value) -> Option<_>` applied to the member (or to each element).
+    /// `fn(&Json) -> Option<_>` applied to the member (or to each element).
     convert: String,
     set_ty: String,
-    /// Turns `value` into a `serde_json::Value`.
+    /// Turns `value` into a `runtime::Json`.
     set_expr: String,
 }
 
@@ -205,11 +205,11 @@ fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
 struct Element {
     /// Type a getter yields.
     ty: String,
-    /// `fn(&Value) -> Option<ty>`.
+    /// `fn(&Json) -> Option<ty>`.
     convert: String,
     /// Owned item type accepted by collection setters.
     item: String,
-    /// `fn(item) -> Value` for collection setters.
+    /// `fn(item) -> Json` for collection setters.
     item_json: String,
     /// Single-value setter type, and the expression that turns `value` into JSON.
     set_ty: String,
@@ -217,7 +217,7 @@ struct Element {
 }
 
 fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
-    // Getter type, converter, setter type (also the collection item), `fn(item) -> Value`.
+    // Getter type, converter, setter type (also the collection item), `fn(item) -> Json`.
     let plain = |ty: &str, convert: &str, to_json: &str| Element {
         ty: ty.to_string(),
         convert: convert.to_string(),
@@ -236,12 +236,12 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
                 set_ty: "&str".to_string(),
                 set_expr: "runtime::string_value(value)".to_string(),
             },
-            Edm::Boolean => plain("bool", "runtime::as_bool", "serde_json::Value::from"),
-            Edm::Byte => plain("u8", "runtime::as_u8", "serde_json::Value::from"),
-            Edm::SByte => plain("i8", "runtime::as_i8", "serde_json::Value::from"),
-            Edm::Int16 => plain("i16", "runtime::as_i16", "serde_json::Value::from"),
-            Edm::Int32 => plain("i32", "runtime::as_i32", "serde_json::Value::from"),
-            Edm::Int64 => plain("i64", "runtime::as_i64", "serde_json::Value::from"),
+            Edm::Boolean => plain("bool", "runtime::as_bool", "runtime::Json::from"),
+            Edm::Byte => plain("u8", "runtime::as_u8", "runtime::Json::from"),
+            Edm::SByte => plain("i8", "runtime::as_i8", "runtime::Json::from"),
+            Edm::Int16 => plain("i16", "runtime::as_i16", "runtime::Json::from"),
+            Edm::Int32 => plain("i32", "runtime::as_i32", "runtime::Json::from"),
+            Edm::Int64 => plain("i64", "runtime::as_i64", "runtime::Json::from"),
             Edm::Single | Edm::Double | Edm::Decimal => {
                 plain("f64", "runtime::as_f64", "runtime::f64_value")
             }
@@ -287,12 +287,12 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
         }
         // Untyped, unresolved names and nested collections: raw JSON.
         _ => Element {
-            ty: "&serde_json::Value".to_string(),
+            ty: "&runtime::Json".to_string(),
             convert: "Some".to_string(),
-            item: "serde_json::Value".to_string(),
-            item_json: "runtime::json_value".to_string(),
-            set_ty: "serde_json::Value".to_string(),
-            set_expr: "value".to_string(),
+            item: "impl Into<runtime::Json>".to_string(),
+            item_json: "runtime::into_json".to_string(),
+            set_ty: "impl Into<runtime::Json>".to_string(),
+            set_expr: "value.into()".to_string(),
         },
     }
 }
