@@ -11,6 +11,7 @@
 //! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.
 //!
 //! Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; with `default-features = false` and only the areas a program uses, only those compile. An application can also have reqwest's URL parsing use idna's unicode-rs back end, which a cold build compiles faster than the default ICU4X: `cargo update -p idna_adapter --precise 1.1.0` in the application.
+#![deny(missing_docs)]
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,

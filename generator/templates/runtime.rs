@@ -9,6 +9,10 @@
 //! [`crate::operations`], send it with any HTTP stack, and hand the status and body
 //! back to [`Request::parse_response`], or send it with `crate::client` (the `client`
 //! feature).
+//!
+//! Items hidden from these docs are what the generated code calls (member readers and
+//! writers, response parsers, the `view!` and `string_enum!` macros); they are not part
+//! of the API and may change in any release.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -38,6 +42,7 @@ pub type JsonObject = Map<String, Value>;
 pub struct Object<T>(pub Members, PhantomData<fn() -> T>);
 
 /// What a view type is; implemented by `view!` on each model's marker type.
+#[doc(hidden)]
 pub trait Tag {
     /// The `@odata.type` tag, e.g. `#microsoft.graph.user`; empty for request bodies.
     const ODATA_TYPE: &'static str;
@@ -123,6 +128,7 @@ pub trait View: TransparentWrapper<Members> + Sized {
     /// The `@odata.type` tag of this type, e.g. `#microsoft.graph.user`.
     const ODATA_TYPE: &'static str;
 
+    /// The view of an object.
     fn from_map(members: Members) -> Self {
         Self::wrap(members)
     }
@@ -130,9 +136,11 @@ pub trait View: TransparentWrapper<Members> + Sized {
     fn as_map(&self) -> &Members {
         Self::peel_ref(self)
     }
+    /// The object's members, to change any of them by name.
     fn as_map_mut(&mut self) -> &mut Members {
         Self::peel_mut(self)
     }
+    /// The object, without the view.
     fn into_map(self) -> Members {
         Self::peel(self)
     }
@@ -171,6 +179,7 @@ pub trait View: TransparentWrapper<Members> + Sized {
 }
 
 /// A new object holding only its `@odata.type` tag.
+#[doc(hidden)]
 pub fn tagged(odata_type: &str) -> Members {
     let mut members = Members::new();
     members.insert("@odata.type", Json::from(odata_type));
@@ -185,53 +194,68 @@ pub fn tagged(odata_type: &str) -> Members {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Json {
     #[default]
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as serde_json keeps it (integers stay exact).
     Number(serde_json::Number),
+    /// A string.
     String(Box<str>),
+    /// An array.
     Array(Box<[Json]>),
+    /// An object, members in the order they arrived.
     Object(Members),
 }
 
 const _: () = assert!(std::mem::size_of::<Json>() == 24);
 
 impl Json {
+    /// Whether this is JSON `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
+    /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
             _ => None,
         }
     }
+    /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Json::Bool(b) => Some(*b),
             _ => None,
         }
     }
+    /// The number, if this is one.
     pub fn as_number(&self) -> Option<&serde_json::Number> {
         match self {
             Json::Number(n) => Some(n),
             _ => None,
         }
     }
+    /// The number as an `i64`, if it is an integer that fits.
     pub fn as_i64(&self) -> Option<i64> {
         self.as_number().and_then(serde_json::Number::as_i64)
     }
+    /// The number as a `u64`, if it is an integer that fits.
     pub fn as_u64(&self) -> Option<u64> {
         self.as_number().and_then(serde_json::Number::as_u64)
     }
+    /// The number as an `f64`, if this is a number.
     pub fn as_f64(&self) -> Option<f64> {
         self.as_number().and_then(serde_json::Number::as_f64)
     }
+    /// The items, if this is an array.
     pub fn as_array(&self) -> Option<&[Json]> {
         match self {
             Json::Array(items) => Some(items),
             _ => None,
         }
     }
+    /// The members, if this is an object.
     pub fn as_object(&self) -> Option<&Members> {
         match self {
             Json::Object(members) => Some(members),
@@ -327,24 +351,30 @@ type Name = Arc<Box<str>>;
 const _: () = assert!(std::mem::size_of::<(Name, Json)>() == 32);
 
 impl Members {
+    /// An object without members.
     pub fn new() -> Self {
         Self::default()
     }
+    /// How many members the object has.
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// Whether the object has no members.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     fn position(&self, name: &str) -> Option<usize> {
         self.0.iter().position(|(n, _)| ***n == *name)
     }
+    /// The member named `name`.
     pub fn get(&self, name: &str) -> Option<&Json> {
         self.0.iter().find(|(n, _)| ***n == *name).map(|(_, v)| v)
     }
+    /// The member named `name`, to change it.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Json> {
         self.0.iter_mut().find(|(n, _)| ***n == *name).map(|(_, v)| v)
     }
+    /// Whether the object has a member named `name` (`null` counts).
     pub fn contains_key(&self, name: &str) -> bool {
         self.position(name).is_some()
     }
@@ -373,6 +403,7 @@ impl Members {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Json)> {
         self.0.iter().map(|(n, v)| (&***n, v))
     }
+    /// The members' names, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(n, _)| &***n)
     }
@@ -610,51 +641,62 @@ impl serde::Serialize for Members {
 
 // ---------- reading members ----------
 
+#[doc(hidden)]
 pub fn get_str<'a>(map: &'a Members, name: &str) -> Option<&'a str> {
     map.get(name).and_then(as_str)
 }
 
+#[doc(hidden)]
 pub fn get_with<'a, T>(map: &'a Members, name: &str, convert: fn(&'a Json) -> Option<T>) -> Option<T> {
     map.get(name).and_then(convert)
 }
 
 /// A collection member; items of the wrong JSON kind are skipped (the raw JSON stays
 /// available through [`View::get`]).
+#[doc(hidden)]
 pub fn get_list<'a, T>(map: &'a Members, name: &str, convert: fn(&'a Json) -> Option<T>) -> Option<Vec<T>> {
     map.get(name)
         .and_then(Json::as_array)
         .map(|items| items.iter().filter_map(convert).collect())
 }
 
+#[doc(hidden)]
 pub fn as_str(v: &Json) -> Option<&str> {
     v.as_str()
 }
 
+#[doc(hidden)]
 pub fn as_bool(v: &Json) -> Option<bool> {
     v.as_bool()
 }
 
+#[doc(hidden)]
 pub fn as_i64(v: &Json) -> Option<i64> {
     v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
+#[doc(hidden)]
 pub fn as_i32(v: &Json) -> Option<i32> {
     as_i64(v).and_then(|n| n.try_into().ok())
 }
 
+#[doc(hidden)]
 pub fn as_i16(v: &Json) -> Option<i16> {
     as_i64(v).and_then(|n| n.try_into().ok())
 }
 
+#[doc(hidden)]
 pub fn as_i8(v: &Json) -> Option<i8> {
     as_i64(v).and_then(|n| n.try_into().ok())
 }
 
+#[doc(hidden)]
 pub fn as_u8(v: &Json) -> Option<u8> {
     as_i64(v).and_then(|n| n.try_into().ok())
 }
 
 /// Numbers, and the strings OData uses for special values (`NaN`, `INF`, `-INF`).
+#[doc(hidden)]
 pub fn as_f64(v: &Json) -> Option<f64> {
     match v {
         Json::Number(n) => n.as_f64(),
@@ -668,14 +710,17 @@ pub fn as_f64(v: &Json) -> Option<f64> {
     }
 }
 
+#[doc(hidden)]
 pub fn as_datetime(v: &Json) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(v.as_str()?).ok()
 }
 
+#[doc(hidden)]
 pub fn as_date(v: &Json) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v.as_str()?, "%Y-%m-%d").ok()
 }
 
+#[doc(hidden)]
 pub fn as_time(v: &Json) -> Option<NaiveTime> {
     let s = v.as_str()?;
     NaiveTime::parse_from_str(s, "%H:%M:%S%.f")
@@ -683,11 +728,13 @@ pub fn as_time(v: &Json) -> Option<NaiveTime> {
         .ok()
 }
 
+#[doc(hidden)]
 pub fn as_uuid(v: &Json) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(v.as_str()?).ok()
 }
 
 /// Base64 in either alphabet, padded or not.
+#[doc(hidden)]
 pub fn as_bytes(v: &Json) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let s = v.as_str()?;
@@ -700,15 +747,18 @@ pub fn as_bytes(v: &Json) -> Option<Vec<u8>> {
     engines.iter().find_map(|e| e.decode(s).ok())
 }
 
+#[doc(hidden)]
 pub fn as_view<T: View>(v: &Json) -> Option<&T> {
     v.as_object().map(T::wrap_ref)
 }
 
+#[doc(hidden)]
 pub fn as_enum<'a, E: From<&'a str>>(v: &'a Json) -> Option<E> {
     v.as_str().map(E::from)
 }
 
 /// A flags value: comma-separated members.
+#[doc(hidden)]
 pub fn as_flags<'a, E: From<&'a str>>(v: &'a Json) -> Option<Vec<E>> {
     let s = v.as_str()?;
     Some(
@@ -722,16 +772,19 @@ pub fn as_flags<'a, E: From<&'a str>>(v: &'a Json) -> Option<Vec<E>> {
 
 // ---------- writing members ----------
 
+#[doc(hidden)]
 pub fn put(map: &mut Members, name: &str, value: Json) {
     map.insert(name, value);
 }
 
+#[doc(hidden)]
 pub fn datetime_value(v: DateTime<FixedOffset>) -> Json {
     Json::from(format_datetime(&v))
 }
 
 /// RFC 3339 with as many fractional digits as needed (Graph sends up to seven), and `Z`
 /// for UTC.
+#[doc(hidden)]
 pub fn format_datetime(v: &DateTime<FixedOffset>) -> String {
     let mut out = v.format("%Y-%m-%dT%H:%M:%S").to_string();
     push_fraction(&mut out, v.nanosecond());
@@ -752,21 +805,25 @@ fn push_fraction(out: &mut String, nanos: u32) {
     }
 }
 
+#[doc(hidden)]
 pub fn date_value(v: NaiveDate) -> Json {
     Json::from(v.format("%Y-%m-%d").to_string())
 }
 
+#[doc(hidden)]
 pub fn time_value(v: NaiveTime) -> Json {
     let mut out = v.format("%H:%M:%S").to_string();
     push_fraction(&mut out, v.nanosecond());
     Json::from(out)
 }
 
+#[doc(hidden)]
 pub fn bytes_value(v: &[u8]) -> Json {
     use base64::Engine as _;
     Json::from(base64::engine::general_purpose::STANDARD.encode(v))
 }
 
+#[doc(hidden)]
 pub fn f64_value(v: f64) -> Json {
     if v.is_nan() {
         Json::from("NaN".to_string())
@@ -777,45 +834,55 @@ pub fn f64_value(v: f64) -> Json {
     }
 }
 
+#[doc(hidden)]
 pub fn string_value(v: &str) -> Json {
     Json::from(v.to_string())
 }
 
+#[doc(hidden)]
 pub fn into_string_value<S: Into<String>>(v: S) -> Json {
     Json::from(Into::<String>::into(v))
 }
 
+#[doc(hidden)]
 pub fn uuid_value(v: uuid::Uuid) -> Json {
     Json::from(v.to_string())
 }
 
+#[doc(hidden)]
 pub fn owned_bytes_value(v: Vec<u8>) -> Json {
     bytes_value(&v)
 }
 
+#[doc(hidden)]
 pub fn view_value<V: View>(v: &V) -> Json {
     Json::Object(v.as_map().clone())
 }
 
+#[doc(hidden)]
 pub fn owned_view_value<V: View>(v: V) -> Json {
     Json::Object(v.into_map())
 }
 
+#[doc(hidden)]
 pub fn enum_value<E: AsRef<str>>(v: E) -> Json {
     Json::from(v.as_ref().to_string())
 }
 
 /// Raw JSON, from a `Json` or a `serde_json::Value`.
+#[doc(hidden)]
 pub fn into_json<V: Into<Json>>(v: V) -> Json {
     v.into()
 }
 
 /// A JSON array of `items`, each converted by `item` (one instantiation per item type,
 /// shared by every collection setter of that type).
+#[doc(hidden)]
 pub fn list_value<T>(items: impl IntoIterator<Item = T>, item: fn(T) -> Json) -> Json {
     Json::Array(items.into_iter().map(item).collect())
 }
 
+#[doc(hidden)]
 pub fn flags_value<E: AsRef<str>>(members: impl IntoIterator<Item = E>) -> Json {
     let parts: Vec<String> = members.into_iter().map(|m| m.as_ref().to_string()).collect();
     Json::from(parts.join(","))
@@ -837,6 +904,7 @@ pub struct PathBuilder {
 }
 
 impl PathBuilder {
+    /// A path starting with the literal text `first` (`/users`).
     pub fn new(first: &str) -> Self {
         Self {
             path: first.to_string(),
@@ -845,6 +913,7 @@ impl PathBuilder {
         }
     }
 
+    /// Appends literal text, as it is.
     pub fn literal(mut self, text: &str) -> Self {
         self.path.push_str(text);
         self.template.push_str(text);
@@ -890,6 +959,7 @@ impl PathBuilder {
         }
     }
 
+    /// The encoded path, and why it is invalid when a value could not be encoded.
     pub fn finish(self) -> (String, Option<String>) {
         (self.path, self.invalid)
     }
@@ -906,56 +976,73 @@ impl PathBuilder {
 /// documentation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ODataQuery {
+    /// `$select`: the properties to return.
     pub select: Vec<String>,
+    /// `$filter`: an OData filter expression.
     pub filter: Option<String>,
+    /// `$expand`: the relationships to return inline.
     pub expand: Vec<String>,
+    /// `$orderby`: sort keys, each optionally followed by `asc` or `desc`.
     pub orderby: Vec<String>,
+    /// `$top`: the page size.
     pub top: Option<u32>,
+    /// `$skip`: how many items to skip.
     pub skip: Option<u32>,
+    /// `$count`: whether to return the total count.
     pub count: Option<bool>,
+    /// `$search`: a search phrase.
     pub search: Option<String>,
 }
 
 impl ODataQuery {
+    /// No query options.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds properties to `$select`.
     pub fn select<S: Into<String>>(mut self, properties: impl IntoIterator<Item = S>) -> Self {
         self.select.extend(properties.into_iter().map(Into::into));
         self
     }
 
+    /// Sets `$filter`.
     pub fn filter(mut self, expression: impl Into<String>) -> Self {
         self.filter = Some(expression.into());
         self
     }
 
+    /// Adds relationships to `$expand`.
     pub fn expand<S: Into<String>>(mut self, relations: impl IntoIterator<Item = S>) -> Self {
         self.expand.extend(relations.into_iter().map(Into::into));
         self
     }
 
+    /// Adds sort keys to `$orderby`.
     pub fn orderby<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
         self.orderby.extend(keys.into_iter().map(Into::into));
         self
     }
 
+    /// Sets `$top`.
     pub fn top(mut self, n: u32) -> Self {
         self.top = Some(n);
         self
     }
 
+    /// Sets `$skip`.
     pub fn skip(mut self, n: u32) -> Self {
         self.skip = Some(n);
         self
     }
 
+    /// Sets `$count`.
     pub fn count(mut self, yes: bool) -> Self {
         self.count = Some(yes);
         self
     }
 
+    /// Sets `$search`.
     pub fn search(mut self, phrase: impl Into<String>) -> Self {
         self.search = Some(phrase.into());
         self
@@ -1031,6 +1118,8 @@ impl<T> fmt::Debug for Request<T> {
 }
 
 impl<T> Request<T> {
+    /// A request of `method` to `path`, whose response `parse` reads (e.g. [`parse_json`]):
+    /// for requests the generated functions do not cover.
     pub fn new(method: Method, path: PathBuilder, parse: fn(u16, &[u8]) -> Result<T, Error>) -> Self {
         let template = path.template().to_string();
         let (path, invalid) = path.finish();
@@ -1129,6 +1218,7 @@ impl<T> Request<T> {
         self.header("If-Match", etag)
     }
 
+    /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
     }
@@ -1150,6 +1240,7 @@ impl<T> Request<T> {
         out
     }
 
+    /// The headers set on the request, in order.
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
@@ -1162,6 +1253,7 @@ impl<T> Request<T> {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The body, if the request has one.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
     }
@@ -1227,11 +1319,13 @@ pub fn parse_bytes(_status: u16, body: &[u8]) -> Result<Vec<u8>, Error> {
 
 /// Parser for a primitive result (a string, a number, an enum member), which Graph
 /// answers as `{"value": ...}`.
+#[doc(hidden)]
 pub fn parse_value<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     parse_value_with(status, body, |v| serde_json::from_value(Value::from(v.clone())).ok())
 }
 
 /// As [`parse_value`], reading the `value` member with `convert` (dates, ids, bytes).
+#[doc(hidden)]
 pub fn parse_value_with<T>(
     status: u16,
     body: &[u8],
@@ -1257,9 +1351,11 @@ pub struct NoContent;
 /// One page of a collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Collection<T> {
+    /// The items of this page.
     pub value: Vec<T>,
     /// The URL of the next page, when there is one.
     pub next_link: Option<String>,
+    /// The total count (`@odata.count`), when `$count` asked for it.
     pub count: Option<i64>,
     /// Other members (`@odata.context`, `@odata.deltaLink`, ...).
     pub other: JsonObject,
@@ -1423,6 +1519,7 @@ impl RetryPolicy {
 /// `Retry-After` as a wait from `now`: delay-seconds (RFC 9110), decimal seconds (which
 /// some services send) or an HTTP date. A date already past means no wait; a negative
 /// or unreadable value is `None`.
+#[doc(hidden)]
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
@@ -1447,8 +1544,11 @@ pub enum Error {
     Service(Box<ServiceError>),
     /// A success response whose body does not have the expected shape.
     Decode {
+        /// The response status.
         status: u16,
+        /// What did not fit.
         source: serde_json::Error,
+        /// The body as received.
         body: Vec<u8>,
     },
     /// The request cannot be sent (a path parameter that would change the path, a
@@ -1495,15 +1595,20 @@ impl std::error::Error for Error {
 /// An error status with the Graph error body, when the body is one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceError {
+    /// The HTTP status.
     pub status: u16,
+    /// The response headers (`request-id`, `client-request-id`, `Retry-After`, ...).
     pub headers: Vec<(String, String)>,
     /// The parsed `error` object; `None` when the body is not a Graph error (an HTML
     /// page from a proxy, an empty body).
     pub error: Option<GraphError>,
+    /// The body as received.
     pub body: Vec<u8>,
 }
 
 impl ServiceError {
+    /// The error of a response with an error status: the Graph error read from `body`
+    /// when it is one.
     pub fn new(status: u16, headers: Vec<(String, String)>, body: &[u8]) -> Self {
         let error = serde_json::from_slice::<Value>(body)
             .ok()
@@ -1546,21 +1651,29 @@ impl fmt::Display for ServiceError {
 /// The `error` object of a Graph error response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GraphError {
+    /// The error code, e.g. `Request_ResourceNotFound`.
     pub code: String,
+    /// What went wrong, for a person.
     pub message: String,
+    /// The ids that identify the request to Microsoft support.
     pub inner_error: Option<InnerError>,
     /// The whole `error` object, for members not modelled here (`details`, ...).
     pub raw: Value,
 }
 
+/// The `innerError` object of a Graph error: ids of the failed request.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InnerError {
+    /// The service's id of the request (`request-id`).
     pub request_id: Option<String>,
+    /// The id the client sent (`client-request-id`).
     pub client_request_id: Option<String>,
+    /// When the request failed, as the service wrote it.
     pub date: Option<String>,
 }
 
 impl GraphError {
+    /// The `error` object of a response body, if it has one.
     pub fn from_json(body: &Value) -> Option<Self> {
         let error = body.get("error")?;
         let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
@@ -1581,6 +1694,7 @@ impl GraphError {
 /// Declares what the view type `$name` (an alias of [`Object`]) is: its `@odata.type`
 /// tag, on the marker type `tags::$name` beside it; with a base type, also `Deref` to
 /// it, so inherited getters and setters are the base type's.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! view {
     ($name:ident) => {
@@ -1612,6 +1726,7 @@ macro_rules! view {
 /// `Display`, and equality, hashing and cloning by spelling. Written here rather than
 /// derived: a derive matches over every member once per trait, which costs seconds
 /// over three hundred enums.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! string_enum {
     ($name:ident) => {

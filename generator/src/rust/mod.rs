@@ -439,6 +439,9 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
     let doc = docs::inner(&doc);
     quote::quote! {
         #doc
+        // Every public item says what it is: models and functions carry the docs' words
+        // (or a sentence made from their names), the runtime its own.
+        #![deny(missing_docs)]
         // Descriptions come from the docs: lints about their prose are not ours to fix.
         #![allow(
             clippy::doc_lazy_continuation,
