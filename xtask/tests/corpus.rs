@@ -1,21 +1,13 @@
 //! The real v1.0 docs, when the corpus is beside the repository (CI has it).
 
+mod common;
+use common::corpus;
+
 use graphdoc::diag::Severity;
 use graphdoc::pipeline;
 use graphdoc::rust::CrateOptions;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use xtask::fidelity::Figures;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = xtask::repo_root().join("../shared/corpus/graph-docs-2021/v1.0");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is not present", dir.display());
-        None
-    }
-}
 
 #[test]
 fn the_whole_v1_corpus_generates_with_located_diagnostics() {

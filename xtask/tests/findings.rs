@@ -2,12 +2,15 @@
 //! SARIF 2.1.0 schema, one result per diagnostic at its page and line) and the drift
 //! report (the same misses as `fidelity`).
 
+mod common;
+use common::corpus;
+
 use graphdoc::diag::{Code, Diagnostic};
 use graphdoc::pipeline;
 use graphdoc::rust::CrateOptions;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const BASE: &str = "api-reference/v1.0";
 
@@ -145,16 +148,6 @@ fn the_specs_give_valid_sarif() {
     // The schema does reject a log that breaks it.
     log["runs"][0]["tool"]["driver"]["rules"][0]["id"] = Value::from(7);
     assert!(!schema().is_valid(&log));
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = xtask::repo_root().join("../shared/corpus/graph-docs-2021/v1.0");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is not present", dir.display());
-        None
-    }
 }
 
 /// The names a message quotes (`x`), reduced to their last path or dotted segment,
