@@ -136,15 +136,20 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
+/// SARIF's name of a level: `error` or `warning`.
+fn level_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
 fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
 }
 
 fn rule(code: Code) -> ReportingDescriptor {
-    let level = match code.default_severity() {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let level = level_name(code.default_severity());
     ReportingDescriptor::builder()
         .id(code.id())
         .name(code.id())
@@ -172,10 +177,6 @@ fn result(d: &Diagnostic, base: &str, fingerprint: String) -> SarifResult {
         .level(level(d.severity))
         .message(Message::builder().text(message).build())
         .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]));
-    // A generator bug is reported at no page (`<generator>`, line 0): no location.
-    if d.line == 0 || d.file.starts_with('<') {
-        return builder.build();
-    }
     let physical = PhysicalLocation::builder()
         .artifact_location(
             ArtifactLocation::builder()
@@ -196,7 +197,11 @@ fn result(d: &Diagnostic, base: &str, fingerprint: String) -> SarifResult {
 /// At most [`MAX_RESULTS`] results: errors are kept before warnings, and a run with
 /// fewer says so in a notification and in its properties.
 pub fn sarif_log(diags: &[Diagnostic], base: &str) -> Result<SarifLog> {
-    let mut kept: Vec<&Diagnostic> = diags.iter().collect();
+    // A finding at no page (a generator bug, `<generator>` line 0) is about the run,
+    // not the docs: a tool notification, since code scanning wants a place per result.
+    let (placed, unplaced): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| has_place(d));
+    let mut kept = placed;
     // Deterministic whatever order the diagnostics came in.
     kept.sort();
     let total = kept.len();
@@ -214,9 +219,24 @@ pub fn sarif_log(diags: &[Diagnostic], base: &str) -> Result<SarifLog> {
         .zip(prints)
         .map(|(d, print)| result(d, base, print))
         .collect();
-    let mut invocation = Invocation::builder().execution_successful(true).build();
+    let failed = unplaced.iter().any(|d| d.severity == Severity::Error);
+    let mut invocation = Invocation::builder().execution_successful(!failed).build();
     let mut properties = BTreeMap::new();
-    let mut notifications = Vec::new();
+    let mut unplaced = unplaced;
+    unplaced.sort();
+    let mut notifications: Vec<Notification> = unplaced
+        .iter()
+        .map(|d| {
+            Notification::builder()
+                .level(serde_json::Value::from(level_name(d.severity)))
+                .message(
+                    Message::builder()
+                        .text(format!("{}: {}", d.code.id(), d.message))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
     if omitted > 0 {
         let note = format!(
             "{omitted} of {total} diagnostics were left out: code scanning accepts at most {MAX_RESULTS} results per run; errors were kept first, then warnings in file order"
@@ -263,6 +283,11 @@ pub fn sarif_log(diags: &[Diagnostic], base: &str) -> Result<SarifLog> {
         results: kept.len(),
         omitted,
     })
+}
+
+/// Whether a diagnostic points at a page line (generator bugs point at none).
+fn has_place(d: &Diagnostic) -> bool {
+    d.line > 0 && !d.file.starts_with('<')
 }
 
 /// Writes the log to `path`; says on stderr when results had to be left out.
@@ -319,6 +344,28 @@ mod tests {
             "api-reference/v1.0/api/user%20get.md"
         );
         assert_eq!(result_uri("", "resources\\user.md"), "resources/user.md");
+    }
+
+    #[test]
+    fn a_generator_bug_is_a_failed_run_notification_not_a_result() {
+        let diags = vec![
+            diag("api/a.md", 3, Code::UnknownType, "`x` is not defined"),
+            Diagnostic::internal("generated Rust does not parse: expected `;`"),
+        ];
+        let log = sarif_log(&diags, "").unwrap();
+        assert_eq!(log.results, 1);
+        let json: serde_json::Value = serde_json::from_str(&log.json).unwrap();
+        let run = &json["runs"][0];
+        assert_eq!(run["results"].as_array().map(Vec::len), Some(1));
+        let invocation = &run["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        let note = &invocation["toolExecutionNotifications"][0];
+        assert_eq!(note["level"], "error");
+        assert!(
+            note["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("internal: generated Rust does not parse"))
+        );
     }
 
     #[test]
