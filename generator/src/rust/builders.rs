@@ -30,10 +30,12 @@
 //!   `DeviceManagementDeviceConfigurationsItem`), made unique the same way.
 
 use super::docs::{escape, write_outer};
+use super::features::cfg_features;
 use super::layout::{INDENT, WIDTH, write_call, write_signature};
 use super::names::{Scope, camel, ident, snake};
 use super::operations::{InlineBody, body_type, response_type};
 use super::{Code, TypeNames};
+use crate::method::HttpMethod;
 use crate::model::{Model, Operation, ParamStyle, PathPart, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -444,7 +446,7 @@ fn action_like(model: &Model, key: Option<&StepKey>, op: &Operation) -> bool {
         StepKey::Literal(text) => {
             text.contains('.')
                 || text.contains('(')
-                || (op.method.to_string().eq_ignore_ascii_case("POST")
+                || (op.method == HttpMethod::Post
                     && !matches!(op.request_body, Some(RequestBody::Typed { .. })))
         }
     }
@@ -452,29 +454,16 @@ fn action_like(model: &Model, key: Option<&StepKey>, op: &Operation) -> bool {
 
 /// The method name of an operation on its node (before collisions).
 fn op_method(op: &Operation) -> String {
-    match op.method.to_string().to_ascii_uppercase().as_str() {
-        "GET" if matches!(op.response.body, Some(TypeRef::Collection(_))) => "list".into(),
-        "GET" => "get".into(),
-        "POST" if matches!(op.request_body, Some(RequestBody::Typed { .. })) => "create".into(),
-        "POST" => "post".into(),
-        "PATCH" => "update".into(),
-        "PUT" => "put".into(),
-        "DELETE" => "delete".into(),
-        other => snake(&other.to_ascii_lowercase()),
+    match op.method {
+        HttpMethod::Get if matches!(op.response.body, Some(TypeRef::Collection(_))) => "list",
+        HttpMethod::Get => "get",
+        HttpMethod::Post if matches!(op.request_body, Some(RequestBody::Typed { .. })) => "create",
+        HttpMethod::Post => "post",
+        HttpMethod::Patch => "update",
+        HttpMethod::Put => "put",
+        HttpMethod::Delete => "delete",
     }
-}
-
-/// `#[cfg(...)]` for a set of features (empty for none).
-fn cfg_any(features: &BTreeSet<&str>) -> String {
-    let list: Vec<String> = features
-        .iter()
-        .map(|f| format!("feature = {f:?}"))
-        .collect();
-    match list.as_slice() {
-        [] => String::new(),
-        [one] => format!("#[cfg({one})]"),
-        all => format!("#[cfg(any({}))]", all.join(", ")),
-    }
+    .to_string()
 }
 
 /// Module docs and imports.
@@ -552,7 +541,7 @@ impl<'a> Emit<'a> {
         let cfg = if n == 0 {
             String::new()
         } else {
-            cfg_any(&self.features[n])
+            cfg_features("any", &self.features[n])
         };
         let mut doc = if n == 0 {
             "The root of the request builders: every documented request starts here.".to_string()
@@ -639,7 +628,7 @@ impl<'a> Emit<'a> {
             return;
         }
         let parent_lt = self.tree.nodes[n].params > 0;
-        let cfg = cfg_any(&self.features[c]);
+        let cfg = cfg_features("any", &self.features[c]);
         for (form, method) in child.forms.iter().zip(&child.methods) {
             let mut doc = match (form, &child.key) {
                 (Some(alt), _) => format!("One item, by its `{alt}`."),

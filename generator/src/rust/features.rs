@@ -109,16 +109,7 @@ impl Features {
     /// The cfg line for an accessor of type `ty` on an item of `own_area`: the features of
     /// the other areas its type names need (empty when it needs none).
     pub fn cfg_text_for_type(&self, model: &Model, own_area: &str, ty: &TypeRef) -> String {
-        let others: Vec<String> = self
-            .features_for_type(model, own_area, ty)
-            .into_iter()
-            .map(|f| format!("feature = {f:?}"))
-            .collect();
-        match others.as_slice() {
-            [] => String::new(),
-            [one] => format!("#[cfg({one})]"),
-            all => format!("#[cfg(all({}))]", all.join(", ")),
-        }
+        cfg_features("all", self.features_for_type(model, own_area, ty))
     }
 
     /// [`Self::cfg`] as text (empty when the area has no feature).
@@ -173,5 +164,22 @@ fn named(ty: &TypeRef) -> Vec<&str> {
         TypeRef::Named(n) => vec![n.as_str()],
         TypeRef::Collection(inner) => named(inner),
         TypeRef::Primitive(_) | TypeRef::Untyped => Vec::new(),
+    }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(all(...))]` / `#[cfg(any(...))]` (`combinator`) for
+/// several features; empty for none.
+pub(super) fn cfg_features<S: AsRef<str>>(
+    combinator: &str,
+    features: impl IntoIterator<Item = S>,
+) -> String {
+    let list: Vec<String> = features
+        .into_iter()
+        .map(|f| format!("feature = {:?}", f.as_ref()))
+        .collect();
+    match list.as_slice() {
+        [] => String::new(),
+        [one] => format!("#[cfg({one})]"),
+        all => format!("#[cfg({combinator}({}))]", all.join(", ")),
     }
 }
