@@ -336,9 +336,9 @@ impl Code {
             ),
             Code::DuplicateOperation => (
                 "duplicate-operation",
-                "Two pages that document the same method and path (reserved).",
-                "Reserved for operations documented twice; this version keeps one per method and path and reports none.",
-                "Keep the request line on one page and link to it from the other.",
+                "One request documented twice with types that contradict each other.",
+                "Request lines that differ only in parameter names or in the letter case of their segments are one request (Graph's URLs are not case-sensitive), and become one operation. When two of them give it contradicting response types (a collection and a single value, or unrelated types), the diagnostic names both places; the operation keeps the merged types.",
+                "Document each request on one page, or make both pages name the same types.",
                 Warning,
             ),
             Code::RequestBodyIgnored => (

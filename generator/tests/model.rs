@@ -329,11 +329,94 @@ fn a_literal_id_in_a_request_line_becomes_a_parameter() {
         .iter()
         .map(|op| op.path.openapi_path())
         .collect();
+    // `{widgets-id}` and `{id}` key the same segment; one spelling each, the
+    // first in sorted order names both.
     assert_eq!(
         paths,
         [
             "/widgets/{id}/parts/not-a-guid-at-all",
-            "/widgets/{widgets-id}/settings"
+            "/widgets/{id}/settings"
         ]
+    );
+}
+
+/// Request lines that differ only in parameter names or in the case of a segment
+/// are one request: one operation, one function, one path in the OpenAPI document.
+#[test]
+fn one_request_spelled_several_ways_is_one_operation() {
+    let widget = resource(
+        "widget",
+        "Inherits from [entity](entity.md).",
+        "|size|Int32|How big.|",
+    );
+    let page = |title: &str, lines: &str, response: &str| {
+        format!(
+            "---\ndoc_type: apiPageType\n---\n# {title}\n\n## HTTP request\n```http\n{lines}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and {response} in the response body.\n"
+        )
+    };
+    let get = page(
+        "Get widget",
+        "GET /widgets/{widget-id}\nGET /me/Widgets/{id}",
+        "a [widget](../resources/widget.md) object",
+    );
+    let list = page(
+        "List widgets",
+        "GET /widgets\nGET /me/widgets",
+        "a collection of [widget](../resources/widget.md) objects",
+    );
+    let delete = "---\ndoc_type: apiPageType\n---\n# Delete widget\n\n## HTTP request\n```http\nDELETE /widgets/{id}\nDELETE /me/widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `204 No Content` response code.\n";
+    // A page that documents the list's path as one widget: a contradiction to report.
+    let stray = page(
+        "Get one widget",
+        "GET /widgets",
+        "a [widget](../resources/widget.md) object",
+    );
+    let pages = [
+        ("resources/entity.md", ENTITY),
+        ("resources/widget.md", widget.as_str()),
+        ("api/widget-get.md", get.as_str()),
+        ("api/widget-list.md", list.as_str()),
+        ("api/widget-delete.md", delete),
+        ("api/widget-stray.md", stray.as_str()),
+    ];
+    let (model, diags) = build(&pages);
+    let paths: Vec<(String, String)> = model
+        .operations
+        .iter()
+        .map(|o| (o.method.to_string(), o.path.openapi_path()))
+        .collect();
+    let expected = [
+        ("GET", "/me/widgets"),
+        ("DELETE", "/me/widgets/{id}"),
+        ("GET", "/me/widgets/{id}"),
+        ("GET", "/widgets"),
+        ("DELETE", "/widgets/{id}"),
+        ("GET", "/widgets/{id}"),
+    ];
+    assert_eq!(
+        paths,
+        expected.map(|(m, p)| (m.to_string(), p.to_string())),
+        "{paths:?}"
+    );
+    let ids: Vec<&str> = model.operations.iter().map(|o| o.id.as_str()).collect();
+    assert!(ids.iter().all(|id| !id.ends_with("_2")), "{ids:?}");
+    let conflicts: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.code.id() == "duplicate-operation")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{diags:#?}");
+    assert_eq!(conflicts[0].file, "api/widget-stray.md");
+    assert!(
+        conflicts[0].message.contains("api/widget-list.md:"),
+        "{}",
+        conflicts[0].message
+    );
+    // The same choice whatever order the pages come in.
+    let mut reversed = pages;
+    reversed.reverse();
+    let (again, _) = build(&reversed);
+    assert_eq!(
+        serde_json::to_string(&model.operations).unwrap(),
+        serde_json::to_string(&again.operations).unwrap()
     );
 }

@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct ApiChanges {
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// Removed items whose request or member lives on under another spelling: a
+    /// `_2` merged into its base name, `contactfolders` now `contact_folders`.
+    pub renamed: Vec<(String, String)>,
 }
 
 impl ApiChanges {
@@ -19,10 +22,20 @@ impl ApiChanges {
     /// A few lines for a person: counts, then the names (at most `limit` of each).
     pub fn summary(&self, limit: usize) -> String {
         let mut out = format!(
-            "API: {} added, {} removed\n",
+            "API: {} added, {} removed ({} of them renamed)\n",
             self.added.len(),
-            self.removed.len()
+            self.removed.len(),
+            self.renamed.len()
         );
+        for (old, new) in self.renamed.iter().take(limit) {
+            out.push_str(&format!("  ~ {old} -> {new}\n"));
+        }
+        if self.renamed.len() > limit {
+            out.push_str(&format!(
+                "  ~ ... and {} more\n",
+                self.renamed.len() - limit
+            ));
+        }
         for (sign, names) in [("+", &self.added), ("-", &self.removed)] {
             for name in names.iter().take(limit) {
                 out.push_str(&format!("  {sign} {name}\n"));
@@ -43,10 +56,37 @@ pub fn api_changes(
 ) -> Result<ApiChanges> {
     let before = items_of(old)?;
     let after = items_of(new)?;
+    let removed: Vec<String> = before.difference(&after).cloned().collect();
     Ok(ApiChanges {
         added: after.difference(&before).cloned().collect(),
-        removed: before.difference(&after).cloned().collect(),
+        renamed: renames(&removed, &after),
+        removed,
     })
+}
+
+/// Each removed item paired with the item now spelled the same way but for `_`,
+/// letter case and a numeric `_N` suffix.
+fn renames(removed: &[String], after: &BTreeSet<String>) -> Vec<(String, String)> {
+    let mut by_key: BTreeMap<String, &String> = BTreeMap::new();
+    for item in after {
+        by_key.entry(rename_key(item)).or_insert(item);
+    }
+    removed
+        .iter()
+        .filter_map(|old| Some((old.clone(), (*by_key.get(&rename_key(old))?).clone())))
+        .collect()
+}
+
+/// `fn get_me_contactfolders_2` → `fn getmecontactfolders`.
+fn rename_key(item: &str) -> String {
+    let base = match item.rsplit_once('_') {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => item,
+    };
+    base.chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn items_of(files: &BTreeMap<String, String>) -> Result<BTreeSet<String>> {
@@ -143,6 +183,34 @@ mod tests {
             ["Overview::pending_count", "Overview::set_pending_count"]
         );
         assert!(changes.summary(1).contains("... and 1 more"));
+    }
+
+    #[test]
+    fn merged_and_respelled_functions_are_named_as_renames() {
+        let old = files(
+            "pub fn get_users_item() {}\npub fn get_users_item_2() {}\npub fn get_me_contactfolders() {}\npub fn gone() {}",
+        );
+        let new = files("pub fn get_users_item() {}\npub fn get_me_contact_folders() {}");
+        let changes = api_changes(&old, &new).unwrap();
+        assert_eq!(
+            changes.renamed,
+            [
+                (
+                    "fn get_me_contactfolders".to_string(),
+                    "fn get_me_contact_folders".to_string()
+                ),
+                (
+                    "fn get_users_item_2".to_string(),
+                    "fn get_users_item".to_string()
+                ),
+            ]
+        );
+        assert_eq!(changes.removed.len(), 3);
+        assert!(
+            changes
+                .summary(5)
+                .contains("~ fn get_users_item_2 -> fn get_users_item")
+        );
     }
 
     #[test]

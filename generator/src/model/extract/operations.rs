@@ -30,8 +30,6 @@ pub(in crate::model) struct PageOperations<'p> {
 
 /// A request line of a page, with the body it takes.
 pub(in crate::model) struct PageRequest {
-    /// (OpenAPI path, method): what identifies an operation across pages.
-    pub(in crate::model) key: (String, HttpMethod),
     pub(in crate::model) method: HttpMethod,
     pub(in crate::model) template: PathTemplate,
     pub(in crate::model) line: usize,
@@ -77,7 +75,6 @@ pub(in crate::model) fn page_operations<'p>(
             };
             let body = body_for_method(method, &request_body, &page.path, line, &mut diags);
             Some(PageRequest {
-                key: (template.openapi_path(), method),
                 method,
                 template,
                 line,

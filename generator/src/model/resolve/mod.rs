@@ -2,5 +2,6 @@
 
 pub(super) mod names;
 pub(super) mod operations;
+pub(super) mod path_shapes;
 pub(super) mod types;
 pub(super) mod typing;

@@ -1,10 +1,12 @@
 //! Operations merged across pages: one per documented method and path.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, codes};
 use crate::method::HttpMethod;
 use crate::model::extract::operations::page_operations;
 use crate::model::extract::operations::{PageOperations, PageRequest};
 use crate::model::resolve::names::Resolver;
+use crate::model::resolve::path_shapes::PathSpellings;
+use crate::model::resolve::types::describe;
 use crate::model::{Model, Operation, RequestBody, Source, TypeRef};
 use crate::parse::Page;
 use rayon::prelude::*;
@@ -21,6 +23,13 @@ pub(in crate::model) fn collect_operations(
         .par_iter()
         .map(|page| page_operations(page, resolver))
         .collect();
+    // Request lines that differ only in parameter names or letter case are one request.
+    let spellings = PathSpellings::new(
+        documented
+            .iter()
+            .filter_map(|(_, d)| d.as_ref())
+            .flat_map(|d| d.requests.iter().map(|r| &r.template)),
+    );
     // (path, method) → operation; pages arrive sorted, so the first page wins ties.
     let mut ops: BTreeMap<(String, HttpMethod), Operation> = BTreeMap::new();
     for (mut page_diags, documented) in documented {
@@ -43,13 +52,21 @@ pub(in crate::model) fn collect_operations(
         let count = requests.len();
         for (i, request) in requests.into_iter().enumerate() {
             let PageRequest {
-                key,
                 method,
                 template,
                 line,
                 body,
             } = request;
+            let template = spellings.respell(&template);
+            let key = (template.openapi_path(), method);
             if let Some(existing) = ops.get_mut(&key) {
+                let here = Source {
+                    file: page.path.clone(),
+                    line,
+                };
+                if let Some(d) = conflict(model, existing, &here, &response.body) {
+                    diags.push(d);
+                }
                 merge_body(existing, &body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
                     existing.examples.extend(examples.iter().cloned());
@@ -137,5 +154,58 @@ fn merge_body(existing: &mut Operation, other: &Option<RequestBody>) {
         }
         (None, Some(b)) => existing.request_body = Some(b.clone()),
         _ => {}
+    }
+}
+
+/// Two request lines that are one request (after respelling) but whose pages give it
+/// contradicting response types: a collection and a single value, or unrelated types.
+/// Pages of derived types sharing a base are not a conflict, and neither are request
+/// bodies: a create page per derived type tables that type's properties.
+fn conflict(
+    model: &Model,
+    existing: &Operation,
+    here: &Source,
+    response: &Option<TypeRef>,
+) -> Option<Diagnostic> {
+    let what = if let (Some(a), Some(b)) = (&existing.response.body, response)
+        && !compatible(model, a, b)
+    {
+        format!(
+            "response types: {} there, {} here",
+            describe(a),
+            describe(b)
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::warning(
+            &here.file,
+            here.line,
+            codes::DUPLICATE_OPERATION,
+            format!(
+                "`{} {}` is also documented at {}:{}, with other {what}; both are kept as one operation",
+                existing.method,
+                existing.path.openapi_path(),
+                existing.source.file,
+                existing.source.line,
+            ),
+        )
+        .with_help("document each request on one page, or make both pages name the same types"),
+    )
+}
+
+/// The same shape and related types: equal, or with a common base (pages of derived
+/// types documenting a shared request line).
+fn compatible(model: &Model, a: &TypeRef, b: &TypeRef) -> bool {
+    match (a, b) {
+        (TypeRef::Collection(x), TypeRef::Collection(y)) => compatible(model, x, y),
+        (TypeRef::Named(x), TypeRef::Named(y))
+            if model.types.contains_key(x) && model.types.contains_key(y) =>
+        {
+            model.common_base(&[x.clone(), y.clone()]).is_some()
+        }
+        (TypeRef::Untyped, _) | (_, TypeRef::Untyped) => true,
+        (x, y) => x == y,
     }
 }
