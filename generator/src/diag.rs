@@ -115,6 +115,8 @@ pub enum Code {
     RequestBodyConflict,
     MissingInclude,
     IncludeOutsideDocs,
+    CollectionOrSingle,
+    TypeNameCase,
     /// A generator bug rather than a docs problem.
     Internal,
 }
@@ -130,7 +132,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 30] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::InvalidAnnotation,
@@ -158,6 +160,8 @@ impl Code {
         Code::RequestBodyConflict,
         Code::MissingInclude,
         Code::IncludeOutsideDocs,
+        Code::CollectionOrSingle,
+        Code::TypeNameCase,
         Code::Internal,
     ];
 
@@ -383,6 +387,20 @@ impl Code {
                 "Use a path relative to the page that stays inside the docs tree.",
                 Warning,
             ),
+            Code::CollectionOrSingle => (
+                "collection-or-single",
+                "The docs disagree on whether a response is a collection.",
+                "The signals are weighed in order: a documented request line that keys the path, the example response of a request to that path, the property or root the path walks through, the response annotation, the Response section's words. The strongest present decides; the warning names each signal with its page and line.",
+                "Make the annotation (`\"isCollection\": true`), the Response section and the resource page's Type cell (`x collection`) say the same.",
+                Warning,
+            ),
+            Code::TypeNameCase => (
+                "type-name-case",
+                "A type name spelled in another letter case than its definition.",
+                "The name is resolved without regard to case (`microsoft.graph.orgcontact` is `orgContact`), and the definition's spelling is used.",
+                "Spell the name as its resource page's title does.",
+                Warning,
+            ),
             Code::Internal => (
                 "internal",
                 "The generator produced output it cannot read back.",
@@ -469,6 +487,8 @@ pub mod codes {
     pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
     pub const MISSING_INCLUDE: Code = Code::MissingInclude;
     pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
+    pub const COLLECTION_OR_SINGLE: Code = Code::CollectionOrSingle;
+    pub const TYPE_NAME_CASE: Code = Code::TypeNameCase;
     pub const INTERNAL: Code = Code::Internal;
 }
 

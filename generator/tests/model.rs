@@ -420,3 +420,56 @@ fn one_request_spelled_several_ways_is_one_operation() {
         serde_json::to_string(&again.operations).unwrap()
     );
 }
+
+/// Collection or single: the example response and a keyed request line outweigh an
+/// annotation without `isCollection`; a key at the end of the path outweighs a list
+/// example; the disagreement is reported with each signal's place.
+#[test]
+fn collection_signals_are_weighed_in_order() {
+    let widget = resource(
+        "widget",
+        "Inherits from [entity](entity.md).",
+        "|size|Int32|How big.|",
+    );
+    let list = "---\ndoc_type: apiPageType\n---\n# List widgets\n\n## HTTP request\n```http\nGET /things/widgets\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object in the response body.\n\n## Example\n<!-- {\"blockType\": \"request\", \"name\": \"list\"} -->\n```http\nGET https://graph.microsoft.com/v1.0/things/widgets\n```\n\n<!-- {\"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\"} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\n  \"@odata.context\": \"x\",\n  \"value\": [{\"id\": \"1\", \"size\": 2}]\n}\n```\n";
+    // A get page whose example shows a list: the key still addresses one widget.
+    let get = "---\ndoc_type: apiPageType\n---\n# Get widget\n\n## HTTP request\n```http\nGET /things/widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object in the response body.\n\n## Example\n<!-- {\"blockType\": \"request\", \"name\": \"get\"} -->\n```http\nGET https://graph.microsoft.com/v1.0/things/widgets/1\n```\n\n<!-- {\"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\", \"isCollection\": true} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\n  \"value\": [{\"id\": \"1\", \"size\": 2}]\n}\n```\n";
+    let (model, diags) = build(&[
+        ("resources/entity.md", ENTITY),
+        ("resources/widget.md", &widget),
+        ("api/widget-list.md", list),
+        ("api/widget-get.md", get),
+    ]);
+    let widget = TypeRef::Named("microsoft.graph.widget".into());
+    let response = |path: &str| {
+        model
+            .operations
+            .iter()
+            .find(|o| o.path.openapi_path() == path)
+            .and_then(|o| o.response.body.clone())
+    };
+    assert_eq!(
+        response("/things/widgets"),
+        Some(TypeRef::Collection(Box::new(widget.clone())))
+    );
+    assert_eq!(response("/things/widgets/{id}"), Some(widget));
+    let reports: Vec<(&str, &str)> = diags
+        .iter()
+        .filter(|d| d.code.id() == "collection-or-single")
+        .map(|d| (d.file.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(reports.len(), 2, "{diags:#?}");
+    let (file, message) = reports
+        .iter()
+        .find(|(f, _)| *f == "api/widget-list.md")
+        .copied()
+        .expect("the list page is reported");
+    assert_eq!(file, "api/widget-list.md");
+    assert!(
+        message.contains("a collection says a documented request line keys it (api/widget-get.md:")
+            && message.contains("the example response (api/widget-list.md:")
+            && message.contains("a single value says")
+            && message.contains("the response annotation (api/widget-list.md:"),
+        "{message}"
+    );
+}

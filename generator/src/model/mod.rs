@@ -147,6 +147,10 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     pub response: ResponseDef,
     pub examples: Vec<Example>,
+    /// A documented request line that queries this path as a collection
+    /// (`?$filter=...`): one of the signals weighed when the operations are typed.
+    #[serde(skip)]
+    pub queried_as_collection: Option<Source>,
 }
 
 impl Operation {
@@ -197,6 +201,11 @@ pub enum RequestBody {
 pub struct ResponseDef {
     pub status: u16,
     pub body: Option<TypeRef>,
+    /// Whether the Response section's words call the body a collection ("a
+    /// collection of x objects"), and the line: one of the signals weighed when
+    /// the operations are typed.
+    #[serde(skip)]
+    pub prose_collection: Option<(bool, usize)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -295,7 +304,8 @@ pub fn short_name(name: &str) -> &str {
 
 /// A response annotation's `@odata.type` that is a placeholder: a primitive (`Edm.String`,
 /// as many current Intune pages write) over a body that is an object of its own (members
-/// other than an OData primitive's `value`), which no primitive response has.
+/// other than an OData primitive's `value`) or objects in `value`, which no primitive
+/// response has.
 pub(crate) fn placeholder_response_type(
     odata_type: &str,
     body: Option<&serde_json::Value>,
@@ -303,10 +313,17 @@ pub(crate) fn placeholder_response_type(
     let Some(serde_json::Value::Object(members)) = body else {
         return false;
     };
+    // Intune pages wrap objects in `value` too: `{"value": {...}}`, `{"value": [{...}]}`.
+    let wrapped_objects = match members.get("value") {
+        Some(serde_json::Value::Object(_)) => true,
+        Some(serde_json::Value::Array(items)) => items.iter().any(|i| i.is_object()),
+        _ => false,
+    };
     odata_type.to_ascii_lowercase().starts_with("edm.")
-        && members
-            .keys()
-            .any(|k| k != "value" && !k.starts_with("@odata.") && !k.starts_with("@"))
+        && (wrapped_objects
+            || members
+                .keys()
+                .any(|k| k != "value" && !k.starts_with("@odata.") && !k.starts_with("@")))
 }
 
 #[cfg(test)]
@@ -320,6 +337,12 @@ mod placeholder_tests {
         assert!(placeholder_response_type("Edm.String", Some(&object)));
         let primitive = json!({"@odata.context": "x", "value": "aGVsbG8="});
         assert!(!placeholder_response_type("Edm.String", Some(&primitive)));
+        let strings = json!({"value": ["a", "b"]});
+        assert!(!placeholder_response_type("Edm.String", Some(&strings)));
+        let wrapped = json!({"value": {"@odata.type": "#microsoft.graph.widget", "id": "1"}});
+        assert!(placeholder_response_type("Edm.String", Some(&wrapped)));
+        let listed = json!({"value": [{"id": "1"}]});
+        assert!(placeholder_response_type("Edm.String", Some(&listed)));
         assert!(!placeholder_response_type(
             "microsoft.graph.widget",
             Some(&object)

@@ -669,8 +669,10 @@ mod tests {
             response: crate::model::ResponseDef {
                 status: 200,
                 body: None,
+                prose_collection: None,
             },
             examples: Vec::new(),
+            queried_as_collection: None,
         };
         let path = "/sites('it''s')/items/{id}";
         let p = op.path.match_path(path, true).unwrap();

@@ -34,6 +34,8 @@ pub(in crate::model) struct PageRequest {
     pub(in crate::model) template: PathTemplate,
     pub(in crate::model) line: usize,
     pub(in crate::model) body: Option<RequestBody>,
+    /// The request line queries its path as a collection (`$filter`, `$top`, ...).
+    pub(in crate::model) queried_as_collection: bool,
 }
 
 /// The page's diagnostics, and what it documents (`None` without request lines).
@@ -75,6 +77,7 @@ pub(in crate::model) fn page_operations<'p>(
             };
             let body = body_for_method(method, &request_body, &page.path, line, &mut diags);
             Some(PageRequest {
+                queried_as_collection: collection_query(&target),
                 method,
                 template,
                 line,
@@ -149,6 +152,20 @@ fn request_lines(
         );
     }
     out
+}
+
+/// A query option that only a collection takes: `/x?$filter=...`.
+fn collection_query(target: &str) -> bool {
+    let Some((_, query)) = target.split_once('?') else {
+        return false;
+    };
+    query.split('&').any(|option| {
+        let name = option.split('=').next().unwrap_or("").to_ascii_lowercase();
+        matches!(
+            name.as_str(),
+            "$filter" | "$orderby" | "$top" | "$skip" | "$search"
+        )
+    })
 }
 
 /// `GET|POST|PATCH|PUT|DELETE`, for help texts.
@@ -468,6 +485,7 @@ fn response(
 ) -> ResponseDef {
     let mut status = None;
     let mut body = None;
+    let mut prose_collection = None;
     for item in section(page, &["response"]).iter().flat_map(|s| &s.items) {
         let Item::Prose(p) = item else { continue };
         if status.is_none() {
@@ -476,7 +494,7 @@ fn response(
         if body.is_some() {
             continue;
         }
-        let collection = p.text.to_ascii_lowercase().contains("collection");
+        let collection = says_collection(&p.text);
         for link in p
             .links
             .iter()
@@ -491,6 +509,7 @@ fn response(
                 line: p.line,
             };
             if let Ok(n) = resolver.resolve_name(&page.path, &r) {
+                prose_collection = Some((collection, p.line));
                 let named = TypeRef::Named(n);
                 body = Some(if collection {
                     TypeRef::Collection(Box::new(named))
@@ -522,7 +541,7 @@ fn response(
                     target: String::new(),
                     line: resp.line,
                 };
-                match resolver.resolve_name(&page.path, &r) {
+                match resolver.resolve_identifier(&page.path, &r, diags) {
                     Ok(n) => Some(TypeRef::Named(n)),
                     Err(d) => {
                         diags.push(d);
@@ -551,10 +570,27 @@ fn response(
         .map(|r| r.status)
         .next();
     let status = status.or(example_status).unwrap_or(200);
+    // `202 Accepted` with examples that carry no body: the type the words name is
+    // the operation to monitor behind the `Location` header, not a body.
+    let responses = || examples.iter().filter_map(|e| e.response.as_ref());
+    let accepted_without_body = status == 202
+        && responses().any(|r| r.status == 202)
+        && responses().all(|r| r.body.is_none());
     ResponseDef {
         status,
-        body: if status == 204 { None } else { body },
+        body: if status == 204 || accepted_without_body {
+            None
+        } else {
+            body
+        },
+        prose_collection,
     }
+}
+
+/// "a collection of x objects", "a list of x items", "an x collection".
+fn says_collection(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("collection") || lower.contains("list of") || lower.contains("array of")
 }
 
 /// A type named without a link: `returns the **x** object`, `a collection of x objects`.
@@ -604,12 +640,19 @@ fn response_type_from_words(page: &Page, resolver: &Resolver) -> Option<TypeRef>
     None
 }
 
-/// The `@odata.type` of a single-object example response.
+/// The `@odata.type` of a single-object example response, or `Boolean` for an
+/// OData primitive answer `{"value": true}`.
 fn response_type_from_example(examples: &[Example], resolver: &Resolver) -> Option<TypeRef> {
     let body = examples
         .iter()
         .filter_map(|e| e.response.as_ref()?.body.as_ref())
         .next()?;
+    if let Some(members) = body.as_object()
+        && members.get("value").is_some_and(|v| v.is_boolean())
+        && members.keys().all(|k| k == "value" || k.starts_with('@'))
+    {
+        return Some(TypeRef::Primitive(crate::model::Edm::Boolean));
+    }
     let tag = body.get("@odata.type")?.as_str()?.trim_start_matches('#');
     resolver.type_by_exact_name(tag).map(TypeRef::Named)
 }

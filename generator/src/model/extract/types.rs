@@ -149,7 +149,30 @@ fn resource_type(
             .and_then(|v| v.as_str())
             .map(|s| s.trim_start_matches('#').to_string())
     });
-    let name = match annotated_name.or_else(|| title.map(|t| strip_title_suffix(&t.value))) {
+    let titled = title.map(|t| strip_title_suffix(&t.value));
+    let annotated_name = annotated_name.map(|n| match &titled {
+        // `microsoft.graph.orgcontact` under `# orgContact resource type`: the title
+        // spells the name as the service does. A capital first letter is only the
+        // title's (`# Permission resource type`).
+        Some(t) if crate::model::short_name(&n) != t
+            && crate::model::short_name(&n).eq_ignore_ascii_case(t)
+            && crate::model::short_name(&n).get(..1) == t.get(..1) =>
+        {
+            let respelled = format!("{}{t}", &n[..n.len() - t.len()]);
+            diags.push(
+                Diagnostic::warning(
+                    &page.path,
+                    annotation.map_or(1, |a| a.line),
+                    codes::TYPE_NAME_CASE,
+                    format!("the resource annotation names `{n}`, which the title spells `{t}`; read as `{respelled}`"),
+                )
+                .with_help(format!("write `\"@odata.type\": \"{respelled}\"`")),
+            );
+            respelled
+        }
+        _ => n,
+    });
+    let name = match annotated_name.or(titled) {
         Some(n) if !n.is_empty() && !n.contains(char::is_whitespace) => qualify(&n, namespace),
         _ => {
             diags.push(

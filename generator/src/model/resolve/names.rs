@@ -132,6 +132,35 @@ impl Resolver {
         }
     }
 
+    /// [`Self::resolve_name`] for a name written as an identifier (an annotation's
+    /// `@odata.type`, a base type): a warning where it differs from the definition
+    /// only in letter case.
+    pub fn resolve_identifier(
+        &self,
+        page: &str,
+        r: &NameRef,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<String, Diagnostic> {
+        let resolved = self.resolve_name(page, r)?;
+        let written = crate::model::short_name(&r.name);
+        let defined = crate::model::short_name(&resolved);
+        if written != defined && written.eq_ignore_ascii_case(defined) {
+            diags.push(
+                Diagnostic::warning(
+                    page,
+                    r.line,
+                    codes::TYPE_NAME_CASE,
+                    format!(
+                        "`{}` is spelled `{defined}` where it is defined; read as `{resolved}`",
+                        r.name
+                    ),
+                )
+                .with_help(format!("write `{resolved}`")),
+            );
+        }
+        Ok(resolved)
+    }
+
     /// Resolves a Type cell; diagnostics are pushed, unresolved names become `Untyped`.
     pub fn resolve_cell(
         &self,

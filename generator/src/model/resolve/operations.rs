@@ -56,6 +56,7 @@ pub(in crate::model) fn collect_operations(
                 template,
                 line,
                 body,
+                queried_as_collection,
             } = request;
             let template = spellings.respell(&template);
             let key = (template.openapi_path(), method);
@@ -66,6 +67,9 @@ pub(in crate::model) fn collect_operations(
                 };
                 if let Some(d) = conflict(model, existing, &here, &response.body) {
                     diags.push(d);
+                }
+                if queried_as_collection && existing.queried_as_collection.is_none() {
+                    existing.queried_as_collection = Some(here);
                 }
                 merge_body(existing, &body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
@@ -94,6 +98,10 @@ pub(in crate::model) fn collect_operations(
                     request_body: body,
                     response: response.clone(),
                     // The last request line takes the examples, the others copy them.
+                    queried_as_collection: queried_as_collection.then(|| Source {
+                        file: page.path.clone(),
+                        line,
+                    }),
                     examples: if i + 1 == count {
                         std::mem::take(&mut examples)
                     } else {

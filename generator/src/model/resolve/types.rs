@@ -185,16 +185,22 @@ pub(in crate::model) fn resolve_types(
 fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnostic>) -> Merged {
     let mut merged: Merged = BTreeMap::new();
     for t in raw {
-        let base = t
-            .base
-            .as_ref()
-            .and_then(|b| match resolver.resolve_name(&t.page, b) {
+        // A base named in the annotation is an identifier; one linked in prose is
+        // link text, whose case says nothing.
+        let base = t.base.as_ref().and_then(|b| {
+            let resolved = if b.target.is_empty() {
+                resolver.resolve_identifier(&t.page, b, diags)
+            } else {
+                resolver.resolve_name(&t.page, b)
+            };
+            match resolved {
                 Ok(n) => Some(n),
                 Err(d) => {
                     diags.push(d);
                     None
                 }
-            });
+            }
+        });
         let mut properties = Vec::new();
         for p in &t.properties {
             let ty = resolver.resolve_cell(&t.page, p.line, &p.cell, diags);

@@ -16,7 +16,8 @@
 use crate::diag::{Diagnostic, codes};
 use crate::method::HttpMethod;
 use crate::model::PathPart;
-use crate::model::{Model, Operation, Property, RequestBody, TypeRef};
+use crate::model::resolve::collections;
+use crate::model::{Model, Operation, Property, RequestBody, Source, TypeRef};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the documented request lines say about addressing: the roots (entity sets
@@ -28,8 +29,9 @@ pub struct DocumentedPaths {
     by_name: HashMap<String, TypeRef>,
     /// Path (see `prefix_key`) → what its own page says a `GET` of it answers.
     documented_gets: HashMap<String, TypeRef>,
-    /// Paths that some documented path continues with a key: collections.
-    keyed: std::collections::HashSet<String>,
+    /// Paths that some documented path continues with a key: collections; with the
+    /// first request line that does.
+    keyed: HashMap<String, Source>,
 }
 
 impl DocumentedPaths {
@@ -103,7 +105,7 @@ impl DocumentedPaths {
             })
             .collect();
         let mut documented_gets = HashMap::new();
-        let mut keyed = std::collections::HashSet::new();
+        let mut keyed: HashMap<String, Source> = HashMap::new();
         for (op, segments) in model.operations.iter().zip(split) {
             if op.method == HttpMethod::Get
                 && let Some(body) = &op.response.body
@@ -116,7 +118,9 @@ impl DocumentedPaths {
                     && !segments[i - 1].addressing
                     && segments[i - 1].args.is_none()
                 {
-                    keyed.insert(prefix_key(&segments[..i]));
+                    keyed
+                        .entry(prefix_key(&segments[..i]))
+                        .or_insert_with(|| op.source.clone());
                 }
             }
         }
@@ -135,7 +139,7 @@ impl DocumentedPaths {
         let key = prefix_key(segments);
         let ty = self.documented_gets.get(&key)?.clone();
         Some(match ty {
-            TypeRef::Named(_) if self.keyed.contains(&key) => TypeRef::Collection(Box::new(ty)),
+            TypeRef::Named(_) if self.keyed.contains_key(&key) => TypeRef::Collection(Box::new(ty)),
             other => other,
         })
     }
@@ -226,6 +230,11 @@ impl DocumentedPaths {
 
     fn get(&self, name: &str) -> Option<&TypeRef> {
         self.by_name.get(&name.to_ascii_lowercase())
+    }
+
+    /// The request line that continues `segments` with a key, if one does.
+    fn keyed_by(&self, segments: &[Segment]) -> Option<&Source> {
+        self.keyed.get(&prefix_key(segments))
     }
 }
 
@@ -569,7 +578,21 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
     let mut updates = Vec::new();
     for (index, (op, segments)) in model.operations.iter().zip(&split).enumerate() {
         let target = resolve(model, &paths, segments);
+        // A key after the path makes what a `GET` of it answers a collection; other
+        // methods answer one item of it, or what their action returns.
+        let keyed = paths
+            .keyed_by(segments)
+            .filter(|_| op.method == HttpMethod::Get);
         let Target::Typed { ty, step } = target else {
+            // What the page says, in the kind the strongest signal gives.
+            if let Some(body) = &op.response.body
+                && let Some(collection) = weigh(op, keyed, None, diags)
+            {
+                let kind = collections::with_kind(body.clone(), collection);
+                if &kind != body {
+                    updates.push((index, (None, Some((op.response.status, Some(kind))))));
+                }
+            }
             continue;
         };
         let via = match &step {
@@ -578,6 +601,23 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
                 p.name, p.source.file, p.source.line
             )),
             _ => None,
+        };
+        let ty = if op.method == HttpMethod::Get {
+            let walked = match &step {
+                Step::Member(p) => p.source.clone(),
+                _ => op.source.clone(),
+            };
+            let path = collections::WalkedKind {
+                collection: matches!(ty, TypeRef::Collection(_)),
+                source: walked,
+                by_key: matches!(step, Step::Key) || ends_in_key(segments),
+            };
+            match weigh(op, keyed, Some(path), diags) {
+                Some(collection) => collections::with_kind(ty, collection),
+                None => ty,
+            }
+        } else {
+            ty
         };
         let typed = typed_operation(model, op, &ty, via.as_deref(), diags);
         if let Some(typed) = typed {
@@ -597,6 +637,30 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
 }
 
 type Update = (Option<RequestBody>, Option<(u16, Option<TypeRef>)>);
+
+/// `/x/{id}` or `/x('{id}')`: the last segment keys a collection. Path-based
+/// addressing (`root:/{path}:`) and function arguments are not keys.
+fn ends_in_key(segments: &[Segment]) -> bool {
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    let key_args = matches!(last.args.as_deref(), Some("{}" | "'{}'"));
+    (last.param || key_args) && !last.addressing && segments.len() > 1
+}
+
+/// Collection or single by the strongest signal ([`collections`]), with a warning
+/// where the signals disagree.
+fn weigh(
+    op: &Operation,
+    keyed: Option<&Source>,
+    path: Option<collections::WalkedKind>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    let evidence = collections::evidence(op, keyed, path);
+    let (collection, disagreement) = collections::decide(op, &evidence)?;
+    diags.extend(disagreement);
+    Some(collection)
+}
 
 /// The request body and response the path gives `op`, where they differ from the page's.
 fn typed_operation(
