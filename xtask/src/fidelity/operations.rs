@@ -35,13 +35,13 @@ pub const CLASSES: [&str; 8] = [
 ];
 
 /// Floors under which `xtask fidelity` and the corpus test fail, on v1.0: just under
-/// today's values (93.56, 96.75 and 98.57 for the agreements). Raise them as the
+/// today's values (94.35, 97.62 and 98.56 for the agreements). Raise them as the
 /// figures improve.
 pub const OPERATION_FLOORS: [(&str, f64); 4] = [
     ("ops_resolved_pct", 95.0),
-    ("response_agreement", 93.0),
-    ("response_agreement_without_redirects", 96.0),
-    ("body_agreement", 98.0),
+    ("response_agreement", 94.0),
+    ("response_agreement_without_redirects", 97.5),
+    ("body_agreement", 98.5),
 ];
 
 /// The segments an OData URL may end with that address no typed value.

@@ -535,6 +535,30 @@ fn is_entity(model: &Model, ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Named(n) if model.types.get(n).is_some_and(|t| t.kind == crate::model::TypeKind::Entity))
 }
 
+/// A cast segment spelled in another case than its type's definition: read as the
+/// type (Graph's segments are not case-sensitive), with a warning.
+fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diagnostic> {
+    let (written, defined) = segments.iter().find_map(|s| {
+        if !s.name.contains('.') || model.types.contains_key(&s.name) {
+            return None;
+        }
+        let defined = model
+            .types
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(&s.name))?;
+        Some((s.name.as_str(), defined.as_str()))
+    })?;
+    Some(
+        Diagnostic::warning(
+            &op.source.file,
+            op.source.line,
+            codes::TYPE_NAME_CASE,
+            format!("the cast `{written}` is spelled `{defined}` where the type is defined; read as `{defined}`"),
+        )
+        .with_help(format!("write `/{defined}`")),
+    )
+}
+
 /// `microsoft.graph.x` after a value of a base of `x`.
 fn cast_target(model: &Model, current: &str, segment: &str) -> Option<String> {
     if !segment.contains('.') {
@@ -577,6 +601,7 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
     let paths = DocumentedPaths::infer(model, &split);
     let mut updates = Vec::new();
     for (index, (op, segments)) in model.operations.iter().zip(&split).enumerate() {
+        diags.extend(cast_case(model, op, segments));
         let target = resolve(model, &paths, segments);
         // A key after the path makes what a `GET` of it answers a collection; other
         // methods answer one item of it, or what their action returns.
