@@ -147,6 +147,10 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     pub response: ResponseDef,
     pub examples: Vec<Example>,
+    /// The request line at `source` as that page spells it (the path is respelled
+    /// the way most request lines spell it; diagnostics quote the page's own words).
+    #[serde(skip)]
+    pub documented_path: String,
     /// A documented request line that queries this path as a collection
     /// (`?$filter=...`): one of the signals weighed when the operations are typed.
     #[serde(skip)]
@@ -236,6 +240,9 @@ pub struct ExampleResponse {
     pub odata_type: Option<String>,
     pub is_collection: bool,
     pub line: usize,
+    /// The line of the response annotation, where there is one.
+    #[serde(skip)]
+    pub annotation_line: Option<usize>,
 }
 
 impl Model {

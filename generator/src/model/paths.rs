@@ -154,6 +154,22 @@ impl PathTemplate {
         out
     }
 
+    /// The path as documented: parameters in braces with their documented text.
+    pub fn documented(&self) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                PathPart::Literal(l) => out.push_str(l),
+                PathPart::Param(i) => {
+                    out.push('{');
+                    out.push_str(&self.params[*i].documented);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+
     /// The values of the parameters when `path` (no query) is an instance of this
     /// template; `exact: false` lets literals differ in letter case. A parameter takes
     /// one segment, or for path-based addressing everything up to the next `:`.

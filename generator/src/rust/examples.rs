@@ -673,6 +673,7 @@ mod tests {
             },
             examples: Vec::new(),
             queried_as_collection: None,
+            documented_path: String::new(),
         };
         let path = "/sites('it''s')/items/{id}";
         let p = op.path.match_path(path, true).unwrap();

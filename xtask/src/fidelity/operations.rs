@@ -1382,7 +1382,17 @@ get /nowhere 200 item - resolve=unresolved
                 name: name.clone()
             }
         );
-        let response = |status, body| response_shape(&model, &index, &ResponseDef { status, body });
+        let response = |status, body| {
+            response_shape(
+                &model,
+                &index,
+                &ResponseDef {
+                    status,
+                    body,
+                    prose_collection: None,
+                },
+            )
+        };
         assert_eq!(response(201, Some(named(&name))), Some(single(&name)));
         assert_eq!(response(302, Some(named(&name))), None);
         assert_eq!(response(204, None), None);

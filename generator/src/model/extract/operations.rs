@@ -539,7 +539,7 @@ fn response(
                 let r = NameRef {
                     name,
                     target: String::new(),
-                    line: resp.line,
+                    line: resp.annotation_line.unwrap_or(resp.line),
                 };
                 match resolver.resolve_identifier(&page.path, &r, diags) {
                     Ok(n) => Some(TypeRef::Named(n)),
@@ -749,6 +749,7 @@ fn examples(page: &Page, diags: &mut Vec<Diagnostic>) -> Vec<Example> {
                         .and_then(|v| v.as_bool())
                         .unwrap_or(false),
                     line: r.line,
+                    annotation_line: block.annotation.as_ref().map(|a| a.line),
                 });
             }
             _ => {}

@@ -205,7 +205,7 @@ pub(super) fn decide(op: &Operation, evidence: &[Evidence]) -> Option<(bool, Opt
         format!(
             "`{} {}`: a collection says {}; a single value says {}; read as {}",
             op.method,
-            op.path.openapi_path(),
+            op.documented_path,
             list(true),
             list(false),
             if decided {

@@ -58,6 +58,7 @@ pub(in crate::model) fn collect_operations(
                 body,
                 queried_as_collection,
             } = request;
+            let documented_path = template.documented();
             let template = spellings.respell(&template);
             let key = (template.openapi_path(), method);
             if let Some(existing) = ops.get_mut(&key) {
@@ -65,7 +66,8 @@ pub(in crate::model) fn collect_operations(
                     file: page.path.clone(),
                     line,
                 };
-                if let Some(d) = conflict(model, existing, &here, &response.body) {
+                if let Some(d) = conflict(model, existing, &here, &documented_path, &response.body)
+                {
                     diags.push(d);
                 }
                 if queried_as_collection && existing.queried_as_collection.is_none() {
@@ -98,6 +100,7 @@ pub(in crate::model) fn collect_operations(
                     request_body: body,
                     response: response.clone(),
                     // The last request line takes the examples, the others copy them.
+                    documented_path,
                     queried_as_collection: queried_as_collection.then(|| Source {
                         file: page.path.clone(),
                         line,
@@ -173,6 +176,7 @@ fn conflict(
     model: &Model,
     existing: &Operation,
     here: &Source,
+    documented_path: &str,
     response: &Option<TypeRef>,
 ) -> Option<Diagnostic> {
     let what = if let (Some(a), Some(b)) = (&existing.response.body, response)
@@ -192,11 +196,11 @@ fn conflict(
             here.line,
             codes::DUPLICATE_OPERATION,
             format!(
-                "`{} {}` is also documented at {}:{}, with other {what}; both are kept as one operation",
+                "`{} {documented_path}` is also documented at {}:{} (`{}`), with other {what}; both are kept as one operation",
                 existing.method,
-                existing.path.openapi_path(),
                 existing.source.file,
                 existing.source.line,
+                existing.documented_path,
             ),
         )
         .with_help("document each request on one page, or make both pages name the same types"),

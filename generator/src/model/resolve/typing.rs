@@ -784,7 +784,7 @@ fn entity_body(
                             format!(
                                 "`{} {}` addresses `{name}`, but a page documenting this request line gives its body as `{t}`, which does not derive from it; the body takes a `{name}`",
                                 op.method,
-                                op.path.openapi_path()
+                                op.documented_path
                             ),
                         )
                         .with_help("name the resource type the path addresses (or one derived from it) in the Request body section"),
@@ -877,7 +877,7 @@ fn response_conflict(
         format!(
             "`{} {}` addresses {}{how}, but the page says it answers {}; the path's type is used",
             op.method,
-            op.path.openapi_path(),
+            op.documented_path,
             crate::model::resolve::types::describe(path),
             crate::model::resolve::types::describe(page),
         ),
