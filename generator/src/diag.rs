@@ -115,6 +115,7 @@ pub enum Code {
     RequestBodyConflict,
     MissingInclude,
     IncludeOutsideDocs,
+    NoPermissions,
     /// A generator bug rather than a docs problem.
     Internal,
 }
@@ -130,7 +131,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::InvalidAnnotation,
@@ -158,6 +159,7 @@ impl Code {
         Code::RequestBodyConflict,
         Code::MissingInclude,
         Code::IncludeOutsideDocs,
+        Code::NoPermissions,
         Code::Internal,
     ];
 
@@ -383,6 +385,13 @@ impl Code {
                 "Use a path relative to the page that stays inside the docs tree.",
                 Warning,
             ),
+            Code::NoPermissions => (
+                "no-permissions",
+                "An API page that says nothing about permissions.",
+                "The page documents a request but has no `Permissions` section, permissions table or permissions include. Graph has no anonymous calls, so the operation needs a token with no particular permission, the same as a `None.` table.",
+                "Add a `## Permissions` section with a `Permission type` table (or its include); write `None.` where no permission is needed.",
+                Warning,
+            ),
             Code::Internal => (
                 "internal",
                 "The generator produced output it cannot read back.",
@@ -469,6 +478,7 @@ pub mod codes {
     pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
     pub const MISSING_INCLUDE: Code = Code::MissingInclude;
     pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
+    pub const NO_PERMISSIONS: Code = Code::NoPermissions;
     pub const INTERNAL: Code = Code::Internal;
 }
 
