@@ -93,7 +93,7 @@ pub(in crate::model) fn page_operations<'p>(
                 &page.path,
                 line,
                 codes::NO_PERMISSIONS,
-                "expected a `Permissions` section with a `Permission type` table before the request, found none; the operation needs a token with no particular permission",
+                "expected the permissions of this request (a Permissions section, table or include), found none; the operation needs a token with no particular permission",
             )
             .with_help("add `## Permissions` with a `Permission type` table (or its include); write `None.` where no permission is needed"),
         );
