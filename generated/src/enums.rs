@@ -5,7 +5,7 @@
 //! member it spells.
 /// Lists the states a device or user can be in after Intune evaluates a policy.
 ///
-/// OData enum `microsoft.graph.complianceStatus`; documented in `resources/intune-shared-compliancestatus.md`.
+/// OData enum `microsoft.graph.complianceStatus`; documented in `resources/intune-shared-compliancestatus.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 #[derive(Debug)]
 pub enum ComplianceStatus {
@@ -65,7 +65,7 @@ impl From<&str> for ComplianceStatus {
 crate::string_enum!(ComplianceStatus);
 /// Determines whether Microsoft Defender watches file activity, and in which direction.
 ///
-/// OData enum `microsoft.graph.defenderMonitorFileActivity`; documented in `resources/intune-deviceconfig-defendermonitorfileactivity.md`.
+/// OData enum `microsoft.graph.defenderMonitorFileActivity`; documented in `resources/intune-deviceconfig-defendermonitorfileactivity.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-defendermonitorfileactivity?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum DefenderMonitorFileActivity {
@@ -113,7 +113,7 @@ impl From<&str> for DefenderMonitorFileActivity {
 crate::string_enum!(DefenderMonitorFileActivity);
 /// Controls how much diagnostic and usage telemetry, Watson data for instance, leaves the device.
 ///
-/// OData enum `microsoft.graph.diagnosticDataSubmissionMode`; documented in `resources/intune-deviceconfig-diagnosticdatasubmissionmode.md`.
+/// OData enum `microsoft.graph.diagnosticDataSubmissionMode`; documented in `resources/intune-deviceconfig-diagnosticdatasubmissionmode.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-diagnosticdatasubmissionmode?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum DiagnosticDataSubmissionMode {
@@ -161,7 +161,7 @@ impl From<&str> for DiagnosticDataSubmissionMode {
 crate::string_enum!(DiagnosticDataSubmissionMode);
 /// Determines which cookies Microsoft Edge accepts or refuses.
 ///
-/// OData enum `microsoft.graph.edgeCookiePolicy`; documented in `resources/intune-deviceconfig-edgecookiepolicy.md`.
+/// OData enum `microsoft.graph.edgeCookiePolicy`; documented in `resources/intune-deviceconfig-edgecookiepolicy.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-edgecookiepolicy?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum EdgeCookiePolicy {
@@ -205,7 +205,7 @@ impl From<&str> for EdgeCookiePolicy {
 crate::string_enum!(EdgeCookiePolicy);
 /// Caps app content by age rating, the same way media content is rated.
 ///
-/// OData enum `microsoft.graph.ratingAppsType`; documented in `resources/intune-deviceconfig-ratingappstype.md`.
+/// OData enum `microsoft.graph.ratingAppsType`; documented in `resources/intune-deviceconfig-ratingappstype.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingappstype?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum RatingAppsType {
@@ -257,7 +257,7 @@ impl From<&str> for RatingAppsType {
 crate::string_enum!(RatingAppsType);
 /// Names the kind of password or passcode that a profile demands from the user.
 ///
-/// OData enum `microsoft.graph.requiredPasswordType`; documented in `resources/intune-deviceconfig-requiredpasswordtype.md`.
+/// OData enum `microsoft.graph.requiredPasswordType`; documented in `resources/intune-deviceconfig-requiredpasswordtype.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-requiredpasswordtype?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum RequiredPasswordType {
@@ -297,7 +297,7 @@ impl From<&str> for RequiredPasswordType {
 crate::string_enum!(RequiredPasswordType);
 /// A generic three-way switch: leave a feature unmanaged, block it, or allow it.
 ///
-/// OData enum `microsoft.graph.stateManagementSetting`; documented in `resources/intune-deviceconfig-statemanagementsetting.md`.
+/// OData enum `microsoft.graph.stateManagementSetting`; documented in `resources/intune-deviceconfig-statemanagementsetting.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-statemanagementsetting?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Debug)]
 pub enum StateManagementSetting {

@@ -8,7 +8,7 @@ use crate::runtime;
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
-/// OData type `microsoft.graph.allDevicesAssignmentTarget`; documented in `resources/intune-shared-alldevicesassignmenttarget.md`.
+/// OData type `microsoft.graph.allDevicesAssignmentTarget`; documented in `resources/intune-shared-alldevicesassignmenttarget.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-alldevicesassignmenttarget?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 pub type AllDevicesAssignmentTarget = runtime::Object<tags::AllDevicesAssignmentTarget>;
 #[cfg(feature = "intune-shared")]
@@ -20,7 +20,7 @@ crate::view!(
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
-/// OData type `microsoft.graph.allLicensedUsersAssignmentTarget`; documented in `resources/intune-shared-alllicensedusersassignmenttarget.md`.
+/// OData type `microsoft.graph.allLicensedUsersAssignmentTarget`; documented in `resources/intune-shared-alllicensedusersassignmenttarget.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-alllicensedusersassignmenttarget?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 pub type AllLicensedUsersAssignmentTarget = runtime::Object<
     tags::AllLicensedUsersAssignmentTarget,
@@ -33,7 +33,7 @@ crate::view!(
 );
 /// Identifies an app inside app lists of configuration profiles, for instance the appsSingleAppModeList of an iosGeneralDeviceConfiguration.
 ///
-/// OData type `microsoft.graph.appListItem`; documented in `resources/intune-deviceconfig-applistitem.md`.
+/// OData type `microsoft.graph.appListItem`; documented in `resources/intune-deviceconfig-applistitem.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applistitem?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type AppListItem = runtime::Object<tags::AppListItem>;
 #[cfg(feature = "intune-deviceconfig")]
@@ -89,7 +89,7 @@ impl AppListItem {
 ///
 /// Derived types: [`AllDevicesAssignmentTarget`], [`AllLicensedUsersAssignmentTarget`], [`GroupAssignmentTarget`]. Use `kind()` to tell them apart.
 ///
-/// OData type `microsoft.graph.deviceAndAppManagementAssignmentTarget`; documented in `resources/intune-shared-deviceandappmanagementassignmenttarget.md`.
+/// OData type `microsoft.graph.deviceAndAppManagementAssignmentTarget`; documented in `resources/intune-shared-deviceandappmanagementassignmenttarget.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 pub type DeviceAndAppManagementAssignmentTarget = runtime::Object<
     tags::DeviceAndAppManagementAssignmentTarget,
@@ -151,7 +151,7 @@ impl DeviceAndAppManagementAssignmentTarget {
 ///
 /// Derived types: [`IosGeneralDeviceConfiguration`], [`Windows10GeneralConfiguration`]. Use `kind()` to tell them apart.
 ///
-/// OData type `microsoft.graph.deviceConfiguration`; documented in `resources/intune-deviceconfig-deviceconfiguration.md`.
+/// OData type `microsoft.graph.deviceConfiguration`; documented in `resources/intune-deviceconfig-deviceconfiguration.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfiguration?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfiguration = runtime::Object<tags::DeviceConfiguration>;
 #[cfg(feature = "intune-deviceconfig")]
@@ -370,7 +370,7 @@ impl DeviceConfiguration {
 }
 /// An assignment connects a deviceConfiguration with a target, typically an Azure AD group, so that the profile reaches the members of that target. The target is one of the subtypes of deviceAndAppManagementAssignmentTarget.
 ///
-/// OData type `microsoft.graph.deviceConfigurationAssignment`; documented in `resources/intune-deviceconfig-deviceconfigurationassignment.md`.
+/// OData type `microsoft.graph.deviceConfigurationAssignment`; documented in `resources/intune-deviceconfig-deviceconfigurationassignment.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationassignment?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfigurationAssignment = runtime::Object<
     tags::DeviceConfigurationAssignment,
@@ -413,7 +413,7 @@ impl DeviceConfigurationAssignment {
 }
 /// Summarizes, for one deviceConfiguration, how many devices ended up in each deployment state. Each profile exposes exactly one of these objects through its deviceStatusOverview relationship.
 ///
-/// OData type `microsoft.graph.deviceConfigurationDeviceOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationdeviceoverview.md`.
+/// OData type `microsoft.graph.deviceConfigurationDeviceOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationdeviceoverview.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationdeviceoverview?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfigurationDeviceOverview = runtime::Object<
     tags::DeviceConfigurationDeviceOverview,
@@ -521,7 +521,7 @@ impl DeviceConfigurationDeviceOverview {
 }
 /// Each record tells how one device fared with a deviceConfiguration: which device and user reported, what the outcome was and when the last report came in.
 ///
-/// OData type `microsoft.graph.deviceConfigurationDeviceStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationdevicestatus.md`.
+/// OData type `microsoft.graph.deviceConfigurationDeviceStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationdevicestatus.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationdevicestatus?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfigurationDeviceStatus = runtime::Object<
     tags::DeviceConfigurationDeviceStatus,
@@ -647,7 +647,7 @@ impl DeviceConfigurationDeviceStatus {
 }
 /// Counts, for one deviceConfiguration, the users in each deployment state. It is reached through the userStatusOverview relationship of the profile and mirrors deviceConfigurationDeviceOverview, except that it counts users.
 ///
-/// OData type `microsoft.graph.deviceConfigurationUserOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationuseroverview.md`.
+/// OData type `microsoft.graph.deviceConfigurationUserOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationuseroverview.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationuseroverview?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfigurationUserOverview = runtime::Object<
     tags::DeviceConfigurationUserOverview,
@@ -754,7 +754,7 @@ impl DeviceConfigurationUserOverview {
 }
 /// Each record tells how the devices of one user fared with a deviceConfiguration. The records are reachable through the userStatuses relationship of the profile.
 ///
-/// OData type `microsoft.graph.deviceConfigurationUserStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationuserstatus.md`.
+/// OData type `microsoft.graph.deviceConfigurationUserStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationuserstatus.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationuserstatus?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type DeviceConfigurationUserStatus = runtime::Object<
     tags::DeviceConfigurationUserStatus,
@@ -847,7 +847,7 @@ impl DeviceConfigurationUserStatus {
 ///
 /// Derived types: [`DeviceConfiguration`]. Use `kind()` to tell them apart.
 ///
-/// OData type `microsoft.graph.entity`; documented in `resources/entity.md`.
+/// OData type `microsoft.graph.entity`; documented in `resources/entity.md`; published at <https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-1.0>.
 #[cfg(feature = "applications")]
 pub type Entity = runtime::Object<tags::Entity>;
 #[cfg(feature = "applications")]
@@ -907,7 +907,7 @@ impl Entity {
 ///
 /// Derives from [`GroupAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
-/// OData type `microsoft.graph.exclusionGroupAssignmentTarget`; documented in `resources/intune-shared-exclusiongroupassignmenttarget.md`.
+/// OData type `microsoft.graph.exclusionGroupAssignmentTarget`; documented in `resources/intune-shared-exclusiongroupassignmenttarget.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-exclusiongroupassignmenttarget?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 pub type ExclusionGroupAssignmentTarget = runtime::Object<
     tags::ExclusionGroupAssignmentTarget,
@@ -923,7 +923,7 @@ crate::view!(
 ///
 /// Derived types: [`ExclusionGroupAssignmentTarget`]. Use `kind()` to tell them apart.
 ///
-/// OData type `microsoft.graph.groupAssignmentTarget`; documented in `resources/intune-shared-groupassignmenttarget.md`.
+/// OData type `microsoft.graph.groupAssignmentTarget`; documented in `resources/intune-shared-groupassignmenttarget.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-groupassignmenttarget?view=graph-rest-1.0>.
 #[cfg(feature = "intune-shared")]
 pub type GroupAssignmentTarget = runtime::Object<tags::GroupAssignmentTarget>;
 #[cfg(feature = "intune-shared")]
@@ -972,7 +972,7 @@ impl GroupAssignmentTarget {
 ///
 /// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
-/// OData type `microsoft.graph.iosGeneralDeviceConfiguration`; documented in `resources/intune-deviceconfig-iosgeneraldeviceconfiguration.md`.
+/// OData type `microsoft.graph.iosGeneralDeviceConfiguration`; documented in `resources/intune-deviceconfig-iosgeneraldeviceconfiguration.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosgeneraldeviceconfiguration?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type IosGeneralDeviceConfiguration = runtime::Object<
     tags::IosGeneralDeviceConfiguration,
@@ -1150,7 +1150,7 @@ impl IosGeneralDeviceConfiguration {
 }
 /// Breaks down, for one setting inside a configuration or compliance profile, how many devices are in each state. A deviceConfiguration exposes these through deviceSettingStateSummaries.
 ///
-/// OData type `microsoft.graph.settingStateDeviceSummary`; documented in `resources/intune-deviceconfig-settingstatedevicesummary.md`.
+/// OData type `microsoft.graph.settingStateDeviceSummary`; documented in `resources/intune-deviceconfig-settingstatedevicesummary.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-settingstatedevicesummary?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type SettingStateDeviceSummary = runtime::Object<tags::SettingStateDeviceSummary>;
 #[cfg(feature = "intune-deviceconfig")]
@@ -1276,7 +1276,7 @@ impl SettingStateDeviceSummary {
 ///
 /// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
 ///
-/// OData type `microsoft.graph.windows10GeneralConfiguration`; documented in `resources/intune-deviceconfig-windows10generalconfiguration.md`.
+/// OData type `microsoft.graph.windows10GeneralConfiguration`; documented in `resources/intune-deviceconfig-windows10generalconfiguration.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10generalconfiguration?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 pub type Windows10GeneralConfiguration = runtime::Object<
     tags::Windows10GeneralConfiguration,

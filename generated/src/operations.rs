@@ -13,13 +13,15 @@ use crate::runtime::{self, Method, PathBuilder, Request};
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Supports OData query options: add them with [`Request::query`].
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-list.md` (line 34).
+/// Documented in `api/intune-deviceconfig-deviceconfiguration-list.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations() -> Request<
@@ -36,13 +38,15 @@ pub fn get_device_management_device_configurations() -> Request<
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Supports OData query options: add them with [`Request::query`].
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34).
+/// Documented in `api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn post_device_management_device_configurations(
@@ -59,11 +63,13 @@ pub fn post_device_management_device_configurations(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-delete.md` (line 32).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfiguration-delete.md` (line 32); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-delete?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn delete_device_management_device_configurations_item(
@@ -81,13 +87,15 @@ pub fn delete_device_management_device_configurations_item(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Supports OData query options: add them with [`Request::query`].
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-get.md` (line 34).
+/// Documented in `api/intune-deviceconfig-deviceconfiguration-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_item(
@@ -105,11 +113,13 @@ pub fn get_device_management_device_configurations_item(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-update.md` (line 32).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfiguration-update.md` (line 32); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-update?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn patch_device_management_device_configurations_item(
@@ -158,13 +168,15 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Supports OData query options: add them with [`Request::query`].
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36).
+/// Documented in `api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-assign?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn post_device_management_device_configurations_assign(
@@ -184,11 +196,13 @@ pub fn post_device_management_device_configurations_assign(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationassignment-list.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfigurationassignment-list.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-list?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_assignments(
@@ -207,11 +221,13 @@ pub fn get_device_management_device_configurations_assignments(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-settingstatedevicesummary-get.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-settingstatedevicesummary-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_device_setting_state_summaries_item(
@@ -232,11 +248,13 @@ pub fn get_device_management_device_configurations_device_setting_state_summarie
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfigurationdeviceoverview-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_device_status_overview(
@@ -255,11 +273,13 @@ pub fn get_device_management_device_configurations_device_status_overview(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfigurationdeviceoverview-update.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn patch_device_management_device_configurations_device_status_overview(
@@ -279,13 +299,15 @@ pub fn patch_device_management_device_configurations_device_status_overview(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
 /// Supports OData query options: add them with [`Request::query`].
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md` (line 36).
+/// Documented in `api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md` (line 36); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-list?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_device_statuses(
@@ -304,11 +326,13 @@ pub fn get_device_management_device_configurations_device_statuses(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationdevicestatus-get.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfigurationdevicestatus-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_device_statuses_item(
@@ -329,11 +353,13 @@ pub fn get_device_management_device_configurations_device_statuses_item(
 ///
 /// # Permissions
 ///
-/// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
-/// - Delegated (personal Microsoft account): not supported
-/// - Application: `DeviceManagementConfiguration.Read.All` (least privileged; also `DeviceManagementConfiguration.ReadWrite.All`)
+/// Any one of these lets the call through.
 ///
-/// Documented in `specs/docs/api/intune-deviceconfig-deviceconfigurationuseroverview-get.md` (line 34).
+/// - Delegated (work or school account): least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
+///
+/// Documented in `api/intune-deviceconfig-deviceconfigurationuseroverview-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuseroverview-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
 pub fn get_device_management_device_configurations_user_status_overview(

@@ -117,6 +117,7 @@ pub enum Code {
     IncludeOutsideDocs,
     CollectionOrSingle,
     TypeNameCase,
+    NoPermissions,
     /// A generator bug rather than a docs problem.
     Internal,
 }
@@ -132,7 +133,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::InvalidAnnotation,
@@ -162,6 +163,7 @@ impl Code {
         Code::IncludeOutsideDocs,
         Code::CollectionOrSingle,
         Code::TypeNameCase,
+        Code::NoPermissions,
         Code::Internal,
     ];
 
@@ -390,7 +392,7 @@ impl Code {
             Code::CollectionOrSingle => (
                 "collection-or-single",
                 "The docs disagree on whether a response is a collection.",
-                "The signals are weighed in order: a documented request line that keys the path, the example response of a request to that path, the property or root the path walks through, the response annotation, the Response section's words. The strongest present decides; the warning names each signal with its page and line.",
+                "The signals are weighed in order: a key that ends the path, a documented request line that keys the path or queries it with `$filter`, the example response of a request to that path, the property or root the path walks through, the response annotation, the Response section's words. The strongest present decides; the warning names each signal with its page and line.",
                 "Make the annotation (`\"isCollection\": true`), the Response section and the resource page's Type cell (`x collection`) say the same.",
                 Warning,
             ),
@@ -399,6 +401,13 @@ impl Code {
                 "A type name spelled in another letter case than its definition.",
                 "The name is resolved without regard to case (`microsoft.graph.orgcontact` is `orgContact`), and the definition's spelling is used.",
                 "Spell the name as its resource page's title does.",
+                Warning,
+            ),
+            Code::NoPermissions => (
+                "no-permissions",
+                "An API page that says nothing about permissions.",
+                "The page documents a request but has no `Permissions` section, permissions table or permissions include. Graph has no anonymous calls, so the operation needs a token with no particular permission, the same as a `None.` table.",
+                "Add a `## Permissions` section with a `Permission type` table (or its include); write `None.` where no permission is needed.",
                 Warning,
             ),
             Code::Internal => (
@@ -489,6 +498,7 @@ pub mod codes {
     pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
     pub const COLLECTION_OR_SINGLE: Code = Code::CollectionOrSingle;
     pub const TYPE_NAME_CASE: Code = Code::TypeNameCase;
+    pub const NO_PERMISSIONS: Code = Code::NoPermissions;
     pub const INTERNAL: Code = Code::Internal;
 }
 

@@ -12,4 +12,5 @@ pub mod openapi;
 pub mod parse;
 pub mod pipeline;
 pub mod rust;
+pub mod site;
 pub mod yaml11;

@@ -5,17 +5,22 @@
 //! references are `anyOf: [$ref, {type: object, nullable: true}]`.
 
 use crate::method::HttpMethod;
-use crate::model::{Edm, Model, Operation, PathPart, RequestBody, TypeDef, TypeRef};
+use crate::model::{
+    Edm, Model, Operation, PathPart, PermissionKind, Permissions, RequestBody, TypeDef, TypeRef,
+};
+use crate::site::ApiVersion;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ArrayType, AuthorizationCodeOAuth2Flow, Components, Info, IntegerFormat,
-    IntegerType, MediaType, NumberFormat, NumberType, ObjectType, OpenAPI, Parameter,
-    ParameterData, ParameterSchemaOrContent, PathItem, Paths, ReferenceOr, Response, Responses,
-    Schema, SchemaData, SchemaKind, SecurityScheme, Server, StatusCode, StringFormat, StringType,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ArrayType, AuthorizationCodeOAuth2Flow, ClientCredentialsOAuth2Flow,
+    Components, ExternalDocumentation, Info, IntegerFormat, IntegerType, MediaType, NumberFormat,
+    NumberType, ObjectType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    Paths, ReferenceOr, Response, Responses, Schema, SchemaData, SchemaKind, SecurityRequirement,
+    SecurityScheme, Server, StatusCode, StringFormat, StringType, Tag, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 const SECURITY_SCHEME: &str = "azureaadv2";
+const LOGIN: &str = "https://login.microsoftonline.com";
 const ERROR_SCHEMA: &str = "odata.error";
 const JSON: &str = "application/json";
 
@@ -31,9 +36,14 @@ pub const QUERY_OPTIONS: [(&str, &str); 8] = [
     ("$search", "Search items by search phrases"),
 ];
 
-/// Serializes the model as an OpenAPI YAML document, `header` as its first line.
-pub fn emit_yaml(model: &Model, header: &str) -> Result<String, serde_yaml::Error> {
-    Ok(format!("# {header}\n{}", to_yaml(emit(model))?))
+/// Serializes the model of docs of `version` as an OpenAPI YAML document, `header` as
+/// its first line.
+pub fn emit_yaml(
+    model: &Model,
+    header: &str,
+    version: ApiVersion,
+) -> Result<String, serde_yaml::Error> {
+    Ok(format!("# {header}\n{}", to_yaml(emit(model, version))?))
 }
 
 /// The YAML of `doc`, as `serde_yaml::to_string` writes it with the strings YAML 1.1
@@ -189,10 +199,12 @@ impl<T: serde::Serialize> serde::Serialize for Nested<'_, T> {
     }
 }
 
-pub fn emit(model: &Model) -> OpenAPI {
+pub fn emit(model: &Model, version: ApiVersion) -> OpenAPI {
     let mut schemas = IndexMap::new();
     for t in model.types.values() {
-        schemas.insert(t.name.clone(), ReferenceOr::Item(type_schema(model, t)));
+        let mut schema = type_schema(model, t);
+        schema.schema_data.external_docs = external_docs(version, &t.source.file);
+        schemas.insert(t.name.clone(), ReferenceOr::Item(schema));
     }
     for e in model.enums.values() {
         let schema = Schema {
@@ -207,6 +219,7 @@ pub fn emit(model: &Model) -> OpenAPI {
                 } else {
                     IndexMap::new()
                 },
+                external_docs: external_docs(version, &e.source.file),
                 ..SchemaData::default()
             },
             schema_kind: SchemaKind::Type(Type::String(StringType {
@@ -228,7 +241,7 @@ pub fn emit(model: &Model) -> OpenAPI {
         let ReferenceOr::Item(item) = entry else {
             continue;
         };
-        let operation = operation(model, op);
+        let operation = operation(model, op, version);
         let slot = match op.method {
             HttpMethod::Get => &mut item.get,
             HttpMethod::Post => &mut item.post,
@@ -240,13 +253,27 @@ pub fn emit(model: &Model) -> OpenAPI {
     }
     paths.sort_keys();
 
-    let mut scopes: Vec<&str> = model
-        .operations
-        .iter()
-        .flat_map(|o| o.permissions.all_scopes())
-        .collect();
-    scopes.sort_unstable();
-    scopes.dedup();
+    // Delegated permissions are scopes a user consents to (authorization code flow);
+    // application permissions are roles granted to the app (client credentials flow).
+    let flow_scopes = |delegated: bool| -> IndexMap<String, String> {
+        let mut scopes: Vec<&str> = model
+            .operations
+            .iter()
+            .flat_map(|o| o.permissions.kinds())
+            .filter(|(kind, _)| kind.is_delegated() == delegated)
+            .flat_map(|(_, p)| p.least.iter().chain(&p.higher))
+            .flat_map(|p| Permissions::scopes_of(p))
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        scopes
+            .iter()
+            .map(|s| (s.to_string(), s.to_string()))
+            .collect()
+    };
+    let mut tags: Vec<&str> = model.operations.iter().map(|o| o.area.as_str()).collect();
+    tags.sort_unstable();
+    tags.dedup();
 
     let mut parameters = IndexMap::new();
     for (name, description) in QUERY_OPTIONS {
@@ -280,13 +307,22 @@ pub fn emit(model: &Model) -> OpenAPI {
         info: Info {
             title: "Microsoft Graph".to_string(),
             description: Some("Generated from the Microsoft Graph reference docs.".to_string()),
-            version: "v1.0".to_string(),
+            version: version.as_str().to_string(),
             ..Info::default()
         },
         servers: vec![Server {
-            url: "https://graph.microsoft.com/v1.0".to_string(),
+            url: version.service_root(),
             ..Server::default()
         }],
+        tags: tags
+            .into_iter()
+            .map(|name| Tag {
+                name: name.to_string(),
+                description: Some(format!("Operations of the `{name}` doc area.")),
+                external_docs: None,
+                extensions: IndexMap::new(),
+            })
+            .collect(),
         paths: Paths {
             paths,
             extensions: IndexMap::new(),
@@ -307,21 +343,25 @@ pub fn emit(model: &Model) -> OpenAPI {
                 ReferenceOr::Item(SecurityScheme::OAuth2 {
                     flows: openapiv3::OAuth2Flows {
                         authorization_code: Some(AuthorizationCodeOAuth2Flow {
-                            authorization_url:
-                                "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
-                                    .to_string(),
-                            token_url: "https://login.microsoftonline.com/common/oauth2/v2.0/token"
-                                .to_string(),
+                            authorization_url: format!("{LOGIN}/common/oauth2/v2.0/authorize"),
+                            token_url: format!("{LOGIN}/common/oauth2/v2.0/token"),
                             refresh_url: None,
-                            scopes: scopes
-                                .iter()
-                                .map(|s| (s.to_string(), s.to_string()))
-                                .collect(),
+                            scopes: flow_scopes(true),
+                            extensions: IndexMap::new(),
+                        }),
+                        client_credentials: Some(ClientCredentialsOAuth2Flow {
+                            // A URL has no placeholders: the description names the
+                            // tenant's own endpoint, which this flow needs.
+                            token_url: format!("{LOGIN}/common/oauth2/v2.0/token"),
+                            refresh_url: None,
+                            scopes: flow_scopes(false),
                             extensions: IndexMap::new(),
                         }),
                         ..Default::default()
                     },
-                    description: None,
+                    description: Some(
+                        "Microsoft identity platform tokens. Delegated permissions are the authorization code flow's scopes; application permissions are app roles, granted to the app beforehand and carried by a client credentials token, requested for the scope `https://graph.microsoft.com/.default` from the tenant's own endpoint (`https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`, the tenant's id or domain in place of `common`). An operation lists each permission that lets it through as a requirement of its own; an empty list means a token with no particular permission.".to_string(),
+                    ),
                     extensions: IndexMap::new(),
                 }),
             )]),
@@ -551,7 +591,7 @@ fn error_schema() -> Schema {
     }
 }
 
-fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
+fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::Operation {
     let mut parameters = Vec::new();
     for part in &op.path.parts {
         if let PathPart::Param(i) = part {
@@ -613,37 +653,17 @@ fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
         })
     });
 
-    let content = match &op.response.body {
-        None => IndexMap::new(),
-        Some(TypeRef::Collection(inner)) => {
-            let wrapper = Schema {
-                schema_data: SchemaData {
-                    title: Some("Collection".to_string()),
-                    ..SchemaData::default()
-                },
-                schema_kind: SchemaKind::Type(Type::Object(ObjectType {
-                    properties: IndexMap::from([
-                        (
-                            "value".to_string(),
-                            boxed(value_schema(model, &TypeRef::Collection(inner.clone()))),
-                        ),
-                        (
-                            "@odata.nextLink".to_string(),
-                            ReferenceOr::Item(Box::new(Schema {
-                                schema_data: SchemaData {
-                                    nullable: true,
-                                    ..SchemaData::default()
-                                },
-                                ..string(VariantOrUnknownOrEmpty::Empty)
-                            })),
-                        ),
-                    ]),
-                    ..ObjectType::default()
-                })),
-            };
+    let collection = match &op.response.body {
+        Some(TypeRef::Collection(inner)) => Some(inner),
+        _ => None,
+    };
+    let content = match (&op.response.body, collection) {
+        (None, _) => IndexMap::new(),
+        (_, Some(inner)) => {
+            let wrapper = collection_schema(model, inner, is_delta(op));
             IndexMap::from([(JSON.to_string(), media(ReferenceOr::Item(wrapper)))])
         }
-        Some(t) => IndexMap::from([(JSON.to_string(), media(value_schema(model, t)))]),
+        (Some(t), None) => IndexMap::from([(JSON.to_string(), media(value_schema(model, t)))]),
     };
     let mut responses = IndexMap::new();
     responses.insert(
@@ -654,33 +674,160 @@ fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
             ..Response::default()
         }),
     );
+    // Graph answers failures with its error body, 4xx and 5xx alike.
+    for class in [4, 5] {
+        responses.insert(
+            StatusCode::Range(class),
+            ReferenceOr::Reference {
+                reference: "#/components/responses/error".to_string(),
+            },
+        );
+    }
 
-    let scopes = op.permissions.all_scopes();
+    let mut extensions = IndexMap::from([(
+        "x-ms-docs-source".to_string(),
+        serde_json::json!(format!("{}:{}", op.source.file, op.source.line)),
+    )]);
+    if let Some(ranks) = permission_ranks(&op.permissions) {
+        extensions.insert("x-ms-permissions".to_string(), ranks);
+    }
+    if collection.is_some() {
+        extensions.insert(
+            "x-ms-pageable".to_string(),
+            serde_json::json!({"nextLinkName": "@odata.nextLink"}),
+        );
+    }
     openapiv3::Operation {
+        tags: vec![op.area.clone()],
         summary: non_empty(&op.summary),
         description: non_empty(&op.description),
+        external_docs: external_docs(version, &op.source.file),
         operation_id: Some(op.id.clone()),
-        external_docs: None,
         parameters,
         request_body,
         responses: Responses {
-            default: Some(ReferenceOr::Reference {
-                reference: "#/components/responses/error".to_string(),
-            }),
+            default: None,
             responses,
             extensions: IndexMap::new(),
         },
-        security: (!scopes.is_empty()).then(|| {
-            vec![IndexMap::from([(
-                SECURITY_SCHEME.to_string(),
-                scopes.iter().map(|s| s.to_string()).collect(),
-            )])]
-        }),
-        extensions: IndexMap::from([(
-            "x-ms-docs-source".to_string(),
-            serde_json::json!(format!("{}:{}", op.source.file, op.source.line)),
-        )]),
+        security: Some(security(&op.permissions)),
+        extensions,
         ..openapiv3::Operation::default()
+    }
+}
+
+/// One requirement per permission, so that they read as alternatives (all the scopes
+/// of one requirement are needed together); a token with no particular scope when the
+/// docs name none. Graph has no anonymous calls.
+fn security(permissions: &Permissions) -> Vec<SecurityRequirement> {
+    let mut out: Vec<SecurityRequirement> = Vec::new();
+    for (_, privileges) in permissions.kinds() {
+        for p in privileges.least.iter().chain(&privileges.higher) {
+            let requirement = IndexMap::from([(
+                SECURITY_SCHEME.to_string(),
+                Permissions::scopes_of(p).map(str::to_string).collect(),
+            )]);
+            if !out.contains(&requirement) {
+                out.push(requirement);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(IndexMap::from([(SECURITY_SCHEME.to_string(), Vec::new())]));
+    }
+    out
+}
+
+/// `x-ms-permissions`: the permissions by type, least privileged apart from higher
+/// privileged ones, as the docs rank them; `None` when the docs name none.
+fn permission_ranks(permissions: &Permissions) -> Option<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for (kind, privileges) in permissions.kinds() {
+        if privileges.is_empty() {
+            continue;
+        }
+        let key = match kind {
+            PermissionKind::DelegatedWork => "delegatedWork",
+            PermissionKind::DelegatedPersonal => "delegatedPersonal",
+            PermissionKind::Application => "application",
+        };
+        let mut ranks = serde_json::Map::new();
+        for (rank, list) in [
+            ("leastPrivileged", &privileges.least),
+            ("higherPrivileged", &privileges.higher),
+        ] {
+            if !list.is_empty() {
+                ranks.insert(rank.to_string(), serde_json::json!(list));
+            }
+        }
+        out.insert(key.to_string(), serde_json::Value::Object(ranks));
+    }
+    (!out.is_empty()).then_some(serde_json::Value::Object(out))
+}
+
+/// The published page of a docs file, for `externalDocs`.
+fn external_docs(version: ApiVersion, file: &str) -> Option<ExternalDocumentation> {
+    version.page_url(file).map(|url| ExternalDocumentation {
+        description: Some("The reference page".to_string()),
+        url,
+        extensions: IndexMap::new(),
+    })
+}
+
+/// A delta function (`.../delta`, `.../microsoft.graph.delta(token='{token}')`), whose
+/// last page carries `@odata.deltaLink`.
+fn is_delta(op: &Operation) -> bool {
+    let path = op.path.openapi_path();
+    let last = path.rsplit('/').next().unwrap_or("");
+    let name = last.split('(').next().unwrap_or(last);
+    let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
+    name.eq_ignore_ascii_case("delta")
+}
+
+/// A page of a collection: `value`, the next page's link and the count `$count` asks
+/// for; and for a delta function, the delta link its last page ends with.
+fn collection_schema(model: &Model, inner: &TypeRef, delta: bool) -> Schema {
+    let link = || {
+        ReferenceOr::Item(Box::new(Schema {
+            schema_data: SchemaData {
+                nullable: true,
+                ..SchemaData::default()
+            },
+            ..string(VariantOrUnknownOrEmpty::Empty)
+        }))
+    };
+    let mut properties = IndexMap::from([
+        (
+            "value".to_string(),
+            boxed(value_schema(
+                model,
+                &TypeRef::Collection(Box::new(inner.clone())),
+            )),
+        ),
+        ("@odata.nextLink".to_string(), link()),
+        (
+            "@odata.count".to_string(),
+            ReferenceOr::Item(Box::new(Schema {
+                schema_data: SchemaData {
+                    nullable: true,
+                    ..SchemaData::default()
+                },
+                ..integer(VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64))
+            })),
+        ),
+    ]);
+    if delta {
+        properties.insert("@odata.deltaLink".to_string(), link());
+    }
+    Schema {
+        schema_data: SchemaData {
+            title: Some("Collection".to_string()),
+            ..SchemaData::default()
+        },
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties,
+            ..ObjectType::default()
+        })),
     }
 }
 

@@ -224,7 +224,7 @@ pub fn run(files: &[SourceFile], options: &CrateOptions) -> Output {
     // YAML serialization is one thread's work: it runs beside the Rust emission, whose
     // parallel chunks fill the other threads.
     let ((openapi, openapi_time), ((crate_files, rust_diags), rust_time)) = rayon::join(
-        || timed(|| crate::openapi::emit_yaml(&model, &header)),
+        || timed(|| crate::openapi::emit_yaml(&model, &header, options.api_version)),
         || timed(|| crate::rust::emit_crate(&model, options)),
     );
     timings.openapi = openapi_time;

@@ -68,7 +68,7 @@ fn the_seed_page_in_the_current_format_generates_the_same_patch() {
     assert_eq!(new.area, old.area);
     assert_eq!(new.permissions, old.permissions);
     assert_eq!(
-        new.permissions.delegated_work,
+        new.permissions.delegated_work.all(),
         ["DeviceManagementConfiguration.ReadWrite.All"]
     );
     assert_eq!(new.request_body, old.request_body);
@@ -147,15 +147,14 @@ fn permissions_come_from_the_include_beside_the_pages() {
         ];
         let out = pipeline::run(&files, &options());
         let op = &out.model.operations[0];
+        assert_eq!(op.permissions.delegated_work.least, ["Widget.Read"]);
         assert_eq!(
-            op.permissions.delegated_work,
-            ["Widget.Read", "Widget.ReadWrite", "Widget.Read.All"]
+            op.permissions.delegated_work.higher,
+            ["Widget.ReadWrite", "Widget.Read.All"]
         );
         assert!(op.permissions.delegated_personal.is_empty());
-        assert_eq!(
-            op.permissions.application,
-            ["Widget.Read.All", "Widget.ReadWrite.All"]
-        );
+        assert_eq!(op.permissions.application.least, ["Widget.Read.All"]);
+        assert_eq!(op.permissions.application.higher, ["Widget.ReadWrite.All"]);
         assert!(out.openapi.contains("- Widget.ReadWrite.All"));
         assert!(
             out.diagnostics.is_empty(),
@@ -570,7 +569,7 @@ fn a_current_list_page_reads_whole() {
         response.odata_type.as_deref(),
         Some("microsoft.graph.gadget")
     );
-    assert_eq!(op.permissions.delegated_work[0], "Widget.Read");
+    assert_eq!(op.permissions.delegated_work.least, ["Widget.Read"]);
     assert_eq!(op.description, "Lists the gadgets of the signed-in user.");
     assert!(
         op.headers.is_empty(),

@@ -38,7 +38,9 @@ pub fn run(docs: &Path, csdl: Option<&Path>, runs: usize) -> Result<Vec<Row>> {
     .filter(|p| csdl.is_some() || !p.starts_with("drift"))
     .map(|p| (p, Vec::new()))
     .collect();
-    let options = CrateOptions::new("cargo xtask bench", docs.display().to_string());
+    let version = crate::docs_version(docs, None).unwrap_or_default();
+    let options =
+        CrateOptions::new("cargo xtask bench", crate::docs_name(docs)).with_api_version(version);
     let out_dir = tempfile_dir()?;
     for _ in 0..runs {
         let t = Instant::now();
@@ -59,11 +61,11 @@ pub fn run(docs: &Path, csdl: Option<&Path>, runs: usize) -> Result<Vec<Row>> {
         let (model, _) = build_model(&pages);
         samples[3].1.push(t.elapsed());
         let t = Instant::now();
-        let openapi = graphdoc::openapi::emit_yaml(&model, "bench")?;
+        let openapi = graphdoc::openapi::emit_yaml(&model, "bench", options.api_version)?;
         samples[4].1.push(t.elapsed());
         // The rest of the phase is serde_yaml's.
         let t = Instant::now();
-        std::hint::black_box(graphdoc::openapi::emit(&model));
+        std::hint::black_box(graphdoc::openapi::emit(&model, options.api_version));
         samples[5].1.push(t.elapsed());
         // Already quoted, so this is the scan alone; `emit_yaml` runs it on its chunks
         // in parallel.
@@ -86,7 +88,7 @@ pub fn run(docs: &Path, csdl: Option<&Path>, runs: usize) -> Result<Vec<Row>> {
 
         // What `gen` does, end to end: the phases above, OpenAPI and Rust concurrently.
         let t = Instant::now();
-        let gen_out = crate::gen_into(docs, &out_dir.join("gen"))?;
+        let gen_out = crate::gen_into(docs, &out_dir.join("gen"), version)?;
         samples[9].1.push(t.elapsed());
 
         let t = Instant::now();

@@ -13,6 +13,7 @@ pub use api_diff::ApiChanges;
 use graphdoc::diag::{Diagnostic, Severity};
 use graphdoc::pipeline::{self, Output};
 use graphdoc::rust::CrateOptions;
+use graphdoc::site::ApiVersion;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -354,13 +355,30 @@ pub struct GenOutcome {
     pub deleted: Vec<String>,
 }
 
-pub fn gen_into(docs: &Path, out: &Path) -> Result<GenOutcome> {
+/// The docs tree as the output names it: its folder's own name (`v1.0`), however
+/// `--docs` was spelled, so that the output does not depend on where the tree sits or
+/// on the folder it was named from.
+pub fn docs_name(docs: &Path) -> String {
+    let canonical = docs.canonicalize().ok();
+    canonical
+        .as_deref()
+        .unwrap_or(docs)
+        .file_name()
+        .map_or_else(|| "docs".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The API version of a docs tree: `requested`, else the one its folder's name says
+/// (`v1.0`, `beta`); `None` when neither says.
+pub fn docs_version(docs: &Path, requested: Option<ApiVersion>) -> Option<ApiVersion> {
+    requested.or_else(|| ApiVersion::from_folder_name(&docs_name(docs)))
+}
+
+/// Runs the pipeline on the docs tree `docs`, of API `version`, and writes the output
+/// into `out`.
+pub fn gen_into(docs: &Path, out: &Path, version: ApiVersion) -> Result<GenOutcome> {
     let sources = pipeline::read_docs(docs)
         .with_context(|| format!("reading the docs in {}", docs.display()))?;
-    let options = CrateOptions::new(
-        format!("cargo xtask gen --docs {}", docs.display()),
-        docs.display().to_string(),
-    );
+    let options = CrateOptions::new("cargo xtask gen", docs_name(docs)).with_api_version(version);
     let output = pipeline::run(&sources, &options);
     let mut files = BTreeMap::new();
     files.insert("openapi.yaml".to_string(), output.openapi.clone());

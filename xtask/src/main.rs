@@ -10,6 +10,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use graphdoc::site::ApiVersion;
 use xtask::{
     RegenOutcome, Rendered, diagnostics_summary, errors, render_repo, repo_root, stale_files,
     summary_line,
@@ -48,6 +49,11 @@ enum Command {
         /// How many of the files with the most diagnostics to list.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// The API version the docs document (`v1.0` or `beta`): the service root, and
+        /// the published pages the output links to. By default the one the docs
+        /// folder's name says, else v1.0.
+        #[arg(long, value_name = "VERSION")]
+        api_version: Option<ApiVersion>,
         #[command(flatten)]
         sarif: SarifArgs,
     },
@@ -328,12 +334,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             docs,
             out,
             top,
+            api_version,
             sarif,
         } => {
             if !docs.is_dir() {
                 bail!("--docs {} is not a folder", docs.display());
             }
-            let xtask::GenOutcome { output, deleted } = xtask::gen_into(&docs, &out)?;
+            let version = xtask::docs_version(&docs, api_version).unwrap_or_else(|| {
+                eprintln!(
+                    "note: the docs folder's name `{}` does not say its API version; the output is of v1.0 (set it with `--api-version v1.0|beta`)",
+                    xtask::docs_name(&docs)
+                );
+                ApiVersion::V1
+            });
+            let xtask::GenOutcome { output, deleted } = xtask::gen_into(&docs, &out, version)?;
             let errors: Vec<&graphdoc::diag::Diagnostic> = errors(&output.diagnostics).collect();
             for d in &errors {
                 eprint!("{}", xtask::rustc_style(d, &docs));

@@ -88,3 +88,111 @@ fn an_earlier_runs_stale_files_are_deleted_and_nothing_else() {
         "the deletion is reported"
     );
 }
+
+/// `xtask gen` run from `cwd` with `args`.
+fn gen_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(cwd)
+        .arg("gen")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir` by relative path.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn fixed_widget() -> String {
+    WIDGET.replace("|gizmo|[gizmo](gizmo.md)|A part.|\n", "")
+}
+
+#[test]
+fn the_output_does_not_depend_on_how_the_docs_folder_is_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    docs(&root.join("v1.0"), &fixed_widget());
+    let absolute = root.join("v1.0").display().to_string();
+    assert!(
+        gen_in(&root, &["--docs", &absolute, "--out", "a"])
+            .status
+            .success()
+    );
+    assert!(
+        gen_in(&root, &["--docs", "./v1.0/", "--out", "b"])
+            .status
+            .success()
+    );
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    assert!(
+        gen_in(&root.join("sub"), &["--docs", "../v1.0", "--out", "../c"])
+            .status
+            .success()
+    );
+    let a = files(&root.join("a"));
+    assert!(a.contains_key("openapi.yaml") && a.contains_key("crate/src/models.rs"));
+    for other in ["b", "c"] {
+        assert!(a == files(&root.join(other)), "`{other}` differs from `a`");
+    }
+    let openapi = String::from_utf8_lossy(&a["openapi.yaml"]).into_owned();
+    assert!(!openapi.contains(&root.display().to_string()), "{openapi}");
+    assert!(
+        openapi.contains(
+            "url: https://learn.microsoft.com/graph/api/resources/widget?view=graph-rest-1.0"
+        ),
+        "{openapi}"
+    );
+}
+
+#[test]
+fn the_api_version_is_the_folders_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    docs(&root.join("beta"), &fixed_widget());
+    docs(&root.join("docs"), &fixed_widget());
+    let openapi = |out: &str| std::fs::read_to_string(root.join(out).join("openapi.yaml")).unwrap();
+
+    assert!(
+        gen_in(root, &["--docs", "beta", "--out", "b"])
+            .status
+            .success()
+    );
+    assert!(openapi("b").contains("url: https://graph.microsoft.com/beta\n"));
+    assert!(openapi("b").contains("resources/widget?view=graph-rest-beta"));
+
+    let run = gen_in(root, &["--docs", "docs", "--out", "d"]);
+    assert!(run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("--api-version"),
+        "a folder whose name says no version is read as v1.0, with a note"
+    );
+    assert!(openapi("d").contains("resources/widget?view=graph-rest-1.0"));
+
+    let run = gen_in(
+        root,
+        &["--docs", "docs", "--api-version", "beta", "--out", "e"],
+    );
+    assert!(run.status.success());
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("--api-version"));
+    assert!(openapi("e").contains("resources/widget?view=graph-rest-beta"));
+
+    let run = gen_in(
+        root,
+        &["--docs", "docs", "--api-version", "v2", "--out", "f"],
+    );
+    assert!(!run.status.success(), "an unknown version is refused");
+}

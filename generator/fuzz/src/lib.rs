@@ -42,7 +42,7 @@ pub fn check(data: &[u8]) {
     let files = pages(data);
     let options = options();
     let (_pages, model, mut diagnostics, _timings) = pipeline::parse_and_build(&files);
-    if let Err(e) = graphdoc::openapi::emit_yaml(&model, "# fuzz") {
+    if let Err(e) = graphdoc::openapi::emit_yaml(&model, "# fuzz", options.api_version) {
         panic!("generator bug: the OpenAPI document does not serialize: {e}");
     }
     let (_crate_files, rust_diagnostics) = graphdoc::rust::emit_crate(&model, &options);

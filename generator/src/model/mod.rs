@@ -169,25 +169,111 @@ impl Operation {
     }
 }
 
+/// The permissions of an operation, by permission type. Each permission is an
+/// alternative: any one of them lets the call through. A permission that is several
+/// scopes at once is written as the docs do, `A and B` (see [`Permissions::scopes_of`]).
+/// Nothing at all means a token with no particular scope (the docs' `None.`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Permissions {
-    pub delegated_work: Vec<String>,
-    pub delegated_personal: Vec<String>,
-    pub application: Vec<String>,
+    pub delegated_work: Privileges,
+    pub delegated_personal: Privileges,
+    pub application: Privileges,
+}
+
+/// The permissions of one permission type, as the docs rank them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Privileges {
+    /// The least privileged permissions (the first of a list written "from least to
+    /// most privileged").
+    pub least: Vec<String>,
+    /// The higher privileged ones, which also let the call through.
+    pub higher: Vec<String>,
+}
+
+impl Privileges {
+    /// Least privileged first.
+    pub fn all(&self) -> Vec<&str> {
+        self.least
+            .iter()
+            .chain(&self.higher)
+            .map(String::as_str)
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.least.is_empty() && self.higher.is_empty()
+    }
+
+    /// Adds `permission` to `least` or `higher`, unless it is there already.
+    pub fn push(&mut self, permission: String, least: bool) {
+        if self.least.contains(&permission) || self.higher.contains(&permission) {
+            return;
+        }
+        if least {
+            self.least.push(permission);
+        } else {
+            self.higher.push(permission);
+        }
+    }
 }
 
 impl Permissions {
+    /// Delegated (work or school, then personal account), then application.
+    pub fn kinds(&self) -> [(PermissionKind, &Privileges); 3] {
+        [
+            (PermissionKind::DelegatedWork, &self.delegated_work),
+            (PermissionKind::DelegatedPersonal, &self.delegated_personal),
+            (PermissionKind::Application, &self.application),
+        ]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds().iter().all(|(_, p)| p.is_empty())
+    }
+
+    /// Every scope any permission names, sorted.
     pub fn all_scopes(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self
-            .delegated_work
-            .iter()
-            .chain(&self.delegated_personal)
-            .chain(&self.application)
-            .map(String::as_str)
+            .kinds()
+            .into_iter()
+            .flat_map(|(_, p)| p.least.iter().chain(&p.higher))
+            .flat_map(|p| Self::scopes_of(p))
             .collect();
         all.sort_unstable();
         all.dedup();
         all
+    }
+
+    /// The scopes one permission needs together: `A and B` → `A`, `B`.
+    pub fn scopes_of(permission: &str) -> impl Iterator<Item = &str> {
+        permission.split(" and ").map(str::trim)
+    }
+}
+
+/// Who a permission is granted to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PermissionKind {
+    /// A signed-in user of a work or school account, with the app acting for them.
+    DelegatedWork,
+    /// A signed-in user of a personal Microsoft account.
+    DelegatedPersonal,
+    /// The application itself, without a signed-in user.
+    Application,
+}
+
+impl PermissionKind {
+    /// As the docs' `Permission type` column names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PermissionKind::DelegatedWork => "Delegated (work or school account)",
+            PermissionKind::DelegatedPersonal => "Delegated (personal Microsoft account)",
+            PermissionKind::Application => "Application",
+        }
+    }
+
+    pub fn is_delegated(self) -> bool {
+        self != PermissionKind::Application
     }
 }
 

@@ -59,6 +59,14 @@ fn escape_chars(text: &str, out: &mut String) {
     }
 }
 
+/// `; published at <url>` for a page of the docs tree with a published address, else
+/// nothing: what follows "documented in `api/x.md`" in an item's docs.
+pub fn published_at(version: crate::site::ApiVersion, file: &str) -> String {
+    version
+        .page_url(file)
+        .map_or(String::new(), |url| format!("; published at <{url}>"))
+}
+
 /// `///` lines for `text` at `indent`, as prettyplease prints one `#[doc]` per line.
 pub fn write_outer(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {

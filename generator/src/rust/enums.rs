@@ -1,11 +1,12 @@
 //! Evolvable enums: every documented member plus `Unrecognized(String)`, so that a
 //! member added to the service later never fails a response.
 
-use super::docs::{escape, write_outer};
+use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal};
 use super::names::{Scope, camel};
 use super::{Code, TypeNames};
 use crate::model::EnumDef;
+use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::fmt::Write as _;
@@ -26,7 +27,7 @@ struct Member<'a> {
     doc: String,
 }
 
-pub fn enum_type(names: &TypeNames, e: &EnumDef) -> Code {
+pub fn enum_type(names: &TypeNames, e: &EnumDef, version: ApiVersion) -> Code {
     let Some(name) = names.get(&e.name) else {
         return Code::default();
     };
@@ -51,8 +52,10 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef) -> Code {
         doc.push_str("\n\nA flags enum: values are comma-separated lists of members.");
     }
     doc.push_str(&format!(
-        "\n\nOData enum `{}`; documented in `{}`.",
-        e.name, e.source.file
+        "\n\nOData enum `{}`; documented in `{}`{}.",
+        e.name,
+        e.source.file,
+        published_at(version, &e.source.file)
     ));
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", &doc);

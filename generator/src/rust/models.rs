@@ -1,9 +1,10 @@
 //! View types: one per entity and complex type.
 
-use super::docs::{escape, write_outer};
+use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
 use super::{Code, TypeNames, accessors};
 use crate::model::{Model, Property, TypeDef};
+use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::fmt::Write as _;
@@ -21,7 +22,7 @@ pub fn head(model: &Model) -> TokenStream {
     }
 }
 
-pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
+pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVersion) -> Code {
     let Some(rust_name) = names.get(&t.name) else {
         return Code::default();
     };
@@ -43,8 +44,10 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef) -> Code {
         doc.push_str(". Use `kind()` to tell them apart.");
     }
     doc.push_str(&format!(
-        "\n\nOData type `{}`; documented in `{}`.",
-        t.name, t.source.file
+        "\n\nOData type `{}`; documented in `{}`{}.",
+        t.name,
+        t.source.file,
+        published_at(version, &t.source.file)
     ));
     let tag = string_literal(&format!("#{}", t.name));
     let base = t.base.as_deref().and_then(|b| names.get(b));

@@ -3,7 +3,7 @@
 use super::Code;
 use super::CrateOptions;
 use super::TypeNames;
-use super::docs::{escape, write_outer};
+use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_chain, write_signature};
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
@@ -393,32 +393,42 @@ fn function_doc(op: &Operation, options: &CrateOptions) -> String {
         ));
     }
     doc.push_str(&format!(
-        "\n\nDocumented in `{}/{}` (line {}).",
-        options.docs_label, op.source.file, op.source.line
+        "\n\nDocumented in `{}` (line {}){}.",
+        op.source.file,
+        op.source.line,
+        published_at(options.api_version, &op.source.file)
     ));
     doc
 }
 
 fn permissions_doc(p: &Permissions) -> String {
-    let list = |v: &[String]| match v.first() {
-        Some(least) if v.len() == 1 => format!("`{least}`"),
-        Some(least) => format!(
-            "`{least}` (least privileged; also {})",
-            v[1..]
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        None => "not supported".to_string(),
-    };
-    if p.delegated_work.is_empty() && p.delegated_personal.is_empty() && p.application.is_empty() {
-        return String::new();
+    if p.is_empty() {
+        return "\n\n# Permissions\n\nA token with no particular permission.".to_string();
     }
-    format!(
-        "\n\n# Permissions\n\n- Delegated (work or school account): {}\n- Delegated (personal Microsoft account): {}\n- Application: {}",
-        list(&p.delegated_work),
-        list(&p.delegated_personal),
-        list(&p.application)
-    )
+    let names = |v: &[String]| {
+        v.iter()
+            .map(|p| {
+                Permissions::scopes_of(p)
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut doc = String::from("\n\n# Permissions\n\nAny one of these lets the call through.\n");
+    for (kind, privileges) in p.kinds() {
+        let ranks = match (privileges.least.is_empty(), privileges.higher.is_empty()) {
+            (true, true) => "not supported".to_string(),
+            (false, true) => format!("least: {}", names(&privileges.least)),
+            (true, false) => format!("higher: {}", names(&privileges.higher)),
+            (false, false) => format!(
+                "least: {}; higher: {}",
+                names(&privileges.least),
+                names(&privileges.higher)
+            ),
+        };
+        doc.push_str(&format!("\n- {}: {ranks}", kind.label()));
+    }
+    doc
 }

@@ -1,4 +1,7 @@
-//! How the generated crate is named, packaged and labelled.
+//! How the generated crate is named, packaged and labelled, and which API version the
+//! docs (and so the crate and the OpenAPI document) are of.
+
+use crate::site::ApiVersion;
 
 /// The generated crate's package name unless told otherwise.
 pub const DEFAULT_CRATE_NAME: &str = "graph-client";
@@ -14,6 +17,9 @@ pub struct CrateOptions {
     pub command: String,
     /// Where the docs came from, for generated docs (`specs/docs`).
     pub docs_label: String,
+    /// The API version the docs document: the service root, and the published pages
+    /// that operations and types link to.
+    pub api_version: ApiVersion,
 }
 
 impl CrateOptions {
@@ -25,7 +31,14 @@ impl CrateOptions {
             standalone: true,
             command: command.into(),
             docs_label: docs_label.into(),
+            api_version: ApiVersion::default(),
         }
+    }
+
+    /// Docs of `version` (v1.0 unless told).
+    pub fn with_api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
     }
 
     /// The crate as a member of the workspace around it (this repository's `generated/`).

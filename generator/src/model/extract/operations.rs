@@ -85,6 +85,19 @@ pub(in crate::model) fn page_operations<'p>(
             })
         })
         .collect();
+    let permissions = permissions(page);
+    if permissions.is_none() && !mentions_permissions(page) {
+        let line = page.sections.get(index).map_or(1, |s| s.line);
+        diags.push(
+            Diagnostic::warning(
+                &page.path,
+                line,
+                codes::NO_PERMISSIONS,
+                "expected the permissions of this request (a Permissions section, table or include), found none; the operation needs a token with no particular permission",
+            )
+            .with_help("add `## Permissions` with a `Permission type` table (or its include); write `None.` where no permission is needed"),
+        );
+    }
     let documented = PageOperations {
         page,
         area: page_area(page),
@@ -94,7 +107,7 @@ pub(in crate::model) fn page_operations<'p>(
             .as_ref()
             .map_or(String::new(), |t| t.value.clone()),
         description: page_description(page),
-        permissions: permissions(page),
+        permissions: permissions.unwrap_or_default(),
         query_options: query_options(page),
         headers: request_headers(page),
         examples,
@@ -224,8 +237,10 @@ fn section<'p>(page: &'p Page, names: &[&str]) -> &'p [Section] {
         .map_or(&[], |i| page.section_tree(i))
 }
 
-fn permissions(page: &Page) -> Permissions {
-    let mut out = Permissions::default();
+/// The permissions tables of the page (included ones are spliced in), read by
+/// permission type; `None` when the page has no such table.
+fn permissions(page: &Page) -> Option<Permissions> {
+    let mut out = None;
     let all = page.sections.as_slice();
     for table in tables(all) {
         let (Some(kind_col), Some(perm_col)) = (
@@ -237,6 +252,12 @@ fn permissions(page: &Page) -> Permissions {
         ) else {
             continue;
         };
+        let out = out.get_or_insert_with(Permissions::default);
+        // `Permissions (from least to most privileged)`: one list, ranked.
+        let ranked = table
+            .header
+            .get(perm_col)
+            .is_some_and(|h| h.to_ascii_lowercase().contains("least to most"));
         let higher_col = table
             .header
             .iter()
@@ -246,12 +267,6 @@ fn permissions(page: &Page) -> Permissions {
                 .cells
                 .get(kind_col)
                 .map_or(String::new(), |c| c.text.to_ascii_lowercase());
-            let mut scopes = Vec::new();
-            for col in [Some(perm_col), higher_col].into_iter().flatten() {
-                if let Some(cell) = row.cells.get(col) {
-                    scopes.extend(split_scopes(&cell.text));
-                }
-            }
             let slot = if kind.contains("personal") {
                 &mut out.delegated_personal
             } else if kind.contains("delegated") {
@@ -261,29 +276,57 @@ fn permissions(page: &Page) -> Permissions {
             } else {
                 continue;
             };
-            for s in scopes {
-                if !slot.contains(&s) {
-                    slot.push(s);
-                }
+            let cell = |col: usize| {
+                row.cells
+                    .get(col)
+                    .map_or(Vec::new(), |c| split_permissions(&c.text))
+            };
+            for (i, p) in cell(perm_col).into_iter().enumerate() {
+                slot.push(p, !ranked || i == 0);
+            }
+            for p in higher_col.map_or(Vec::new(), cell) {
+                slot.push(p, false);
             }
         }
     }
     out
 }
 
-/// `User.Read, User.ReadWrite` → scopes; `Not supported.` → none.
-fn split_scopes(text: &str) -> Vec<String> {
+/// Whether the page says anything about permissions: a section named for them, or a
+/// permissions include (whose absence is reported on its own).
+fn mentions_permissions(page: &Page) -> bool {
+    page.sections
+        .iter()
+        .any(|s| s.title.to_ascii_lowercase().contains("permission"))
+        || page.includes.iter().any(|i| i.is_permissions())
+}
+
+/// `User.Read, User.ReadWrite` → permissions; `A and B` is one permission of two scopes;
+/// `Not supported.` and `None.` → none.
+fn split_permissions(text: &str) -> Vec<String> {
     text.split([',', ';'])
-        .map(|s| s.trim().trim_end_matches('.').trim())
-        .filter(|s| {
-            !s.is_empty()
-                && !s.contains(' ')
-                && s.contains('.')
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+        .filter_map(|s| {
+            let words: Vec<&str> = s
+                .split_whitespace()
+                .map(|w| w.trim_end_matches('.'))
+                .collect();
+            let scopes: Vec<&str> = words.iter().copied().step_by(2).collect();
+            let joined = words.iter().skip(1).step_by(2);
+            let reads = !scopes.is_empty()
+                && scopes.iter().all(|s| is_scope(s))
+                && joined.clone().all(|w| w.eq_ignore_ascii_case("and"))
+                && words.len() % 2 == 1;
+            reads.then(|| scopes.join(" and "))
         })
-        .map(str::to_string)
         .collect()
+}
+
+/// `User.Read.All`: dotted words of letters, digits, `_` and `-`.
+fn is_scope(s: &str) -> bool {
+    !s.is_empty()
+        && s.contains('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
 }
 
 fn query_options(page: &Page) -> bool {
