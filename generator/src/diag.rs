@@ -115,6 +115,8 @@ pub enum Code {
     RequestBodyConflict,
     MissingInclude,
     IncludeOutsideDocs,
+    AlternativeTypes,
+    ParametersFromExample,
     /// A generator bug rather than a docs problem.
     Internal,
 }
@@ -130,7 +132,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 30] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::InvalidAnnotation,
@@ -158,6 +160,8 @@ impl Code {
         Code::RequestBodyConflict,
         Code::MissingInclude,
         Code::IncludeOutsideDocs,
+        Code::AlternativeTypes,
+        Code::ParametersFromExample,
         Code::Internal,
     ];
 
@@ -383,6 +387,20 @@ impl Code {
                 "Use a path relative to the page that stays inside the docs tree.",
                 Warning,
             ),
+            Code::AlternativeTypes => (
+                "alternative-types",
+                "A Type cell that gives a choice of types.",
+                "A Type cell names two or more types (`string/number`, `Int32 or String`); one schema cannot say which, so the member accepts any JSON value.",
+                "Give one type in the Type cell and describe the other accepted forms in the description.",
+                Warning,
+            ),
+            Code::ParametersFromExample => (
+                "parameters-from-example",
+                "An action whose parameters are read from its example request.",
+                "The page has no parameter table for the request body, but its example request sends a JSON object; its members become the parameters, typed by their JSON values (strings, booleans, numbers, arrays; objects are any JSON unless their `@odata.type` names a documented type).",
+                "Add a `Parameter | Type | Description` table under `## Request body`.",
+                Warning,
+            ),
             Code::Internal => (
                 "internal",
                 "The generator produced output it cannot read back.",
@@ -469,6 +487,8 @@ pub mod codes {
     pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
     pub const MISSING_INCLUDE: Code = Code::MissingInclude;
     pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
+    pub const ALTERNATIVE_TYPES: Code = Code::AlternativeTypes;
+    pub const PARAMETERS_FROM_EXAMPLE: Code = Code::ParametersFromExample;
     pub const INTERNAL: Code = Code::Internal;
 }
 

@@ -608,7 +608,7 @@ fn operation(model: &Model, op: &Operation) -> openapiv3::Operation {
         };
         ReferenceOr::Item(openapiv3::RequestBody {
             content: IndexMap::from([(JSON.to_string(), media(schema))]),
-            required: true,
+            required: !op.body_optional,
             ..openapiv3::RequestBody::default()
         })
     });

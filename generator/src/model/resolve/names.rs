@@ -149,6 +149,18 @@ impl Resolver {
             CellType::Collection(inner) => {
                 TypeRef::Collection(Box::new(self.resolve_cell(page, line, inner, diags)))
             }
+            CellType::Alternatives(text) => {
+                diags.push(
+                    Diagnostic::warning(
+                        page,
+                        line,
+                        codes::ALTERNATIVE_TYPES,
+                        format!("the type `{text}` gives a choice of types; typed as any JSON"),
+                    )
+                    .with_help("give one type in the Type cell and describe the other accepted forms in the description"),
+                );
+                TypeRef::Untyped
+            }
             CellType::Unmapped(text) => {
                 diags.push(
                     Diagnostic::warning(

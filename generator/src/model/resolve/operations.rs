@@ -48,8 +48,14 @@ pub(in crate::model) fn collect_operations(
                 template,
                 line,
                 body,
+                body_optional,
+                body_from_example,
             } = request;
             if let Some(existing) = ops.get_mut(&key) {
+                if existing.request_body.is_none() && body.is_some() {
+                    existing.body_optional = body_optional;
+                    existing.body_from_example = body_from_example;
+                }
                 merge_body(existing, &body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
                     existing.examples.extend(examples.iter().cloned());
@@ -75,6 +81,8 @@ pub(in crate::model) fn collect_operations(
                     query_options,
                     headers: headers.clone(),
                     request_body: body,
+                    body_optional,
+                    body_from_example,
                     response: response.clone(),
                     // The last request line takes the examples, the others copy them.
                     examples: if i + 1 == count {
