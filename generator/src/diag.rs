@@ -398,7 +398,7 @@ impl Code {
                 "parameters-from-example",
                 "An action whose parameters are read from its example request.",
                 "The page has no parameter table for the request body, but its example request sends a JSON object; its members become the parameters, typed by their JSON values (strings, booleans, numbers, arrays; objects are any JSON unless their `@odata.type` names a documented type).",
-                "Add a `Parameter | Type | Description` table under `## Request body`.",
+                "Add a parameter table (Parameter, Type and Description columns) under `## Request body`.",
                 Warning,
             ),
             Code::Internal => (

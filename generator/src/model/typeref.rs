@@ -64,11 +64,7 @@ fn strip_collection(text: &str) -> (&str, bool) {
 /// `string/number`, `Int32 or String`, `[a](a.md) or [b](b.md)`: two or more parts, each
 /// of them a type by itself.
 fn is_alternatives(text: &str, links: &[Link]) -> bool {
-    let parts: Vec<&str> = text
-        .split(" or ")
-        .flat_map(|p| p.split('/'))
-        .map(|p| p.trim().trim_matches(['`', '*']).trim())
-        .collect();
+    let parts = alternatives(text);
     if parts.len() < 2 {
         return false;
     }
@@ -78,6 +74,14 @@ fn is_alternatives(text: &str, links: &[Link]) -> bool {
         primitive(p.strip_prefix("Edm.").unwrap_or(p)).is_some()
             || (linked >= 2 && is_identifier_path(p))
     })
+}
+
+/// The parts of a choice of types: `string/number` → `string`, `number`.
+pub fn alternatives(text: &str) -> Vec<&str> {
+    text.split(" or ")
+        .flat_map(|p| p.split('/'))
+        .map(|p| p.trim().trim_matches(['`', '*']).trim())
+        .collect()
 }
 
 fn is_type_link(link: &Link) -> bool {

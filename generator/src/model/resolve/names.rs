@@ -155,7 +155,14 @@ impl Resolver {
                         page,
                         line,
                         codes::ALTERNATIVE_TYPES,
-                        format!("the type `{text}` gives a choice of types; typed as any JSON"),
+                        format!(
+                            "the Type cell gives a choice of types ({}); typed as any JSON",
+                            crate::model::typeref::alternatives(text)
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
                     )
                     .with_help("give one type in the Type cell and describe the other accepted forms in the description"),
                 );

@@ -637,7 +637,7 @@ fn report_example_parameters(model: &Model, diags: &mut Vec<Diagnostic>) {
                     names.join(", ")
                 ),
             )
-            .with_help("add a `Parameter | Type | Description` table under `## Request body`"),
+            .with_help("add a parameter table (Parameter, Type and Description columns) under `## Request body`"),
         );
     }
 }
