@@ -118,6 +118,8 @@ pub enum Code {
     CollectionOrSingle,
     TypeNameCase,
     NoPermissions,
+    AlternativeTypes,
+    ParametersFromExample,
     /// A generator bug rather than a docs problem.
     Internal,
 }
@@ -133,7 +135,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 33] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::InvalidAnnotation,
@@ -164,6 +166,8 @@ impl Code {
         Code::CollectionOrSingle,
         Code::TypeNameCase,
         Code::NoPermissions,
+        Code::AlternativeTypes,
+        Code::ParametersFromExample,
         Code::Internal,
     ];
 
@@ -410,6 +414,20 @@ impl Code {
                 "Add a `## Permissions` section with a `Permission type` table (or its include); write `None.` where no permission is needed.",
                 Warning,
             ),
+            Code::AlternativeTypes => (
+                "alternative-types",
+                "A Type cell that gives a choice of types.",
+                "A Type cell names two or more types (`string/number`, `Int32 or String`); one schema cannot say which, so the member accepts any JSON value.",
+                "Give one type in the Type cell and describe the other accepted forms in the description.",
+                Warning,
+            ),
+            Code::ParametersFromExample => (
+                "parameters-from-example",
+                "An action whose parameters are read from its example request.",
+                "The page has no parameter table for the request body, but its example request sends a JSON object; its members become the parameters, typed by their JSON values (strings, booleans, numbers, arrays; objects are any JSON unless their `@odata.type` names a documented type).",
+                "Add a parameter table (Parameter, Type and Description columns) under `## Request body`.",
+                Warning,
+            ),
             Code::Internal => (
                 "internal",
                 "The generator produced output it cannot read back.",
@@ -499,6 +517,8 @@ pub mod codes {
     pub const COLLECTION_OR_SINGLE: Code = Code::CollectionOrSingle;
     pub const TYPE_NAME_CASE: Code = Code::TypeNameCase;
     pub const NO_PERMISSIONS: Code = Code::NoPermissions;
+    pub const ALTERNATIVE_TYPES: Code = Code::AlternativeTypes;
+    pub const PARAMETERS_FROM_EXAMPLE: Code = Code::ParametersFromExample;
     pub const INTERNAL: Code = Code::Internal;
 }
 

@@ -648,7 +648,7 @@ fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::O
         };
         ReferenceOr::Item(openapiv3::RequestBody {
             content: IndexMap::from([(JSON.to_string(), media(schema))]),
-            required: true,
+            required: !op.body_optional,
             ..openapiv3::RequestBody::default()
         })
     });

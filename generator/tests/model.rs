@@ -109,7 +109,7 @@ fn unknown_types_and_free_text_types_are_diagnostics() {
     let w = resource(
         "widget",
         "",
-        "|a|[gizmo](gizmo.md)|A.|\n|b|String or Int32|B.|",
+        "|a|[gizmo](gizmo.md)|A.|\n|b|a list of them|B.|\n|c|String or Int32|C.|",
     );
     let (model, diags) = build(&[("resources/widget.md", &w)]);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id()).collect();
@@ -119,9 +119,11 @@ fn unknown_types_and_free_text_types_are_diagnostics() {
         .expect("unknown type");
     assert!(unknown.message.contains("gizmo.md"), "{}", unknown.message);
     assert!(codes.contains(&"unmapped-type"), "{codes:?}");
+    assert!(codes.contains(&"alternative-types"), "{codes:?}");
     let props = &model.types["microsoft.graph.widget"].properties;
     assert_eq!(props[0].ty, TypeRef::Untyped);
     assert_eq!(props[1].ty, TypeRef::Untyped);
+    assert_eq!(props[2].ty, TypeRef::Untyped);
 }
 
 #[test]

@@ -41,6 +41,8 @@ struct BoundOperation {
     binding: CsdlValue,
     /// The other parameters' names.
     params: BTreeSet<String>,
+    /// The other parameters' types, by name.
+    param_types: BTreeMap<String, CsdlValue>,
     returns: Option<CsdlValue>,
     composable: bool,
 }
@@ -193,6 +195,15 @@ impl Csdl {
             params: params[1..]
                 .iter()
                 .filter_map(|p| p.attribute("Name").map(str::to_string))
+                .collect(),
+            param_types: params[1..]
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.attribute("Name")?.to_string(),
+                        self.value(p.attribute("Type")?),
+                    ))
+                })
                 .collect(),
             returns: node
                 .children()
@@ -778,6 +789,7 @@ pub fn compare(pages: &[Page], model: &Model, csdl: &Csdl) -> Comparison {
     }
     f.path_recall = pct(hit, lines.len());
     f.operations = operations::measure(model, csdl);
+    operations::action_miss_causes(pages, &mut f.operations);
     for u in &f.operations.unresolved {
         miss(
             MissKind::UnresolvedOperation,

@@ -145,6 +145,14 @@ pub struct Operation {
     /// Request headers documented besides `Authorization`.
     pub headers: Vec<String>,
     pub request_body: Option<RequestBody>,
+    /// The page says the body may be left out (`No request body is required. However,
+    /// you can specify ...`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_optional: bool,
+    /// The example request whose JSON members are the body's parameters, where the page
+    /// has no parameter table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_from_example: Option<Source>,
     pub response: ResponseDef,
     pub examples: Vec<Example>,
     /// The request line at `source` as that page spells it (the path is respelled

@@ -15,7 +15,9 @@ pub enum CellType {
         target: String,
     },
     Collection(Box<CellType>),
-    /// Free text that names no type (`String (optional)`, `a or b`).
+    /// A choice of types (`string/number`, `Int32 or String`): no one schema, any JSON.
+    Alternatives(String),
+    /// Free text that names no type (`String (optional)`, `or a list of them`).
     Unmapped(String),
 }
 
@@ -23,6 +25,9 @@ pub enum CellType {
 /// `Collection(microsoft.graph.x)`, `Edm.Guid`, ...).
 pub fn parse_type_cell(text: &str, links: &[Link]) -> CellType {
     let text = text.trim().trim_matches('`').trim();
+    if is_alternatives(text, links) {
+        return CellType::Alternatives(text.to_string());
+    }
     let (inner, collection) = strip_collection(text);
     let single = if let Some(link) = links.iter().find(|l| is_type_link(l)) {
         CellType::Named {
@@ -54,6 +59,29 @@ fn strip_collection(text: &str) -> (&str, bool) {
         }
     }
     (text, false)
+}
+
+/// `string/number`, `Int32 or String`, `[a](a.md) or [b](b.md)`: two or more parts, each
+/// of them a type by itself.
+fn is_alternatives(text: &str, links: &[Link]) -> bool {
+    let parts = alternatives(text);
+    if parts.len() < 2 {
+        return false;
+    }
+    let linked = links.iter().filter(|l| is_type_link(l)).count();
+    parts.iter().all(|p| {
+        let (p, _) = strip_collection(p);
+        primitive(p.strip_prefix("Edm.").unwrap_or(p)).is_some()
+            || (linked >= 2 && is_identifier_path(p))
+    })
+}
+
+/// The parts of a choice of types: `string/number` → `string`, `number`.
+pub fn alternatives(text: &str) -> Vec<&str> {
+    text.split(" or ")
+        .flat_map(|p| p.split('/'))
+        .map(|p| p.trim().trim_matches(['`', '*']).trim())
+        .collect()
 }
 
 fn is_type_link(link: &Link) -> bool {
@@ -114,7 +142,8 @@ fn primitive(name: &str) -> Option<CellType> {
         "int16" => Edm::Int16,
         "byte" => Edm::Byte,
         "sbyte" => Edm::SByte,
-        "double" => Edm::Double,
+        // JSON's one number type; `Double` holds any of them.
+        "double" | "number" => Edm::Double,
         "single" | "float" => Edm::Single,
         "decimal" => Edm::Decimal,
         "datetimeoffset" | "datetime" | "timestamp" => Edm::DateTimeOffset,
@@ -247,8 +276,48 @@ mod tests {
             CellType::Unmapped("or a list of them".into())
         );
         assert_eq!(
-            parse_type_cell("string or int", &[]),
-            CellType::Unmapped("string or int".into())
+            parse_type_cell("string or a list", &[]),
+            CellType::Unmapped("string or a list".into())
+        );
+    }
+
+    #[test]
+    fn number_is_a_double() {
+        assert_eq!(
+            parse_type_cell("number", &[]),
+            CellType::Primitive(Edm::Double)
+        );
+        assert_eq!(
+            parse_type_cell("Number collection", &[]),
+            CellType::Collection(Box::new(CellType::Primitive(Edm::Double)))
+        );
+    }
+
+    #[test]
+    fn a_choice_of_types_is_alternatives() {
+        for text in [
+            "string/number",
+            "string or int",
+            "Int32 or String collection",
+        ] {
+            assert_eq!(
+                parse_type_cell(text, &[]),
+                CellType::Alternatives(text.into()),
+                "{text}"
+            );
+        }
+        let links = [link("a", "a.md"), link("b", "b.md")];
+        assert_eq!(
+            parse_type_cell("a or b", &links),
+            CellType::Alternatives("a or b".into())
+        );
+        // One linked type is not a choice.
+        assert_eq!(
+            parse_type_cell("a", &links[..1]),
+            CellType::Named {
+                name: "a".into(),
+                target: "a.md".into()
+            }
         );
     }
 }

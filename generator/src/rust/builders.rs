@@ -33,7 +33,7 @@ use super::docs::{escape, write_outer};
 use super::features::cfg_features;
 use super::layout::{INDENT, WIDTH, write_call, write_signature};
 use super::names::{Scope, camel, ident, snake};
-use super::operations::{InlineBody, body_type, response_type};
+use super::operations::{InlineBody, body_type, optional_body_name, response_type};
 use super::{Code, TypeNames};
 use crate::method::HttpMethod;
 use crate::model::{Model, Operation, ParamStyle, PathPart, RequestBody, TypeRef};
@@ -110,6 +110,9 @@ pub struct Tree {
     pub attached: Vec<usize>,
     /// For each operation, the form of each key step on its way (node → form index).
     forms_taken: Vec<Vec<(usize, usize)>>,
+    /// For each operation whose body is optional, the method that takes the body (the
+    /// one without it has the operation's own name), unique where that one is.
+    pub body_methods: Vec<Option<String>>,
 }
 
 impl Tree {
@@ -118,6 +121,7 @@ impl Tree {
             nodes: vec![Node::root()],
             attached: Vec::with_capacity(model.operations.len()),
             forms_taken: Vec::with_capacity(model.operations.len()),
+            body_methods: vec![None; model.operations.len()],
         };
         let mut index: HashMap<(usize, StepKey), usize> = HashMap::new();
         for (i, op) in model.operations.iter().enumerate() {
@@ -190,11 +194,15 @@ impl Tree {
         for n in 0..self.nodes.len() {
             // Operations first: `get`, `list`, ... keep their names before any step.
             let mut scope = Scope::default();
-            let op_methods: Vec<String> = self.nodes[n]
-                .ops
-                .iter()
-                .map(|&op| scope.claim(&op_method(&model.operations[op])))
-                .collect();
+            let mut op_methods = Vec::new();
+            for &op in &self.nodes[n].ops {
+                let method = scope.claim(&op_method(&model.operations[op]));
+                // A collapsed node's step names both forms in its parent, below.
+                if model.operations[op].body_optional && !self.nodes[n].collapsed {
+                    self.body_methods[op] = Some(scope.claim(&format!("{method}_with_body")));
+                }
+                op_methods.push(method);
+            }
             self.nodes[n].op_methods = op_methods;
             for c in self.nodes[n].children.clone() {
                 let child = &self.nodes[c];
@@ -209,6 +217,13 @@ impl Tree {
                         scope.claim(&wanted)
                     })
                     .collect();
+                // A collapsed step returns its request: the form with the body beside it.
+                if let (true, [op], [method]) =
+                    (child.collapsed, child.ops.as_slice(), methods.as_slice())
+                    && model.operations[*op].body_optional
+                {
+                    self.body_methods[*op] = Some(scope.claim(&format!("{method}_with_body")));
+                }
                 self.nodes[c].methods = methods;
             }
             let node = &self.nodes[n];
@@ -570,7 +585,10 @@ impl<'a> Emit<'a> {
         let impl_lt = if own_lifetime { "<'a>" } else { "" };
         let mut methods = String::new();
         for (k, &op) in node.ops.iter().enumerate() {
-            self.write_op(&mut methods, n, op, &node.op_methods[k], &[]);
+            self.write_op(&mut methods, n, op, &node.op_methods[k], &[], false);
+            if let Some(long) = &self.tree.body_methods[op] {
+                self.write_op(&mut methods, n, op, long, &[], true);
+            }
         }
         for &c in &node.children {
             self.write_step(&mut methods, n, c);
@@ -623,7 +641,10 @@ impl<'a> Emit<'a> {
                     .iter()
                     .map(|a| ident(&args.claim(&snake(a))).to_string())
                     .collect();
-                self.write_op(out, n, op, method, &own);
+                self.write_op(out, n, op, method, &own, false);
+                if let Some(long) = &self.tree.body_methods[op] {
+                    self.write_op(out, n, op, long, &own, true);
+                }
             }
             return;
         }
@@ -705,14 +726,28 @@ impl<'a> Emit<'a> {
     }
 
     /// A method of node `n` that returns operation `op`'s request: the gathered values,
-    /// then `own` (the values of a collapsed step), then the body.
-    fn write_op(&self, out: &mut String, n: usize, op: usize, method: &str, own: &[String]) {
+    /// then `own` (the values of a collapsed step), then the body. An optional body is
+    /// taken only by the form `with_body` (the request of the function's `_with_body`).
+    fn write_op(
+        &self,
+        out: &mut String,
+        n: usize,
+        op: usize,
+        method: &str,
+        own: &[String],
+        with_body: bool,
+    ) {
         let operation = &self.model.operations[op];
         let mut doc = escape(&operation.summary);
         if !doc.is_empty() {
             doc.push_str("\n\n");
         }
-        let function = ident(&snake(&operation.id)).to_string();
+        let long = optional_body_name(self.model, operation);
+        let takes_body = long.is_none() || with_body;
+        let function = match (&long, with_body) {
+            (Some(long), true) => long.clone(),
+            _ => ident(&snake(&operation.id)).to_string(),
+        };
         let _ = write!(
             doc,
             "`{} {}`: the request of [`crate::operations::{function}`].",
@@ -729,7 +764,9 @@ impl<'a> Emit<'a> {
         params.extend(own.iter().map(|a| format!("{a}: &str")));
         let mut args = self.gathered(n);
         args.extend(own.iter().cloned());
-        if let Some(ty) = body_type(self.model, self.names, operation, self.bodies[op]) {
+        if let Some(ty) =
+            body_type(self.model, self.names, operation, self.bodies[op]).filter(|_| takes_body)
+        {
             params.push(format!("body: &{ty}"));
             args.push("body".to_string());
         }

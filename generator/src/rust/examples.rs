@@ -103,19 +103,37 @@ fn example_tests(
     };
     let krate = ident(&snake(&options.crate_name)).to_string();
     let op = &model.operations[found.op];
-    let kind = body_kind(model, names, op);
+    let mut kind = body_kind(model, names, op);
+    let mut function = ident(&snake(&op.id)).to_string();
+    let mut chain = tree.chain(found.op);
+    // An optional body: the short forms without one, the `_with_body` forms with one.
+    let short_kind = match super::operations::optional_body_name(model, op) {
+        Some(long) => {
+            if ex.request.body.is_some() {
+                function = long;
+                if let (Some(last), Some(method)) = (chain.last_mut(), &tree.body_methods[found.op])
+                {
+                    last.method = method.clone();
+                }
+            } else {
+                kind = BodyKind::None;
+            }
+            BodyKind::None
+        }
+        None => kind,
+    };
     let mut items = Vec::new();
     let cfg = names.features.cfg_line(&op.area);
     let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
-    let chain = tree.chain(found.op);
-    match request_test(&krate, kind, op, ex, found, &chain) {
+    match request_test(&krate, kind, &function, ex, found, &chain) {
         Ok(body) => items.push(test(request_name, body)),
         Err(reason) => {
             let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
         }
     }
     let check = super::operations::response_type(model, names, op).check;
-    match response_test(&krate, kind, check, op, ex, found) {
+    let short = ident(&snake(&op.id)).to_string();
+    match response_test(&krate, short_kind, check, &short, op, ex, found) {
         Ok(Some(body)) => items.push(test(response_name, body)),
         Ok(None) => {}
         Err(reason) => {
@@ -325,14 +343,11 @@ fn encode(value: &str) -> String {
 fn write_request(
     out: &mut String,
     krate: &str,
-    op: &Operation,
+    function: &str,
     values: &[String],
     body: Option<&str>,
 ) {
-    let head = format!(
-        "let request = {krate}::operations::{}",
-        ident(&snake(&op.id))
-    );
+    let head = format!("let request = {krate}::operations::{function}");
     let literals: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
     let args: Vec<&str> = literals.iter().map(String::as_str).chain(body).collect();
     write_call(out, INDENT, &head, &args, ";");
@@ -440,7 +455,7 @@ const EXPECTED_FROM_TEXT: &str =
 fn request_test(
     krate: &str,
     body_kind: BodyKind,
-    op: &Operation,
+    function: &str,
     ex: &Example,
     found: &Found,
     chain: &[Call],
@@ -455,7 +470,7 @@ fn request_test(
     let mut out = String::new();
     match (body_kind, &ex.request.body) {
         (BodyKind::None, None) => {
-            write_request(&mut out, krate, op, &found.values, None);
+            write_request(&mut out, krate, function, &found.values, None);
             write_request_checks(&mut out, method, path);
             out.push_str("    assert_eq!(request.body(), None);\n");
             write_built(&mut out, krate, chain, &found.values, None);
@@ -474,7 +489,13 @@ fn request_test(
         (_, Some(body)) => {
             write_example_text(&mut out, body);
             out.push_str(EXPECTED_FROM_TEXT);
-            write_request(&mut out, krate, op, &found.values, Some(BODY_FROM_EXAMPLE));
+            write_request(
+                &mut out,
+                krate,
+                function,
+                &found.values,
+                Some(BODY_FROM_EXAMPLE),
+            );
             write_request_checks(&mut out, method, path);
             write_built(
                 &mut out,
@@ -494,6 +515,7 @@ fn response_test(
     krate: &str,
     body_kind: BodyKind,
     check: ResultCheck,
+    function: &str,
     op: &Operation,
     ex: &Example,
     found: &Found,
@@ -539,7 +561,7 @@ fn response_test(
     write_example_text(&mut out, body);
     // Any body will do: only the parser of the request is used.
     let body_arg = (body_kind != BodyKind::None).then_some("&Default::default()");
-    write_request(&mut out, krate, op, &found.values, body_arg);
+    write_request(&mut out, krate, function, &found.values, body_arg);
     let _ = writeln!(
         out,
         "    let parsed = request
@@ -666,6 +688,8 @@ mod tests {
             query_options: false,
             headers: Vec::new(),
             request_body: None,
+            body_optional: false,
+            body_from_example: None,
             response: crate::model::ResponseDef {
                 status: 200,
                 body: None,

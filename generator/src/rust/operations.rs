@@ -54,7 +54,10 @@ pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
                 types.push((name, Vec::new()));
                 types.len() - 1
             });
-            types[at].1.push(function_name(op));
+            // The body's takers: the functions with a body parameter.
+            types[at]
+                .1
+                .push(optional_body_name(model, op).unwrap_or_else(|| function_name(op)));
             Some(at)
         })
         .collect();
@@ -144,68 +147,109 @@ pub fn function(
     let start = start.unwrap_or_else(|| "\"/\"".to_string());
 
     let mut code = Code::default();
-    match &op.request_body {
+    let body_param = match &op.request_body {
         Some(RequestBody::Typed { types }) => {
-            params.push(format!("body: &{}", typed_body(model, names, types)));
+            Some(format!("body: &{}", typed_body(model, names, types)))
         }
         Some(RequestBody::Parameters { parameters }) => {
             // Every such operation has one from `inline_bodies`; alone, it has its own.
             let own = InlineBody {
                 name: format!("{}Body", camel(&op.id)),
-                takers: Some(vec![fn_name.clone()]),
+                takers: Some(vec![
+                    optional_body_name(model, op).unwrap_or_else(|| fn_name.clone()),
+                ]),
             };
             let body = inline_body.unwrap_or(&own);
             if let Some(takers) = &body.takers {
                 let doc = body_doc(takers);
                 code = inline_view(model, names, &op.area, &body.name, &doc, parameters);
             }
-            params.push(format!("body: &{}", body.name));
+            Some(format!("body: &{}", body.name))
         }
-        None => {}
-    }
-    let with_body = if op.request_body.is_some() {
-        ".json(body)"
-    } else {
-        ""
+        None => None,
     };
 
     let ResultType {
         rust: ret, parse, ..
     } = response_type(model, names, op);
-    // Docs apart: when the function has to be reprinted, its long docs need not be.
-    let mut doc = String::new();
-    write_outer(&mut doc, "", &function_doc(op, options));
-    let mut text = names.features.cfg_line(&op.area);
-    // Inline: compiled only where used, like the accessors.
-    text.push_str("#[inline]\n");
-    let params: Vec<&str> = params.iter().map(String::as_str).collect();
-    write_signature(
-        &mut text,
-        "",
-        &format!("pub fn {fn_name}"),
-        &params,
-        &format!("Request<{ret}>"),
-    );
-    let calls: Vec<&str> = calls.iter().map(String::as_str).collect();
-    if calls.is_empty() {
-        // A literal too long for the line goes on a line of its own.
-        write_call(
-            &mut text,
-            INDENT,
-            "let path = PathBuilder::new",
-            &[&start],
-            ";",
-        );
-    } else {
-        let head = format!("let path = PathBuilder::new({start})");
-        write_chain(&mut text, INDENT, &head, &calls, ";");
+    let mut doc = function_doc(op, options);
+    let with_body = optional_body_name(model, op);
+    if let Some(long) = &with_body {
+        doc.push_str(&format!(
+            "\n\nThe request body is optional: [`{long}`] sends one."
+        ));
     }
-    let _ = writeln!(
-        text,
-        "{INDENT}Request::new(Method::{}, path, {parse}){with_body}\n}}",
-        op.method
-    );
-    code.text(doc).laid_out(text)
+    let form = |doc: &str, name: &str, body: Option<&str>| {
+        let mut params = params.clone();
+        params.extend(body.map(str::to_string));
+        // Docs apart: when the function has to be reprinted, its long docs need not be.
+        let mut docs = String::new();
+        write_outer(&mut docs, "", doc);
+        let mut text = names.features.cfg_line(&op.area);
+        // Inline: compiled only where used, like the accessors.
+        text.push_str("#[inline]\n");
+        let params: Vec<&str> = params.iter().map(String::as_str).collect();
+        write_signature(
+            &mut text,
+            "",
+            &format!("pub fn {name}"),
+            &params,
+            &format!("Request<{ret}>"),
+        );
+        let calls: Vec<&str> = calls.iter().map(String::as_str).collect();
+        if calls.is_empty() {
+            // A literal too long for the line goes on a line of its own.
+            write_call(
+                &mut text,
+                INDENT,
+                "let path = PathBuilder::new",
+                &[&start],
+                ";",
+            );
+        } else {
+            let head = format!("let path = PathBuilder::new({start})");
+            write_chain(&mut text, INDENT, &head, &calls, ";");
+        }
+        let json = if body.is_some() { ".json(body)" } else { "" };
+        let _ = writeln!(
+            text,
+            "{INDENT}Request::new(Method::{}, path, {parse}){json}\n}}",
+            op.method
+        );
+        (docs, text)
+    };
+    match (&with_body, &body_param) {
+        (Some(long), Some(body)) => {
+            let (docs, text) = form(&doc, &fn_name, None);
+            code = code.text(docs).laid_out(text);
+            let long_doc = format!(
+                "[`{fn_name}`], with the optional request body.\n\n`{} {}`",
+                op.method,
+                op.path.openapi_path()
+            );
+            let (docs, text) = form(&long_doc, long, Some(body));
+            code.text(docs).laid_out(text)
+        }
+        _ => {
+            let (docs, text) = form(&doc, &fn_name, body_param.as_deref());
+            code.text(docs).laid_out(text)
+        }
+    }
+}
+
+/// The name of the form that takes the body, for an operation whose body is optional:
+/// `{function}_with_body` (`_2`, ... should an operation have that name already).
+pub(super) fn optional_body_name(model: &Model, op: &Operation) -> Option<String> {
+    if !op.body_optional || op.request_body.is_none() {
+        return None;
+    }
+    let base = format!("{}_with_body", snake(&op.id));
+    let taken = |n: &str| model.operations.iter().any(|o| snake(&o.id) == n);
+    let name = std::iter::once(base.clone())
+        .chain((2..).map(|i| format!("{base}_{i}")))
+        .find(|n| !taken(n))
+        .unwrap_or(base);
+    Some(ident(&name).to_string())
 }
 
 /// The body of a create or update: the common base of the documented types.

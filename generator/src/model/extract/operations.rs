@@ -6,7 +6,7 @@ use crate::model::extract::types::{NameRef, page_area, page_description};
 use crate::model::paths::PathTemplate;
 use crate::model::resolve::names::Resolver;
 use crate::model::{
-    Example, ExampleRequest, ExampleResponse, Permissions, Property, RequestBody, ResponseDef,
+    Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, RequestBody, ResponseDef,
     Source, TypeRef,
 };
 use crate::parse::{
@@ -36,6 +36,18 @@ pub(in crate::model) struct PageRequest {
     pub(in crate::model) body: Option<RequestBody>,
     /// The request line queries its path as a collection (`$filter`, `$top`, ...).
     pub(in crate::model) queried_as_collection: bool,
+    /// The page says the body may be left out.
+    pub(in crate::model) body_optional: bool,
+    /// The example request the body's parameters were read from, for want of a table.
+    pub(in crate::model) body_from_example: Option<Source>,
+}
+
+/// What a page says about its request body.
+#[derive(Default)]
+struct DocumentedBody {
+    body: Option<RequestBody>,
+    optional: bool,
+    from_example: Option<Source>,
 }
 
 /// The page's diagnostics, and what it documents (`None` without request lines).
@@ -51,8 +63,8 @@ pub(in crate::model) fn page_operations<'p>(
     if lines.is_empty() {
         return (diags, None);
     }
-    let request_body = request_body(page, resolver, &mut diags);
     let examples = examples(page, &mut diags);
+    let documented = request_body(page, &lines, &examples, resolver, &mut diags);
     let response = response(page, &examples, resolver, &mut diags);
     let requests = lines
         .into_iter()
@@ -75,13 +87,16 @@ pub(in crate::model) fn page_operations<'p>(
                     return None;
                 }
             };
-            let body = body_for_method(method, &request_body, &page.path, line, &mut diags);
+            let body = body_for_method(method, &documented.body, &page.path, line, &mut diags);
+            let has_body = body.is_some();
             Some(PageRequest {
                 queried_as_collection: collection_query(&target),
                 method,
                 template,
                 line,
                 body,
+                body_optional: has_body && documented.optional,
+                body_from_example: documented.from_example.clone().filter(|_| has_body),
             })
         })
         .collect();
@@ -446,21 +461,52 @@ fn body_for_method(
     None
 }
 
+/// Wording that says the body may be left out: `No request body is required. However,
+/// you can specify ...`, `you may optionally include`, `It's okay to send an empty body`.
+const OPTIONAL_BODY: [&str; 9] = [
+    "no request body is required",
+    "not require a request body",
+    "not require any request body",
+    "n't require a request body",
+    "n't require any request body",
+    "optionally",
+    "empty body",
+    "omitting the body",
+    "provide an optional",
+];
+
+/// Wording that says there is no body at all.
+const NO_BODY: [&str; 3] = ["do not supply", "don't supply", "no request body"];
+
+/// Section titles, besides `Request body`, that some action pages put the body's
+/// parameter table under. A function's parameters usually go in the URL: those the
+/// request line names are left out.
+const PARAMETER_SECTIONS: [&str; 6] = [
+    "parameters",
+    "action parameters",
+    "body parameters",
+    "request parameters",
+    "request body parameters",
+    "function parameters",
+];
+
 fn request_body(
     page: &Page,
+    lines: &[(HttpMethod, String, usize)],
+    examples: &[Example],
     resolver: &Resolver,
     diags: &mut Vec<Diagnostic>,
-) -> Option<RequestBody> {
-    let sections = section(page, &["request body"]);
+) -> DocumentedBody {
+    let sections = body_sections(page);
+    let mut optional = false;
     let mut named = None;
     for item in sections.iter().flat_map(|s| &s.items) {
         let Item::Prose(p) = item else { continue };
         let lower = p.text.to_ascii_lowercase();
-        if lower.contains("do not supply")
-            || lower.contains("don't supply")
-            || lower.contains("no request body")
-        {
-            return None;
+        if OPTIONAL_BODY.iter().any(|w| lower.contains(w)) {
+            optional = true;
+        } else if NO_BODY.iter().any(|w| lower.contains(w)) {
+            return DocumentedBody::default();
         }
         if !(lower.contains("representation") || lower.contains("object")) || named.is_some() {
             continue;
@@ -480,16 +526,101 @@ fn request_body(
             }
         }
     }
-    let table = tables(sections).find(|t| t.column(&["type"]).is_some());
+    let documented = |body, from_example| DocumentedBody {
+        body: Some(body),
+        optional,
+        from_example,
+    };
     if let Some(n) = named {
-        return Some(RequestBody::Typed { types: vec![n] });
+        return documented(RequestBody::Typed { types: vec![n] }, None);
     }
-    let table = table?;
-    let name_col = table
+    if let Some(table) = tables(&sections).find(|t| parameter_columns(t).is_some()) {
+        let parameters = table_parameters(page, table, &[], resolver, diags);
+        if !parameters.is_empty() {
+            return documented(RequestBody::Parameters { parameters }, None);
+        }
+    }
+    // A parameters section elsewhere on the page; only for methods that take a body.
+    if lines.iter().any(|(m, _, _)| m.has_body()) {
+        let in_url = url_arguments(lines);
+        for title in PARAMETER_SECTIONS {
+            let Some(table) =
+                tables(section(page, &[title])).find(|t| parameter_columns(t).is_some())
+            else {
+                continue;
+            };
+            let parameters = table_parameters(page, table, &in_url, resolver, diags);
+            if !parameters.is_empty() {
+                return documented(RequestBody::Parameters { parameters }, None);
+            }
+        }
+    }
+    match example_parameters(page, &sections, examples, resolver) {
+        Some((parameters, source)) => {
+            documented(RequestBody::Parameters { parameters }, Some(source))
+        }
+        None => DocumentedBody {
+            optional,
+            ..DocumentedBody::default()
+        },
+    }
+}
+
+/// The `Request body` section and its subsections, without those about headers or
+/// query parameters (their tables are not the body's).
+fn body_sections(page: &Page) -> Vec<Section> {
+    section(page, &["request body"])
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            let t = s.title.to_ascii_lowercase();
+            *i == 0 || !(t.contains("header") || t.contains("query") || t.contains("response"))
+        })
+        .map(|(_, s)| s.clone())
+        .collect()
+}
+
+/// The (name, type, description) columns of a parameter table: a `Type` column, or a
+/// `Value` column beside a `Description` (`Name | Value | Description`; a two-column
+/// `Name | Value` table gives literal values, not types).
+fn parameter_columns(table: &Table) -> Option<(usize, usize, Option<usize>)> {
+    let desc = table.column(&["description"]);
+    let ty = table
+        .column(&["type"])
+        .or_else(|| desc.and(table.column(&["value"])))?;
+    let name = table
         .column(&["parameter", "property", "name"])
         .unwrap_or(0);
-    let type_col = table.column(&["type"])?;
-    let desc_col = table.column(&["description"]);
+    (name != ty).then_some((name, ty, desc))
+}
+
+/// The names given values inside a request line's parentheses: `f(a={a},b='{b}')` → a, b.
+fn url_arguments(lines: &[(HttpMethod, String, usize)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, target, _) in lines {
+        for piece in target.split(['(', ',']).skip(1) {
+            if let Some((name, _)) = piece.split_once('=') {
+                let name = name.trim();
+                if !name.is_empty() && !out.iter().any(|n: &String| n == name) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rows of a parameter table, those named in `skip` left out.
+fn table_parameters(
+    page: &Page,
+    table: &Table,
+    skip: &[String],
+    resolver: &Resolver,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Property> {
+    let Some((name_col, type_col, desc_col)) = parameter_columns(table) else {
+        return Vec::new();
+    };
     let mut parameters = Vec::new();
     for row in &table.rows {
         let name = row
@@ -499,7 +630,7 @@ fn request_body(
         let Some(type_cell) = row.cells.get(type_col) else {
             continue;
         };
-        if name.is_empty() || type_cell.text.is_empty() {
+        if name.is_empty() || type_cell.text.is_empty() || skip.iter().any(|s| s == name) {
             continue;
         }
         let cell = crate::model::parse_type_cell(&type_cell.text, &type_cell.links);
@@ -517,7 +648,87 @@ fn request_body(
             },
         });
     }
-    (!parameters.is_empty()).then_some(RequestBody::Parameters { parameters })
+    parameters
+}
+
+/// For want of a table: the members of the JSON object the `Request body` section
+/// shows, else of the first example request that sends one with a body method.
+fn example_parameters(
+    page: &Page,
+    sections: &[Section],
+    examples: &[Example],
+    resolver: &Resolver,
+) -> Option<(Vec<Property>, Source)> {
+    let shown = code_blocks(sections).filter_map(|b| {
+        let block_type = b
+            .annotation
+            .as_ref()
+            .and_then(|a| a.value.get("blockType"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        // A resource annotation shows a type's members, not the body.
+        if !matches!(b.lang.as_str(), "json" | "") || block_type.eq_ignore_ascii_case("resource") {
+            return None;
+        }
+        let (value, _) = crate::json::parse_lenient(&b.text).ok()?;
+        Some((value, b.line + 1))
+    });
+    let sent = examples
+        .iter()
+        .filter(|e| e.request.method == HttpMethod::Post)
+        .filter_map(|e| Some((e.request.body.clone()?, e.request.line)));
+    shown.chain(sent).find_map(|(value, line)| {
+        let serde_json::Value::Object(members) = value else {
+            return None;
+        };
+        let parameters: Vec<Property> = members
+            .iter()
+            .filter(|(k, _)| !k.starts_with('@'))
+            .map(|(k, v)| Property {
+                name: k.clone(),
+                ty: json_type(v, resolver),
+                description: String::new(),
+                navigation: false,
+                query: Default::default(),
+                source: Source {
+                    file: page.path.clone(),
+                    line,
+                },
+            })
+            .collect();
+        let source = Source {
+            file: page.path.clone(),
+            line,
+        };
+        (!parameters.is_empty()).then_some((parameters, source))
+    })
+}
+
+/// The type a JSON value shows: an object is any JSON unless its `@odata.type` names a
+/// documented type; an array is a collection of its first item's type.
+fn json_type(value: &serde_json::Value, resolver: &Resolver) -> TypeRef {
+    use serde_json::Value;
+    match value {
+        Value::String(_) => TypeRef::Primitive(Edm::String),
+        Value::Bool(_) => TypeRef::Primitive(Edm::Boolean),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i32::try_from(i).is_ok() => TypeRef::Primitive(Edm::Int32),
+            Some(_) => TypeRef::Primitive(Edm::Int64),
+            None if n.is_u64() => TypeRef::Primitive(Edm::Int64),
+            None => TypeRef::Primitive(Edm::Double),
+        },
+        Value::Array(items) => TypeRef::Collection(Box::new(
+            items
+                .first()
+                .map_or(TypeRef::Untyped, |i| json_type(i, resolver)),
+        )),
+        Value::Object(members) => members
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .and_then(|t| resolver.type_by_exact_name(t.trim_start_matches('#')))
+            .map_or(TypeRef::Untyped, TypeRef::Named),
+        Value::Null => TypeRef::Untyped,
+    }
 }
 
 fn response(

@@ -178,6 +178,25 @@ impl Resolver {
             CellType::Collection(inner) => {
                 TypeRef::Collection(Box::new(self.resolve_cell(page, line, inner, diags)))
             }
+            CellType::Alternatives(text) => {
+                diags.push(
+                    Diagnostic::warning(
+                        page,
+                        line,
+                        codes::ALTERNATIVE_TYPES,
+                        format!(
+                            "the Type cell gives a choice of types ({}); typed as any JSON",
+                            crate::model::typeref::alternatives(text)
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                    )
+                    .with_help("give one type in the Type cell and describe the other accepted forms in the description"),
+                );
+                TypeRef::Untyped
+            }
             CellType::Unmapped(text) => {
                 diags.push(
                     Diagnostic::warning(

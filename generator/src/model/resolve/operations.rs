@@ -57,6 +57,8 @@ pub(in crate::model) fn collect_operations(
                 line,
                 body,
                 queried_as_collection,
+                body_optional,
+                body_from_example,
             } = request;
             let documented_path = template.documented();
             let template = spellings.respell(&template);
@@ -72,6 +74,10 @@ pub(in crate::model) fn collect_operations(
                 }
                 if queried_as_collection && existing.queried_as_collection.is_none() {
                     existing.queried_as_collection = Some(here);
+                }
+                if existing.request_body.is_none() && body.is_some() {
+                    existing.body_optional = body_optional;
+                    existing.body_from_example = body_from_example;
                 }
                 merge_body(existing, &body);
                 if !existing.examples.iter().any(|e| e.file == page.path) {
@@ -98,6 +104,8 @@ pub(in crate::model) fn collect_operations(
                     query_options,
                     headers: headers.clone(),
                     request_body: body,
+                    body_optional,
+                    body_from_example,
                     response: response.clone(),
                     // The last request line takes the examples, the others copy them.
                     documented_path,

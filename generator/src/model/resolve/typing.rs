@@ -651,6 +651,11 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
     }
     for (index, (body, response)) in updates {
         let op = &mut model.operations[index];
+        // A create or update takes the resource, whatever the page's wording.
+        if op.method != HttpMethod::Get {
+            op.body_optional = false;
+            op.body_from_example = None;
+        }
         if let Some(body) = body {
             op.request_body = Some(body);
         }
@@ -658,6 +663,47 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
             op.response.status = status;
             op.response.body = response;
         }
+    }
+    report_example_parameters(model, diags);
+}
+
+/// Once the paths have typed the creates and updates, the bodies still read from an
+/// example (actions, mostly) are reported at the example, once per page.
+fn report_example_parameters(model: &Model, diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    for op in &model.operations {
+        let (Some(from), Some(RequestBody::Parameters { parameters })) =
+            (&op.body_from_example, &op.request_body)
+        else {
+            continue;
+        };
+        if !seen.insert((from.file.as_str(), from.line)) {
+            continue;
+        }
+        let names: Vec<String> = parameters
+            .iter()
+            .map(|p| {
+                format!(
+                    "`{}` ({})",
+                    p.name,
+                    crate::model::resolve::types::describe(&p.ty)
+                )
+            })
+            .collect();
+        diags.push(
+            Diagnostic::warning(
+                &from.file,
+                from.line,
+                codes::PARAMETERS_FROM_EXAMPLE,
+                format!(
+                    "`{} {}` has no parameter table; its parameters are read from this JSON body: {}",
+                    op.method,
+                    op.path.openapi_path(),
+                    names.join(", ")
+                ),
+            )
+            .with_help("add a parameter table (Parameter, Type and Description columns) under `## Request body`"),
+        );
     }
 }
 
@@ -796,7 +842,10 @@ fn entity_body(
             })
         }
         Some(RequestBody::Parameters { parameters }) => {
-            check_table(model, name, parameters, diags);
+            // Types guessed from an example's values are no table to check.
+            if op.body_from_example.is_none() {
+                check_table(model, name, parameters, diags);
+            }
             Some(RequestBody::Typed {
                 types: vec![name.to_string()],
             })
