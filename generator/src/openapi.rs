@@ -700,7 +700,9 @@ fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::O
     openapiv3::Operation {
         tags: vec![op.area.clone()],
         summary: non_empty(&op.summary),
-        description: non_empty(&op.description),
+        // A page without a description paragraph still describes its operation by
+        // its title; tools that render or lint the document want a description.
+        description: non_empty(&op.description).or_else(|| non_empty(&op.summary)),
         external_docs: external_docs(version, &op.source.file),
         operation_id: Some(op.id.clone()),
         parameters,
