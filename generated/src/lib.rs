@@ -28,7 +28,7 @@ pub mod auth;
 pub mod batch;
 pub mod delta;
 pub mod upload;
-#[cfg(feature = "client")]
+#[cfg(feature = "client-no-provider")]
 pub mod client;
 pub use builders::Graph;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};

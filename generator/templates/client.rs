@@ -191,10 +191,7 @@ impl ClientCredentials {
     pub fn with_token_url(token_url: &str, client_id: &str, scope: &str, secret: impl Into<String>) -> Result<Self, Error> {
         let token_url = secure_url(token_url, "token endpoint")?;
         Ok(Self {
-            http: http_client_builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .map_err(Error::from)?,
+            http: build_http(http_client_builder().timeout(Duration::from_secs(30)))?,
             token_url,
             client_id: client_id.to_string(),
             scope: scope.to_string(),
@@ -411,17 +408,31 @@ impl From<reqwest::Error> for Error {
     }
 }
 
-/// A `reqwest` client builder whose TLS works: it installs ring as the process's
-/// rustls cryptography provider unless the program installed one already.
+/// The `reqwest` client builder [`Client::new`] and [`ClientCredentials`] start from;
+/// start the client you pass to [`Client::with_http_client`] from it too.
 ///
-/// reqwest is built here without a provider of its own (aws-lc's C build would cost
-/// more than the rest of the crate's dependencies together), and a reqwest client built
-/// with no provider installed panics. Use this, or install a provider first, whenever
-/// you build the client you pass to [`Client::with_http_client`].
+/// TLS is rustls with the cryptography provider the program installed as the process
+/// default (`rustls::crypto::CryptoProvider::install_default`), or else aws-lc-rs, which
+/// the `client` feature compiles in. With `client-no-provider` instead, the program
+/// installs one before it builds a client: reqwest panics on building a client without
+/// one, and [`Client::new`] returns an error.
 pub fn http_client_builder() -> reqwest::ClientBuilder {
-    // An error means a provider is installed already: the program's choice stands.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
+}
+
+/// `builder`'s client, or an error where reqwest would panic for want of a
+/// cryptography provider.
+fn build_http(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+    #[cfg(not(feature = "client"))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        return Err(Error::Transport(
+            "no rustls cryptography provider is installed: with the `client-no-provider` \
+             feature, install one (`CryptoProvider::install_default`) before building a \
+             client, or use the `client` feature (aws-lc-rs)"
+                .into(),
+        ));
+    }
+    builder.build().map_err(Error::from)
 }
 
 /// What the stream of [`Client::delta`] yields: changes, then the link for the next
@@ -457,7 +468,7 @@ impl Client {
     pub fn new(base_url: &str, tokens: impl TokenProvider + 'static) -> Result<Self, Error> {
         let base_url = base_url.trim_end_matches('/').to_string();
         let base = secure_url(&base_url, "base URL")?;
-        let http = http_client_builder().build().map_err(Error::from)?;
+        let http = build_http(http_client_builder())?;
         Ok(Self {
             http,
             base,
@@ -469,8 +480,8 @@ impl Client {
     }
 
     /// Uses `http` to send requests: for a proxy or extra root certificates. Start it
-    /// from [`http_client_builder`], which makes sure rustls has its cryptography. On
-    /// a redirect to another origin, reqwest drops the `Authorization` header.
+    /// from [`http_client_builder`]. On a redirect to another origin, reqwest drops the
+    /// `Authorization` header.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -1027,6 +1038,7 @@ fn is_loopback(url: &Url) -> bool {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "client")]
     #[test]
     fn base_urls_must_keep_the_token_off_plain_networks() {
         assert!(Client::new("https://graph.microsoft.com/v1.0/", StaticToken::new("t")).is_ok());
@@ -1041,6 +1053,14 @@ mod tests {
         assert_eq!(client.base_url(), "https://graph.microsoft.com/v1.0");
         assert!(!format!("{client:?}").contains("secret"));
         assert!(!format!("{:?}", StaticToken::new("secret")).contains("secret"));
+    }
+
+    #[cfg(not(feature = "client"))]
+    #[test]
+    fn a_client_without_a_cryptography_provider_is_an_error_not_a_panic() {
+        let error = Client::new(GRAPH_V1, StaticToken::new("t")).unwrap_err();
+        assert!(error.to_string().contains("no rustls cryptography provider"), "{error}");
+        assert!(ClientCredentials::new(Cloud::Global, "contoso.com", "app", "s").is_err());
     }
 
     #[cfg(feature = "azure-identity")]

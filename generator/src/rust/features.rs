@@ -13,7 +13,13 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Feature names the crate uses for other things.
-const RESERVED: [&str; 3] = ["default", "full", "client"];
+const RESERVED: [&str; 5] = [
+    "default",
+    "full",
+    "client",
+    "client-no-provider",
+    "azure-identity",
+];
 
 pub struct Features {
     /// Area → feature name.

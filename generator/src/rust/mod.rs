@@ -381,10 +381,13 @@ uuid = "1"
 # Retry-After dates and form bodies: small crates without dependencies of their own.
 httpdate = "1"
 form_urlencoded = "1"
-# The `client` feature: an async executor (reqwest over rustls with ring's cryptography:
-# no OpenSSL, and none of aws-lc's C build, which would double a cold build).
+# The `client` feature: an async executor, reqwest over rustls (no OpenSSL) with
+# aws-lc-rs as its cryptography, rustls's maintained provider, with post-quantum key
+# exchange. `client-no-provider` is the same without aws-lc's C build: the program
+# installs a provider of its choice.
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }}
-rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
+# Only to ask whether the program installed a provider; none is compiled in.
+rustls = {{ version = "0.23", default-features = false, features = ["std"], optional = true }}
 tokio = {{ version = "1", features = ["time", "sync"], optional = true }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"], optional = true }}
 # Spans and events without tracing's proc-macro attributes (which would bring syn).
@@ -397,7 +400,8 @@ azure_core = {{ version = "0.31", default-features = false, optional = true }}
 tokio = {{ version = "1", features = ["rt"] }}
 
 # One feature per doc area; `full` (a default) enables them all.
-{area_features}client = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:tracing", "uuid/v4"]
+{area_features}client = ["client-no-provider", "reqwest/rustls"]
+client-no-provider = ["dep:reqwest", "dep:rustls", "dep:tokio", "dep:futures-util", "dep:tracing", "uuid/v4"]
 azure-identity = ["client", "dep:azure_core"]
 {examples}{workspace}"#,
         examples = EXAMPLES
@@ -460,7 +464,7 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
         pub mod batch;
         pub mod delta;
         pub mod upload;
-        #[cfg(feature = "client")]
+        #[cfg(feature = "client-no-provider")]
         pub mod client;
 
         pub use builders::Graph;
