@@ -429,7 +429,9 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> TokenStream {
          - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), \
          [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);\n\
          - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, \
-         signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow.\n\n\
+         signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow. \
+         Its TLS is rustls with aws-lc-rs, or the cryptography provider the program installs as rustls's process default; \
+         the `client-no-provider` feature leaves aws-lc-rs (a C build) out, and the program then installs one.\n\n\
          Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; \
          with `default-features = false` and only the areas a program uses, only those compile. \
          An application can also have reqwest's URL parsing use idna's unicode-rs back end, \
