@@ -106,7 +106,7 @@ fn specs_requests_are_all_reachable() {
 
 #[test]
 fn corpus_requests_are_all_reachable() {
-    let Some(docs) = common::corpus_docs() else {
+    let Some(docs) = common::corpus::docs_2021() else {
         return;
     };
     let model = model_of(&docs);

@@ -3,7 +3,7 @@
 
 use graphdoc::pipeline::{self, Output, SourceFile};
 use graphdoc::rust::CrateOptions;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[allow(dead_code)]
 mod common;
@@ -256,29 +256,13 @@ fn line_of(text: &str, needle: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-fn check_dir(path: &Path) -> bool {
-    path.is_dir()
-}
-
-/// The current sample of real pages beside the repository, if it is there.
-fn current_sample() -> Option<PathBuf> {
-    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/graph-docs-current-sample/v1.0");
-    if check_dir(&docs) {
-        Some(docs)
-    } else {
-        eprintln!("skipped: {} is not present", docs.display());
-        None
-    }
-}
-
 /// On the sample of current pages: every operation whose page has a permissions table,
 /// or a permissions include that is in the tree, has its permissions; the others are
 /// named by `missing-include`. No error but `unknown-type` (types whose pages are not in
 /// the sample), and no area feature is named after a front matter key.
 #[test]
 fn the_current_sample_keeps_every_permission() {
-    let Some(docs) = current_sample() else {
+    let Some(docs) = common::corpus::current_sample() else {
         return;
     };
     let files = pipeline::read_docs(&docs).expect("sample");
