@@ -72,11 +72,7 @@ fn fidelity_against_the_csdl_stays_above_the_floors() {
         generator_misses.is_empty(),
         "enums the docs define but the model misses: {generator_misses:?}"
     );
-    let below: Vec<String> = xtask::fidelity::FLOORS
-        .iter()
-        .filter(|(name, floor)| figures.get(name) < *floor)
-        .map(|(name, floor)| format!("{name}: {} < {floor}", figures.get(name)))
-        .collect();
+    let below = figures.below_floors();
     assert!(below.is_empty(), "fidelity dropped: {below:?}");
 }
 
