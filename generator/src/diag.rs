@@ -90,6 +90,8 @@ impl fmt::Display for Diagnostic {
 pub enum Code {
     NotUtf8,
     FrontMatter,
+    /// A page without front matter; include files may go without it.
+    NoFrontMatter,
     InvalidAnnotation,
     InvalidJson,
     TableShape,
@@ -135,9 +137,10 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::NotUtf8,
         Code::FrontMatter,
+        Code::NoFrontMatter,
         Code::InvalidAnnotation,
         Code::InvalidJson,
         Code::TableShape,
@@ -213,8 +216,15 @@ impl Code {
             ),
             Code::FrontMatter => (
                 "front-matter",
-                "The page's YAML front matter is missing or unreadable.",
-                "The block between the leading `---` lines is absent, unterminated or not YAML; the page's title, area and kind fall back to what the body says.",
+                "The page's YAML front matter is unreadable.",
+                "The block between the leading `---` lines is unterminated or not YAML; the page's title, area and kind fall back to what the body says.",
+                "Start the page with a `---` block of `key: value` lines (title, description, ms.prod, doc_type) closed by `---`.",
+                Warning,
+            ),
+            Code::NoFrontMatter => (
+                "no-front-matter",
+                "The page has no YAML front matter.",
+                "The page does not start with a `---` block; its title, area and kind fall back to what the body says. Include files go without front matter and are not reported.",
                 "Start the page with a `---` block of `key: value` lines (title, description, ms.prod, doc_type) closed by `---`.",
                 Warning,
             ),
@@ -489,6 +499,7 @@ pub mod codes {
 
     pub const NOT_UTF8: Code = Code::NotUtf8;
     pub const FRONT_MATTER: Code = Code::FrontMatter;
+    pub const NO_FRONT_MATTER: Code = Code::NoFrontMatter;
     pub const INVALID_ANNOTATION: Code = Code::InvalidAnnotation;
     pub const INVALID_JSON: Code = Code::InvalidJson;
     pub const TABLE_SHAPE: Code = Code::TableShape;

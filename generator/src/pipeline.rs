@@ -172,9 +172,7 @@ pub fn parse_and_build(files: &[SourceFile]) -> (Vec<Page>, Model, Vec<Diagnosti
     for (page, d) in parsed {
         if is_include_file(&page.path) {
             // Include files may go without front matter.
-            diagnostics.extend(d.into_iter().filter(|d| {
-                !(d.code == codes::FRONT_MATTER && d.message.contains("no front matter"))
-            }));
+            diagnostics.extend(d.into_iter().filter(|d| d.code != codes::NO_FRONT_MATTER));
             included.push(page);
         } else {
             pages.push(page);

@@ -497,7 +497,7 @@ impl<'a> PageBuilder<'a> {
         let bom = text.len() - rest.len();
         if !rest.starts_with("---") {
             self.diags.push(
-                Diagnostic::warning(self.path, 1, codes::FRONT_MATTER, "the page has no front matter")
+                Diagnostic::warning(self.path, 1, codes::NO_FRONT_MATTER, "the page has no front matter")
                     .with_help("start the page with a `---` YAML block holding at least `title` and `doc_type`"),
             );
             return 0;

@@ -355,7 +355,7 @@ fn broken_input_yields_diagnostics_not_panics() {
         "api/bad.md",
         b"no front matter\n\n| a | b |\n|---|---|\n| 1 |\n",
     );
-    assert_eq!(diags[0].code, codes::FRONT_MATTER);
+    assert_eq!(diags[0].code, codes::NO_FRONT_MATTER);
     assert_eq!(
         tables(&page).len(),
         0,
