@@ -55,7 +55,7 @@ impl Diagnostic {
     /// A generator bug rather than a docs problem (an emitter produced output it cannot
     /// write): an error, so that `regen` writes nothing, at the pseudo-file `<generator>`.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::error("<generator>", 0, codes::INTERNAL, message)
+        Self::error("<generator>", 0, Code::Internal, message)
             .with_help("this is a bug in the generator, not in the docs; please report it with the input that caused it")
     }
 
@@ -479,58 +479,6 @@ impl PartialOrd for Code {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
-}
-
-impl PartialEq<str> for Code {
-    fn eq(&self, other: &str) -> bool {
-        self.id() == other
-    }
-}
-
-impl PartialEq<&str> for Code {
-    fn eq(&self, other: &&str) -> bool {
-        self.id() == *other
-    }
-}
-
-/// The codes under the names call sites use (`codes::NOT_UTF8`).
-pub mod codes {
-    use super::Code;
-
-    pub const NOT_UTF8: Code = Code::NotUtf8;
-    pub const FRONT_MATTER: Code = Code::FrontMatter;
-    pub const NO_FRONT_MATTER: Code = Code::NoFrontMatter;
-    pub const INVALID_ANNOTATION: Code = Code::InvalidAnnotation;
-    pub const INVALID_JSON: Code = Code::InvalidJson;
-    pub const TABLE_SHAPE: Code = Code::TableShape;
-    pub const UNKNOWN_TYPE: Code = Code::UnknownType;
-    pub const UNMAPPED_TYPE: Code = Code::UnmappedType;
-    pub const BROKEN_LINK: Code = Code::BrokenLink;
-    pub const CONFLICTING_DEFINITION: Code = Code::ConflictingDefinition;
-    pub const BASE_TYPE_CYCLE: Code = Code::BaseTypeCycle;
-    pub const BAD_REQUEST_LINE: Code = Code::BadRequestLine;
-    pub const NO_REQUEST_LINE: Code = Code::NoRequestLine;
-    pub const EXAMPLE_PROPERTY_NOT_IN_TABLE: Code = Code::ExamplePropertyNotInTable;
-    pub const EXAMPLE_TYPE_MISMATCH: Code = Code::ExampleTypeMismatch;
-    pub const EXAMPLE_REQUEST_MISMATCH: Code = Code::ExampleRequestMismatch;
-    pub const EXAMPLE_PATH_CASE: Code = Code::ExamplePathCase;
-    pub const REPRESENTATION_PROPERTY_NOT_IN_TABLE: Code = Code::RepresentationPropertyNotInTable;
-    pub const UNCLASSIFIED_PAGE: Code = Code::UnclassifiedPage;
-    pub const NO_TYPE_NAME: Code = Code::NoTypeName;
-    pub const NAME_COLLISION: Code = Code::NameCollision;
-    pub const DUPLICATE_OPERATION: Code = Code::DuplicateOperation;
-    pub const REQUEST_BODY_IGNORED: Code = Code::RequestBodyIgnored;
-    pub const LITERAL_ID_IN_PATH: Code = Code::LiteralIdInPath;
-    pub const RESPONSE_TYPE_CONFLICT: Code = Code::ResponseTypeConflict;
-    pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
-    pub const MISSING_INCLUDE: Code = Code::MissingInclude;
-    pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
-    pub const COLLECTION_OR_SINGLE: Code = Code::CollectionOrSingle;
-    pub const TYPE_NAME_CASE: Code = Code::TypeNameCase;
-    pub const NO_PERMISSIONS: Code = Code::NoPermissions;
-    pub const ALTERNATIVE_TYPES: Code = Code::AlternativeTypes;
-    pub const PARAMETERS_FROM_EXAMPLE: Code = Code::ParametersFromExample;
-    pub const INTERNAL: Code = Code::Internal;
 }
 
 /// The Markdown table of every code for the README, between [`TABLE_START`] and

@@ -29,7 +29,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
             .contains("pub type Widget = runtime::Object<tags::Widget>;")
     );
     assert!(
-        !out.diagnostics.iter().any(|d| d.code == "internal"),
+        !out.diagnostics.iter().any(|d| d.code == Code::Internal),
         "the emitted Rust parses: {:#?}",
         out.diagnostics
     );
@@ -48,7 +48,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
 fn find<'a>(out: &'a Output, code: &str) -> &'a Diagnostic {
     out.diagnostics
         .iter()
-        .find(|d| d.code == code)
+        .find(|d| d.code.id() == code)
         .unwrap_or_else(|| panic!("no `{code}` diagnostic in {:#?}", out.diagnostics))
 }
 
@@ -107,7 +107,7 @@ fn rows_with_missing_or_extra_cells() {
     let lines: Vec<usize> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "table-shape")
+        .filter(|d| d.code == Code::TableShape)
         .map(|d| d.line)
         .collect();
     assert_eq!(
@@ -142,7 +142,7 @@ fn unknown_method_and_missing_path() {
     let bad: Vec<usize> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "bad-request-line")
+        .filter(|d| d.code == Code::BadRequestLine)
         .map(|d| d.line)
         .collect();
     assert_eq!(bad, [8, 9]);

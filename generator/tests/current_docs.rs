@@ -1,6 +1,7 @@
 //! The docs as the docs repository writes them today: permissions in include files,
 //! `ms.subservice` instead of `ms.prod`, interactive request fences and language tabs.
 
+use graphdoc::diag::Code;
 use graphdoc::pipeline::{self, Output, SourceFile};
 use graphdoc::rust::CrateOptions;
 use std::path::PathBuf;
@@ -178,7 +179,7 @@ fn a_missing_include_is_a_located_warning() {
     let d = out
         .diagnostics
         .iter()
-        .find(|d| d.code == "missing-include")
+        .find(|d| d.code == Code::MissingInclude)
         .expect("missing-include");
     assert_eq!(
         (d.file.as_str(), d.line),
@@ -230,7 +231,7 @@ fn an_include_that_leaves_the_tree_is_refused_and_not_read() {
     let refused = out
         .diagnostics
         .iter()
-        .find(|d| d.code == "include-outside-docs")
+        .find(|d| d.code == Code::IncludeOutsideDocs)
         .expect("include-outside-docs");
     assert_eq!(
         (refused.file.as_str(), refused.line),
@@ -277,7 +278,7 @@ fn the_current_sample_keeps_every_permission() {
     let missing: Vec<&str> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "missing-include")
+        .filter(|d| d.code == Code::MissingInclude)
         .map(|d| d.file.as_str())
         .collect();
     let (mut documented, mut kept, mut by_include) = (0, 0, 0);
@@ -309,7 +310,7 @@ fn the_current_sample_keeps_every_permission() {
     let errors: Vec<_> = out
         .diagnostics
         .iter()
-        .filter(|d| d.severity == graphdoc::diag::Severity::Error && d.code != "unknown-type")
+        .filter(|d| d.severity == graphdoc::diag::Severity::Error && d.code != Code::UnknownType)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
@@ -476,7 +477,7 @@ fn broken_page_trailers_are_ignored_quietly() {
     assert!(
         out.diagnostics
             .iter()
-            .any(|d| d.code == "invalid-annotation"),
+            .any(|d| d.code == Code::InvalidAnnotation),
         "{:#?}",
         out.diagnostics
     );

@@ -2,6 +2,7 @@
 //! file and line. Seeds are fixed so that a failure reproduces; the fuzz target in
 //! `generator/fuzz` explores further.
 
+use graphdoc::diag::Code;
 use graphdoc::pipeline::{self, SourceFile};
 use graphdoc::rust::CrateOptions;
 
@@ -112,7 +113,8 @@ fn mutated_pages_never_panic_and_diagnostics_are_located() {
         parses::assert_crate_parses(&out.crate_files, &format!("round {round}"));
         for d in &out.diagnostics {
             assert_ne!(
-                d.code, "internal",
+                d.code,
+                Code::Internal,
                 "round {round}: generated Rust does not parse: {d}"
             );
             let file = files

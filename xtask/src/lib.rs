@@ -232,7 +232,7 @@ pub fn regen(root: &Path, allow_removals: bool) -> Result<(Rendered, RegenOutcom
 pub fn unreadable_rows(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
     diags
         .iter()
-        .filter(|d| d.code == graphdoc::diag::codes::TABLE_SHAPE)
+        .filter(|d| d.code == graphdoc::diag::Code::TableShape)
 }
 
 /// Writes every changed file all-or-nothing: new contents are staged beside their

@@ -4,7 +4,7 @@
 mod common;
 use common::corpus;
 
-use graphdoc::diag::Severity;
+use graphdoc::diag::{Code, Severity};
 use graphdoc::pipeline;
 use graphdoc::rust::CrateOptions;
 use std::sync::OnceLock;
@@ -40,7 +40,7 @@ fn the_whole_v1_corpus_generates_with_located_diagnostics() {
     assert!(
         !out.diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error && d.code == "internal"),
+            .any(|d| d.severity == Severity::Error && d.code == Code::Internal),
         "the generator produced invalid Rust"
     );
 }
