@@ -13,6 +13,22 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word the terminal output, the README table, `report.json` and SARIF use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One finding, pointing at a source line. `code` is stable across releases so that
 /// reports can be filtered and compared.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -67,10 +83,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let level = self.severity;
         write!(
             f,
             "{}:{}: {level}[{}]: {}",
@@ -486,10 +499,7 @@ impl PartialOrd for Code {
 pub fn codes_table() -> String {
     let mut out = String::from("| code | severity | meaning | what to do |\n|---|---|---|---|\n");
     for code in Code::ALL {
-        let severity = match code.default_severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let severity = code.default_severity();
         out.push_str(&format!(
             "| `{}` | {severity} | {} {} | {} |\n",
             code.id(),
