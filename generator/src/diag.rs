@@ -13,6 +13,22 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word the terminal output, the README table, `report.json` and SARIF use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One finding, pointing at a source line. `code` is stable across releases so that
 /// reports can be filtered and compared.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -55,7 +71,7 @@ impl Diagnostic {
     /// A generator bug rather than a docs problem (an emitter produced output it cannot
     /// write): an error, so that `regen` writes nothing, at the pseudo-file `<generator>`.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::error("<generator>", 0, codes::INTERNAL, message)
+        Self::error("<generator>", 0, Code::Internal, message)
             .with_help("this is a bug in the generator, not in the docs; please report it with the input that caused it")
     }
 
@@ -67,10 +83,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let level = self.severity;
         write!(
             f,
             "{}:{}: {level}[{}]: {}",
@@ -90,6 +103,8 @@ impl fmt::Display for Diagnostic {
 pub enum Code {
     NotUtf8,
     FrontMatter,
+    /// A page without front matter; include files may go without it.
+    NoFrontMatter,
     InvalidAnnotation,
     InvalidJson,
     TableShape,
@@ -135,9 +150,10 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::NotUtf8,
         Code::FrontMatter,
+        Code::NoFrontMatter,
         Code::InvalidAnnotation,
         Code::InvalidJson,
         Code::TableShape,
@@ -213,8 +229,15 @@ impl Code {
             ),
             Code::FrontMatter => (
                 "front-matter",
-                "The page's YAML front matter is missing or unreadable.",
-                "The block between the leading `---` lines is absent, unterminated or not YAML; the page's title, area and kind fall back to what the body says.",
+                "The page's YAML front matter is unreadable.",
+                "The block between the leading `---` lines is unterminated or not YAML; the page's title, area and kind fall back to what the body says.",
+                "Start the page with a `---` block of `key: value` lines (title, description, ms.prod, doc_type) closed by `---`.",
+                Warning,
+            ),
+            Code::NoFrontMatter => (
+                "no-front-matter",
+                "The page has no YAML front matter.",
+                "The page does not start with a `---` block; its title, area and kind fall back to what the body says. Include files go without front matter and are not reported.",
                 "Start the page with a `---` block of `key: value` lines (title, description, ms.prod, doc_type) closed by `---`.",
                 Warning,
             ),
@@ -471,66 +494,12 @@ impl PartialOrd for Code {
     }
 }
 
-impl PartialEq<str> for Code {
-    fn eq(&self, other: &str) -> bool {
-        self.id() == other
-    }
-}
-
-impl PartialEq<&str> for Code {
-    fn eq(&self, other: &&str) -> bool {
-        self.id() == *other
-    }
-}
-
-/// The codes under the names call sites use (`codes::NOT_UTF8`).
-pub mod codes {
-    use super::Code;
-
-    pub const NOT_UTF8: Code = Code::NotUtf8;
-    pub const FRONT_MATTER: Code = Code::FrontMatter;
-    pub const INVALID_ANNOTATION: Code = Code::InvalidAnnotation;
-    pub const INVALID_JSON: Code = Code::InvalidJson;
-    pub const TABLE_SHAPE: Code = Code::TableShape;
-    pub const UNKNOWN_TYPE: Code = Code::UnknownType;
-    pub const UNMAPPED_TYPE: Code = Code::UnmappedType;
-    pub const BROKEN_LINK: Code = Code::BrokenLink;
-    pub const CONFLICTING_DEFINITION: Code = Code::ConflictingDefinition;
-    pub const BASE_TYPE_CYCLE: Code = Code::BaseTypeCycle;
-    pub const BAD_REQUEST_LINE: Code = Code::BadRequestLine;
-    pub const NO_REQUEST_LINE: Code = Code::NoRequestLine;
-    pub const EXAMPLE_PROPERTY_NOT_IN_TABLE: Code = Code::ExamplePropertyNotInTable;
-    pub const EXAMPLE_TYPE_MISMATCH: Code = Code::ExampleTypeMismatch;
-    pub const EXAMPLE_REQUEST_MISMATCH: Code = Code::ExampleRequestMismatch;
-    pub const EXAMPLE_PATH_CASE: Code = Code::ExamplePathCase;
-    pub const REPRESENTATION_PROPERTY_NOT_IN_TABLE: Code = Code::RepresentationPropertyNotInTable;
-    pub const UNCLASSIFIED_PAGE: Code = Code::UnclassifiedPage;
-    pub const NO_TYPE_NAME: Code = Code::NoTypeName;
-    pub const NAME_COLLISION: Code = Code::NameCollision;
-    pub const DUPLICATE_OPERATION: Code = Code::DuplicateOperation;
-    pub const REQUEST_BODY_IGNORED: Code = Code::RequestBodyIgnored;
-    pub const LITERAL_ID_IN_PATH: Code = Code::LiteralIdInPath;
-    pub const RESPONSE_TYPE_CONFLICT: Code = Code::ResponseTypeConflict;
-    pub const REQUEST_BODY_CONFLICT: Code = Code::RequestBodyConflict;
-    pub const MISSING_INCLUDE: Code = Code::MissingInclude;
-    pub const INCLUDE_OUTSIDE_DOCS: Code = Code::IncludeOutsideDocs;
-    pub const COLLECTION_OR_SINGLE: Code = Code::CollectionOrSingle;
-    pub const TYPE_NAME_CASE: Code = Code::TypeNameCase;
-    pub const NO_PERMISSIONS: Code = Code::NoPermissions;
-    pub const ALTERNATIVE_TYPES: Code = Code::AlternativeTypes;
-    pub const PARAMETERS_FROM_EXAMPLE: Code = Code::ParametersFromExample;
-    pub const INTERNAL: Code = Code::Internal;
-}
-
 /// The Markdown table of every code for the README, between [`TABLE_START`] and
 /// [`TABLE_END`].
 pub fn codes_table() -> String {
     let mut out = String::from("| code | severity | meaning | what to do |\n|---|---|---|---|\n");
     for code in Code::ALL {
-        let severity = match code.default_severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let severity = code.default_severity();
         out.push_str(&format!(
             "| `{}` | {severity} | {} {} | {} |\n",
             code.id(),

@@ -1,6 +1,6 @@
 //! The whole pipeline in memory: read a docs tree, parse, build, emit.
 
-use crate::diag::codes;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Model, build_model, splice_permission_includes};
 use crate::parse::{Include, Page, parse_page, resolve_include, scan_includes};
@@ -172,9 +172,7 @@ pub fn parse_and_build(files: &[SourceFile]) -> (Vec<Page>, Model, Vec<Diagnosti
     for (page, d) in parsed {
         if is_include_file(&page.path) {
             // Include files may go without front matter.
-            diagnostics.extend(d.into_iter().filter(|d| {
-                !(d.code == codes::FRONT_MATTER && d.message.contains("no front matter"))
-            }));
+            diagnostics.extend(d.into_iter().filter(|d| d.code != Code::NoFrontMatter));
             included.push(page);
         } else {
             pages.push(page);

@@ -1,7 +1,7 @@
 //! Broken and hostile pages: each yields a specific diagnostic at the right line, and the
 //! good page beside it still generates.
 
-use graphdoc::diag::{Diagnostic, Severity};
+use graphdoc::diag::{Code, Diagnostic, Severity};
 use graphdoc::pipeline::{self, Output, SourceFile};
 use graphdoc::rust::CrateOptions;
 
@@ -29,7 +29,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
             .contains("pub type Widget = runtime::Object<tags::Widget>;")
     );
     assert!(
-        !out.diagnostics.iter().any(|d| d.code == "internal"),
+        !out.diagnostics.iter().any(|d| d.code == Code::Internal),
         "the emitted Rust parses: {:#?}",
         out.diagnostics
     );
@@ -48,7 +48,7 @@ fn run(bad: &[(&str, &[u8])]) -> Output {
 fn find<'a>(out: &'a Output, code: &str) -> &'a Diagnostic {
     out.diagnostics
         .iter()
-        .find(|d| d.code == code)
+        .find(|d| d.code.id() == code)
         .unwrap_or_else(|| panic!("no `{code}` diagnostic in {:#?}", out.diagnostics))
 }
 
@@ -61,7 +61,7 @@ fn resource(name: &str, rows: &str) -> String {
 #[test]
 fn empty_file() {
     let out = run(&[("resources/empty.md", b"")]);
-    assert_eq!(find(&out, "front-matter").file, "resources/empty.md");
+    assert_eq!(find(&out, "no-front-matter").file, "resources/empty.md");
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn missing_and_broken_front_matter() {
     let files: Vec<&str> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "front-matter")
+        .filter(|d| matches!(d.code, Code::FrontMatter | Code::NoFrontMatter))
         .map(|d| d.file.as_str())
         .collect();
     assert_eq!(
@@ -107,7 +107,7 @@ fn rows_with_missing_or_extra_cells() {
     let lines: Vec<usize> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "table-shape")
+        .filter(|d| d.code == Code::TableShape)
         .map(|d| d.line)
         .collect();
     assert_eq!(
@@ -142,7 +142,7 @@ fn unknown_method_and_missing_path() {
     let bad: Vec<usize> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "bad-request-line")
+        .filter(|d| d.code == Code::BadRequestLine)
         .map(|d| d.line)
         .collect();
     assert_eq!(bad, [8, 9]);

@@ -1,9 +1,10 @@
 //! The docs as the docs repository writes them today: permissions in include files,
 //! `ms.subservice` instead of `ms.prod`, interactive request fences and language tabs.
 
+use graphdoc::diag::Code;
 use graphdoc::pipeline::{self, Output, SourceFile};
 use graphdoc::rust::CrateOptions;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[allow(dead_code)]
 mod common;
@@ -178,7 +179,7 @@ fn a_missing_include_is_a_located_warning() {
     let d = out
         .diagnostics
         .iter()
-        .find(|d| d.code == "missing-include")
+        .find(|d| d.code == Code::MissingInclude)
         .expect("missing-include");
     assert_eq!(
         (d.file.as_str(), d.line),
@@ -230,7 +231,7 @@ fn an_include_that_leaves_the_tree_is_refused_and_not_read() {
     let refused = out
         .diagnostics
         .iter()
-        .find(|d| d.code == "include-outside-docs")
+        .find(|d| d.code == Code::IncludeOutsideDocs)
         .expect("include-outside-docs");
     assert_eq!(
         (refused.file.as_str(), refused.line),
@@ -256,29 +257,13 @@ fn line_of(text: &str, needle: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-fn check_dir(path: &Path) -> bool {
-    path.is_dir()
-}
-
-/// The current sample of real pages beside the repository, if it is there.
-fn current_sample() -> Option<PathBuf> {
-    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/graph-docs-current-sample/v1.0");
-    if check_dir(&docs) {
-        Some(docs)
-    } else {
-        eprintln!("skipped: {} is not present", docs.display());
-        None
-    }
-}
-
 /// On the sample of current pages: every operation whose page has a permissions table,
 /// or a permissions include that is in the tree, has its permissions; the others are
 /// named by `missing-include`. No error but `unknown-type` (types whose pages are not in
 /// the sample), and no area feature is named after a front matter key.
 #[test]
 fn the_current_sample_keeps_every_permission() {
-    let Some(docs) = current_sample() else {
+    let Some(docs) = common::corpus::current_sample() else {
         return;
     };
     let files = pipeline::read_docs(&docs).expect("sample");
@@ -293,7 +278,7 @@ fn the_current_sample_keeps_every_permission() {
     let missing: Vec<&str> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "missing-include")
+        .filter(|d| d.code == Code::MissingInclude)
         .map(|d| d.file.as_str())
         .collect();
     let (mut documented, mut kept, mut by_include) = (0, 0, 0);
@@ -325,7 +310,7 @@ fn the_current_sample_keeps_every_permission() {
     let errors: Vec<_> = out
         .diagnostics
         .iter()
-        .filter(|d| d.severity == graphdoc::diag::Severity::Error && d.code != "unknown-type")
+        .filter(|d| d.severity == graphdoc::diag::Severity::Error && d.code != Code::UnknownType)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
@@ -492,7 +477,7 @@ fn broken_page_trailers_are_ignored_quietly() {
     assert!(
         out.diagnostics
             .iter()
-            .any(|d| d.code == "invalid-annotation"),
+            .any(|d| d.code == Code::InvalidAnnotation),
         "{:#?}",
         out.diagnostics
     );

@@ -39,7 +39,7 @@ fn specs_output_does_not_depend_on_order_or_threads() {
 
 #[test]
 fn corpus_output_does_not_depend_on_order_or_threads() {
-    let Some(docs) = common::corpus_docs() else {
+    let Some(docs) = common::corpus::docs_2021() else {
         return;
     };
     let sorted = pipeline::read_docs(&docs).expect("docs");

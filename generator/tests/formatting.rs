@@ -77,7 +77,7 @@ fn specs_crate_reads_as_prettyplease_prints_it() {
 
 #[test]
 fn corpus_crate_reads_as_prettyplease_prints_it() {
-    if let Some(docs) = common::corpus_docs() {
+    if let Some(docs) = common::corpus::docs_2021() {
         check(&docs);
     }
 }

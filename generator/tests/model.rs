@@ -1,6 +1,6 @@
 //! The model builder on small page sets: inheritance, enums, unions, conflicts.
 
-use graphdoc::diag::Diagnostic;
+use graphdoc::diag::{Code, Diagnostic};
 use graphdoc::model::{Edm, Model, RequestBody, TypeKind, TypeRef, build_model};
 use graphdoc::parse::parse_page;
 
@@ -12,7 +12,7 @@ fn build(pages: &[(&str, &str)]) -> (Model, Vec<Diagnostic>) {
         .map(|(path, text)| parse_page(path, text.as_bytes()).0)
         .collect();
     let (model, mut diags) = build_model(&parsed);
-    diags.retain(|d| d.code != "no-permissions");
+    diags.retain(|d| d.code != Code::NoPermissions);
     (model, diags)
 }
 
@@ -83,7 +83,7 @@ fn a_type_on_several_pages_is_their_union_and_conflicts_are_reported() {
     assert_eq!(names, ["id", "count", "settings"]);
     let conflict = diags
         .iter()
-        .find(|d| d.code == "conflicting-definition")
+        .find(|d| d.code == Code::ConflictingDefinition)
         .expect("a conflict");
     assert_eq!(
         (conflict.file.as_str(), conflict.line),
@@ -97,7 +97,7 @@ fn base_type_cycles_are_broken_with_an_error() {
     let b = resource("b", "Inherits from [a](a.md).", "|y|String|Y.|");
     let (model, diags) = build(&[("resources/a.md", &a), ("resources/b.md", &b)]);
     assert!(
-        diags.iter().any(|d| d.code == "base-type-cycle"),
+        diags.iter().any(|d| d.code == Code::BaseTypeCycle),
         "{diags:#?}"
     );
     // Whatever was dropped, walking the ancestry terminates.
@@ -115,7 +115,7 @@ fn unknown_types_and_free_text_types_are_diagnostics() {
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id()).collect();
     let unknown = diags
         .iter()
-        .find(|d| d.code == "unknown-type")
+        .find(|d| d.code == Code::UnknownType)
         .expect("unknown type");
     assert!(unknown.message.contains("gizmo.md"), "{}", unknown.message);
     assert!(codes.contains(&"unmapped-type"), "{codes:?}");
@@ -268,7 +268,7 @@ fn possible_values_and_representation_hints_add_enum_members() {
         .collect();
     assert_eq!(members, ["on", "off", "broken", "standby"]);
     assert_eq!(diags.len(), 1, "{diags:#?}");
-    assert_eq!(diags[0].code, "representation-property-not-in-table");
+    assert_eq!(diags[0].code, Code::RepresentationPropertyNotInTable);
     assert!(diags[0].message.contains("`color`"));
 }
 

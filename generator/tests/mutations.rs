@@ -2,18 +2,19 @@
 //! file and line. Seeds are fixed so that a failure reproduces; the fuzz target in
 //! `generator/fuzz` explores further.
 
+use graphdoc::diag::Code;
 use graphdoc::pipeline::{self, SourceFile};
 use graphdoc::rust::CrateOptions;
-use std::path::Path;
 
+#[allow(dead_code)]
+mod common;
 mod parses;
 
 /// The spec pages, plus a sample of the corpus when it is beside the repository.
 fn seeds() -> Vec<SourceFile> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = pipeline::read_docs(&root.join("../specs/docs")).expect("specs");
-    if let Ok(corpus) = pipeline::read_docs(&root.join("../../shared/corpus/graph-docs-2021/v1.0"))
-    {
+    let mut files = pipeline::read_docs(&common::specs_docs()).expect("specs");
+    if let Some(docs) = common::corpus::docs_2021() {
+        let corpus = pipeline::read_docs(&docs).expect("the corpus reads");
         files.extend(corpus.into_iter().step_by(97));
     }
     files
@@ -112,7 +113,8 @@ fn mutated_pages_never_panic_and_diagnostics_are_located() {
         parses::assert_crate_parses(&out.crate_files, &format!("round {round}"));
         for d in &out.diagnostics {
             assert_ne!(
-                d.code, "internal",
+                d.code,
+                Code::Internal,
                 "round {round}: generated Rust does not parse: {d}"
             );
             let file = files

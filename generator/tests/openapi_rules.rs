@@ -2,6 +2,7 @@
 //! who may call it (security), where it is published (links), how it fails, which doc
 //! area it belongs to, and how its collections page.
 
+use graphdoc::diag::Code;
 use graphdoc::pipeline::{self, Output, SourceFile};
 use graphdoc::rust::CrateOptions;
 use graphdoc::site::ApiVersion;
@@ -134,7 +135,7 @@ fn a_page_without_permissions_is_a_located_warning_and_still_needs_a_token() {
     let warnings: Vec<_> = out
         .diagnostics
         .iter()
-        .filter(|d| d.code == "no-permissions")
+        .filter(|d| d.code == Code::NoPermissions)
         .collect();
     assert_eq!(warnings.len(), 1, "{:#?}", out.diagnostics);
     let d = warnings[0];
@@ -154,7 +155,9 @@ fn a_page_without_permissions_is_a_located_warning_and_still_needs_a_token() {
         &api_page(prose, "GET /widgets/{id}", ONE_WIDGET),
     )]);
     assert!(
-        !out.diagnostics.iter().any(|d| d.code == "no-permissions"),
+        !out.diagnostics
+            .iter()
+            .any(|d| d.code == Code::NoPermissions),
         "{:#?}",
         out.diagnostics
     );

@@ -113,7 +113,7 @@ fn collection(n: &str) -> TypeRef {
 }
 
 fn codes<'d>(diags: &'d [Diagnostic], code: &str) -> Vec<&'d Diagnostic> {
-    diags.iter().filter(|d| d.code == code).collect()
+    diags.iter().filter(|d| d.code.id() == code).collect()
 }
 
 #[test]

@@ -232,7 +232,7 @@ pub fn regen(root: &Path, allow_removals: bool) -> Result<(Rendered, RegenOutcom
 pub fn unreadable_rows(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
     diags
         .iter()
-        .filter(|d| d.code == graphdoc::diag::codes::TABLE_SHAPE)
+        .filter(|d| d.code == graphdoc::diag::Code::TableShape)
 }
 
 /// Writes every changed file all-or-nothing: new contents are staged beside their
@@ -411,10 +411,7 @@ pub fn gen_into(docs: &Path, out: &Path, version: ApiVersion) -> Result<GenOutco
 /// A diagnostic as rustc writes one, its file shown under `docs` (the docs folder as the
 /// user named it, so that the path opens from where they ran the command).
 pub fn rustc_style(d: &Diagnostic, docs: &Path) -> String {
-    let level = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let level = d.severity;
     let file = docs.join(&d.file);
     let mut text = format!(
         "{level}[{}]: {}\n  --> {}:{}\n",

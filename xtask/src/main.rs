@@ -247,15 +247,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let figures = xtask::fidelity::measure(&pages, &model, &csdl);
             println!("documented_types: {}", figures.documented_types);
             let mut below = 0;
-            for (name, floor) in xtask::fidelity::FLOORS {
-                let value = figures.get(name);
+            for (figure, floor) in xtask::fidelity::FLOORS {
+                let value = figures.get(figure);
                 let mark = if value < floor {
                     "  below the floor"
                 } else {
                     ""
                 };
                 below += usize::from(value < floor);
-                println!("{name}: {value:.2} (floor {floor}){mark}");
+                println!("{figure}: {value:.2} (floor {floor}){mark}");
             }
             println!("extra_props: {}", figures.extra_props);
             println!(

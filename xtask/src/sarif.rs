@@ -136,12 +136,9 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-/// SARIF's name of a level: `error` or `warning`.
+/// SARIF's name of a level: `error` or `warning`, the words of our severities.
 fn level_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
+    severity.as_str()
 }
 
 fn text(s: &str) -> MultiformatMessageString {

@@ -192,7 +192,9 @@ fn block_at(lines: &[&str], line: usize) -> String {
 
 #[test]
 fn every_corpus_diagnostic_is_one_sarif_result_at_its_line() {
-    let Some(docs) = corpus() else { return };
+    let Some(docs) = corpus::docs_2021() else {
+        return;
+    };
     let sources = pipeline::read_docs(&docs).expect("the corpus reads");
     let options = CrateOptions::new("cargo xtask gen", "v1.0");
     let out = pipeline::run(&sources, &options);
@@ -232,8 +234,12 @@ fn every_corpus_diagnostic_is_one_sarif_result_at_its_line() {
 
 #[test]
 fn drift_counts_are_the_fidelity_misses() {
-    let Some(docs) = corpus() else { return };
-    let csdl = xtask::repo_root().join("../shared/corpus/csdl/v1.0-2021-07-13.xml");
+    let Some(docs) = corpus::docs_2021() else {
+        return;
+    };
+    let Some(csdl) = corpus::csdl_2021() else {
+        return;
+    };
     let sources = pipeline::read_docs(&docs).expect("the corpus reads");
     let (pages, model, _, _) = pipeline::parse_and_build(&sources);
     let csdl = xtask::fidelity::Csdl::read(&csdl).expect("the CSDL reads");

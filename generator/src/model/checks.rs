@@ -1,6 +1,6 @@
 //! Examples checked against the resolved model.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::model::resolve::types::describe;
 use crate::model::{Example, Model, Operation, RequestBody, TypeRef};
 use rayon::prelude::*;
@@ -90,7 +90,7 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
     }
     let (code, message) = match same_method().find(|op| op.path.match_path(path, false).is_some()) {
         Some(op) => (
-            codes::EXAMPLE_PATH_CASE,
+            Code::ExamplePathCase,
             format!(
                 "the example request `{} {path}` matches the documented `{}` only if letter case is ignored",
                 ex.request.method,
@@ -98,7 +98,7 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
             ),
         ),
         None => (
-            codes::EXAMPLE_REQUEST_MISMATCH,
+            Code::ExampleRequestMismatch,
             format!(
                 "the example request `{} {path}` matches no request line under `HTTP request` on any page",
                 ex.request.method
@@ -138,7 +138,7 @@ fn check_object(
                 Diagnostic::warning(
                     file,
                     line,
-                    codes::EXAMPLE_PROPERTY_NOT_IN_TABLE,
+                    Code::ExamplePropertyNotInTable,
                     format!("the example has `{key}`, which no table of `{type_name}` or its base types declares"),
                 )
                 .with_help("add the property to the type's Properties table, or fix its name in the example"),
@@ -149,7 +149,7 @@ fn check_object(
                         Diagnostic::warning(
                             file,
                             line,
-                            codes::EXAMPLE_TYPE_MISMATCH,
+                            Code::ExampleTypeMismatch,
                             format!("the example value of `{key}` is {}, but the table declares {}", crate::json::kind_name(v), describe(&p.ty)),
                         )
                         .with_help("make the example value match the declared type, or fix the table"),

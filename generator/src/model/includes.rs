@@ -6,7 +6,7 @@
 //! among the files of the docs tree that were read; a target that would leave the tree
 //! is refused and never looked up.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::parse::{Include, IncludeRefusal, Item, Page, Table, resolve_include};
 use std::collections::BTreeMap;
 
@@ -37,7 +37,7 @@ pub fn splice_permission_includes(
                         Diagnostic::warning(
                             &page.path,
                             include.line,
-                            codes::INCLUDE_OUTSIDE_DOCS,
+                            Code::IncludeOutsideDocs,
                             format!(
                                 "the include `{}` {why}; it was not read, and the operation has no permissions from it",
                                 include.target
@@ -51,7 +51,7 @@ pub fn splice_permission_includes(
                         Diagnostic::warning(
                             &page.path,
                             include.line,
-                            codes::MISSING_INCLUDE,
+                            Code::MissingInclude,
                             format!(
                                 "expected the permissions include `{}` at `{path}` in the docs tree, found no such file; the operation has no permissions",
                                 include.target
@@ -75,7 +75,7 @@ pub fn splice_permission_includes(
                             diags.push(Diagnostic::warning(
                                 &page.path,
                                 include.line,
-                                codes::MISSING_INCLUDE,
+                                Code::MissingInclude,
                                 format!(
                                     "expected a `Permission type` table in the include `{path}`, found none; the operation has no permissions"
                                 ),

@@ -11,7 +11,7 @@ pub use http::{
 };
 pub use include::{Include, IncludeRefusal, resolve_include, scan_includes};
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -192,7 +192,7 @@ pub fn parse_page(path: &str, bytes: &[u8]) -> (Page, Vec<Diagnostic>) {
                 Diagnostic::warning(
                     path,
                     line,
-                    codes::NOT_UTF8,
+                    Code::NotUtf8,
                     "the page is not valid UTF-8; invalid bytes were replaced",
                 )
                 .with_help("save the page as UTF-8"),
@@ -497,7 +497,7 @@ impl<'a> PageBuilder<'a> {
         let bom = text.len() - rest.len();
         if !rest.starts_with("---") {
             self.diags.push(
-                Diagnostic::warning(self.path, 1, codes::FRONT_MATTER, "the page has no front matter")
+                Diagnostic::warning(self.path, 1, Code::NoFrontMatter, "the page has no front matter")
                     .with_help("start the page with a `---` YAML block holding at least `title` and `doc_type`"),
             );
             return 0;
@@ -511,7 +511,7 @@ impl<'a> PageBuilder<'a> {
                 Diagnostic::warning(
                     self.path,
                     1,
-                    codes::FRONT_MATTER,
+                    Code::FrontMatter,
                     "the front matter is not closed by a `---` line",
                 )
                 .with_help("add a line `---` after the last front matter entry"),
@@ -536,7 +536,7 @@ impl<'a> PageBuilder<'a> {
             Ok(_) => self.diags.push(Diagnostic::warning(
                 self.path,
                 2,
-                codes::FRONT_MATTER,
+                Code::FrontMatter,
                 "the front matter is not a YAML mapping of keys to values",
             )),
             Err(e) => {
@@ -545,7 +545,7 @@ impl<'a> PageBuilder<'a> {
                     Diagnostic::warning(
                         self.path,
                         line,
-                        codes::FRONT_MATTER,
+                        Code::FrontMatter,
                         format!("the front matter is not valid YAML: {e}"),
                     )
                     .with_help("quote values that contain `:` or start with a special character"),
@@ -597,7 +597,7 @@ impl<'a> PageBuilder<'a> {
                         Diagnostic::warning(
                             self.path,
                             line,
-                            codes::INVALID_ANNOTATION,
+                            Code::InvalidAnnotation,
                             "the annotation is not strict JSON (trailing comma, comment or similar); read it leniently",
                         )
                         .with_help("remove trailing commas and comments from the annotation"),
@@ -613,7 +613,7 @@ impl<'a> PageBuilder<'a> {
                     Diagnostic::warning(
                         self.path,
                         line,
-                        codes::INVALID_ANNOTATION,
+                        Code::InvalidAnnotation,
                         format!("the annotation is not valid JSON and was ignored: {e}"),
                     )
                     .with_help("annotations are JSON objects such as `<!-- {\"blockType\": \"request\"} -->`"),

@@ -241,7 +241,7 @@ fn newer_style_tabs_annotations_and_trailer() {
     let (page, diags) = parse(NEWER);
     // The response annotation has a trailing comma: read, with a diagnostic.
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert_eq!(diags[0].code, codes::INVALID_ANNOTATION);
+    assert_eq!(diags[0].code, Code::InvalidAnnotation);
     // Tab headings and include lines are not sections.
     let titles: Vec<&str> = page.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(
@@ -355,22 +355,22 @@ fn broken_input_yields_diagnostics_not_panics() {
         "api/bad.md",
         b"no front matter\n\n| a | b |\n|---|---|\n| 1 |\n",
     );
-    assert_eq!(diags[0].code, codes::FRONT_MATTER);
+    assert_eq!(diags[0].code, Code::NoFrontMatter);
     assert_eq!(
         tables(&page).len(),
         0,
         "a table before any heading sits in the intro"
     );
     let (_, diags) = parse_page("api/bad.md", b"---\ntitle: [unclosed\n---\n# T\n");
-    assert_eq!(diags[0].code, codes::FRONT_MATTER);
+    assert_eq!(diags[0].code, Code::FrontMatter);
     let (page, diags) = parse_page("api/bad.md", b"---\ntitle: x\n---\n# T\xff\xfe\n");
-    assert_eq!(diags[0].code, codes::NOT_UTF8);
+    assert_eq!(diags[0].code, Code::NotUtf8);
     assert!(page.title.unwrap().value.starts_with('T'));
     let (_, diags) = parse_page(
         "api/bad.md",
         b"---\ntitle: x\n---\n# T\n<!-- {\"blockType\": } -->\n```http\nGET /x\n```\n",
     );
-    assert_eq!(diags[0].code, codes::INVALID_ANNOTATION);
+    assert_eq!(diags[0].code, Code::InvalidAnnotation);
     let (page, _) = parse_page("api/empty.md", b"");
     assert!(page.sections.is_empty());
 }

@@ -26,7 +26,7 @@ mod setters;
 
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{self, Diagnostic};
 use crate::model::Model;
 use names::Scope;
 use proc_macro2::TokenStream;
@@ -78,7 +78,7 @@ impl TypeNames {
                 diags.push(Diagnostic::warning(
                     &source.file,
                     source.line,
-                    codes::NAME_COLLISION,
+                    diag::Code::NameCollision,
                     format!("`{name}` would be named `{wanted}` in Rust, which another type already is; it is `{got}`"),
                 ));
             }

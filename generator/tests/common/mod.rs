@@ -1,6 +1,8 @@
 //! What several test files share: the options `cargo xtask regen` runs with, and where
 //! the docs are.
 
+pub mod corpus;
+
 use graphdoc::rust::CrateOptions;
 use std::path::PathBuf;
 
@@ -11,16 +13,4 @@ pub fn regen_options() -> CrateOptions {
 
 pub fn specs_docs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/docs")
-}
-
-/// The v1.0 corpus beside the repository, if it is there (CI has it).
-pub fn corpus_docs() -> Option<PathBuf> {
-    let docs =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-docs-2021/v1.0");
-    if docs.is_dir() {
-        Some(docs)
-    } else {
-        eprintln!("skipped: {} is not present", docs.display());
-        None
-    }
 }

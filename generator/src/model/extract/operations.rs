@@ -1,6 +1,6 @@
 //! What one API page documents: request lines, permissions, bodies, responses, examples.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
 use crate::model::extract::types::{NameRef, page_area, page_description};
 use crate::model::paths::PathTemplate;
@@ -79,7 +79,7 @@ pub(in crate::model) fn page_operations<'p>(
                         Diagnostic::error(
                             &page.path,
                             line,
-                            codes::BAD_REQUEST_LINE,
+                            Code::BadRequestLine,
                             format!("the request path `{path}` cannot be read: {e}"),
                         )
                         .with_help("path parameters are written `{name}`"),
@@ -107,7 +107,7 @@ pub(in crate::model) fn page_operations<'p>(
             Diagnostic::warning(
                 &page.path,
                 line,
-                codes::NO_PERMISSIONS,
+                Code::NoPermissions,
                 "expected the permissions of this request (a Permissions section, table or include), found none; the operation needs a token with no particular permission",
             )
             .with_help("add `## Permissions` with a `Permission type` table (or its include); write `None.` where no permission is needed"),
@@ -167,7 +167,7 @@ fn request_lines(
             Diagnostic::warning(
                 &page.path,
                 line,
-                codes::NO_REQUEST_LINE,
+                Code::NoRequestLine,
                 if blocks == 0 {
                     "the `HTTP request` section has no code block with a request line".to_string()
                 } else {
@@ -222,7 +222,7 @@ fn bad_request_line(file: &str, line: usize, text: &str) -> Option<Diagnostic> {
         Some(_) => return None,
     };
     Some(
-        Diagnostic::error(file, line, codes::BAD_REQUEST_LINE, message)
+        Diagnostic::error(file, line, Code::BadRequestLine, message)
             .with_help(format!("request lines are `{} /path`", method_choices())),
     )
 }
@@ -403,7 +403,7 @@ fn parameterize_literal_ids(
                     Diagnostic::warning(
                         page,
                         line,
-                        codes::LITERAL_ID_IN_PATH,
+                        Code::LiteralIdInPath,
                         format!("the request line has the literal id `{segment}` where a parameter belongs; read as `{name}`"),
                     )
                     .with_help("write path parameters as `{name}`, e.g. `/education/classes/{educationClass-id}`"),
@@ -453,7 +453,7 @@ fn body_for_method(
         Diagnostic::warning(
             page,
             line,
-            codes::REQUEST_BODY_IGNORED,
+            Code::RequestBodyIgnored,
             format!("a `{method}` request has no body, but the page documents {what} as its request body; the operation takes no body"),
         )
         .with_help("a function's parameters go in the URL: write them into the request line, e.g. `/getValue(name='{name}')`"),
@@ -1027,7 +1027,7 @@ fn json_body(
         Ok((v, true)) => Some(v),
         Ok((v, false)) => {
             diags.push(
-                Diagnostic::warning(file, line, codes::INVALID_JSON, "the example body is not strict JSON (trailing comma, comment or similar); read it leniently")
+                Diagnostic::warning(file, line, Code::InvalidJson, "the example body is not strict JSON (trailing comma, comment or similar); read it leniently")
                     .with_help("remove trailing commas and comments"),
             );
             Some(v)
@@ -1037,7 +1037,7 @@ fn json_body(
                 Diagnostic::warning(
                     file,
                     line,
-                    codes::INVALID_JSON,
+                    Code::InvalidJson,
                     format!("the example body is not valid JSON: {e}"),
                 )
                 .with_help("write placeholders as JSON strings, e.g. \"{id}\""),

@@ -1,6 +1,6 @@
 //! Type and enum definitions of one page, read without the other pages.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::model::EnumMember;
 use crate::model::typeref::{CellType, parse_type_cell};
 use crate::parse::{Item, Page, Table, Text};
@@ -163,7 +163,7 @@ fn resource_type(
                 Diagnostic::warning(
                     &page.path,
                     annotation.map_or(1, |a| a.line),
-                    codes::TYPE_NAME_CASE,
+                    Code::TypeNameCase,
                     format!("the resource annotation names `{n}`, which the title spells `{t}`; read as `{respelled}`"),
                 )
                 .with_help(format!("write `\"@odata.type\": \"{respelled}\"`")),
@@ -179,7 +179,7 @@ fn resource_type(
                 Diagnostic::warning(
                     &page.path,
                     title.map_or(1, |t| t.line),
-                    codes::NO_TYPE_NAME,
+                    Code::NoTypeName,
                     "a resource page whose type name cannot be determined; its properties were skipped",
                 )
                 .with_help("add a resource annotation with `@odata.type` before the JSON representation, or a title `# x resource type`"),
@@ -271,7 +271,7 @@ fn representation(
                 Diagnostic::warning(
                     &page.path,
                     block.line + 1,
-                    codes::INVALID_JSON,
+                    Code::InvalidJson,
                     format!("the JSON representation is not valid JSON: {e}"),
                 )
                 .with_help("write type hints as JSON strings, e.g. \"String (identifier)\""),
@@ -325,7 +325,7 @@ fn property_rows(
                 Diagnostic::warning(
                     &page.path,
                     table.line,
-                    codes::TABLE_SHAPE,
+                    Code::TableShape,
                     format!(
                         "a table under a properties heading has the header `{}`; read its first two columns as name and type",
                         table.header.join(" | ")
@@ -359,7 +359,7 @@ fn property_rows(
                 Diagnostic::warning(
                     &page.path,
                     row.line,
-                    codes::TABLE_SHAPE,
+                    Code::TableShape,
                     format!(
                         "the row has {} cells but the header has {}; the extra cells are ignored",
                         row.written_cells,
@@ -374,7 +374,7 @@ fn property_rows(
                 Diagnostic::warning(
                     &page.path,
                     row.line,
-                    codes::TABLE_SHAPE,
+                    Code::TableShape,
                     format!(
                         "a property row needs a name and a type; found name `{name}` and type `{type_text}`"
                     ),
@@ -432,7 +432,7 @@ fn enum_members(page: &Page, table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<
             diags.push(Diagnostic::warning(
                 &page.path,
                 row.line,
-                codes::TABLE_SHAPE,
+                Code::TableShape,
                 format!("`{name}` is not a valid enum member name; the row was skipped"),
             ));
             continue;

@@ -18,7 +18,7 @@
 //! examples and keyed paths almost never contradict the service. Where signals
 //! disagree, a `collection-or-single` warning names each with its page and line.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Operation, Source, TypeRef, request_path};
 
 /// Where a signal comes from, in order of precedence.
@@ -201,7 +201,7 @@ pub(super) fn decide(op: &Operation, evidence: &[Evidence]) -> Option<(bool, Opt
     let diagnostic = Diagnostic::warning(
         &op.source.file,
         op.source.line,
-        codes::COLLECTION_OR_SINGLE,
+        Code::CollectionOrSingle,
         format!(
             "`{} {}`: a collection says {}; a single value says {}; read as {}",
             op.method,

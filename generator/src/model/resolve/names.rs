@@ -1,6 +1,6 @@
 //! Type references resolved against every page's definitions.
 
-use crate::diag::{Diagnostic, Severity, codes};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::TypeRef;
 use crate::model::extract::types::{NameRef, RawEnum, RawType};
 use crate::model::typeref::CellType;
@@ -87,7 +87,7 @@ impl Resolver {
                         Diagnostic::warning(
                             page,
                             r.line,
-                            codes::BROKEN_LINK,
+                            Code::BrokenLink,
                             format!(
                                 "the link to `{}` points to a page that does not exist",
                                 r.target
@@ -119,7 +119,7 @@ impl Resolver {
             (None, broken) => Err(Diagnostic::error(
                 page,
                 r.line,
-                codes::UNKNOWN_TYPE,
+                Code::UnknownType,
                 match broken {
                     Some(_) => format!(
                         "the type `{}` is not defined by any page, and its link `{}` points to a page that does not exist",
@@ -149,7 +149,7 @@ impl Resolver {
                 Diagnostic::warning(
                     page,
                     r.line,
-                    codes::TYPE_NAME_CASE,
+                    Code::TypeNameCase,
                     format!(
                         "`{}` is spelled `{defined}` where it is defined; read as `{resolved}`",
                         r.name
@@ -183,7 +183,7 @@ impl Resolver {
                     Diagnostic::warning(
                         page,
                         line,
-                        codes::ALTERNATIVE_TYPES,
+                        Code::AlternativeTypes,
                         format!(
                             "the Type cell gives a choice of types ({}); typed as any JSON",
                             crate::model::typeref::alternatives(text)
@@ -202,7 +202,7 @@ impl Resolver {
                     Diagnostic::warning(
                         page,
                         line,
-                        codes::UNMAPPED_TYPE,
+                        Code::UnmappedType,
                         format!("the type `{text}` names no EDM type or documented type; typed as any JSON"),
                     )
                     .with_help("write one type name, such as `String`, `Int32 collection` or a link to the type's page"),

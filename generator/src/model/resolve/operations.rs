@@ -1,6 +1,6 @@
 //! Operations merged across pages: one per documented method and path.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
 use crate::model::extract::operations::page_operations;
 use crate::model::extract::operations::{PageOperations, PageRequest};
@@ -202,7 +202,7 @@ fn conflict(
         Diagnostic::warning(
             &here.file,
             here.line,
-            codes::DUPLICATE_OPERATION,
+            Code::DuplicateOperation,
             format!(
                 "`{} {documented_path}` is also documented at {}:{} (`{}`), with other {what}; both are kept as one operation",
                 existing.method,

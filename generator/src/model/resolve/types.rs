@@ -1,6 +1,6 @@
 //! Types and enums merged across pages, with inheritance resolved.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::model::extract::types::{RawEnum, RawType};
 use crate::model::resolve::names::Resolver;
 use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef, TypeKind, TypeRef};
@@ -20,7 +20,7 @@ pub(in crate::model) fn merge_enums(
                             diags.push(Diagnostic::warning(
                                 &e.page,
                                 e.line,
-                                codes::CONFLICTING_DEFINITION,
+                                Code::ConflictingDefinition,
                                 format!(
                                     "member `{}` of `{}` has value {:?} here but {:?} in {}",
                                     m.name, e.name, m.value, x.value, existing.source.file
@@ -97,7 +97,7 @@ pub(in crate::model) fn enrich_enums(
                     Diagnostic::warning(
                         page,
                         *line,
-                        codes::REPRESENTATION_PROPERTY_NOT_IN_TABLE,
+                        Code::RepresentationPropertyNotInTable,
                         format!("the JSON representation has `{key}`, which no table of `{type_name}` or its base types declares"),
                     )
                     .with_help("add the property to the Properties or Relationships table, or remove it from the JSON representation"),
@@ -236,7 +236,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
                             diags.push(Diagnostic::warning(
                                 &p.source.file,
                                 p.source.line,
-                                codes::CONFLICTING_DEFINITION,
+                                Code::ConflictingDefinition,
                                 format!(
                                     "`{}.{}` is typed {} here but {} at {}:{}; the first is kept",
                                     t.name,
@@ -284,7 +284,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
             diags.push(Diagnostic::warning(
                 &e.source.file,
                 e.source.line,
-                codes::CONFLICTING_DEFINITION,
+                Code::ConflictingDefinition,
                 format!("`{name}` is documented both as an enum and as a resource type; the resource type is kept"),
             ));
         }
@@ -322,7 +322,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
                     diags.push(Diagnostic::warning(
                         &p.source.file,
                         p.source.line,
-                        codes::CONFLICTING_DEFINITION,
+                        Code::ConflictingDefinition,
                         format!(
                             "`{name}.{}` is typed {} here but the base type declares it as {} ({}:{}); the base declaration is kept",
                             p.name, describe(&p.ty), describe(&a.ty), a.source.file, a.source.line
@@ -351,7 +351,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
             diags.push(Diagnostic::error(
                 &t.source.file,
                 t.source.line,
-                codes::UNKNOWN_TYPE,
+                Code::UnknownType,
                 format!("the base type `{base}` of `{derived}` is not an entity or complex type"),
             ));
             t.base = None;
@@ -395,7 +395,7 @@ fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
                         Diagnostic::error(
                             &t.source.file,
                             t.source.line,
-                            codes::BASE_TYPE_CYCLE,
+                            Code::BaseTypeCycle,
                             format!("base types form a cycle: {} → {start}", seen.join(" → ")),
                         )
                         .with_help("one of these types must not inherit from the other; the base of this one was dropped"),

@@ -13,7 +13,7 @@
 //! - A page that documents a derived type of what the path addresses (one create or
 //!   list page per derived type) never narrows the operation, and is not a conflict.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
 use crate::model::PathPart;
 use crate::model::resolve::collections;
@@ -552,7 +552,7 @@ fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diag
         Diagnostic::warning(
             &op.source.file,
             op.source.line,
-            codes::TYPE_NAME_CASE,
+            Code::TypeNameCase,
             format!("the cast `{written}` is spelled `{defined}` where the type is defined; read as `{defined}`"),
         )
         .with_help(format!("write `/{defined}`")),
@@ -694,7 +694,7 @@ fn report_example_parameters(model: &Model, diags: &mut Vec<Diagnostic>) {
             Diagnostic::warning(
                 &from.file,
                 from.line,
-                codes::PARAMETERS_FROM_EXAMPLE,
+                Code::ParametersFromExample,
                 format!(
                     "`{} {}` has no parameter table; its parameters are read from this JSON body: {}",
                     op.method,
@@ -826,7 +826,7 @@ fn entity_body(
                         Diagnostic::warning(
                             &op.source.file,
                             op.source.line,
-                            codes::REQUEST_BODY_CONFLICT,
+                            Code::RequestBodyConflict,
                             format!(
                                 "`{} {}` addresses `{name}`, but a page documenting this request line gives its body as `{t}`, which does not derive from it; the body takes a `{name}`",
                                 op.method,
@@ -887,7 +887,7 @@ fn check_table(model: &Model, name: &str, parameters: &[Property], diags: &mut V
             Diagnostic::warning(
                 &parameter.source.file,
                 parameter.source.line,
-                codes::REQUEST_BODY_CONFLICT,
+                Code::RequestBodyConflict,
                 format!(
                     "the request body table gives `{}` as {}, but `{name}` declares it {} ({}:{}); the body takes the resource's type",
                     parameter.name,
@@ -922,7 +922,7 @@ fn response_conflict(
     Diagnostic::warning(
         &op.source.file,
         op.source.line,
-        codes::RESPONSE_TYPE_CONFLICT,
+        Code::ResponseTypeConflict,
         format!(
             "`{} {}` addresses {}{how}, but the page says it answers {}; the path's type is used",
             op.method,
