@@ -14,7 +14,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The word the terminal output, the README table, `report.json` and SARIF use.
+    /// The word the terminal output, the table in `docs/diagnostics.md`, `report.json` and SARIF use.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -494,7 +494,7 @@ impl PartialOrd for Code {
     }
 }
 
-/// The Markdown table of every code for the README, between [`TABLE_START`] and
+/// The Markdown table of every code for `docs/diagnostics.md`, between [`TABLE_START`] and
 /// [`TABLE_END`].
 pub fn codes_table() -> String {
     let mut out = String::from("| code | severity | meaning | what to do |\n|---|---|---|---|\n");

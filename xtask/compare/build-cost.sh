@@ -57,7 +57,7 @@ cold() { # LABEL DIR PACKAGE ARGS...: cold check and build, then the crate alone
 }
 
 # lock_unicode_rs SRC DEST: a copy of SRC whose lock file picks idna's unicode-rs back
-# end instead of ICU4X (README, "Choosing idna's back end"): the same lock-file choice
+# end instead of ICU4X (docs/client.md, "Choosing idna's back end"): the same lock-file choice
 # for every crate it is applied to.
 lock_unicode_rs() {
     rm -rf "$2"

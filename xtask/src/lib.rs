@@ -48,31 +48,38 @@ pub fn render_repo(root: &Path) -> Result<Rendered> {
     for (path, text) in &output.crate_files {
         files.insert(format!("generated/{path}"), text.clone());
     }
-    let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
-    files.insert("README.md".to_string(), readme_with_codes(&readme)?);
+    let guide = std::fs::read_to_string(root.join(DIAGNOSTICS_GUIDE))
+        .with_context(|| format!("reading {DIAGNOSTICS_GUIDE}"))?;
+    files.insert(
+        DIAGNOSTICS_GUIDE.to_string(),
+        guide_with_codes(&guide)?,
+    );
     Ok(Rendered { output, files })
 }
 
-/// The README with its table of diagnostic codes rendered from `graphdoc::diag::Code`,
+/// The guide that holds the table of diagnostic codes, relative to the repository root.
+pub const DIAGNOSTICS_GUIDE: &str = "docs/diagnostics.md";
+
+/// The diagnostics guide with its table of codes rendered from `graphdoc::diag::Code`,
 /// so that the documented codes are the ones the generator reports.
 /// A CRLF checkout reads back as the same text (see `stale_files`).
-pub fn readme_with_codes(readme: &str) -> Result<String> {
-    let readme = &readme.replace("\r\n", "\n");
+pub fn guide_with_codes(guide: &str) -> Result<String> {
+    let text = &guide.replace("\r\n", "\n");
     use graphdoc::diag::{TABLE_END, TABLE_START, codes_table};
-    let (Some(start), Some(end)) = (readme.find(TABLE_START), readme.find(TABLE_END)) else {
+    let (Some(start), Some(end)) = (text.find(TABLE_START), text.find(TABLE_END)) else {
         bail!(
-            "README.md lacks the markers of the diagnostic codes table: put a line `{TABLE_START}` and a line `{TABLE_END}` where the table belongs, then run `{REGEN_COMMAND}`"
+            "{DIAGNOSTICS_GUIDE} lacks the markers of the diagnostic codes table: put a line `{TABLE_START}` and a line `{TABLE_END}` where the table belongs, then run `{REGEN_COMMAND}`"
         );
     };
     if end < start {
-        bail!("README.md: `{TABLE_END}` comes before `{TABLE_START}`; swap them");
+        bail!("{DIAGNOSTICS_GUIDE}: `{TABLE_END}` comes before `{TABLE_START}`; swap them");
     }
     let body_start = start + TABLE_START.len();
     Ok(format!(
         "{}\n{}{}",
-        &readme[..body_start],
+        &text[..body_start],
         codes_table(),
-        &readme[end..]
+        &text[end..]
     ))
 }
 

@@ -2,7 +2,7 @@
 
 use graphdoc::diag::Code;
 use std::path::Path;
-use xtask::{RegenOutcome, regen, render_repo, stale_files};
+use xtask::{DIAGNOSTICS_GUIDE, RegenOutcome, regen, render_repo, stale_files};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -17,12 +17,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch repository holding `specs/`, `generated/` and the README (whose table of
-/// diagnostic codes is generated) as committed.
+/// A scratch repository holding `specs/`, `generated/` and the diagnostics guide (whose
+/// table of codes is generated) as committed.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = xtask::repo_root();
-    std::fs::copy(root.join("README.md"), dir.path().join("README.md")).unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::copy(
+        root.join(DIAGNOSTICS_GUIDE),
+        dir.path().join(DIAGNOSTICS_GUIDE),
+    )
+    .unwrap();
     copy_dir(&root.join("specs"), &dir.path().join("specs"));
     copy_dir(&root.join("generated"), &dir.path().join("generated"));
     dir
@@ -263,24 +268,25 @@ fn regen_names_the_api_items_it_adds() {
 fn a_stale_table_of_diagnostic_codes_fails_check_until_regen() {
     let dir = scratch();
     let root = dir.path();
-    let readme = root.join("README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
+    let guide = root.join(DIAGNOSTICS_GUIDE);
+    let text = std::fs::read_to_string(&guide).unwrap();
     let edited = text.replacen("| `not-utf8` | warning |", "| `not-utf8` | error |", 1);
-    assert_ne!(edited, text, "the README lists `not-utf8`");
-    std::fs::write(&readme, &edited).unwrap();
+    assert_ne!(edited, text, "the guide lists `not-utf8`");
+    std::fs::write(&guide, &edited).unwrap();
     let stale = stale_files(root, &render_repo(root).unwrap()).unwrap();
     let paths: Vec<&str> = stale.iter().map(|s| s.path.as_str()).collect();
-    assert_eq!(paths, ["README.md"]);
+    assert_eq!(paths, [DIAGNOSTICS_GUIDE]);
     assert!(stale[0].detail.contains("not-utf8"), "{}", stale[0].detail);
     assert!(matches!(
         regen(root, false).unwrap().1,
         RegenOutcome::Written(..)
     ));
-    assert_eq!(std::fs::read_to_string(&readme).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&guide).unwrap(), text);
 
-    // Without its markers the README cannot be kept fresh: say which lines to add.
+    // Without its markers the guide cannot be kept fresh: say which file and lines to add.
     let start = text.find("<!-- diagnostic codes").unwrap();
-    std::fs::write(&readme, &text[..start]).unwrap();
+    std::fs::write(&guide, &text[..start]).unwrap();
     let err = render_repo(root).err().unwrap().to_string();
     assert!(err.contains("<!-- end of diagnostic codes -->"), "{err}");
+    assert!(err.contains(DIAGNOSTICS_GUIDE), "{err}");
 }

@@ -10,7 +10,7 @@
 //! function does). Everything is `#[inline]` and the structs are arrays of `&str`: only
 //! what a program calls is compiled.
 //!
-//! Naming (documented in the README):
+//! Naming (documented in `docs/generated-api.md`):
 //! - a literal segment: snake_case of its name, namespace, `$` and `()` dropped
 //!   (`deviceConfigurations` → `device_configurations`, `$count` → `count`);
 //! - a segment that is a key (`{id}`): `by_id`; a key documented as alternatives

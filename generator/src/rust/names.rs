@@ -1,6 +1,6 @@
 //! Rust names for model names: types, methods, parameters, enum variants.
 //!
-//! Rules (documented in the README):
+//! Rules (documented in `docs/generated-api.md`):
 //! - types: `microsoft.graph.deviceConfiguration` → `DeviceConfiguration`; other
 //!   namespaces prefix their last segment (`microsoft.graph.callRecords.session` →
 //!   `CallRecordsSession`);
