@@ -50,10 +50,7 @@ pub fn render_repo(root: &Path) -> Result<Rendered> {
     }
     let guide = std::fs::read_to_string(root.join(DIAGNOSTICS_GUIDE))
         .with_context(|| format!("reading {DIAGNOSTICS_GUIDE}"))?;
-    files.insert(
-        DIAGNOSTICS_GUIDE.to_string(),
-        guide_with_codes(&guide)?,
-    );
+    files.insert(DIAGNOSTICS_GUIDE.to_string(), guide_with_codes(&guide)?);
     Ok(Rendered { output, files })
 }
 
