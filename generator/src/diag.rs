@@ -440,7 +440,7 @@ impl Code {
             Code::AlternativeTypes => (
                 "alternative-types",
                 "A Type cell that gives a choice of types.",
-                "A Type cell names two or more types (`string/number`, `Int32 or String`); one schema cannot say which, so the member accepts any JSON value.",
+                "A Type cell names two or more types (`string/number`, `Int32 or String`); one schema cannot say which, so the member accepts any JSON value. Where every choice is a documented type deriving from one base, the member takes that base, and a value's `@odata.type` says which type it is.",
                 "Give one type in the Type cell and describe the other accepted forms in the description.",
                 Warning,
             ),

@@ -247,6 +247,95 @@ fn number_is_a_double_and_a_choice_of_types_is_any_json() {
     assert!(!codes(&diags).contains(&"unknown-type"), "{diags:#?}");
 }
 
+/// A resource page of `name` deriving from `base` (none for a root type).
+fn derived_page(name: &str, base: Option<&str>) -> (String, String) {
+    let base_line = base.map_or(String::new(), |b| {
+        format!("Inherits from [{b}]({b}.md).\n\n")
+    });
+    (
+        format!("resources/{}.md", name.to_ascii_lowercase()),
+        format!(
+            "---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\n\
+             Namespace: microsoft.graph\n\n{base_line}## Properties\n|Property|Type|Description|\n\
+             |:---|:---|:---|\n|note|String|A note.|\n\n## JSON representation\n\
+             <!-- {{\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\"}} -->\n\
+             ```json\n{{}}\n```\n"
+        ),
+    )
+}
+
+#[test]
+fn a_choice_of_derived_types_is_their_base() {
+    let page = action(
+        "POST /widgets/{id}/answer",
+        "## Request body\n\n| Name | Type | Description |\n|:--|:--|:--|\n\
+         | config | [hostedConfig](../resources/hostedconfig.md) or [servedConfig](../resources/servedconfig.md) | How. |\n\
+         | other | [hostedConfig](../resources/hostedconfig.md) or [widget](../resources/widget.md) | What. |",
+    );
+    let pages: Vec<(String, String)> = vec![
+        ("api/widget-answer.md".to_string(), page),
+        derived_page("mediaSetting", None),
+        derived_page("hostedConfig", Some("mediaSetting")),
+        derived_page("servedConfig", Some("mediaSetting")),
+        (widget_page().0.to_string(), widget_page().1),
+    ];
+    let borrowed: Vec<(&str, String)> =
+        pages.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let (model, diags) = build(&borrowed);
+    assert_eq!(
+        parameters(op(&model, "/widgets/{id}/answer")),
+        [
+            (
+                "config".to_string(),
+                TypeRef::Named("microsoft.graph.mediaSetting".into())
+            ),
+            // Unrelated types share no base: any JSON, as before.
+            ("other".to_string(), TypeRef::Untyped),
+        ]
+    );
+    let based = diags
+        .iter()
+        .filter(|d| d.code.id() == "alternative-types")
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(based.len(), 2, "{based:#?}");
+    assert!(
+        based[0].contains("typed as their base `microsoft.graph.mediaSetting`"),
+        "{based:#?}"
+    );
+}
+
+#[test]
+fn an_action_on_two_pages_takes_both_pages_parameters_and_the_narrower_type() {
+    let line = "POST /widgets/{id}/rows/add";
+    let vague = action(
+        line,
+        "## Request body\n\n| Name | Type | Description |\n|:--|:--|:--|\n\
+         | index | number | Where. |\n| values | Json | What. |",
+    );
+    let precise = action(
+        line,
+        "## Request body\n\n| Name | Type | Description |\n|:--|:--|:--|\n\
+         | index | Int32 | Where. |\n| label | String | Named. |",
+    );
+    for order in [[&vague, &precise], [&precise, &vague]] {
+        let (model, _) = build(&[
+            ("api/widget-rows-add.md", order[0].clone()),
+            ("api/widgetrows-add.md", order[1].clone()),
+        ]);
+        let mut got = parameters(op(&model, "/widgets/{id}/rows/add"));
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("index".to_string(), TypeRef::Primitive(Edm::Int32)),
+                ("label".to_string(), string()),
+                ("values".to_string(), TypeRef::Untyped),
+            ]
+        );
+    }
+}
+
 fn source(path: &str, text: String) -> SourceFile {
     SourceFile {
         path: path.to_string(),

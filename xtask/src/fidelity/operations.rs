@@ -135,7 +135,7 @@ pub const OPERATION_FLOORS: [(OperationFigure, f64); 6] = [
     (OperationFigure::ResponseAgreementWithoutRedirects, 97.5),
     (OperationFigure::BodyAgreement, 98.5),
     (OperationFigure::ActionParamRecall, 89.0),
-    (OperationFigure::ActionParamTypeAgreement, 96.0),
+    (OperationFigure::ActionParamTypeAgreement, 97.0),
 ];
 
 /// The segments an OData URL may end with that address no typed value.

@@ -17,6 +17,8 @@ pub(in crate::model) struct Resolver {
     /// Entity and complex types only (no enums).
     type_names: BTreeSet<String>,
     pages: BTreeSet<String>,
+    /// Each type's base as written on its page, and the page.
+    bases: HashMap<String, (NameRef, String)>,
 }
 
 impl Resolver {
@@ -42,12 +44,17 @@ impl Resolver {
         }
         let pages = pages.iter().map(|p| p.path.to_ascii_lowercase()).collect();
         let type_names = types.iter().map(|t| t.name.clone()).collect();
+        let bases = types
+            .iter()
+            .filter_map(|t| Some((t.name.clone(), (t.base.clone()?, t.page.clone()))))
+            .collect();
         Self {
             by_page,
             by_short,
             known,
             type_names,
             pages,
+            bases,
         }
     }
 
@@ -61,6 +68,30 @@ impl Resolver {
             .iter()
             .find(|c| crate::model::short_name(c) == name && self.type_names.contains(c.as_str()))
             .cloned()
+    }
+
+    /// `name` and the types it derives from, nearest first; stops at a base that does
+    /// not resolve or at a cycle.
+    fn ancestry(&self, name: &str) -> Vec<String> {
+        let mut chain = vec![name.to_string()];
+        while let Some((base, page)) = chain.last().and_then(|n| self.bases.get(n)) {
+            match self.resolve_name(page, base) {
+                Ok(b) if !chain.contains(&b) => chain.push(b),
+                _ => break,
+            }
+        }
+        chain
+    }
+
+    /// The nearest type every one of `names` is or derives from: a Type cell that
+    /// offers a choice of derived types takes their base, with `@odata.type` telling
+    /// which one a value is.
+    fn common_base(&self, names: &[String]) -> Option<String> {
+        let (first, rest) = names.split_first()?;
+        let others: Vec<Vec<String>> = rest.iter().map(|n| self.ancestry(n)).collect();
+        self.ancestry(first)
+            .into_iter()
+            .find(|candidate| others.iter().all(|chain| chain.contains(candidate)))
     }
 
     /// Resolves `name` (link text or a qualified name) linked to `target` from `page`.
@@ -179,6 +210,31 @@ impl Resolver {
                 TypeRef::Collection(Box::new(self.resolve_cell(page, line, inner, diags)))
             }
             CellType::Alternatives(text) => {
+                let choices = crate::model::typeref::alternatives(text);
+                let named: Option<Vec<String>> =
+                    choices.iter().map(|c| self.type_by_exact_name(c)).collect();
+                if let Some(base) = named
+                    .filter(|n| n.len() > 1)
+                    .and_then(|n| self.common_base(&n))
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            page,
+                            line,
+                            Code::AlternativeTypes,
+                            format!(
+                                "the Type cell gives a choice of types ({}); typed as their base `{base}`",
+                                choices
+                                    .iter()
+                                    .map(|p| format!("`{p}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
+                            ),
+                        )
+                        .with_help(format!("give `{base}` in the Type cell and name the derived types in the description")),
+                    );
+                    return TypeRef::Named(base);
+                }
                 diags.push(
                     Diagnostic::warning(
                         page,

@@ -7,7 +7,7 @@ use crate::model::extract::operations::{PageOperations, PageRequest};
 use crate::model::resolve::names::Resolver;
 use crate::model::resolve::path_shapes::PathSpellings;
 use crate::model::resolve::types::describe;
-use crate::model::{Model, Operation, RequestBody, Source, TypeRef};
+use crate::model::{Model, Operation, Property, RequestBody, Source, TypeRef};
 use crate::parse::Page;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -171,8 +171,45 @@ fn merge_body(existing: &mut Operation, other: &Option<RequestBody>) {
             }
             types.sort();
         }
+        (
+            Some(RequestBody::Parameters { parameters }),
+            Some(RequestBody::Parameters { parameters: more }),
+        ) => merge_parameters(parameters, more),
         (None, Some(b)) => existing.request_body = Some(b.clone()),
         _ => {}
+    }
+}
+
+/// One action documented on several pages: its parameters are those of every page, and
+/// where two pages type one parameter differently, the type whose values both accept.
+fn merge_parameters(parameters: &mut Vec<Property>, more: &[Property]) {
+    for other in more {
+        match parameters.iter_mut().find(|p| p.name == other.name) {
+            Some(p) => {
+                if let Some(narrower) = narrower_type(&p.ty, &other.ty) {
+                    p.ty = narrower;
+                }
+            }
+            None => parameters.push(other.clone()),
+        }
+    }
+}
+
+/// Of two types given to one value, the one both accept, when there is one: a typed
+/// value over any JSON, an integer over a floating-point number (every integer is a
+/// number, not the other way round).
+fn narrower_type(a: &TypeRef, b: &TypeRef) -> Option<TypeRef> {
+    use crate::model::Edm::{Byte, Decimal, Double, Int16, Int32, Int64, SByte, Single};
+    match (a, b) {
+        (TypeRef::Untyped, typed) if *typed != TypeRef::Untyped => Some(typed.clone()),
+        (
+            TypeRef::Primitive(Double | Single | Decimal),
+            TypeRef::Primitive(Byte | SByte | Int16 | Int32 | Int64),
+        ) => Some(b.clone()),
+        (TypeRef::Collection(x), TypeRef::Collection(y)) => {
+            narrower_type(x, y).map(|t| TypeRef::Collection(Box::new(t)))
+        }
+        _ => None,
     }
 }
 
