@@ -13,7 +13,7 @@
 use crate::runtime::{self, Request};
 /// The root of the request builders: every documented request starts here.
 ///
-/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 9 more.
+/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 12 more.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Graph;
 impl Graph {
@@ -24,6 +24,22 @@ impl Graph {
     #[inline]
     pub fn device_management(&self) -> DeviceManagement {
         DeviceManagement
+    }
+    /// The `me` segment.
+    ///
+    /// Leads to `GET /me/memberOf`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn me(&self) -> Me {
+        Me
+    }
+    /// The `users` segment.
+    ///
+    /// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/memberOf`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn users(&self) -> Users {
+        Users
     }
 }
 /// The requests under `/deviceManagement`.
@@ -352,5 +368,96 @@ impl<'a> DeviceManagementDeviceConfigurationsItemUserStatusOverview<'a> {
         crate::operations::get_device_management_device_configurations_user_status_overview(
             self.0[0],
         )
+    }
+}
+/// The requests under `/me`.
+///
+/// Leads to `GET /me/memberOf`.
+#[cfg(feature = "users")]
+pub struct Me;
+#[cfg(feature = "users")]
+impl Me {
+    /// The `memberOf` segment.
+    ///
+    /// Leads to `GET /me/memberOf`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn member_of(&self) -> MeMemberOf {
+        MeMemberOf
+    }
+}
+/// The requests under `/me/memberOf`.
+///
+/// Leads to `GET /me/memberOf`.
+#[cfg(feature = "users")]
+pub struct MeMemberOf;
+#[cfg(feature = "users")]
+impl MeMemberOf {
+    /// List a user's direct memberships
+    ///
+    /// `GET /me/memberOf`: the request of [`crate::operations::get_me_member_of`].
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn list(&self) -> Request<runtime::Collection<crate::models::DirectoryObject>> {
+        crate::operations::get_me_member_of()
+    }
+}
+/// The requests under `/users`.
+///
+/// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/memberOf`.
+#[cfg(feature = "users")]
+pub struct Users;
+#[cfg(feature = "users")]
+impl Users {
+    /// List users
+    ///
+    /// `GET /users`: the request of [`crate::operations::get_users`].
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn list(&self) -> Request<runtime::Collection<crate::models::User>> {
+        crate::operations::get_users()
+    }
+    /// One item, by its `id_or_user_principal_name`.
+    ///
+    /// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn by_id_or_user_principal_name<'a>(
+        &self,
+        id_or_user_principal_name: &'a str,
+    ) -> UsersItem<'a> {
+        UsersItem([id_or_user_principal_name])
+    }
+}
+/// The requests under `/users/{}`.
+///
+/// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+#[cfg(feature = "users")]
+pub struct UsersItem<'a>([&'a str; 1]);
+#[cfg(feature = "users")]
+impl<'a> UsersItem<'a> {
+    /// The `memberOf` segment.
+    ///
+    /// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn member_of(&self) -> UsersItemMemberOf<'a> {
+        UsersItemMemberOf([self.0[0]])
+    }
+}
+/// The requests under `/users/{}/memberOf`.
+///
+/// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+#[cfg(feature = "users")]
+pub struct UsersItemMemberOf<'a>([&'a str; 1]);
+#[cfg(feature = "users")]
+impl<'a> UsersItemMemberOf<'a> {
+    /// List a user's direct memberships
+    ///
+    /// `GET /users/{idOrUserPrincipalName}/memberOf`: the request of [`crate::operations::get_users_member_of`].
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn list(&self) -> Request<runtime::Collection<crate::models::DirectoryObject>> {
+        crate::operations::get_users_member_of(self.0[0])
     }
 }

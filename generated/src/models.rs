@@ -85,6 +85,45 @@ impl AppListItem {
         self
     }
 }
+/// A license held by a user, named by the product (SKU) it grants, with the service plans of that product that are switched off for the user.
+///
+/// OData type `microsoft.graph.assignedLicense`; documented in `resources/assignedlicense.md`; published at <https://learn.microsoft.com/graph/api/resources/assignedlicense?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+pub type AssignedLicense = runtime::Object<tags::AssignedLicense>;
+#[cfg(feature = "users")]
+crate::view!(AssignedLicense, "#microsoft.graph.assignedLicense");
+#[cfg(feature = "users")]
+impl AssignedLicense {
+    /// The service plans of the product that the user cannot use.
+    #[inline]
+    pub fn disabled_plans(&self) -> Option<Vec<uuid::Uuid>> {
+        runtime::get_list(&self.0, "disabledPlans", runtime::as_uuid)
+    }
+    /// Sets `disabledPlans`. Use `set_null("disabledPlans")` to clear it and `remove("disabledPlans")` to leave it out.
+    #[inline]
+    pub fn set_disabled_plans(
+        &mut self,
+        value: impl IntoIterator<Item = uuid::Uuid>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "disabledPlans",
+            runtime::list_value(value, runtime::uuid_value),
+        );
+        self
+    }
+    /// The product the license grants.
+    #[inline]
+    pub fn sku_id(&self) -> Option<uuid::Uuid> {
+        runtime::get_with(&self.0, "skuId", runtime::as_uuid)
+    }
+    /// Sets `skuId`. Use `set_null("skuId")` to clear it and `remove("skuId")` to leave it out.
+    #[inline]
+    pub fn set_sku_id(&mut self, value: uuid::Uuid) -> &mut Self {
+        runtime::put(&mut self.0, "skuId", runtime::uuid_value(value));
+        self
+    }
+}
 /// Abstract complex type describing whom an assignment is aimed at. It declares no properties of its own; an actual target is always one of the derived types listed below, told apart by its `@odata.type` value.
 ///
 /// Derived types: [`AllDevicesAssignmentTarget`], [`AllLicensedUsersAssignmentTarget`], [`GroupAssignmentTarget`]. Use `kind()` to tell them apart.
@@ -843,9 +882,63 @@ impl DeviceConfigurationUserStatus {
         self
     }
 }
+/// Users, groups and the other objects of the directory share this type. A relationship that can lead to objects of several kinds, such as a user's memberOf, is typed with it, and each object's `@odata.type` names its own type.
+///
+/// Derives from [`Entity`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
+///
+/// Derived types: [`Group`], [`User`]. Use `kind()` to tell them apart.
+///
+/// OData type `microsoft.graph.directoryObject`; documented in `resources/directoryobject.md`; published at <https://learn.microsoft.com/graph/api/resources/directoryobject?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+pub type DirectoryObject = runtime::Object<tags::DirectoryObject>;
+#[cfg(feature = "users")]
+crate::view!(DirectoryObject, "#microsoft.graph.directoryObject", Entity);
+#[cfg(feature = "users")]
+impl DirectoryObject {
+    /// When the object was deleted; set only on objects in the recycle bin. Read-only.
+    #[inline]
+    pub fn deleted_date_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        runtime::get_with(&self.0, "deletedDateTime", runtime::as_datetime)
+    }
+    /// Sets `deletedDateTime`. Use `set_null("deletedDateTime")` to clear it and `remove("deletedDateTime")` to leave it out.
+    #[inline]
+    pub fn set_deleted_date_time(
+        &mut self,
+        value: chrono::DateTime<chrono::FixedOffset>,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "deletedDateTime", runtime::datetime_value(value));
+        self
+    }
+}
+/// What a [`DirectoryObject`] is, by its `@odata.type`.
+#[cfg(feature = "users")]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DirectoryObjectKind<'a> {
+    /// `#microsoft.graph.group`
+    Group(&'a crate::models::Group),
+    /// `#microsoft.graph.user`
+    User(&'a crate::models::User),
+    /// The type itself, or a type this crate does not know (the raw tag and members are kept).
+    Other(&'a DirectoryObject),
+}
+#[cfg(feature = "users")]
+impl DirectoryObject {
+    /// The derived type this object is, by its `@odata.type`.
+    pub fn kind(&self) -> DirectoryObjectKind<'_> {
+        match runtime::View::odata_type(self).map(|t| t.trim_start_matches('#')) {
+            Some("microsoft.graph.group") => {
+                DirectoryObjectKind::Group(runtime::View::cast_ref(self))
+            }
+            Some("microsoft.graph.user") => {
+                DirectoryObjectKind::User(runtime::View::cast_ref(self))
+            }
+            _ => DirectoryObjectKind::Other(self),
+        }
+    }
+}
 /// Most object types in Microsoft Graph derive from entity, either directly or through other types. The only thing it contributes is the identifier by which each object is addressed.
 ///
-/// Derived types: [`DeviceConfiguration`]. Use `kind()` to tell them apart.
+/// Derived types: [`DeviceConfiguration`], [`DirectoryObject`]. Use `kind()` to tell them apart.
 ///
 /// OData type `microsoft.graph.entity`; documented in `resources/entity.md`; published at <https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-1.0>.
 #[cfg(feature = "applications")]
@@ -873,9 +966,18 @@ pub enum EntityKind<'a> {
     /// `#microsoft.graph.deviceConfiguration`
     #[cfg(feature = "intune-deviceconfig")]
     DeviceConfiguration(&'a crate::models::DeviceConfiguration),
+    /// `#microsoft.graph.directoryObject`
+    #[cfg(feature = "users")]
+    DirectoryObject(&'a crate::models::DirectoryObject),
+    /// `#microsoft.graph.group`
+    #[cfg(feature = "users")]
+    Group(&'a crate::models::Group),
     /// `#microsoft.graph.iosGeneralDeviceConfiguration`
     #[cfg(feature = "intune-deviceconfig")]
     IosGeneralDeviceConfiguration(&'a crate::models::IosGeneralDeviceConfiguration),
+    /// `#microsoft.graph.user`
+    #[cfg(feature = "users")]
+    User(&'a crate::models::User),
     /// `#microsoft.graph.windows10GeneralConfiguration`
     #[cfg(feature = "intune-deviceconfig")]
     Windows10GeneralConfiguration(&'a crate::models::Windows10GeneralConfiguration),
@@ -891,9 +993,21 @@ impl Entity {
             Some("microsoft.graph.deviceConfiguration") => {
                 EntityKind::DeviceConfiguration(runtime::View::cast_ref(self))
             }
+            #[cfg(feature = "users")]
+            Some("microsoft.graph.directoryObject") => {
+                EntityKind::DirectoryObject(runtime::View::cast_ref(self))
+            }
+            #[cfg(feature = "users")]
+            Some("microsoft.graph.group") => {
+                EntityKind::Group(runtime::View::cast_ref(self))
+            }
             #[cfg(feature = "intune-deviceconfig")]
             Some("microsoft.graph.iosGeneralDeviceConfiguration") => {
                 EntityKind::IosGeneralDeviceConfiguration(runtime::View::cast_ref(self))
+            }
+            #[cfg(feature = "users")]
+            Some("microsoft.graph.user") => {
+                EntityKind::User(runtime::View::cast_ref(self))
             }
             #[cfg(feature = "intune-deviceconfig")]
             Some("microsoft.graph.windows10GeneralConfiguration") => {
@@ -917,6 +1031,112 @@ crate::view!(
     ExclusionGroupAssignmentTarget, "#microsoft.graph.exclusionGroupAssignmentTarget",
     GroupAssignmentTarget
 );
+/// A collection of directory objects that share access or a mailbox: a Microsoft 365 group, a security group or a distribution list. Here it appears as one of the kinds of object a user is a member of.
+///
+/// Derives from [`DirectoryObject`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
+///
+/// OData type `microsoft.graph.group`; documented in `resources/group.md`; published at <https://learn.microsoft.com/graph/api/resources/group?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+pub type Group = runtime::Object<tags::Group>;
+#[cfg(feature = "users")]
+crate::view!(Group, "#microsoft.graph.group", DirectoryObject);
+#[cfg(feature = "users")]
+impl Group {
+    /// What the group is for. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `startsWith`) and `$search`.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `startsWith`
+    /// - `$search` works on it
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "description", runtime::as_str)
+    }
+    /// Sets `description`. Use `set_null("description")` to clear it and `remove("description")` to leave it out.
+    #[inline]
+    pub fn set_description(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "description", runtime::string_value(value));
+        self
+    }
+    /// The name shown for the group. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values), `$search`, and `$orderby`.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    /// - `$search` works on it
+    /// - `$orderby` works on it
+    #[inline]
+    pub fn display_name(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "displayName", runtime::as_str)
+    }
+    /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
+    #[inline]
+    pub fn set_display_name(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "displayName", runtime::string_value(value));
+        self
+    }
+    /// The kind of group: `Unified` for a Microsoft 365 group, `DynamicMembership` when membership follows a rule. Returned by default. Supports `$filter` (`eq`, `not`).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `not`
+    #[inline]
+    pub fn group_types(&self) -> Option<Vec<&str>> {
+        runtime::get_list(&self.0, "groupTypes", runtime::as_str)
+    }
+    /// Sets `groupTypes`. Use `set_null("groupTypes")` to clear it and `remove("groupTypes")` to leave it out.
+    #[inline]
+    pub fn set_group_types(
+        &mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "groupTypes",
+            runtime::list_value(value, runtime::into_string_value),
+        );
+        self
+    }
+    /// The group's SMTP address. Read-only. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    #[inline]
+    pub fn mail(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "mail", runtime::as_str)
+    }
+    /// Sets `mail`. Use `set_null("mail")` to clear it and `remove("mail")` to leave it out.
+    #[inline]
+    pub fn set_mail(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "mail", runtime::string_value(value));
+        self
+    }
+    /// Whether the group has a mailbox. Returned by default. Supports `$filter` (`eq`, `ne`, `not`).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`
+    #[inline]
+    pub fn mail_enabled(&self) -> Option<bool> {
+        runtime::get_with(&self.0, "mailEnabled", runtime::as_bool)
+    }
+    /// Sets `mailEnabled`. Use `set_null("mailEnabled")` to clear it and `remove("mailEnabled")` to leave it out.
+    #[inline]
+    pub fn set_mail_enabled(&mut self, value: bool) -> &mut Self {
+        runtime::put(&mut self.0, "mailEnabled", runtime::Json::from(value));
+        self
+    }
+    /// Whether the group can be given access to resources. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `in`).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
+    #[inline]
+    pub fn security_enabled(&self) -> Option<bool> {
+        runtime::get_with(&self.0, "securityEnabled", runtime::as_bool)
+    }
+    /// Sets `securityEnabled`. Use `set_null("securityEnabled")` to clear it and `remove("securityEnabled")` to leave it out.
+    #[inline]
+    pub fn set_security_enabled(&mut self, value: bool) -> &mut Self {
+        runtime::put(&mut self.0, "securityEnabled", runtime::Json::from(value));
+        self
+    }
+}
 /// Use this target to deliver something to the members of a single Azure AD group, identified by groupId. The type exclusionGroupAssignmentTarget builds on it to do the opposite.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -1272,6 +1492,248 @@ impl SettingStateDeviceSummary {
         self
     }
 }
+/// A user account of the tenant: a person who signs in, or an account that a service uses. Lists of users support the advanced queries of the directory (see Advanced query capabilities on directory objects): the notes below say which query options each property takes.
+///
+/// Derives from [`DirectoryObject`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
+///
+/// OData type `microsoft.graph.user`; documented in `resources/user.md`; published at <https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+pub type User = runtime::Object<tags::User>;
+#[cfg(feature = "users")]
+crate::view!(User, "#microsoft.graph.user", DirectoryObject);
+#[cfg(feature = "users")]
+impl User {
+    /// `true` while the account can sign in. Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `not`, and `in`).
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["accountEnabled"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
+    #[inline]
+    pub fn account_enabled(&self) -> Option<bool> {
+        runtime::get_with(&self.0, "accountEnabled", runtime::as_bool)
+    }
+    /// Sets `accountEnabled`. Use `set_null("accountEnabled")` to clear it and `remove("accountEnabled")` to leave it out.
+    #[inline]
+    pub fn set_account_enabled(&mut self, value: bool) -> &mut Self {
+        runtime::put(&mut self.0, "accountEnabled", runtime::Json::from(value));
+        self
+    }
+    /// The licenses the user holds, directly or through a group. Not nullable. Returned only on `$select`. Supports `$filter` (`eq`, `not`, and counting empty collections).
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["assignedLicenses"])`)
+    /// - `$filter` works on it with `eq`, `not`, `counting empty collections`
+    #[inline]
+    pub fn assigned_licenses(&self) -> Option<Vec<&crate::models::AssignedLicense>> {
+        runtime::get_list(&self.0, "assignedLicenses", runtime::as_view)
+    }
+    /// Sets `assignedLicenses`. Use `set_null("assignedLicenses")` to clear it and `remove("assignedLicenses")` to leave it out.
+    #[inline]
+    pub fn set_assigned_licenses(
+        &mut self,
+        value: impl IntoIterator<Item = crate::models::AssignedLicense>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "assignedLicenses",
+            runtime::list_value(value, runtime::owned_view_value),
+        );
+        self
+    }
+    /// When the account was created. Read-only. Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`) and `$orderby`.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["createdDateTime"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`
+    /// - `$orderby` works on it
+    #[inline]
+    pub fn created_date_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        runtime::get_with(&self.0, "createdDateTime", runtime::as_datetime)
+    }
+    /// Sets `createdDateTime`. Use `set_null("createdDateTime")` to clear it and `remove("createdDateTime")` to leave it out.
+    #[inline]
+    pub fn set_created_date_time(
+        &mut self,
+        value: chrono::DateTime<chrono::FixedOffset>,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "createdDateTime", runtime::datetime_value(value));
+        self
+    }
+    /// The department the user works in. Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["department"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `eq on null values`
+    #[inline]
+    pub fn department(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "department", runtime::as_str)
+    }
+    /// Sets `department`. Use `set_null("department")` to clear it and `remove("department")` to leave it out.
+    #[inline]
+    pub fn set_department(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "department", runtime::string_value(value));
+        self
+    }
+    /// The name shown for the user, usually given and family name together. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values), `$orderby`, and `$search`.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    /// - `$orderby` works on it
+    /// - `$search` works on it
+    #[inline]
+    pub fn display_name(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "displayName", runtime::as_str)
+    }
+    /// Sets `displayName`. Use `set_null("displayName")` to clear it and `remove("displayName")` to leave it out.
+    #[inline]
+    pub fn set_display_name(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "displayName", runtime::string_value(value));
+        self
+    }
+    /// The user's first name. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    #[inline]
+    pub fn given_name(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "givenName", runtime::as_str)
+    }
+    /// Sets `givenName`. Use `set_null("givenName")` to clear it and `remove("givenName")` to leave it out.
+    #[inline]
+    pub fn set_given_name(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "givenName", runtime::string_value(value));
+        self
+    }
+    /// The user's job title. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    #[inline]
+    pub fn job_title(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "jobTitle", runtime::as_str)
+    }
+    /// Sets `jobTitle`. Use `set_null("jobTitle")` to clear it and `remove("jobTitle")` to leave it out.
+    #[inline]
+    pub fn set_job_title(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "jobTitle", runtime::string_value(value));
+        self
+    }
+    /// The user's SMTP address. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`, `eq on null values`
+    #[inline]
+    pub fn mail(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "mail", runtime::as_str)
+    }
+    /// Sets `mail`. Use `set_null("mail")` to clear it and `remove("mail")` to leave it out.
+    #[inline]
+    pub fn set_mail(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "mail", runtime::string_value(value));
+        self
+    }
+    /// Every address that delivers to the user's mailbox, such as `SMTP: alex@contoso.com`. Read-only. Not nullable. Returned only on `$select`. Supports `$filter` (`eq`, `not`, `ge`, `le`, `startsWith`, `endsWith`, and counting empty collections).
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["proxyAddresses"])`)
+    /// - `$filter` works on it with `eq`, `not`, `ge`, `le`, `startsWith`, `endsWith`, `counting empty collections`
+    #[inline]
+    pub fn proxy_addresses(&self) -> Option<Vec<&str>> {
+        runtime::get_list(&self.0, "proxyAddresses", runtime::as_str)
+    }
+    /// Sets `proxyAddresses`. Use `set_null("proxyAddresses")` to clear it and `remove("proxyAddresses")` to leave it out.
+    #[inline]
+    pub fn set_proxy_addresses(
+        &mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "proxyAddresses",
+            runtime::list_value(value, runtime::into_string_value),
+        );
+        self
+    }
+    /// The user's family name. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    #[inline]
+    pub fn surname(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "surname", runtime::as_str)
+    }
+    /// Sets `surname`. Use `set_null("surname")` to clear it and `remove("surname")` to leave it out.
+    #[inline]
+    pub fn set_surname(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "surname", runtime::string_value(value));
+        self
+    }
+    /// The name the user signs in with, in the form of an email address. Returned by default. Supports `$filter` (`eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`) and `$orderby`.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`
+    /// - `$orderby` works on it
+    #[inline]
+    pub fn user_principal_name(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "userPrincipalName", runtime::as_str)
+    }
+    /// Sets `userPrincipalName`. Use `set_null("userPrincipalName")` to clear it and `remove("userPrincipalName")` to leave it out.
+    #[inline]
+    pub fn set_user_principal_name(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "userPrincipalName", runtime::string_value(value));
+        self
+    }
+    /// `Member` or `Guest`: whether the user belongs to the tenant or was invited into it. Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `not`, `in`, and `eq` on `null` values).
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["userType"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`, `eq on null values`
+    #[inline]
+    pub fn user_type(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "userType", runtime::as_str)
+    }
+    /// Sets `userType`. Use `set_null("userType")` to clear it and `remove("userType")` to leave it out.
+    #[inline]
+    pub fn set_user_type(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "userType", runtime::string_value(value));
+        self
+    }
+    /// The user or contact the user reports to. Supports `$expand`.
+    ///
+    /// Query options:
+    /// - `$expand` works on it
+    #[inline]
+    pub fn manager(&self) -> Option<&crate::models::DirectoryObject> {
+        runtime::get_with(&self.0, "manager", runtime::as_view)
+    }
+    /// Sets `manager`. Use `set_null("manager")` to clear it and `remove("manager")` to leave it out.
+    #[inline]
+    pub fn set_manager(&mut self, value: &crate::models::DirectoryObject) -> &mut Self {
+        runtime::put(&mut self.0, "manager", runtime::view_value(value));
+        self
+    }
+    /// The groups and directory roles the user is a direct member of. Read-only. Nullable. Supports `$expand`.
+    ///
+    /// Query options:
+    /// - `$expand` works on it
+    #[inline]
+    pub fn member_of(&self) -> Option<Vec<&crate::models::DirectoryObject>> {
+        runtime::get_list(&self.0, "memberOf", runtime::as_view)
+    }
+    /// Sets `memberOf`. Use `set_null("memberOf")` to clear it and `remove("memberOf")` to leave it out.
+    #[inline]
+    pub fn set_member_of(
+        &mut self,
+        value: impl IntoIterator<Item = crate::models::DirectoryObject>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "memberOf",
+            runtime::list_value(value, runtime::owned_view_value),
+        );
+        self
+    }
+}
 /// Holds the general restriction settings that Intune applies to Windows 10 devices, covering areas such as printing, search, Bluetooth, Microsoft Edge, Microsoft Defender, passwords and privacy. Only a selection of the settings is described on this page.
 ///
 /// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -1554,6 +2016,8 @@ pub mod tags {
     pub enum AllLicensedUsersAssignmentTarget {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum AppListItem {}
+    #[cfg(feature = "users")]
+    pub enum AssignedLicense {}
     #[cfg(feature = "intune-shared")]
     pub enum DeviceAndAppManagementAssignmentTarget {}
     #[cfg(feature = "intune-deviceconfig")]
@@ -1568,16 +2032,22 @@ pub mod tags {
     pub enum DeviceConfigurationUserOverview {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum DeviceConfigurationUserStatus {}
+    #[cfg(feature = "users")]
+    pub enum DirectoryObject {}
     #[cfg(feature = "applications")]
     pub enum Entity {}
     #[cfg(feature = "intune-shared")]
     pub enum ExclusionGroupAssignmentTarget {}
+    #[cfg(feature = "users")]
+    pub enum Group {}
     #[cfg(feature = "intune-shared")]
     pub enum GroupAssignmentTarget {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum IosGeneralDeviceConfiguration {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum SettingStateDeviceSummary {}
+    #[cfg(feature = "users")]
+    pub enum User {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum Windows10GeneralConfiguration {}
 }
@@ -1729,6 +2199,27 @@ pub mod setters {
     impl DeviceConfigurationSetters for crate::models::IosGeneralDeviceConfiguration {}
     #[cfg(feature = "intune-deviceconfig")]
     impl DeviceConfigurationSetters for crate::models::Windows10GeneralConfiguration {}
+    #[cfg(feature = "users")]
+    /// The setters of [`DirectoryObject`](crate::models::DirectoryObject) for the types derived from it: each returns the view it is called on, so a chain of setters keeps the derived type.
+    pub trait DirectoryObjectSetters: runtime::View {
+        /// Sets `deletedDateTime`. Use `set_null("deletedDateTime")` to clear it and `remove("deletedDateTime")` to leave it out.
+        #[inline]
+        fn set_deleted_date_time(
+            &mut self,
+            value: chrono::DateTime<chrono::FixedOffset>,
+        ) -> &mut Self {
+            runtime::put(
+                runtime::View::as_map_mut(self),
+                "deletedDateTime",
+                runtime::datetime_value(value),
+            );
+            self
+        }
+    }
+    #[cfg(feature = "users")]
+    impl DirectoryObjectSetters for crate::models::Group {}
+    #[cfg(feature = "users")]
+    impl DirectoryObjectSetters for crate::models::User {}
     #[cfg(feature = "applications")]
     /// The setters of [`Entity`](crate::models::Entity) for the types derived from it: each returns the view it is called on, so a chain of setters keeps the derived type.
     pub trait EntitySetters: runtime::View {
@@ -1745,8 +2236,14 @@ pub mod setters {
     }
     #[cfg(feature = "intune-deviceconfig")]
     impl EntitySetters for crate::models::DeviceConfiguration {}
+    #[cfg(feature = "users")]
+    impl EntitySetters for crate::models::DirectoryObject {}
+    #[cfg(feature = "users")]
+    impl EntitySetters for crate::models::Group {}
     #[cfg(feature = "intune-deviceconfig")]
     impl EntitySetters for crate::models::IosGeneralDeviceConfiguration {}
+    #[cfg(feature = "users")]
+    impl EntitySetters for crate::models::User {}
     #[cfg(feature = "intune-deviceconfig")]
     impl EntitySetters for crate::models::Windows10GeneralConfiguration {}
     #[cfg(feature = "intune-shared")]

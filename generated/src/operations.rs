@@ -370,6 +370,87 @@ pub fn get_device_management_device_configurations_user_status_overview(
         .literal("/userStatusOverview");
     Request::new(Method::GET, path, runtime::parse_json)
 }
+/// List a user's direct memberships
+///
+/// Lists the groups and directory roles that the user is a direct member of. Each item is a directoryObject whose `@odata.type` names its kind, such as group.
+///
+/// `GET /me/memberOf`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `User.Read`; higher: `GroupMember.Read.All`, `Directory.Read.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `GroupMember.Read.All`; higher: `Directory.Read.All`
+///
+/// Supports OData query options: add them with [`Request::query`].
+///
+/// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/user-list-memberof.md` (line 32); published at <https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+#[inline]
+pub fn get_me_member_of() -> Request<
+    runtime::Collection<crate::models::DirectoryObject>,
+> {
+    let path = PathBuilder::new("/me/memberOf");
+    Request::new(Method::GET, path, runtime::parse_json)
+}
+/// List users
+///
+/// Lists the user objects of the tenant, a page at a time.
+///
+/// `GET /users`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `User.ReadBasic.All`; higher: `User.Read.All`, `Directory.Read.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `User.Read.All`; higher: `Directory.Read.All`
+///
+/// Supports OData query options: add them with [`Request::query`].
+///
+/// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/user-list.md` (line 32); published at <https://learn.microsoft.com/graph/api/user-list?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+#[inline]
+pub fn get_users() -> Request<runtime::Collection<crate::models::User>> {
+    let path = PathBuilder::new("/users");
+    Request::new(Method::GET, path, runtime::parse_json)
+}
+/// List a user's direct memberships
+///
+/// Lists the groups and directory roles that the user is a direct member of. Each item is a directoryObject whose `@odata.type` names its kind, such as group.
+///
+/// `GET /users/{idOrUserPrincipalName}/memberOf`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `User.Read`; higher: `GroupMember.Read.All`, `Directory.Read.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `GroupMember.Read.All`; higher: `Directory.Read.All`
+///
+/// Supports OData query options: add them with [`Request::query`].
+///
+/// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/user-list-memberof.md` (line 33); published at <https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+#[inline]
+pub fn get_users_member_of(
+    id_or_user_principal_name: &str,
+) -> Request<runtime::Collection<crate::models::DirectoryObject>> {
+    let path = PathBuilder::new("/users/")
+        .segment(id_or_user_principal_name)
+        .literal("/memberOf");
+    Request::new(Method::GET, path, runtime::parse_json)
+}
 /// One marker type per view above; `view!` says what each is.
 #[doc(hidden)]
 pub mod tags {

@@ -846,3 +846,288 @@ fn get_device_management_device_configurations_user_status_overview_ex1_response
     let expected: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(actual, expected);
 }
+
+// specs/docs/api/user-list-memberof.md line 104: GET /me/memberOf?$search="displayName:Video"&$count=true
+#[cfg(feature = "users")]
+#[test]
+fn get_me_member_of_ex1_request() {
+    let request = graph_client::operations::get_me_member_of();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/me/memberOf");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.me().member_of().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_me_member_of_ex1_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+  "@odata.count": 1,
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.group",
+      "id": "c7dbc7e0-2e2b-4b02-9e0e-c8f3a2d1e3b4",
+      "displayName": "Video Production",
+      "mailEnabled": true,
+      "securityEnabled": true,
+      "groupTypes": []
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_me_member_of();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 63: GET /users
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex1_request() {
+    let request = graph_client::operations::get_users();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.users().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex1_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+  "value": [
+    {
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      "displayName": "Adele Vance",
+      "givenName": "Adele",
+      "surname": "Vance",
+      "jobTitle": "Retail Manager",
+      "mail": "AdeleV@contoso.com",
+      "userPrincipalName": "AdeleV@contoso.com"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 105: GET /users?$filter=startsWith(displayName,'a')&$select=displayName,mail&$top=5
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex2_request() {
+    let request = graph_client::operations::get_users();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.users().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex2_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName,mail)",
+  "value": [
+    {
+      "displayName": "Adele Vance",
+      "mail": "AdeleV@contoso.com"
+    },
+    {
+      "displayName": "Alex Wilber",
+      "mail": "AlexW@contoso.com"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 147: GET /users?$search="displayName:wa"&$orderby=displayName&$count=true
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex3_request() {
+    let request = graph_client::operations::get_users();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.users().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex3_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+  "@odata.count": 1,
+  "value": [
+    {
+      "id": "2b3c3ca1-65b1-4b23-8c8e-43a0fc0bb2bf",
+      "displayName": "Lynne Robbins",
+      "mail": "LynneR@contoso.com"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 188: GET /users?$filter=endsWith(mail,'@contoso.com')&$orderby=userPrincipalName&$count=true
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex4_request() {
+    let request = graph_client::operations::get_users();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.users().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex4_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+  "@odata.count": 1,
+  "value": [
+    {
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      "displayName": "Adele Vance",
+      "mail": "AdeleV@contoso.com",
+      "userPrincipalName": "AdeleV@contoso.com"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 228: GET /users?$filter=assignedLicenses/any(x:x/skuId
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex5_request() {
+    let request = graph_client::operations::get_users();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.users().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex5_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName)",
+  "value": [
+    {
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      "displayName": "Adele Vance"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list-memberof.md line 64: GET /users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf
+#[cfg(feature = "users")]
+#[test]
+fn get_users_member_of_ex1_request() {
+    let request = graph_client::operations::get_users_member_of(
+        "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+    );
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .users()
+        .by_id_or_user_principal_name("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+        .member_of()
+        .list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_member_of_ex1_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.group",
+      "id": "02bd9fd6-8f93-4758-87c3-1fb73740a315",
+      "displayName": "HR Taskforce",
+      "mailEnabled": true,
+      "securityEnabled": false,
+      "groupTypes": [
+        "Unified"
+      ]
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_users_member_of(
+        "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+    );
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
