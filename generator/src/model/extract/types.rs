@@ -17,8 +17,18 @@ pub(in crate::model) struct RawType {
     pub base: Option<NameRef>,
     pub description: String,
     pub properties: Vec<RawProperty>,
-    /// The JSON representation block: its members and the line it starts on.
-    pub representation: Option<(serde_json::Map<String, serde_json::Value>, usize)>,
+    pub representation: Option<Representation>,
+}
+
+/// A resource page's JSON representation block, whose members are checked against the
+/// properties once every page is merged.
+pub(in crate::model) struct Representation {
+    /// The type the page defines.
+    pub type_name: String,
+    pub page: String,
+    /// The line the block's JSON starts on.
+    pub line: usize,
+    pub members: serde_json::Map<String, serde_json::Value>,
 }
 
 pub(in crate::model) struct RawProperty {
@@ -228,6 +238,7 @@ fn resource_type(
         }
     }
     Some(RawType {
+        representation: representation(page, &name, diags),
         name,
         area: page_area(page),
         page: page.path.clone(),
@@ -237,15 +248,15 @@ fn resource_type(
         base,
         description,
         properties,
-        representation: representation(page, diags),
     })
 }
 
-/// The members of the page's JSON representation (the block after the resource annotation).
+/// The page's JSON representation of `type_name` (the block after the resource annotation).
 fn representation(
     page: &Page,
+    type_name: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(serde_json::Map<String, serde_json::Value>, usize)> {
+) -> Option<Representation> {
     let block = page
         .sections
         .iter()
@@ -264,7 +275,12 @@ fn representation(
             _ => None,
         })?;
     match crate::json::parse_lenient(&block.text) {
-        Ok((serde_json::Value::Object(map), _)) => Some((map, block.line + 1)),
+        Ok((serde_json::Value::Object(members), _)) => Some(Representation {
+            type_name: type_name.to_string(),
+            page: page.path.clone(),
+            line: block.line + 1,
+            members,
+        }),
         Ok(_) => None,
         Err(e) => {
             diags.push(

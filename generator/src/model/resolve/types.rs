@@ -1,7 +1,7 @@
 //! Types and enums merged across pages, with inheritance resolved.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::extract::types::{RawEnum, RawType};
+use crate::model::extract::types::{RawEnum, RawType, Representation};
 use crate::model::resolve::names::Resolver;
 use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeMap;
@@ -60,12 +60,7 @@ pub(in crate::model) fn merge_enums(
 /// that no table declares.
 pub(in crate::model) fn enrich_enums(
     model: &mut Model,
-    representations: &[(
-        String,
-        String,
-        usize,
-        serde_json::Map<String, serde_json::Value>,
-    )],
+    representations: &[Representation],
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut additions: Vec<(String, String)> = Vec::new();
@@ -86,9 +81,15 @@ pub(in crate::model) fn enrich_enums(
             }
         }
     }
-    for (type_name, page, line, map) in representations {
+    for Representation {
+        type_name,
+        page,
+        line,
+        members,
+    } in representations
+    {
         let props = model.all_properties(type_name);
-        for (key, value) in map {
+        for (key, value) in members {
             if key.starts_with('@') {
                 continue;
             }
@@ -217,7 +218,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
             });
         }
         match merged.get_mut(&t.name) {
-            Some((existing, key)) => {
+            Some(MergedType { def: existing, key }) => {
                 *key |= t.key;
                 existing.is_abstract |= t.is_abstract;
                 if existing.base.is_none() {
@@ -269,7 +270,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
                         line: t.line,
                     },
                 };
-                merged.insert(t.name, (def, t.key));
+                merged.insert(t.name, MergedType { def, key: t.key });
             }
         }
     }
@@ -297,23 +298,22 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
         .keys()
         .map(|name| {
             let props = ancestors(&merged, name)
-                .flat_map(|(_, (bt, _))| bt.properties.iter().cloned())
+                .flat_map(|(_, base)| base.def.properties.iter().cloned())
                 .collect();
             (name.clone(), props)
         })
         .collect();
     let has_key: BTreeMap<String, bool> = merged
         .iter()
-        .map(|(name, (_, key))| {
-            let entity = *key
-                || name == "microsoft.graph.entity"
-                || ancestors(&merged, name)
-                    .any(|(b, (_, bkey))| *bkey || b == "microsoft.graph.entity");
+        .map(|(name, merged_type)| {
+            let entity = merged_type.key
+                || name == ENTITY
+                || ancestors(&merged, name).any(|(b, base)| base.key || b == ENTITY);
             (name.clone(), entity)
         })
         .collect();
 
-    for (name, (mut def, _)) in merged {
+    for (name, MergedType { mut def, .. }) in merged {
         let inherited = &ancestor_props[&name];
         def.properties.retain(|p| match inherited.iter().find(|a| a.name == p.name) {
             None => true,
@@ -362,23 +362,32 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
     }
 }
 
-/// Type name → (definition, whether some page gives it a key property).
-type Merged = BTreeMap<String, (TypeDef, bool)>;
+/// The root of entity types: what derives from it has a key.
+const ENTITY: &str = "microsoft.graph.entity";
+
+/// A type merged from every page that documents it.
+struct MergedType {
+    def: TypeDef,
+    /// Some page gives it a key property.
+    key: bool,
+}
+
+type Merged = BTreeMap<String, MergedType>;
 
 /// The bases of `name` that are merged types, nearest first. Cycles are broken before
 /// this is used; the bound on the steps is a second guard.
 fn ancestors<'m>(
     merged: &'m Merged,
     name: &str,
-) -> impl Iterator<Item = (&'m String, &'m (TypeDef, bool))> + use<'m> {
-    let mut next = merged.get(name).and_then(|(t, _)| t.base.as_deref());
+) -> impl Iterator<Item = (&'m String, &'m MergedType)> + use<'m> {
+    let mut next = merged.get(name).and_then(|t| t.def.base.as_deref());
     let mut steps = 0usize;
     std::iter::from_fn(move || {
         steps += 1;
         let entry = merged
             .get_key_value(next?)
             .filter(|_| steps <= merged.len())?;
-        next = entry.1.0.base.as_deref();
+        next = entry.1.def.base.as_deref();
         Some(entry)
     })
 }
@@ -387,10 +396,10 @@ fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
     let names: Vec<String> = merged.keys().cloned().collect();
     for start in names {
         let mut seen = vec![start.clone()];
-        let mut cur = merged.get(&start).and_then(|(t, _)| t.base.clone());
+        let mut cur = merged.get(&start).and_then(|t| t.def.base.clone());
         while let Some(b) = cur {
             if b == start {
-                if let Some((t, _)) = merged.get_mut(&start) {
+                if let Some(MergedType { def: t, .. }) = merged.get_mut(&start) {
                     diags.push(
                         Diagnostic::error(
                             &t.source.file,
@@ -408,7 +417,7 @@ fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
                 break;
             }
             seen.push(b.clone());
-            cur = merged.get(&b).and_then(|(t, _)| t.base.clone());
+            cur = merged.get(&b).and_then(|t| t.def.base.clone());
         }
     }
 }

@@ -38,8 +38,8 @@ impl DocumentedPaths {
     /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`;
     /// `split` holds each operation's segments, in order.
     fn infer(model: &Model, split: &[Vec<Segment>]) -> Self {
-        // Root → (is a set, type) evidence, one per operation that speaks of it.
-        let mut evidence: BTreeMap<String, Vec<(bool, String)>> = BTreeMap::new();
+        // Root → what each operation that speaks of it says it addresses.
+        let mut evidence: BTreeMap<String, Vec<RootEvidence>> = BTreeMap::new();
         for (op, segments) in model.operations.iter().zip(split) {
             let Some(first) = segments.first() else {
                 continue;
@@ -61,20 +61,20 @@ impl DocumentedPaths {
                 Some(RequestBody::Typed { types }) => model.common_base(types),
                 _ => None,
             };
+            let set = |ty| RootEvidence { set: true, ty };
+            let single = |ty| RootEvidence { set: false, ty };
             let found = if keyed {
-                named(&op.response.body).or(body_type).map(|t| (true, t))
+                named(&op.response.body).or(body_type).map(set)
             } else {
                 match (op.method, &op.response.body) {
                     (HttpMethod::Get, Some(TypeRef::Collection(inner))) => match inner.as_ref() {
-                        TypeRef::Named(n) if model.types.contains_key(n) => Some((true, n.clone())),
+                        TypeRef::Named(n) if model.types.contains_key(n) => Some(set(n.clone())),
                         _ => None,
                     },
-                    (HttpMethod::Get, body) => named(body).map(|t| (false, t)),
-                    (HttpMethod::Post, body) => {
-                        body_type.or_else(|| named(body)).map(|t| (true, t))
-                    }
+                    (HttpMethod::Get, body) => named(body).map(single),
+                    (HttpMethod::Post, body) => body_type.or_else(|| named(body)).map(set),
                     (HttpMethod::Patch | HttpMethod::Put, body) => {
-                        body_type.or_else(|| named(body)).map(|t| (false, t))
+                        body_type.or_else(|| named(body)).map(single)
                     }
                     _ => None,
                 }
@@ -89,10 +89,10 @@ impl DocumentedPaths {
         let by_name = evidence
             .into_iter()
             .filter_map(|(root, evidence)| {
-                let ty = most_supported(model, &root, evidence.iter().map(|(_, t)| t.as_str()))?;
+                let ty = most_supported(model, &root, evidence.iter().map(|e| e.ty.as_str()))?;
                 let related = |t: &str| t == ty || model.ancestry(t).any(|a| a.name == ty);
-                let sets = evidence.iter().filter(|(s, t)| *s && related(t)).count();
-                let singles = evidence.iter().filter(|(s, t)| !*s && related(t)).count();
+                let sets = evidence.iter().filter(|e| e.set && related(&e.ty)).count();
+                let singles = evidence.iter().filter(|e| !e.set && related(&e.ty)).count();
                 let ty = TypeRef::Named(ty.to_string());
                 Some((
                     root,
@@ -148,8 +148,7 @@ impl DocumentedPaths {
     /// properties are the segments documented after it: `/planner/tasks` and
     /// `/planner/plans` name a type with `tasks` and `plans`.
     fn infer_from_members(&mut self, model: &Model, split: &[Vec<Segment>]) {
-        // Root → (names after the root, names after the root's key).
-        let mut follows: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        let mut follows: BTreeMap<String, Members> = BTreeMap::new();
         for segments in split {
             let Some(first) = segments.first() else {
                 continue;
@@ -162,7 +161,7 @@ impl DocumentedPaths {
             {
                 continue;
             }
-            let (direct, keyed) = follows.entry(root).or_default();
+            let Members { direct, keyed } = follows.entry(root).or_default();
             let member_name = |s: &Segment| {
                 (!s.param
                     && !s.name.starts_with('$')
@@ -183,7 +182,7 @@ impl DocumentedPaths {
                 list.push(name);
             }
         }
-        for (root, (direct, keyed)) in follows {
+        for (root, Members { direct, keyed }) in follows {
             let (names, set) = if keyed.is_empty() {
                 (direct, false)
             } else {
@@ -236,6 +235,22 @@ impl DocumentedPaths {
     fn keyed_by(&self, segments: &[Segment]) -> Option<&Source> {
         self.keyed.get(&prefix_key(segments))
     }
+}
+
+/// What one operation says a root addresses.
+struct RootEvidence {
+    /// A collection (an entity set) rather than a single value (a singleton).
+    set: bool,
+    ty: String,
+}
+
+/// The member names documented after a root that no page types by itself.
+#[derive(Default)]
+struct Members {
+    /// Right after the root: `tasks` of `/planner/tasks`.
+    direct: Vec<String>,
+    /// After the root's key: `lists` of `/sites/{id}/lists`.
+    keyed: Vec<String>,
 }
 
 /// The evidence type that the most evidence supports: itself counts twice, each
@@ -388,7 +403,11 @@ fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, segments: &[Segment]) 
             };
         }
         match advance(model, paths, segments, i, current.take()) {
-            Advance::To(ty, how, next) => {
+            Advance::To {
+                ty,
+                step: how,
+                next,
+            } => {
                 current = Some(ty);
                 step = how;
                 i = next;
@@ -414,8 +433,14 @@ fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, segments: &[Segment]) 
 }
 
 enum Advance<'m> {
-    /// The value after the segment, how it was reached, and the next segment's index.
-    To(TypeRef, Step<'m>, usize),
+    /// On to the value after the segment.
+    To {
+        ty: TypeRef,
+        /// How it was reached.
+        step: Step<'m>,
+        /// The index of the segment after it.
+        next: usize,
+    },
     Special,
     Stuck,
 }
@@ -444,15 +469,17 @@ fn advance<'m>(
         }
         skip_addressed(segments, segment, &mut next);
         return match current {
-            Some(ty) => Advance::To(ty, step, next),
+            Some(ty) => Advance::To { ty, step, next },
             None => Advance::Stuck,
         };
     };
     if segment.param {
         return match ty {
-            TypeRef::Collection(inner) if is_entity(model, &inner) => {
-                Advance::To(*inner, Step::Key, next)
-            }
+            TypeRef::Collection(inner) if is_entity(model, &inner) => Advance::To {
+                ty: *inner,
+                step: Step::Key,
+                next,
+            },
             _ => Advance::Stuck,
         };
     }
@@ -474,7 +501,11 @@ fn advance<'m>(
         } else {
             named
         };
-        return Advance::To(ty, Step::Cast, next);
+        return Advance::To {
+            ty,
+            step: Step::Cast,
+            next,
+        };
     }
     if collection {
         return Advance::Stuck;
@@ -492,7 +523,7 @@ fn advance<'m>(
     }
     skip_addressed(segments, segment, &mut next);
     match current {
-        Some(ty) => Advance::To(ty, step, next),
+        Some(ty) => Advance::To { ty, step, next },
         None => Advance::Stuck,
     }
 }
@@ -615,7 +646,11 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
             {
                 let kind = collections::with_kind(body.clone(), collection);
                 if &kind != body {
-                    updates.push((index, (None, Some((op.response.status, Some(kind))))));
+                    let response = TypedResponse {
+                        status: op.response.status,
+                        body: Some(kind),
+                    };
+                    updates.push((index, Update::response(response)));
                 }
             }
             continue;
@@ -649,7 +684,7 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
             updates.push((index, typed));
         }
     }
-    for (index, (body, response)) in updates {
+    for (index, Update { body, response }) in updates {
         let op = &mut model.operations[index];
         // A create or update takes the resource, whatever the page's wording.
         if op.method != HttpMethod::Get {
@@ -659,9 +694,9 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
         if let Some(body) = body {
             op.request_body = Some(body);
         }
-        if let Some((status, response)) = response {
-            op.response.status = status;
-            op.response.body = response;
+        if let Some(response) = response {
+            op.response.status = response.status;
+            op.response.body = response.body;
         }
     }
     report_example_parameters(model, diags);
@@ -707,7 +742,25 @@ fn report_example_parameters(model: &Model, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-type Update = (Option<RequestBody>, Option<(u16, Option<TypeRef>)>);
+/// What the path changes of an operation as its page documents it.
+struct Update {
+    body: Option<RequestBody>,
+    response: Option<TypedResponse>,
+}
+
+struct TypedResponse {
+    status: u16,
+    body: Option<TypeRef>,
+}
+
+impl Update {
+    fn response(response: TypedResponse) -> Self {
+        Self {
+            body: None,
+            response: Some(response),
+        }
+    }
+}
 
 /// `/x/{id}` or `/x('{id}')`: the last segment keys a collection. Path-based
 /// addressing (`root:/{path}:`) and function arguments are not keys.
@@ -760,7 +813,10 @@ fn typed_operation(
             } else {
                 op.response.status
             };
-            Some((None, Some((status, Some(ty.clone())))))
+            Some(Update::response(TypedResponse {
+                status,
+                body: Some(ty.clone()),
+            }))
         }
         HttpMethod::Post => {
             let element @ TypeRef::Named(name) = element? else {
@@ -770,21 +826,23 @@ fn typed_operation(
                 return None;
             }
             let body = entity_body(model, op, name, diags);
+            let created = || TypedResponse {
+                status: op.response.status,
+                body: Some(element.clone()),
+            };
             let response = match &op.response.body {
                 Some(page) if page == element => None,
                 Some(page) => {
                     if !narrows(model, page, element) {
                         diags.push(response_conflict(op, page, element, via));
                     }
-                    Some((op.response.status, Some(element.clone())))
+                    Some(created())
                 }
                 // The page names no type but a status with content: the created entity.
-                None if op.response.status != 204 => {
-                    Some((op.response.status, Some(element.clone())))
-                }
+                None if op.response.status != 204 => Some(created()),
                 None => None,
             };
-            Some((body, response))
+            Some(Update { body, response })
         }
         HttpMethod::Patch | HttpMethod::Put => {
             let TypeRef::Named(name) = ty else {
@@ -799,11 +857,14 @@ fn typed_operation(
                     if !narrows(model, page, ty) {
                         diags.push(response_conflict(op, page, ty, via));
                     }
-                    Some((op.response.status, Some(ty.clone())))
+                    Some(TypedResponse {
+                        status: op.response.status,
+                        body: Some(ty.clone()),
+                    })
                 }
                 _ => None,
             };
-            Some((body, response))
+            Some(Update { body, response })
         }
         _ => None,
     }
