@@ -204,12 +204,12 @@ pub fn emit(model: &Model, version: ApiVersion) -> OpenAPI {
     for t in model.types.values() {
         let mut schema = type_schema(model, t);
         schema.schema_data.external_docs = external_docs(version, &t.source.file);
-        schemas.insert(t.name.clone(), ReferenceOr::Item(schema));
+        schemas.insert(t.name.to_string(), ReferenceOr::Item(schema));
     }
     for e in model.enums.values() {
         let schema = Schema {
             schema_data: SchemaData {
-                title: Some(crate::model::short_name(&e.name).to_string()),
+                title: Some(e.name.short().to_string()),
                 description: non_empty(&e.description),
                 extensions: if e.flags {
                     IndexMap::from([(
@@ -227,7 +227,7 @@ pub fn emit(model: &Model, version: ApiVersion) -> OpenAPI {
                 ..StringType::default()
             })),
         };
-        schemas.insert(e.name.clone(), ReferenceOr::Item(schema));
+        schemas.insert(e.name.to_string(), ReferenceOr::Item(schema));
     }
     schemas.insert(ERROR_SCHEMA.to_string(), ReferenceOr::Item(error_schema()));
     schemas.sort_keys();
@@ -393,7 +393,7 @@ fn type_schema(model: &Model, t: &TypeDef) -> Schema {
     }
     let own = Schema {
         schema_data: SchemaData {
-            title: Some(crate::model::short_name(&t.name).to_string()),
+            title: Some(t.name.short().to_string()),
             description: non_empty(&t.description),
             ..SchemaData::default()
         },
@@ -698,7 +698,7 @@ fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::O
         );
     }
     openapiv3::Operation {
-        tags: vec![op.area.clone()],
+        tags: vec![op.area.to_string()],
         summary: non_empty(&op.summary),
         // A page without a description paragraph still describes its operation by
         // its title; tools that render or lint the document want a description.

@@ -9,7 +9,7 @@ use super::TypeNames;
 use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_signature};
 use super::names::{Scope, ident, snake};
-use crate::model::{Edm, Model, Property, TypeRef};
+use crate::model::{Area, Edm, Model, Property, TypeRef};
 use std::fmt::Write as _;
 
 /// Method names every view has already.
@@ -22,7 +22,7 @@ const BODY: &str = "        ";
 pub fn impl_block(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     name: &str,
     properties: &[Property],
 ) -> String {
@@ -101,7 +101,7 @@ pub(super) fn method_names(properties: &[Property]) -> Vec<(String, String)> {
 pub(super) fn setter_text(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     property: &Property,
     head: &str,
     map: &str,

@@ -27,7 +27,7 @@ mod setters;
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
 
 use crate::diag::{self, Diagnostic};
-use crate::model::Model;
+use crate::model::{Model, QualifiedName};
 use names::Scope;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
@@ -54,9 +54,9 @@ const EXAMPLES: [(&str, &str); 4] = [
 
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
-    names: BTreeMap<String, String>,
+    names: BTreeMap<QualifiedName, String>,
     /// The `XKind` enum of each polymorphic type, by the type's qualified name.
-    kinds: BTreeMap<String, String>,
+    kinds: BTreeMap<QualifiedName, String>,
     /// Cargo features per doc area, used for `cfg` attributes.
     pub features: features::Features,
 }
@@ -101,11 +101,11 @@ impl TypeNames {
         }
     }
 
-    pub fn get(&self, qualified: &str) -> Option<&str> {
+    pub fn get(&self, qualified: &QualifiedName) -> Option<&str> {
         self.names.get(qualified).map(String::as_str)
     }
 
-    pub fn kind(&self, qualified: &str) -> Option<&str> {
+    pub fn kind(&self, qualified: &QualifiedName) -> Option<&str> {
         self.kinds.get(qualified).map(String::as_str)
     }
 }
@@ -159,7 +159,7 @@ disable_all_formatting = true
     let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
     let model_views = types
         .iter()
-        .filter_map(|t| Some((names.get(&t.name)?, t.area.as_str())));
+        .filter_map(|t| Some((names.get(&t.name)?, &t.area)));
     let mut models_tail = models::tags_module(&names, model_views);
     match setters::module(model, &names) {
         Ok(setters) => models_tail.extend(setters),
@@ -198,7 +198,7 @@ disable_all_formatting = true
     let body_views = ops.iter().filter_map(|(op, body)| {
         let body = (*body)?;
         body.takers.as_ref()?;
-        Some((body.name.as_str(), op.area.as_str()))
+        Some((body.name.as_str(), &op.area))
     });
     files.insert(
         "src/operations.rs".to_string(),

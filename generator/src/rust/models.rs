@@ -3,7 +3,7 @@
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
 use super::{Code, TypeNames, accessors};
-use crate::model::{Model, Property, TypeDef};
+use crate::model::{Area, Model, Property, TypeDef};
 use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -27,7 +27,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
         return Code::default();
     };
     let mut doc = escape(&t.description);
-    if let Some(base) = t.base.as_deref().and_then(|b| names.get(b)) {
+    if let Some(base) = t.base.as_ref().and_then(|b| names.get(b)) {
         doc.push_str(&format!(
             "\n\nDerives from [`{base}`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own."
         ));
@@ -50,7 +50,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
         published_at(version, &t.source.file)
     ));
     let tag = string_literal(&format!("#{}", t.name));
-    let base = t.base.as_deref().and_then(|b| names.get(b));
+    let base = t.base.as_ref().and_then(|b| names.get(b));
     let view_args: Vec<&str> = [rust_name, tag.as_str()].into_iter().chain(base).collect();
     let mut code = view(
         model,
@@ -71,7 +71,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
 pub fn inline_view(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     name: &str,
     doc: &str,
     properties: &[Property],
@@ -83,7 +83,7 @@ pub fn inline_view(
 fn view(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     rust_name: &str,
     doc: &str,
     view_args: &[&str],
@@ -177,7 +177,7 @@ fn indented(cfg_line: &str, indent: &str) -> String {
 /// `(name, area)`; nothing when there are none.
 pub fn tags_module<'a>(
     names: &TypeNames,
-    views: impl IntoIterator<Item = (&'a str, &'a str)>,
+    views: impl IntoIterator<Item = (&'a str, &'a Area)>,
 ) -> TokenStream {
     let tags: Vec<TokenStream> = views
         .into_iter()

@@ -1,28 +1,28 @@
 //! Type references resolved against every page's definitions.
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::TypeRef;
 use crate::model::extract::types::{NameRef, RawEnum, RawType};
 use crate::model::typeref::CellType;
+use crate::model::{QualifiedName, TypeRef};
 use crate::parse::Page;
 use std::collections::{BTreeSet, HashMap};
 
 /// Resolves type references by link target first, then by name.
 pub(in crate::model) struct Resolver {
     /// Page path (lower case) → names defined on it.
-    by_page: HashMap<String, Vec<String>>,
+    by_page: HashMap<String, Vec<QualifiedName>>,
     /// Lower-case short name → qualified names.
-    by_short: HashMap<String, Vec<String>>,
-    known: BTreeSet<String>,
+    by_short: HashMap<String, Vec<QualifiedName>>,
+    known: BTreeSet<QualifiedName>,
     /// Entity and complex types only (no enums).
-    type_names: BTreeSet<String>,
+    type_names: BTreeSet<QualifiedName>,
     pages: BTreeSet<String>,
 }
 
 impl Resolver {
     pub(in crate::model) fn new(pages: &[&Page], types: &[RawType], enums: &[RawEnum]) -> Self {
-        let mut by_page: HashMap<String, Vec<String>> = HashMap::new();
-        let mut by_short: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_page: HashMap<String, Vec<QualifiedName>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<QualifiedName>> = HashMap::new();
         let mut known = BTreeSet::new();
         let defs = types
             .iter()
@@ -35,7 +35,7 @@ impl Resolver {
             }
             if known.insert(name.clone()) {
                 by_short
-                    .entry(crate::model::short_name(name).to_ascii_lowercase())
+                    .entry(name.short().to_ascii_lowercase())
                     .or_default()
                     .push(name.clone());
             }
@@ -52,20 +52,20 @@ impl Resolver {
     }
 
     /// An entity or complex type by its exact short or qualified name.
-    pub fn type_by_exact_name(&self, name: &str) -> Option<String> {
-        if self.type_names.contains(name) {
-            return Some(name.to_string());
+    pub fn type_by_exact_name(&self, name: &str) -> Option<QualifiedName> {
+        if let Some(known) = self.type_names.get(name) {
+            return Some(known.clone());
         }
         let candidates = self.by_short.get(&name.to_ascii_lowercase())?;
         candidates
             .iter()
-            .find(|c| crate::model::short_name(c) == name && self.type_names.contains(c.as_str()))
+            .find(|c| c.short() == name && self.type_names.contains(c.as_str()))
             .cloned()
     }
 
     /// Resolves `name` (link text or a qualified name) linked to `target` from `page`.
     /// `Err` carries the diagnostic to report.
-    pub fn resolve_name(&self, page: &str, r: &NameRef) -> Result<String, Diagnostic> {
+    pub fn resolve_name(&self, page: &str, r: &NameRef) -> Result<QualifiedName, Diagnostic> {
         let mut broken = None;
         if r.target.contains(".md") {
             let path = join_link(page, &r.target);
@@ -74,7 +74,7 @@ impl Resolver {
                     let wanted = crate::model::short_name(&r.name).to_ascii_lowercase();
                     if let Some(n) = names
                         .iter()
-                        .find(|n| crate::model::short_name(n).to_ascii_lowercase() == wanted)
+                        .find(|n| n.short().to_ascii_lowercase() == wanted)
                     {
                         return Ok(n.clone());
                     }
@@ -140,10 +140,10 @@ impl Resolver {
         page: &str,
         r: &NameRef,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<QualifiedName, Diagnostic> {
         let resolved = self.resolve_name(page, r)?;
         let written = crate::model::short_name(&r.name);
-        let defined = crate::model::short_name(&resolved);
+        let defined = resolved.short();
         if written != defined && written.eq_ignore_ascii_case(defined) {
             diags.push(
                 Diagnostic::warning(
@@ -240,18 +240,15 @@ impl Resolver {
 }
 
 /// Prefers an exact-case match, then the default namespace, then the first name.
-fn pick(candidates: &[String], wanted: &str) -> Option<String> {
-    let exact: Vec<&String> = candidates
-        .iter()
-        .filter(|c| crate::model::short_name(c) == wanted)
-        .collect();
-    let pool: Vec<&String> = if exact.is_empty() {
+fn pick(candidates: &[QualifiedName], wanted: &str) -> Option<QualifiedName> {
+    let exact: Vec<&QualifiedName> = candidates.iter().filter(|c| c.short() == wanted).collect();
+    let pool: Vec<&QualifiedName> = if exact.is_empty() {
         candidates.iter().collect()
     } else {
         exact
     };
     pool.iter()
-        .find(|c| c.starts_with("microsoft.graph.") && c.matches('.').count() == 2)
+        .find(|c| c.namespace() == "microsoft.graph")
         .or_else(|| pool.first())
         .map(|c| (*c).clone())
 }

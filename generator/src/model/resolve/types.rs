@@ -3,7 +3,9 @@
 use crate::diag::{Code, Diagnostic};
 use crate::model::extract::types::{RawEnum, RawType, Representation};
 use crate::model::resolve::names::Resolver;
-use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    EnumDef, EnumMember, Model, Property, QualifiedName, Source, TypeDef, TypeKind, TypeRef,
+};
 use std::collections::BTreeMap;
 
 pub(in crate::model) fn merge_enums(
@@ -34,7 +36,7 @@ pub(in crate::model) fn merge_enums(
                 existing.flags |= e.flags;
             }
             None => {
-                let namespace = namespace_of(&e.name);
+                let namespace = e.name.namespace().to_string();
                 model.enums.insert(
                     e.name.clone(),
                     EnumDef {
@@ -63,7 +65,7 @@ pub(in crate::model) fn enrich_enums(
     representations: &[Representation],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut additions: Vec<(String, String)> = Vec::new();
+    let mut additions: Vec<(QualifiedName, String)> = Vec::new();
     let enum_of = |ty: &TypeRef| match ty {
         TypeRef::Named(n) => Some(n.clone()),
         TypeRef::Collection(inner) => match inner.as_ref() {
@@ -165,11 +167,6 @@ fn is_member_name(m: &str) -> bool {
         && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn namespace_of(name: &str) -> String {
-    name.rsplit_once('.')
-        .map_or(String::new(), |(ns, _)| ns.to_string())
-}
-
 /// Types merged across pages into the model: names resolved, inherited rows dropped,
 /// entity or complex decided, derived-type lists filled in.
 pub(in crate::model) fn resolve_types(
@@ -256,7 +253,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
             }
             None => {
                 let def = TypeDef {
-                    namespace: namespace_of(&t.name),
+                    namespace: t.name.namespace().to_string(),
                     area: t.area,
                     name: t.name.clone(),
                     kind: TypeKind::Complex,
@@ -294,7 +291,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
     break_base_cycles(&mut merged, diags);
 
     // Inherited rows: drop own properties that an ancestor already declares.
-    let ancestor_props: BTreeMap<String, Vec<Property>> = merged
+    let ancestor_props: BTreeMap<QualifiedName, Vec<Property>> = merged
         .keys()
         .map(|name| {
             let props = ancestors(&merged, name)
@@ -303,7 +300,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
             (name.clone(), props)
         })
         .collect();
-    let has_key: BTreeMap<String, bool> = merged
+    let has_key: BTreeMap<QualifiedName, bool> = merged
         .iter()
         .map(|(name, merged_type)| {
             let entity = merged_type.key
@@ -338,7 +335,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
         model.types.insert(name, def);
     }
 
-    let pairs: Vec<(String, String)> = model
+    let pairs: Vec<(QualifiedName, QualifiedName)> = model
         .types
         .values()
         .filter_map(|t| t.base.clone().map(|b| (b, t.name.clone())))
@@ -372,14 +369,14 @@ struct MergedType {
     key: bool,
 }
 
-type Merged = BTreeMap<String, MergedType>;
+type Merged = BTreeMap<QualifiedName, MergedType>;
 
 /// The bases of `name` that are merged types, nearest first. Cycles are broken before
 /// this is used; the bound on the steps is a second guard.
 fn ancestors<'m>(
     merged: &'m Merged,
     name: &str,
-) -> impl Iterator<Item = (&'m String, &'m MergedType)> + use<'m> {
+) -> impl Iterator<Item = (&'m QualifiedName, &'m MergedType)> + use<'m> {
     let mut next = merged.get(name).and_then(|t| t.def.base.as_deref());
     let mut steps = 0usize;
     std::iter::from_fn(move || {
@@ -393,7 +390,7 @@ fn ancestors<'m>(
 }
 
 fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
-    let names: Vec<String> = merged.keys().cloned().collect();
+    let names: Vec<QualifiedName> = merged.keys().cloned().collect();
     for start in names {
         let mut seen = vec![start.clone()];
         let mut cur = merged.get(&start).and_then(|t| t.def.base.clone());

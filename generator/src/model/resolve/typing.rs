@@ -17,7 +17,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
 use crate::model::PathPart;
 use crate::model::resolve::collections;
-use crate::model::{Model, Operation, Property, RequestBody, Source, TypeRef};
+use crate::model::{Model, Operation, Property, QualifiedName, RequestBody, Source, TypeRef};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the documented request lines say about addressing: the roots (entity sets
@@ -89,11 +89,12 @@ impl DocumentedPaths {
         let by_name = evidence
             .into_iter()
             .filter_map(|(root, evidence)| {
-                let ty = most_supported(model, &root, evidence.iter().map(|e| e.ty.as_str()))?;
-                let related = |t: &str| t == ty || model.ancestry(t).any(|a| a.name == ty);
+                let ty = most_supported(model, &root, evidence.iter().map(|e| &e.ty))?;
+                let related =
+                    |t: &str| t == ty.as_str() || model.ancestry(t).any(|a| a.name == *ty);
                 let sets = evidence.iter().filter(|e| e.set && related(&e.ty)).count();
                 let singles = evidence.iter().filter(|e| !e.set && related(&e.ty)).count();
-                let ty = TypeRef::Named(ty.to_string());
+                let ty = TypeRef::Named(ty.clone());
                 Some((
                     root,
                     if sets >= singles {
@@ -191,7 +192,7 @@ impl DocumentedPaths {
             if names.is_empty() {
                 continue;
             }
-            let mut best: Vec<(usize, &str)> = Vec::new();
+            let mut best: Vec<(usize, &QualifiedName)> = Vec::new();
             for (type_name, def) in &model.types {
                 if set && def.kind != crate::model::TypeKind::Entity {
                     continue;
@@ -201,7 +202,7 @@ impl DocumentedPaths {
                     .iter()
                     .filter(|n| properties.iter().any(|p| p.name.eq_ignore_ascii_case(n)))
                     .count();
-                let named = names_root(&root, crate::model::short_name(type_name));
+                let named = names_root(&root, type_name.short());
                 if matched == 0 || (matched < 2 && !named) {
                     continue;
                 }
@@ -214,7 +215,7 @@ impl DocumentedPaths {
                 }
             }
             if let [(_, type_name)] = best.as_slice() {
-                let ty = TypeRef::Named(type_name.to_string());
+                let ty = TypeRef::Named((*type_name).clone());
                 self.by_name.insert(
                     root,
                     if set {
@@ -241,7 +242,7 @@ impl DocumentedPaths {
 struct RootEvidence {
     /// A collection (an entity set) rather than a single value (a singleton).
     set: bool,
-    ty: String,
+    ty: QualifiedName,
 }
 
 /// The member names documented after a root that no page types by itself.
@@ -261,14 +262,14 @@ struct Members {
 fn most_supported<'a>(
     model: &Model,
     root: &str,
-    evidence: impl Iterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
-    let mut candidates: Vec<&str> = evidence.clone().collect();
+    evidence: impl Iterator<Item = &'a QualifiedName> + Clone,
+) -> Option<&'a QualifiedName> {
+    let mut best: Option<(usize, &QualifiedName)> = None;
+    let mut candidates: Vec<&QualifiedName> = evidence.clone().collect();
     candidates.sort_unstable();
     candidates.dedup();
     for candidate in candidates {
-        let weight = if names_root(root, crate::model::short_name(candidate)) {
+        let weight = if names_root(root, candidate.short()) {
             4
         } else {
             1
@@ -278,7 +279,7 @@ fn most_supported<'a>(
             .map(|e| {
                 if e == candidate {
                     2 * weight
-                } else if model.ancestry(e).any(|a| a.name == candidate) {
+                } else if model.ancestry(e).any(|a| a.name == *candidate) {
                     weight
                 } else {
                     0
@@ -570,7 +571,7 @@ fn is_entity(model: &Model, ty: &TypeRef) -> bool {
 /// type (Graph's segments are not case-sensitive), with a warning.
 fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diagnostic> {
     let (written, defined) = segments.iter().find_map(|s| {
-        if !s.name.contains('.') || model.types.contains_key(&s.name) {
+        if !s.name.contains('.') || model.types.contains_key(s.name.as_str()) {
             return None;
         }
         let defined = model
@@ -591,7 +592,7 @@ fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diag
 }
 
 /// `microsoft.graph.x` after a value of a base of `x`.
-fn cast_target(model: &Model, current: &str, segment: &str) -> Option<String> {
+fn cast_target(model: &Model, current: &str, segment: &str) -> Option<QualifiedName> {
     if !segment.contains('.') {
         return None;
     }
@@ -875,14 +876,14 @@ fn typed_operation(
 fn entity_body(
     model: &Model,
     op: &Operation,
-    name: &str,
+    name: &QualifiedName,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RequestBody> {
     match &op.request_body {
-        Some(RequestBody::Typed { types }) if types.len() == 1 && types[0] == name => None,
+        Some(RequestBody::Typed { types }) if types.len() == 1 && types[0] == *name => None,
         Some(RequestBody::Typed { types }) => {
             for t in types {
-                if t != name && !model.ancestry(t).any(|a| a.name == name) {
+                if t != name && !model.ancestry(t).any(|a| a.name == *name) {
                     diags.push(
                         Diagnostic::warning(
                             &op.source.file,
@@ -899,7 +900,7 @@ fn entity_body(
                 }
             }
             Some(RequestBody::Typed {
-                types: vec![name.to_string()],
+                types: vec![name.clone()],
             })
         }
         Some(RequestBody::Parameters { parameters }) => {
@@ -908,11 +909,11 @@ fn entity_body(
                 check_table(model, name, parameters, diags);
             }
             Some(RequestBody::Typed {
-                types: vec![name.to_string()],
+                types: vec![name.clone()],
             })
         }
         None if op.method.has_body() => Some(RequestBody::Typed {
-            types: vec![name.to_string()],
+            types: vec![name.clone()],
         }),
         None => None,
     }
