@@ -34,7 +34,7 @@ use super::features::cfg_features;
 use super::layout::{INDENT, WIDTH, write_call, write_signature};
 use super::names::{Scope, camel, ident, snake};
 use super::operations::{InlineBody, body_type, optional_body_name, response_type};
-use super::{Code, TypeNames};
+use super::{RustCode, TypeNames};
 use crate::method::HttpMethod;
 use crate::model::{Model, Operation, ParamStyle, PathPart, QualifiedName, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
@@ -547,7 +547,7 @@ impl<'a> Emit<'a> {
     }
 
     /// A node's type and its methods.
-    pub fn node(&self, n: usize) -> Code {
+    pub fn node(&self, n: usize) -> RustCode {
         let node = &self.tree.nodes[n];
         let mut out = String::new();
         let name = &node.type_name;
@@ -600,7 +600,7 @@ impl<'a> Emit<'a> {
             out.push_str(&methods);
             out.push_str("}\n");
         }
-        Code::default().laid_out(out)
+        RustCode::default().laid_out(out)
     }
 
     /// " It leads to `GET /a`, ..." for the docs of a node or a step.

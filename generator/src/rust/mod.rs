@@ -233,10 +233,10 @@ disable_all_formatting = true
     (files, diags)
 }
 
-/// Generated code: token streams, formatted by prettyplease, and text written already
+/// Generated Rust items: token streams, formatted by prettyplease, and text written already
 /// formatted (see [`accessors`]), in order.
 #[derive(Default)]
-pub(crate) struct Code(Vec<Piece>);
+pub(crate) struct RustCode(Vec<Piece>);
 
 enum Piece {
     Tokens(TokenStream),
@@ -245,7 +245,7 @@ enum Piece {
     Reprint(String),
 }
 
-impl Code {
+impl RustCode {
     pub fn tokens(mut self, tokens: TokenStream) -> Self {
         if !tokens.is_empty() {
             self.0.push(Piece::Tokens(tokens));
@@ -273,9 +273,9 @@ impl Code {
     }
 }
 
-impl From<TokenStream> for Code {
+impl From<TokenStream> for RustCode {
     fn from(tokens: TokenStream) -> Self {
-        Code::default().tokens(tokens)
+        RustCode::default().tokens(tokens)
     }
 }
 
@@ -291,7 +291,7 @@ fn format_module<T: Sync>(
     header: &str,
     head: TokenStream,
     list: &[T],
-    item: impl Fn(&T) -> Code + Sync,
+    item: impl Fn(&T) -> RustCode + Sync,
     tail: TokenStream,
     diags: &mut Vec<Diagnostic>,
 ) -> String {

@@ -2,7 +2,7 @@
 
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
-use super::{Code, TypeNames, accessors};
+use super::{RustCode, TypeNames, accessors};
 use crate::model::{Area, Model, Property, TypeDef};
 use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
@@ -22,9 +22,9 @@ pub fn head(model: &Model) -> TokenStream {
     }
 }
 
-pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVersion) -> Code {
+pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVersion) -> RustCode {
     let Some(rust_name) = names.get(&t.name) else {
-        return Code::default();
+        return RustCode::default();
     };
     let mut doc = escape(&t.description);
     if let Some(base) = t.base.as_ref().and_then(|b| names.get(b)) {
@@ -75,7 +75,7 @@ pub fn inline_view(
     name: &str,
     doc: &str,
     properties: &[Property],
-) -> Code {
+) -> RustCode {
     view(model, names, area, name, doc, &[name], properties)
 }
 
@@ -88,7 +88,7 @@ fn view(
     doc: &str,
     view_args: &[&str],
     properties: &[Property],
-) -> Code {
+) -> RustCode {
     let cfg = names.features.cfg_line(area);
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", doc);
@@ -103,7 +103,7 @@ fn view(
     text.push_str(&cfg);
     write_macro(&mut text, "", "crate::view", view_args, ";");
     // Docs apart: when the header has to be reprinted, its docs need not be.
-    Code::default()
+    RustCode::default()
         .text(doc_text)
         .laid_out(text)
         .text(accessors::impl_block(

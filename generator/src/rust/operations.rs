@@ -1,7 +1,7 @@
 //! Request functions: one per documented (method, path).
 
-use super::Code;
 use super::CrateOptions;
+use super::RustCode;
 use super::TypeNames;
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_chain, write_signature};
@@ -114,7 +114,7 @@ pub fn function(
     options: &CrateOptions,
     op: &Operation,
     inline_body: Option<&InlineBody>,
-) -> Code {
+) -> RustCode {
     let fn_name = function_name(op);
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
@@ -147,7 +147,7 @@ pub fn function(
     }
     let start = start.unwrap_or_else(|| "\"/\"".to_string());
 
-    let mut code = Code::default();
+    let mut code = RustCode::default();
     let body_param = match &op.request_body {
         Some(RequestBody::Typed { types }) => {
             Some(format!("body: &{}", typed_body(model, names, types)))
