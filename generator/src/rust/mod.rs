@@ -163,7 +163,7 @@ disable_all_formatting = true
     let mut models_tail = models::tags_module(&names, model_views);
     match setters::module(model, &names) {
         Ok(setters) => models_tail.extend(setters),
-        Err(e) => diags.push(internal_error(&e)),
+        Err(bug) => diags.push(bug),
     }
     files.insert(
         "src/models.rs".to_string(),
@@ -243,6 +243,8 @@ enum Piece {
     Text(String),
     /// Text to parse and print with prettyplease.
     Reprint(String),
+    /// What an emitter could not write: reported, and the module made not to compile.
+    Failed(Diagnostic),
 }
 
 impl RustCode {
@@ -270,6 +272,12 @@ impl RustCode {
             self.0.push(Piece::Reprint(text));
             self
         }
+    }
+
+    /// An emitter bug in place of the items it could not write.
+    pub fn failed(mut self, bug: Diagnostic) -> Self {
+        self.0.push(Piece::Failed(bug));
+        self
     }
 }
 
@@ -307,6 +315,10 @@ fn format_module<T: Sync>(
                         Piece::Text(t) => text.push_str(&t),
                         Piece::Tokens(tokens) => text.push_str(&format_items(tokens, &mut errors)),
                         Piece::Reprint(code) => text.push_str(&reprint(&code, &mut errors)),
+                        Piece::Failed(bug) => {
+                            errors.push(bug);
+                            text.push_str(INVALID);
+                        }
                     }
                 }
             }

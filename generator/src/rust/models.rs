@@ -103,12 +103,11 @@ fn view(
     text.push_str(&cfg);
     write_macro(&mut text, "", "crate::view", view_args, ";");
     // Docs apart: when the header has to be reprinted, its docs need not be.
-    RustCode::default()
-        .text(doc_text)
-        .laid_out(text)
-        .text(accessors::impl_block(
-            model, names, area, rust_name, properties,
-        ))
+    let code = RustCode::default().text(doc_text).laid_out(text);
+    match accessors::impl_block(model, names, area, rust_name, properties) {
+        Ok(block) => code.text(block),
+        Err(unnamed) => code.failed(unnamed.diagnostic()),
+    }
 }
 
 /// `XKind`: the derived type an object is, by its `@odata.type`; `None` for a type
