@@ -3,7 +3,7 @@
 //! table lists them; `number` and a choice of types; an optional body.
 
 use graphdoc::diag::Diagnostic;
-use graphdoc::model::{Edm, Model, Operation, RequestBody, TypeRef, build_model};
+use graphdoc::model::{Edm, Model, Operation, QualifiedName, RequestBody, TypeRef, build_model};
 use graphdoc::parse::parse_page;
 use graphdoc::pipeline::{self, SourceFile};
 
@@ -80,7 +80,7 @@ fn a_value_column_beside_a_description_gives_the_types() {
             ("comment".to_string(), string()),
             (
                 "parent".to_string(),
-                TypeRef::Named("microsoft.graph.widget".into())
+                TypeRef::Named(QualifiedName::from_qualified("microsoft.graph.widget"))
             ),
         ],
         "{diags:#?}"
@@ -116,7 +116,7 @@ fn a_parameters_section_after_the_headers_is_read_and_the_body_is_optional() {
         [
             (
                 "item".to_string(),
-                TypeRef::Named("microsoft.graph.widget".into())
+                TypeRef::Named(QualifiedName::from_qualified("microsoft.graph.widget"))
             ),
             ("deferCommit".to_string(), TypeRef::Primitive(Edm::Boolean)),
         ],
@@ -174,7 +174,7 @@ fn without_a_table_the_example_request_gives_the_parameters() {
             ("tags".to_string(), TypeRef::Collection(Box::new(string()))),
             (
                 "target".to_string(),
-                TypeRef::Named("microsoft.graph.widget".into())
+                TypeRef::Named(QualifiedName::from_qualified("microsoft.graph.widget"))
             ),
             ("extra".to_string(), TypeRef::Untyped),
         ]
@@ -214,7 +214,7 @@ fn a_create_typed_by_its_path_is_not_reported_as_example_parameters() {
     assert_eq!(
         op.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.widget".into()]
+            types: vec![QualifiedName::from_qualified("microsoft.graph.widget")]
         })
     );
     assert!(op.body_from_example.is_none());
@@ -287,7 +287,9 @@ fn a_choice_of_derived_types_is_their_base() {
         [
             (
                 "config".to_string(),
-                TypeRef::Named("microsoft.graph.mediaSetting".into())
+                TypeRef::Named(QualifiedName::from_qualified(
+                    "microsoft.graph.mediaSetting"
+                ))
             ),
             // Unrelated types share no base: any JSON, as before.
             ("other".to_string(), TypeRef::Untyped),

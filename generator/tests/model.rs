@@ -1,7 +1,7 @@
 //! The model builder on small page sets: inheritance, enums, unions, conflicts.
 
 use graphdoc::diag::{Code, Diagnostic};
-use graphdoc::model::{Edm, Model, RequestBody, TypeKind, TypeRef, build_model};
+use graphdoc::model::{Edm, Model, QualifiedName, RequestBody, TypeKind, TypeRef, build_model};
 use graphdoc::parse::parse_page;
 
 /// The model and diagnostics of `pages`, but for `no-permissions`: the API pages here
@@ -46,7 +46,7 @@ fn inheritance_from_prose_and_inherited_rows() {
     assert_eq!(w.properties[0].ty, TypeRef::Primitive(Edm::Int32));
     assert_eq!(
         w.properties[1].ty,
-        TypeRef::Named("microsoft.graph.shape".into())
+        TypeRef::Named(QualifiedName::from_qualified("microsoft.graph.shape"))
     );
     assert_eq!(
         model.types["microsoft.graph.entity"].derived,
@@ -161,12 +161,14 @@ fn operations_merge_one_path_documented_on_several_pages() {
     assert_eq!(
         op.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.shapeBase".into()]
+            types: vec![QualifiedName::from_qualified("microsoft.graph.shapeBase")]
         })
     );
     assert_eq!(
         op.response.body,
-        Some(TypeRef::Named("microsoft.graph.shapeBase".into()))
+        Some(TypeRef::Named(QualifiedName::from_qualified(
+            "microsoft.graph.shapeBase"
+        )))
     );
 }
 
@@ -236,7 +238,9 @@ If successful, this method returns a `200 OK` response code and a [microsoft.gra
     assert_eq!(vendor.namespace, "microsoft.graph.networkaccess");
     assert_eq!(
         vendor.properties[1].ty,
-        TypeRef::Named("microsoft.graph.networkaccess.vendorKind".into())
+        TypeRef::Named(QualifiedName::from_qualified(
+            "microsoft.graph.networkaccess.vendorKind"
+        ))
     );
     let op = &model.operations[0];
     for privileges in [&op.permissions.delegated_work, &op.permissions.application] {
@@ -247,9 +251,9 @@ If successful, this method returns a `200 OK` response code and a [microsoft.gra
     assert_eq!(op.headers, ["Prefer"]);
     assert_eq!(
         op.response.body,
-        Some(TypeRef::Named(
-            "microsoft.graph.networkaccess.deviceVendor".into()
-        ))
+        Some(TypeRef::Named(QualifiedName::from_qualified(
+            "microsoft.graph.networkaccess.deviceVendor"
+        )))
     );
 }
 
@@ -442,7 +446,7 @@ fn collection_signals_are_weighed_in_order() {
         ("api/widget-list.md", list),
         ("api/widget-get.md", get),
     ]);
-    let widget = TypeRef::Named("microsoft.graph.widget".into());
+    let widget = TypeRef::Named(QualifiedName::from_qualified("microsoft.graph.widget"));
     let response = |path: &str| {
         model
             .operations

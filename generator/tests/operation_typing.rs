@@ -1,7 +1,7 @@
 //! Operations are typed by what their path addresses; the page's words are evidence.
 
 use graphdoc::diag::Diagnostic;
-use graphdoc::model::{Edm, Model, Operation, RequestBody, TypeRef, build_model};
+use graphdoc::model::{Edm, Model, Operation, QualifiedName, RequestBody, TypeRef, build_model};
 use graphdoc::parse::parse_page;
 
 fn build(pages: &[(&str, String)]) -> (Model, Vec<Diagnostic>) {
@@ -105,7 +105,7 @@ fn op<'m>(model: &'m Model, method: &str, path: &str) -> &'m Operation {
 }
 
 fn named(n: &str) -> TypeRef {
-    TypeRef::Named(format!("microsoft.graph.{n}"))
+    TypeRef::Named(QualifiedName::qualify(n, "microsoft.graph"))
 }
 
 fn collection(n: &str) -> TypeRef {
@@ -195,7 +195,7 @@ fn create_and_update_take_the_entity_and_a_contradicting_table_is_reported() {
     assert_eq!(
         create.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.widget".into()]
+            types: vec![QualifiedName::from_qualified("microsoft.graph.widget")]
         })
     );
     assert_eq!(create.response.body, Some(named("widget")));
@@ -203,7 +203,7 @@ fn create_and_update_take_the_entity_and_a_contradicting_table_is_reported() {
     assert_eq!(
         update.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.widget".into()]
+            types: vec![QualifiedName::from_qualified("microsoft.graph.widget")]
         })
     );
     let conflicts = codes(&diags, "request-body-conflict");
@@ -294,7 +294,9 @@ fn a_root_no_page_types_is_read_from_the_segments_after_it() {
     assert_eq!(
         update.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.widgetSettings".into()]
+            types: vec![QualifiedName::from_qualified(
+                "microsoft.graph.widgetSettings"
+            )]
         })
     );
     assert_eq!(update.response.body, None, "204 stays no content");
@@ -330,7 +332,9 @@ fn a_function_segment_is_typed_by_its_own_documented_get() {
     assert_eq!(
         update.request_body,
         Some(RequestBody::Typed {
-            types: vec!["microsoft.graph.widgetSettings".into()]
+            types: vec![QualifiedName::from_qualified(
+                "microsoft.graph.widgetSettings"
+            )]
         })
     );
 }

@@ -6,7 +6,7 @@
 //! generation.
 
 use crate::fidelity::{self, Comparison, Miss, MissKind, Side};
-use graphdoc::model::Model;
+use graphdoc::model::{Area as ModelArea, Model};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,7 +56,7 @@ pub fn drift(comparison: &Comparison, model: &Model) -> Drift {
             continue;
         }
         let area = match m.page.as_deref() {
-            Some(page) => areas.get(page).copied().unwrap_or("general"),
+            Some(page) => areas.get(page).copied().unwrap_or(ModelArea::GENERAL),
             None => NO_PAGE,
         };
         by_area.entry(area).or_default().push(m);

@@ -260,7 +260,7 @@ fn model_type(t: &TypeRef) -> String {
     match t {
         TypeRef::Primitive(Edm::Stream) => "Edm.Binary".to_string(),
         TypeRef::Primitive(e) => format!("Edm.{e:?}"),
-        TypeRef::Named(n) => n.clone(),
+        TypeRef::Named(n) => n.to_string(),
         TypeRef::Collection(inner) => format!("Collection({})", model_type(inner)),
         TypeRef::Untyped => "any".to_string(),
     }
@@ -630,7 +630,7 @@ pub fn compare(pages: &[Page], model: &Model, csdl: &Csdl) -> Comparison {
                     .or_insert_with(|| (name.clone(), p.clone()));
             }
         }
-        if !model.types.contains_key(name) {
+        if !model.types.contains_key(name.as_str()) {
             miss(MissKind::Type, name.clone(), String::new(), Some(*at));
             props += ct.props.len();
             navs += ct.navs.len();
@@ -718,7 +718,7 @@ pub fn compare(pages: &[Page], model: &Model, csdl: &Csdl) -> Comparison {
             .map(String::as_str)
             .filter(|m| *m != "unknownFutureValue")
             .collect();
-        let ours = model.enums.get(e);
+        let ours = model.enums.get(e.as_str());
         let absent: Vec<&str> = want
             .iter()
             .copied()

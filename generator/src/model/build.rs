@@ -2,7 +2,7 @@
 //! resolved across pages ([`super::resolve`]), then the examples checked against the
 //! result ([`super::checks`]).
 
-use super::extract::types::{RawEnum, RawType, collect_page};
+use super::extract::types::{RawEnum, RawType, Representation, collect_page};
 use super::resolve::names::Resolver;
 use super::resolve::types::{enrich_enums, merge_enums, resolve_types};
 use super::{Model, checks, resolve};
@@ -37,17 +37,9 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     let resolver = Resolver::new(&sorted, &raw_types, &raw_enums);
     let mut model = Model::default();
     merge_enums(raw_enums, &mut model, &mut diags);
-    let representations: Vec<(
-        String,
-        String,
-        usize,
-        serde_json::Map<String, serde_json::Value>,
-    )> = raw_types
+    let representations: Vec<Representation> = raw_types
         .iter_mut()
-        .filter_map(|t| {
-            let (map, line) = t.representation.take()?;
-            Some((t.name.clone(), t.page.clone(), line, map))
-        })
+        .filter_map(|t| t.representation.take())
         .collect();
     resolve_types(raw_types, &resolver, &mut model, &mut diags);
     enrich_enums(&mut model, &representations, &mut diags);

@@ -2,7 +2,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::resolve::types::describe;
-use crate::model::{Example, Model, Operation, RequestBody, TypeRef};
+use crate::model::{Example, Model, Operation, QualifiedName, RequestBody, TypeRef};
 use rayon::prelude::*;
 
 /// Reports example members that the type's tables do not declare, and values whose
@@ -27,16 +27,16 @@ pub(in crate::model) fn check_examples(model: &Model, diags: &mut Vec<Diagnostic
 fn check_example_bodies(model: &Model, op: &Operation, ex: &Example, diags: &mut Vec<Diagnostic>) {
     if let (Some(body), Some(RequestBody::Typed { types })) = (&ex.request.body, &op.request_body) {
         let tagged = tagged_type(body, model);
-        if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| types[0].clone())) {
-            check_object(model, &t, body, &ex.file, ex.request.line, diags);
+        if let Some(t) = tagged.or_else(|| (types.len() == 1).then(|| &types[0])) {
+            check_object(model, t, body, &ex.file, ex.request.line, diags);
         }
     }
     let Some(resp) = &ex.response else { return };
     let Some(body) = &resp.body else { return };
     let declared = match &op.response.body {
-        Some(TypeRef::Named(n)) => Some((n.clone(), false)),
+        Some(TypeRef::Named(n)) => Some((n, false)),
         Some(TypeRef::Collection(inner)) => match inner.as_ref() {
-            TypeRef::Named(n) => Some((n.clone(), true)),
+            TypeRef::Named(n) => Some((n, true)),
             _ => None,
         },
         _ => None,
@@ -53,8 +53,8 @@ fn check_example_bodies(model: &Model, op: &Operation, ex: &Example, diags: &mut
         vec![body]
     };
     for item in items {
-        let t = tagged_type(item, model).unwrap_or_else(|| name.clone());
-        check_object(model, &t, item, &ex.file, resp.line, diags);
+        let t = tagged_type(item, model).unwrap_or(name);
+        check_object(model, t, item, &ex.file, resp.line, diags);
     }
 }
 
@@ -111,14 +111,14 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
     )
 }
 
-fn tagged_type(value: &serde_json::Value, model: &Model) -> Option<String> {
+fn tagged_type<'m>(value: &serde_json::Value, model: &'m Model) -> Option<&'m QualifiedName> {
     let tag = value.get("@odata.type")?.as_str()?.trim_start_matches('#');
-    model.types.contains_key(tag).then(|| tag.to_string())
+    model.types.get_key_value(tag).map(|(name, _)| name)
 }
 
 fn check_object(
     model: &Model,
-    type_name: &str,
+    type_name: &QualifiedName,
     value: &serde_json::Value,
     file: &str,
     line: usize,

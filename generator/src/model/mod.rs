@@ -3,18 +3,22 @@
 //! The model is plain data: no Markdown, no Rust, no OpenAPI. Every item keeps the
 //! page and line it came from.
 
+mod area;
 mod build;
 mod checks;
 mod extract;
 mod includes;
 mod paths;
+mod qualified_name;
 mod query_notes;
 mod resolve;
 mod typeref;
 
+pub use area::Area;
 pub use build::build_model;
 pub use includes::splice_permission_includes;
 pub use paths::{ParamStyle, PathIndex, PathPart, PathTemplate, request_path};
+pub use qualified_name::QualifiedName;
 pub use query_notes::{QueryNotes, QuerySupport, query_notes};
 pub use typeref::{CellType, parse_type_cell};
 
@@ -32,9 +36,9 @@ pub struct Source {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Model {
     /// Entity and complex types by fully qualified name (`microsoft.graph.x`).
-    pub types: BTreeMap<String, TypeDef>,
+    pub types: BTreeMap<QualifiedName, TypeDef>,
     /// Enums by fully qualified name.
-    pub enums: BTreeMap<String, EnumDef>,
+    pub enums: BTreeMap<QualifiedName, EnumDef>,
     /// Operations, one per documented (method, path), sorted by path then method.
     pub operations: Vec<Operation>,
 }
@@ -48,18 +52,18 @@ pub enum TypeKind {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TypeDef {
-    pub name: String,
+    pub name: QualifiedName,
     pub namespace: String,
-    /// The doc area (product) the type is documented in; see `build::page_area`.
-    pub area: String,
+    /// The doc area (product) the type is documented in.
+    pub area: Area,
     pub kind: TypeKind,
-    pub base: Option<String>,
+    pub base: Option<QualifiedName>,
     pub is_abstract: bool,
     pub description: String,
     /// Own properties, in documented order; inherited ones live on the base.
     pub properties: Vec<Property>,
     /// Types whose base is this one, sorted.
-    pub derived: Vec<String>,
+    pub derived: Vec<QualifiedName>,
     pub source: Source,
 }
 
@@ -81,7 +85,7 @@ pub struct Property {
 pub enum TypeRef {
     Primitive(Edm),
     /// A type or enum by fully qualified name.
-    Named(String),
+    Named(QualifiedName),
     Collection(Box<TypeRef>),
     /// Any JSON value (the docs' `Json`, or a type that could not be resolved).
     Untyped,
@@ -111,9 +115,9 @@ pub enum Edm {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EnumDef {
-    pub name: String,
+    pub name: QualifiedName,
     pub namespace: String,
-    pub area: String,
+    pub area: Area,
     pub description: String,
     /// Values are comma-separated lists of members.
     pub flags: bool,
@@ -134,7 +138,7 @@ pub struct Operation {
     pub id: String,
     pub method: HttpMethod,
     pub path: PathTemplate,
-    pub area: String,
+    pub area: Area,
     /// Page title, e.g. "Update deviceConfigurationDeviceOverview".
     pub summary: String,
     pub description: String,
@@ -290,7 +294,7 @@ impl PermissionKind {
 pub enum RequestBody {
     /// A JSON representation of one of these types (several when one path is
     /// documented on several pages, one per derived type).
-    Typed { types: Vec<String> },
+    Typed { types: Vec<QualifiedName> },
     /// A JSON object of parameters (actions).
     Parameters { parameters: Vec<Property> },
 }
@@ -368,7 +372,7 @@ impl Model {
     }
 
     /// The nearest type that every one of `types` is or derives from.
-    pub fn common_base(&self, types: &[String]) -> Option<String> {
+    pub fn common_base(&self, types: &[QualifiedName]) -> Option<QualifiedName> {
         let first = types.first()?;
         self.ancestry(first)
             .map(|t| t.name.clone())
@@ -380,14 +384,14 @@ impl Model {
     }
 
     /// All types deriving from `name`, directly or not, sorted.
-    pub fn descendants(&self, name: &str) -> Vec<&str> {
-        let mut out = Vec::new();
+    pub fn descendants(&self, name: &str) -> Vec<&QualifiedName> {
+        let mut out: Vec<&QualifiedName> = Vec::new();
         let mut stack = vec![name];
         while let Some(n) = stack.pop() {
             if let Some(t) = self.types.get(n) {
                 for d in &t.derived {
-                    if !out.contains(&d.as_str()) {
-                        out.push(d.as_str());
+                    if !out.contains(&d) {
+                        out.push(d);
                         stack.push(d);
                     }
                 }

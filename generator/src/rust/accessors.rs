@@ -9,7 +9,8 @@ use super::TypeNames;
 use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_signature};
 use super::names::{Scope, ident, snake};
-use crate::model::{Edm, Model, Property, TypeRef};
+use crate::diag::Diagnostic;
+use crate::model::{Area, Edm, Model, Property, QualifiedName, TypeRef};
 use std::fmt::Write as _;
 
 /// Method names every view has already.
@@ -17,19 +18,39 @@ const RESERVED_METHODS: &[&str] = &["new", "kind"];
 
 const BODY: &str = "        ";
 
+/// A type or enum of the model that has no Rust name. [`TypeNames`] names every one
+/// before anything is emitted, so this is a bug in the emitter; the accessor is not
+/// written with a name that no item has.
+#[derive(Debug, PartialEq)]
+pub(super) struct Unnamed(pub QualifiedName);
+
+impl Unnamed {
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::internal(format!(
+            "the model's `{}` has no Rust name; the accessors typed with it were not written",
+            self.0
+        ))
+    }
+}
+
+/// The Rust name of `name`, which the model defines.
+fn rust_name<'n>(names: &'n TypeNames, name: &QualifiedName) -> Result<&'n str, Unnamed> {
+    names.get(name).ok_or_else(|| Unnamed(name.clone()))
+}
+
 /// `impl name { getters and setters }` for `properties` of a view of `area`, preceded by
 /// the area's `cfg` line if any; nothing without properties.
 pub fn impl_block(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     name: &str,
     properties: &[Property],
-) -> String {
+) -> Result<String, Unnamed> {
     let mut out = String::new();
     // A type without properties of its own gets no block at all, not an empty one.
     if properties.is_empty() {
-        return out;
+        return Ok(out);
     }
     let cfg = names.features.cfg_text(area);
     if !cfg.is_empty() {
@@ -39,7 +60,7 @@ pub fn impl_block(
     out.push_str(&format!("impl {name} {{\n"));
     for (p, (getter, setter)) in properties.iter().zip(method_names(properties)) {
         let key = string_literal(&p.name);
-        let field = field_type(model, names, &p.ty);
+        let field = field_type(model, names, &p.ty)?;
         // Accessors typed with another area's type need that area too.
         let cfg = names.features.cfg_text_for_type(model, area, &p.ty);
         let mut doc = escape(&p.description);
@@ -78,7 +99,7 @@ pub fn impl_block(
         );
     }
     out.push_str("}\n");
-    out
+    Ok(out)
 }
 
 /// The getter and setter name of each property, in order: snake case, made unique
@@ -101,16 +122,16 @@ pub(super) fn method_names(properties: &[Property]) -> Vec<(String, String)> {
 pub(super) fn setter_text(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     property: &Property,
     head: &str,
     map: &str,
-) -> String {
+) -> Result<String, Unnamed> {
     let mut out = String::new();
-    let field = field_type(model, names, &property.ty);
+    let field = field_type(model, names, &property.ty)?;
     let cfg = names.features.cfg_text_for_type(model, area, &property.ty);
     write_setter(&mut out, &property.name, &cfg, head, &field, map);
-    out
+    Ok(out)
 }
 
 fn write_setter(out: &mut String, name: &str, cfg: &str, head: &str, field: &FieldType, map: &str) {
@@ -167,10 +188,10 @@ struct FieldType {
     set_expr: String,
 }
 
-fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
-    match ty {
+fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> Result<FieldType, Unnamed> {
+    Ok(match ty {
         TypeRef::Collection(inner) => {
-            let elem = element(model, names, inner);
+            let elem = element(model, names, inner)?;
             FieldType {
                 get_ty: format!("Vec<{}>", elem.ty),
                 get_fn: "runtime::get_list",
@@ -180,7 +201,7 @@ fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
             }
         }
         TypeRef::Named(n) if model.enums.get(n).is_some_and(|e| e.flags) => {
-            let e = names.get(n).unwrap_or("Unknown");
+            let e = rust_name(names, n)?;
             FieldType {
                 get_ty: format!("Vec<crate::enums::{e}>"),
                 get_fn: "runtime::get_with",
@@ -190,7 +211,7 @@ fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
             }
         }
         single => {
-            let elem = element(model, names, single);
+            let elem = element(model, names, single)?;
             FieldType {
                 get_ty: elem.ty,
                 get_fn: "runtime::get_with",
@@ -199,7 +220,7 @@ fn field_type(model: &Model, names: &TypeNames, ty: &TypeRef) -> FieldType {
                 set_expr: elem.set_expr,
             }
         }
-    }
+    })
 }
 
 struct Element {
@@ -216,7 +237,7 @@ struct Element {
     set_expr: String,
 }
 
-fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
+fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Result<Element, Unnamed> {
     // Getter type, converter, setter type (also the collection item), `fn(item) -> Json`.
     let plain = |ty: &str, convert: &str, to_json: &str| Element {
         ty: ty.to_string(),
@@ -226,7 +247,7 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
         set_ty: ty.to_string(),
         set_expr: format!("{to_json}(value)"),
     };
-    match ty {
+    Ok(match ty {
         TypeRef::Primitive(edm) => match edm {
             Edm::String | Edm::Duration => Element {
                 ty: "&str".to_string(),
@@ -271,7 +292,7 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
             },
         },
         TypeRef::Named(n) if model.types.contains_key(n) => {
-            let t = names.get(n).unwrap_or("Unknown");
+            let t = rust_name(names, n)?;
             Element {
                 ty: format!("&crate::models::{t}"),
                 convert: "runtime::as_view".to_string(),
@@ -282,7 +303,7 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
             }
         }
         TypeRef::Named(n) if model.enums.contains_key(n) => {
-            let e = format!("crate::enums::{}", names.get(n).unwrap_or("Unknown"));
+            let e = format!("crate::enums::{}", rust_name(names, n)?);
             plain(&e, "runtime::as_enum", "runtime::enum_value")
         }
         // Untyped, unresolved names and nested collections: raw JSON.
@@ -294,7 +315,7 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Element {
             set_ty: "impl Into<runtime::Json>".to_string(),
             set_expr: "value.into()".to_string(),
         },
-    }
+    })
 }
 
 /// The rustdoc note on what the description says about query options: that `$select`
@@ -326,4 +347,100 @@ fn query_note(p: &Property) -> Option<String> {
         }
     }
     Some(note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+    use crate::model::{Source, TypeDef, TypeKind};
+    use crate::rust::{format_module, models};
+    use crate::site::ApiVersion;
+
+    fn qualified(name: &str) -> QualifiedName {
+        QualifiedName::from_qualified(name)
+    }
+
+    fn type_def(name: &str, properties: Vec<Property>) -> TypeDef {
+        TypeDef {
+            name: qualified(name),
+            namespace: "microsoft.graph".to_string(),
+            area: Area::general(),
+            kind: TypeKind::Complex,
+            base: None,
+            is_abstract: false,
+            description: String::new(),
+            properties,
+            derived: Vec::new(),
+            source: Source {
+                file: "resources/x.md".to_string(),
+                line: 1,
+            },
+        }
+    }
+
+    /// `widget.part` is typed with `part`, which the model defines.
+    fn model() -> Model {
+        let part = Property {
+            name: "part".to_string(),
+            ty: TypeRef::Named(qualified("microsoft.graph.part")),
+            description: String::new(),
+            navigation: false,
+            source: Source {
+                file: "resources/widget.md".to_string(),
+                line: 10,
+            },
+            query: Default::default(),
+        };
+        let mut model = Model::default();
+        for t in [
+            type_def("microsoft.graph.widget", vec![part]),
+            type_def("microsoft.graph.part", Vec::new()),
+        ] {
+            model.types.insert(t.name.clone(), t);
+        }
+        model
+    }
+
+    #[test]
+    fn a_named_type_reads_by_its_rust_name() {
+        let model = model();
+        let names = TypeNames::new(&model, &mut Vec::new());
+        let widget = &model.types["microsoft.graph.widget"];
+        let block = impl_block(&model, &names, &widget.area, "Widget", &widget.properties);
+        let block = block.unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(block.contains("Option<&crate::models::Part>"), "{block}");
+    }
+
+    /// A type the names leave out is an internal error, never a name no item has.
+    #[test]
+    fn a_type_without_a_rust_name_is_an_internal_error() {
+        let model = model();
+        let mut partial = model.clone();
+        partial.types.remove("microsoft.graph.part");
+        let names = TypeNames::new(&partial, &mut Vec::new());
+        let widget = &model.types["microsoft.graph.widget"];
+        assert_eq!(
+            impl_block(&model, &names, &widget.area, "Widget", &widget.properties),
+            Err(Unnamed(qualified("microsoft.graph.part")))
+        );
+
+        let mut diags = Vec::new();
+        let text = format_module(
+            "// header",
+            Default::default(),
+            &[widget],
+            |t| models::view_type(&model, &names, t, ApiVersion::V1),
+            Default::default(),
+            &mut diags,
+        );
+        assert!(!text.contains("Unknown"), "{text}");
+        assert!(text.contains("compile_error!"), "{text}");
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::Internal], "{diags:?}");
+        assert!(
+            diags[0].message.contains("`microsoft.graph.part`"),
+            "{diags:?}"
+        );
+    }
 }

@@ -34,9 +34,9 @@ use super::features::cfg_features;
 use super::layout::{INDENT, WIDTH, write_call, write_signature};
 use super::names::{Scope, camel, ident, snake};
 use super::operations::{InlineBody, body_type, optional_body_name, response_type};
-use super::{Code, TypeNames};
+use super::{RustCode, TypeNames};
 use crate::method::HttpMethod;
-use crate::model::{Model, Operation, ParamStyle, PathPart, RequestBody, TypeRef};
+use crate::model::{Model, Operation, ParamStyle, PathPart, QualifiedName, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeSet, HashMap};
@@ -391,11 +391,11 @@ fn head_words(text: &str) -> String {
 }
 
 /// A namespaced segment that names a documented type: a cast.
-fn cast_of<'m>(model: &'m Model, text: &str) -> Option<&'m str> {
+fn cast_of<'m>(model: &'m Model, text: &str) -> Option<&'m QualifiedName> {
     if !text.contains('.') || text.contains('(') {
         return None;
     }
-    model.types.get(text).map(|t| t.name.as_str())
+    model.types.get(text).map(|t| &t.name)
 }
 
 /// The method name of a step (before collisions).
@@ -404,7 +404,7 @@ fn method_word(model: &Model, key: Option<&StepKey>) -> String {
         None => String::new(),
         Some(StepKey::Key) => "by_id".to_string(),
         Some(StepKey::Literal(text)) => match cast_of(model, text) {
-            Some(t) => format!("as_{}", snake(crate::model::short_name(t))),
+            Some(t) => format!("as_{}", snake(t.short())),
             None => non_empty(head_words(text), "item"),
         },
         Some(StepKey::Mixed(text, path)) => {
@@ -547,7 +547,7 @@ impl<'a> Emit<'a> {
     }
 
     /// A node's type and its methods.
-    pub fn node(&self, n: usize) -> Code {
+    pub fn node(&self, n: usize) -> RustCode {
         let node = &self.tree.nodes[n];
         let mut out = String::new();
         let name = &node.type_name;
@@ -600,7 +600,7 @@ impl<'a> Emit<'a> {
             out.push_str(&methods);
             out.push_str("}\n");
         }
-        Code::default().laid_out(out)
+        RustCode::default().laid_out(out)
     }
 
     /// " It leads to `GET /a`, ..." for the docs of a node or a step.

@@ -4,7 +4,7 @@
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal};
 use super::names::{Scope, camel};
-use super::{Code, TypeNames};
+use super::{RustCode, TypeNames};
 use crate::model::EnumDef;
 use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
@@ -27,9 +27,9 @@ struct Member<'a> {
     doc: String,
 }
 
-pub fn enum_type(names: &TypeNames, e: &EnumDef, version: ApiVersion) -> Code {
+pub fn enum_type(names: &TypeNames, e: &EnumDef, version: ApiVersion) -> RustCode {
     let Some(name) = names.get(&e.name) else {
-        return Code::default();
+        return RustCode::default();
     };
     let mut scope = Scope::with_reserved(&["Unrecognized"]);
     let members: Vec<Member<'_>> = e
@@ -59,7 +59,7 @@ pub fn enum_type(names: &TypeNames, e: &EnumDef, version: ApiVersion) -> Code {
     ));
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", &doc);
-    Code::default()
+    RustCode::default()
         .laid_out(doc_text + &enum_text(name, &names.features.cfg_line(&e.area), &members))
 }
 

@@ -677,7 +677,7 @@ mod tests {
             id: "get_sites_items_item".into(),
             method: HttpMethod::Get,
             path: t,
-            area: "general".into(),
+            area: crate::model::Area::general(),
             summary: String::new(),
             description: String::new(),
             source: crate::model::Source {

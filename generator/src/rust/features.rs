@@ -7,7 +7,7 @@
 //! (a base type to deref to, the types of an operation's signature) are feature
 //! dependencies. `full`, on by default, enables every area.
 
-use crate::model::{Model, RequestBody, TypeRef};
+use crate::model::{Area, Model, QualifiedName, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +23,7 @@ const RESERVED: [&str; 5] = [
 
 pub struct Features {
     /// Area → feature name.
-    names: BTreeMap<String, String>,
+    names: BTreeMap<Area, String>,
     /// Feature → features it enables.
     needs: BTreeMap<String, BTreeSet<String>>,
 }
@@ -42,7 +42,7 @@ impl Features {
                 if RESERVED.contains(&area.as_str()) {
                     format!("{area}-area")
                 } else {
-                    area.clone()
+                    area.to_string()
                 }
             });
         }
@@ -79,7 +79,7 @@ impl Features {
         features
     }
 
-    fn add_need(&mut self, model: &Model, area: &str, type_name: &str) {
+    fn add_need(&mut self, model: &Model, area: &Area, type_name: &QualifiedName) {
         let (Some(own), Some(other)) = (self.feature(area), self.type_feature(model, type_name))
         else {
             return;
@@ -90,12 +90,12 @@ impl Features {
         }
     }
 
-    pub fn feature(&self, area: &str) -> Option<&str> {
+    pub fn feature(&self, area: &Area) -> Option<&str> {
         self.names.get(area).map(String::as_str)
     }
 
     /// The feature of the area a type or enum is documented in.
-    pub fn type_feature(&self, model: &Model, name: &str) -> Option<&str> {
+    pub fn type_feature(&self, model: &Model, name: &QualifiedName) -> Option<&str> {
         let area = model
             .types
             .get(name)
@@ -105,7 +105,7 @@ impl Features {
     }
 
     /// `#[cfg(feature = "...")]` for an item of `area`.
-    pub fn cfg(&self, area: &str) -> TokenStream {
+    pub fn cfg(&self, area: &Area) -> TokenStream {
         match self.feature(area) {
             Some(f) => quote! { #[cfg(feature = #f)] },
             None => TokenStream::new(),
@@ -114,18 +114,18 @@ impl Features {
 
     /// The cfg line for an accessor of type `ty` on an item of `own_area`: the features of
     /// the other areas its type names need (empty when it needs none).
-    pub fn cfg_text_for_type(&self, model: &Model, own_area: &str, ty: &TypeRef) -> String {
+    pub fn cfg_text_for_type(&self, model: &Model, own_area: &Area, ty: &TypeRef) -> String {
         cfg_features("all", self.features_for_type(model, own_area, ty))
     }
 
     /// [`Self::cfg`] as text (empty when the area has no feature).
-    pub fn cfg_text(&self, area: &str) -> String {
+    pub fn cfg_text(&self, area: &Area) -> String {
         self.feature(area)
             .map_or_else(String::new, |f| format!("#[cfg(feature = {f:?})]"))
     }
 
     /// [`Self::cfg_text`] as a line, with its line break (empty when there is none).
-    pub fn cfg_line(&self, area: &str) -> String {
+    pub fn cfg_line(&self, area: &Area) -> String {
         let mut cfg = self.cfg_text(area);
         if !cfg.is_empty() {
             cfg.push('\n');
@@ -136,7 +136,7 @@ impl Features {
     fn features_for_type<'a>(
         &'a self,
         model: &'a Model,
-        own_area: &str,
+        own_area: &Area,
         ty: &'a TypeRef,
     ) -> BTreeSet<&'a str> {
         let own = self.feature(own_area);
@@ -165,9 +165,9 @@ impl Features {
 }
 
 /// Every type or enum name a type reference mentions.
-fn named(ty: &TypeRef) -> Vec<&str> {
+fn named(ty: &TypeRef) -> Vec<&QualifiedName> {
     match ty {
-        TypeRef::Named(n) => vec![n.as_str()],
+        TypeRef::Named(n) => vec![n],
         TypeRef::Collection(inner) => named(inner),
         TypeRef::Primitive(_) | TypeRef::Untyped => Vec::new(),
     }

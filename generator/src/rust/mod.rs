@@ -27,7 +27,7 @@ mod setters;
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
 
 use crate::diag::{self, Diagnostic};
-use crate::model::Model;
+use crate::model::{Model, QualifiedName};
 use names::Scope;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
@@ -54,9 +54,9 @@ const EXAMPLES: [(&str, &str); 4] = [
 
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
-    names: BTreeMap<String, String>,
+    names: BTreeMap<QualifiedName, String>,
     /// The `XKind` enum of each polymorphic type, by the type's qualified name.
-    kinds: BTreeMap<String, String>,
+    kinds: BTreeMap<QualifiedName, String>,
     /// Cargo features per doc area, used for `cfg` attributes.
     pub features: features::Features,
 }
@@ -101,11 +101,11 @@ impl TypeNames {
         }
     }
 
-    pub fn get(&self, qualified: &str) -> Option<&str> {
+    pub fn get(&self, qualified: &QualifiedName) -> Option<&str> {
         self.names.get(qualified).map(String::as_str)
     }
 
-    pub fn kind(&self, qualified: &str) -> Option<&str> {
+    pub fn kind(&self, qualified: &QualifiedName) -> Option<&str> {
         self.kinds.get(qualified).map(String::as_str)
     }
 }
@@ -159,11 +159,11 @@ disable_all_formatting = true
     let types: Vec<&crate::model::TypeDef> = model.types.values().collect();
     let model_views = types
         .iter()
-        .filter_map(|t| Some((names.get(&t.name)?, t.area.as_str())));
+        .filter_map(|t| Some((names.get(&t.name)?, &t.area)));
     let mut models_tail = models::tags_module(&names, model_views);
     match setters::module(model, &names) {
         Ok(setters) => models_tail.extend(setters),
-        Err(e) => diags.push(internal_error(&e)),
+        Err(bug) => diags.push(bug),
     }
     files.insert(
         "src/models.rs".to_string(),
@@ -198,7 +198,7 @@ disable_all_formatting = true
     let body_views = ops.iter().filter_map(|(op, body)| {
         let body = (*body)?;
         body.takers.as_ref()?;
-        Some((body.name.as_str(), op.area.as_str()))
+        Some((body.name.as_str(), &op.area))
     });
     files.insert(
         "src/operations.rs".to_string(),
@@ -233,19 +233,21 @@ disable_all_formatting = true
     (files, diags)
 }
 
-/// Generated code: token streams, formatted by prettyplease, and text written already
+/// Generated Rust items: token streams, formatted by prettyplease, and text written already
 /// formatted (see [`accessors`]), in order.
 #[derive(Default)]
-pub(crate) struct Code(Vec<Piece>);
+pub(crate) struct RustCode(Vec<Piece>);
 
 enum Piece {
     Tokens(TokenStream),
     Text(String),
     /// Text to parse and print with prettyplease.
     Reprint(String),
+    /// What an emitter could not write: reported, and the module made not to compile.
+    Failed(Diagnostic),
 }
 
-impl Code {
+impl RustCode {
     pub fn tokens(mut self, tokens: TokenStream) -> Self {
         if !tokens.is_empty() {
             self.0.push(Piece::Tokens(tokens));
@@ -271,11 +273,17 @@ impl Code {
             self
         }
     }
+
+    /// An emitter bug in place of the items it could not write.
+    pub fn failed(mut self, bug: Diagnostic) -> Self {
+        self.0.push(Piece::Failed(bug));
+        self
+    }
 }
 
-impl From<TokenStream> for Code {
+impl From<TokenStream> for RustCode {
     fn from(tokens: TokenStream) -> Self {
-        Code::default().tokens(tokens)
+        RustCode::default().tokens(tokens)
     }
 }
 
@@ -291,7 +299,7 @@ fn format_module<T: Sync>(
     header: &str,
     head: TokenStream,
     list: &[T],
-    item: impl Fn(&T) -> Code + Sync,
+    item: impl Fn(&T) -> RustCode + Sync,
     tail: TokenStream,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
@@ -307,6 +315,10 @@ fn format_module<T: Sync>(
                         Piece::Text(t) => text.push_str(&t),
                         Piece::Tokens(tokens) => text.push_str(&format_items(tokens, &mut errors)),
                         Piece::Reprint(code) => text.push_str(&reprint(&code, &mut errors)),
+                        Piece::Failed(bug) => {
+                            errors.push(bug);
+                            text.push_str(INVALID);
+                        }
                     }
                 }
             }

@@ -2,8 +2,8 @@
 
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
-use super::{Code, TypeNames, accessors};
-use crate::model::{Model, Property, TypeDef};
+use super::{RustCode, TypeNames, accessors};
+use crate::model::{Area, Model, Property, TypeDef};
 use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -22,12 +22,12 @@ pub fn head(model: &Model) -> TokenStream {
     }
 }
 
-pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVersion) -> Code {
+pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVersion) -> RustCode {
     let Some(rust_name) = names.get(&t.name) else {
-        return Code::default();
+        return RustCode::default();
     };
     let mut doc = escape(&t.description);
-    if let Some(base) = t.base.as_deref().and_then(|b| names.get(b)) {
+    if let Some(base) = t.base.as_ref().and_then(|b| names.get(b)) {
         doc.push_str(&format!(
             "\n\nDerives from [`{base}`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own."
         ));
@@ -50,7 +50,7 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
         published_at(version, &t.source.file)
     ));
     let tag = string_literal(&format!("#{}", t.name));
-    let base = t.base.as_deref().and_then(|b| names.get(b));
+    let base = t.base.as_ref().and_then(|b| names.get(b));
     let view_args: Vec<&str> = [rust_name, tag.as_str()].into_iter().chain(base).collect();
     let mut code = view(
         model,
@@ -71,11 +71,11 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
 pub fn inline_view(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     name: &str,
     doc: &str,
     properties: &[Property],
-) -> Code {
+) -> RustCode {
     view(model, names, area, name, doc, &[name], properties)
 }
 
@@ -83,12 +83,12 @@ pub fn inline_view(
 fn view(
     model: &Model,
     names: &TypeNames,
-    area: &str,
+    area: &Area,
     rust_name: &str,
     doc: &str,
     view_args: &[&str],
     properties: &[Property],
-) -> Code {
+) -> RustCode {
     let cfg = names.features.cfg_line(area);
     let mut doc_text = String::new();
     write_outer(&mut doc_text, "", doc);
@@ -103,12 +103,11 @@ fn view(
     text.push_str(&cfg);
     write_macro(&mut text, "", "crate::view", view_args, ";");
     // Docs apart: when the header has to be reprinted, its docs need not be.
-    Code::default()
-        .text(doc_text)
-        .laid_out(text)
-        .text(accessors::impl_block(
-            model, names, area, rust_name, properties,
-        ))
+    let code = RustCode::default().text(doc_text).laid_out(text);
+    match accessors::impl_block(model, names, area, rust_name, properties) {
+        Ok(block) => code.text(block),
+        Err(unnamed) => code.failed(unnamed.diagnostic()),
+    }
 }
 
 /// `XKind`: the derived type an object is, by its `@odata.type`; `None` for a type
@@ -177,7 +176,7 @@ fn indented(cfg_line: &str, indent: &str) -> String {
 /// `(name, area)`; nothing when there are none.
 pub fn tags_module<'a>(
     names: &TypeNames,
-    views: impl IntoIterator<Item = (&'a str, &'a str)>,
+    views: impl IntoIterator<Item = (&'a str, &'a Area)>,
 ) -> TokenStream {
     let tags: Vec<TokenStream> = views
         .into_iter()

@@ -10,6 +10,7 @@
 //!   leading `_` (`1stPlace` → `_1st_place`);
 //! - every collision after conversion gets `_2`, `_3`, ... in documented order.
 
+use crate::model::QualifiedName;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
@@ -52,8 +53,8 @@ pub fn camel(name: &str) -> String {
 }
 
 /// The type name for a qualified model name.
-pub fn type_name(qualified: &str) -> String {
-    let (ns, short) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+pub fn type_name(qualified: &QualifiedName) -> String {
+    let (ns, short) = (qualified.namespace(), qualified.short());
     if ns.is_empty() || ns == "microsoft.graph" {
         return camel(short);
     }
@@ -121,6 +122,7 @@ mod tests {
 
     #[test]
     fn type_names() {
+        let type_name = |name: &str| type_name(&QualifiedName::from_qualified(name));
         assert_eq!(
             type_name("microsoft.graph.deviceConfiguration"),
             "DeviceConfiguration"

@@ -1,14 +1,15 @@
 //! Request functions: one per documented (method, path).
 
-use super::Code;
 use super::CrateOptions;
+use super::RustCode;
 use super::TypeNames;
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call, write_chain, write_signature};
 use super::models::inline_view;
 use super::names::{Scope, camel, ident, snake};
 use crate::model::{
-    Edm, Model, Operation, ParamStyle, PathPart, Permissions, RequestBody, TypeRef,
+    Area, Edm, Model, Operation, ParamStyle, PathPart, Permissions, QualifiedName, RequestBody,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -29,7 +30,7 @@ pub struct InlineBody {
 /// on many paths) share one type, named after the first of them: the same code twice
 /// would only cost compile time.
 pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
-    type Key<'a> = (&'a str, Vec<(&'a str, &'a TypeRef, &'a str, bool)>);
+    type Key<'a> = (&'a Area, Vec<(&'a str, &'a TypeRef, &'a str, bool)>);
     let mut scope = Scope::default();
     // Each shared type's name and takers, in the order of the first operation of each;
     // and each operation's type, as an index into them.
@@ -43,7 +44,7 @@ pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
                 return None;
             };
             let key = (
-                op.area.as_str(),
+                &op.area,
                 parameters
                     .iter()
                     .map(|p| (p.name.as_str(), &p.ty, p.description.as_str(), p.navigation))
@@ -113,7 +114,7 @@ pub fn function(
     options: &CrateOptions,
     op: &Operation,
     inline_body: Option<&InlineBody>,
-) -> Code {
+) -> RustCode {
     let fn_name = function_name(op);
     let mut scope = Scope::with_reserved(&["path", "body"]);
     let mut params = Vec::new();
@@ -146,7 +147,7 @@ pub fn function(
     }
     let start = start.unwrap_or_else(|| "\"/\"".to_string());
 
-    let mut code = Code::default();
+    let mut code = RustCode::default();
     let body_param = match &op.request_body {
         Some(RequestBody::Typed { types }) => {
             Some(format!("body: &{}", typed_body(model, names, types)))
@@ -253,7 +254,7 @@ pub(super) fn optional_body_name(model: &Model, op: &Operation) -> Option<String
 }
 
 /// The body of a create or update: the common base of the documented types.
-fn typed_body(model: &Model, names: &TypeNames, types: &[String]) -> String {
+fn typed_body(model: &Model, names: &TypeNames, types: &[QualifiedName]) -> String {
     match model.common_base(types).and_then(|t| names.get(&t)) {
         Some(n) => format!("crate::models::{n}"),
         None => "serde_json::Value".to_string(),
@@ -307,7 +308,7 @@ pub(super) fn response_type(model: &Model, names: &TypeNames, op: &Operation) ->
     // that returns a stream answers in JSON, `{"value": "<base64>"}`, like any other
     // primitive result.
     let raw_media = matches!(op.path.parts.last(), Some(PathPart::Literal(l)) if l.ends_with("/content") || l.ends_with("/$value"));
-    let view = |n: &str| {
+    let view = |n: &QualifiedName| {
         let name = names.get(n).filter(|_| model.types.contains_key(n));
         name.map_or_else(
             || "serde_json::Value".to_string(),

@@ -11,6 +11,7 @@
 use super::TypeNames;
 use super::accessors::{method_names, setter_text};
 use super::docs::write_outer;
+use crate::diag::Diagnostic;
 use crate::model::Model;
 use proc_macro2::TokenStream;
 use std::fmt::Write as _;
@@ -22,8 +23,8 @@ fn trait_name(view: &str) -> String {
 
 /// `pub mod setters { ... }`: one trait per base type with properties, and its impls for
 /// the types derived from it. Always present, so that the prelude can name it. `Err`
-/// carries the lexer's message when the text does not tokenize.
-pub fn module(model: &Model, names: &TypeNames) -> Result<TokenStream, String> {
+/// is the emitter's bug: a setter it cannot type, or text that does not tokenize.
+pub fn module(model: &Model, names: &TypeNames) -> Result<TokenStream, Diagnostic> {
     let mut text = String::from(
         "/// Setters of base types that return the derived view they are called on; see [`crate::prelude`].\npub mod setters {\n#[allow(unused_imports)]\nuse crate::runtime;\n",
     );
@@ -45,14 +46,15 @@ pub fn module(model: &Model, names: &TypeNames) -> Result<TokenStream, String> {
         );
         let _ = writeln!(text, "pub trait {name}: runtime::View {{");
         for (p, (_, setter)) in t.properties.iter().zip(method_names(&t.properties)) {
-            text.push_str(&setter_text(
+            let setter = setter_text(
                 model,
                 names,
                 &t.area,
                 p,
                 &format!("fn {setter}"),
                 "runtime::View::as_map_mut(self)",
-            ));
+            );
+            text.push_str(&setter.map_err(|unnamed| unnamed.diagnostic())?);
         }
         text.push_str("}\n");
         for d in model.descendants(&t.name) {
@@ -65,5 +67,5 @@ pub fn module(model: &Model, names: &TypeNames) -> Result<TokenStream, String> {
     }
     text.push_str("}\n");
     text.parse()
-        .map_err(|e: proc_macro2::LexError| e.to_string())
+        .map_err(|e: proc_macro2::LexError| super::internal_error(&e.to_string()))
 }

@@ -14,7 +14,7 @@
 
 use super::{BoundOperation, Csdl, CsdlValue, pct};
 use graphdoc::method::HttpMethod;
-use graphdoc::model::{Edm, Model, Operation, RequestBody, ResponseDef, TypeRef};
+use graphdoc::model::{Edm, Model, Operation, QualifiedName, RequestBody, ResponseDef, TypeRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -513,7 +513,7 @@ fn value_shape(model: &Model, index: &Index, t: &TypeRef) -> Shape {
 /// A typed body references each type (several make a union); a body of parameters is an
 /// anonymous object, unless its only parameter is `value` (the OData wrapper).
 fn body_shape(model: &Model, index: &Index, body: &RequestBody) -> Shape {
-    let reference = |n: &String| {
+    let reference = |n: &QualifiedName| {
         if model.types.contains_key(n) || model.enums.contains_key(n) {
             Shape::single(index.fq_of(n))
         } else {
@@ -568,7 +568,7 @@ fn body_properties(model: &Model, index: &Index, body: &RequestBody) -> Vec<(Str
             }
         }
         RequestBody::Typed { types } => {
-            let mut stack: Vec<&str> = types.iter().map(String::as_str).collect();
+            let mut stack: Vec<&str> = types.iter().map(QualifiedName::as_str).collect();
             let mut seen = BTreeSet::new();
             while let Some(name) = stack.pop() {
                 if !seen.insert(name) {
@@ -1389,7 +1389,7 @@ pub fn action_miss_causes(pages: &[graphdoc::parse::Page], f: &mut OperationFigu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use graphdoc::model::{EnumDef, Property, Source};
+    use graphdoc::model::{Area, EnumDef, Property, Source};
 
     /// The synthetic metadata of `eval_operations.py --selftest`.
     const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
@@ -1778,12 +1778,13 @@ get /nowhere 200 item - resolve=unresolved
         let index = Index::new(&csdl);
         let mut model = Model::default();
         let name = "microsoft.graph.color".to_string();
+        let qualified = QualifiedName::from_qualified(&name);
         model.enums.insert(
-            name.clone(),
+            qualified.clone(),
             EnumDef {
-                name: name.clone(),
+                name: qualified,
                 namespace: "microsoft.graph".to_string(),
-                area: String::new(),
+                area: Area::general(),
                 description: String::new(),
                 flags: false,
                 members: Vec::new(),
@@ -1793,7 +1794,7 @@ get /nowhere 200 item - resolve=unresolved
                 },
             },
         );
-        let named = |n: &str| TypeRef::Named(n.to_string());
+        let named = |n: &str| TypeRef::Named(QualifiedName::from_qualified(n));
         let many = |t: TypeRef| TypeRef::Collection(Box::new(t));
         let single = |n: &str| Shape::single(n);
         let value = |t: TypeRef| value_shape(&model, &index, &t);
@@ -1830,7 +1831,10 @@ get /nowhere 200 item - resolve=unresolved
 
         let body = |b: RequestBody| body_shape(&model, &index, &b);
         let typed = |types: &[&str]| RequestBody::Typed {
-            types: types.iter().map(|t| t.to_string()).collect(),
+            types: types
+                .iter()
+                .map(|t| QualifiedName::from_qualified(*t))
+                .collect(),
         };
         assert_eq!(body(typed(&[&name])), single(&name));
         assert_eq!(

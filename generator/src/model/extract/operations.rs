@@ -2,12 +2,12 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
-use crate::model::extract::types::{NameRef, page_area, page_description};
+use crate::model::extract::types::{NameRef, page_description};
 use crate::model::paths::PathTemplate;
 use crate::model::resolve::names::Resolver;
 use crate::model::{
-    Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, RequestBody, ResponseDef,
-    Source, TypeRef,
+    Area, Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, RequestBody,
+    ResponseDef, Source, TypeRef,
 };
 use crate::parse::{
     CodeBlock, HttpBlock, Item, Page, Section, Table, parse_http_block, request_line,
@@ -16,7 +16,7 @@ use crate::parse::{
 /// What one API page documents, read without the other pages.
 pub(in crate::model) struct PageOperations<'p> {
     pub(in crate::model) page: &'p Page,
-    pub(in crate::model) area: String,
+    pub(in crate::model) area: Area,
     /// One per request line that reads.
     pub(in crate::model) requests: Vec<PageRequest>,
     pub(in crate::model) summary: String,
@@ -115,7 +115,7 @@ pub(in crate::model) fn page_operations<'p>(
     }
     let documented = PageOperations {
         page,
-        area: page_area(page),
+        area: Area::of_page(page),
         requests,
         summary: page
             .title

@@ -1,15 +1,15 @@
 //! Type and enum definitions of one page, read without the other pages.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::EnumMember;
 use crate::model::typeref::{CellType, parse_type_cell};
+use crate::model::{Area, EnumMember, QualifiedName};
 use crate::parse::{Item, Page, Table, Text};
 
 const DEFAULT_NAMESPACE: &str = "microsoft.graph";
 
 pub(in crate::model) struct RawType {
-    pub name: String,
-    pub area: String,
+    pub name: QualifiedName,
+    pub area: Area,
     pub page: String,
     pub line: usize,
     pub key: bool,
@@ -17,8 +17,18 @@ pub(in crate::model) struct RawType {
     pub base: Option<NameRef>,
     pub description: String,
     pub properties: Vec<RawProperty>,
-    /// The JSON representation block: its members and the line it starts on.
-    pub representation: Option<(serde_json::Map<String, serde_json::Value>, usize)>,
+    pub representation: Option<Representation>,
+}
+
+/// A resource page's JSON representation block, whose members are checked against the
+/// properties once every page is merged.
+pub(in crate::model) struct Representation {
+    /// The type the page defines.
+    pub type_name: QualifiedName,
+    pub page: String,
+    /// The line the block's JSON starts on.
+    pub line: usize,
+    pub members: serde_json::Map<String, serde_json::Value>,
 }
 
 pub(in crate::model) struct RawProperty {
@@ -38,8 +48,8 @@ pub(in crate::model) struct NameRef {
 }
 
 pub(in crate::model) struct RawEnum {
-    pub(in crate::model) name: String,
-    pub(in crate::model) area: String,
+    pub(in crate::model) name: QualifiedName,
+    pub(in crate::model) area: Area,
     pub(in crate::model) page: String,
     pub(in crate::model) line: usize,
     pub(in crate::model) description: String,
@@ -101,8 +111,8 @@ fn page_enums(
             |item| matches!(item, Item::Prose(p) if p.text.to_ascii_lowercase().contains("flag")),
         );
         enums.push(RawEnum {
-            name: qualify(&name, namespace),
-            area: page_area(page),
+            name: QualifiedName::qualify(&name, namespace),
+            area: Area::of_page(page),
             page: page.path.clone(),
             line: section.line,
             description: description.to_string(),
@@ -173,7 +183,9 @@ fn resource_type(
         _ => n,
     });
     let name = match annotated_name.or(titled) {
-        Some(n) if !n.is_empty() && !n.contains(char::is_whitespace) => qualify(&n, namespace),
+        Some(n) if !n.is_empty() && !n.contains(char::is_whitespace) => {
+            QualifiedName::qualify(&n, namespace)
+        }
         _ => {
             diags.push(
                 Diagnostic::warning(
@@ -210,7 +222,7 @@ fn resource_type(
     let mut properties = Vec::new();
     for (word, navigation) in [("properties", false), ("relationships", true)] {
         let sections: Vec<usize> = property_sections(page, word).collect();
-        let short = crate::model::short_name(&name).to_ascii_lowercase();
+        let short = name.short().to_ascii_lowercase();
         for section in sections.into_iter().flat_map(|i| page.section_tree(i)) {
             let title = section.title.to_ascii_lowercase();
             // Enum value tables nested under Properties are not properties, nor are the
@@ -228,8 +240,9 @@ fn resource_type(
         }
     }
     Some(RawType {
+        representation: representation(page, &name, diags),
         name,
-        area: page_area(page),
+        area: Area::of_page(page),
         page: page.path.clone(),
         line,
         key,
@@ -237,15 +250,15 @@ fn resource_type(
         base,
         description,
         properties,
-        representation: representation(page, diags),
     })
 }
 
-/// The members of the page's JSON representation (the block after the resource annotation).
+/// The page's JSON representation of `type_name` (the block after the resource annotation).
 fn representation(
     page: &Page,
+    type_name: &QualifiedName,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(serde_json::Map<String, serde_json::Value>, usize)> {
+) -> Option<Representation> {
     let block = page
         .sections
         .iter()
@@ -264,7 +277,12 @@ fn representation(
             _ => None,
         })?;
     match crate::json::parse_lenient(&block.text) {
-        Ok((serde_json::Value::Object(map), _)) => Some((map, block.line + 1)),
+        Ok((serde_json::Value::Object(members), _)) => Some(Representation {
+            type_name: type_name.clone(),
+            page: page.path.clone(),
+            line: block.line + 1,
+            members,
+        }),
         Ok(_) => None,
         Err(e) => {
             diags.push(
@@ -518,59 +536,6 @@ pub(in crate::model) fn page_description(page: &Page) -> String {
         .unwrap_or_default()
 }
 
-/// The doc area of a page: its `ms.prod` or, on pages that have none (most pages written
-/// since 2024), its `ms.subservice`; `general` when neither names one. Intune (a third
-/// of the docs) is split by the second word of its file names (`intune-deviceconfig`).
-/// Empty values, placeholders (`<ms.prod>`) and values that spell a front matter key
-/// (`ms.prod`) name no area.
-pub(in crate::model) fn page_area(page: &Page) -> String {
-    let area = ["ms.prod", "ms.subservice"]
-        .iter()
-        .find_map(|key| page.front_matter.get(*key).and_then(|v| area_name(v)));
-    let Some(area) = area else {
-        return "general".to_string();
-    };
-    if area == "intune" {
-        let file = page.path.rsplit('/').next().unwrap_or("");
-        if let Some(sub) = file
-            .strip_prefix("intune-")
-            .and_then(|r| r.split(['-', '.']).next())
-            && !sub.is_empty()
-        {
-            return format!("intune-{sub}");
-        }
-    }
-    area
-}
-
-/// A front matter value as an area name (lower case, `-` between words), or `None` when
-/// it names none.
-fn area_name(value: &str) -> Option<String> {
-    let value = value.trim().trim_matches(['\'', '"']).trim();
-    if value.starts_with('<') || value.starts_with('{') || value.starts_with('[') {
-        return None;
-    }
-    let name: String = value
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let name = name.trim_matches('-');
-    // `ms.prod: ms.prod` and the like: a key left where its value belongs.
-    if name.is_empty() || name.starts_with("ms-") || name == "ms" {
-        return None;
-    }
-    Some(name.to_string())
-}
-
-fn qualify(name: &str, namespace: &str) -> String {
-    if name.contains('.') {
-        name.to_string()
-    } else {
-        format!("{namespace}.{name}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,55 +550,5 @@ mod tests {
             strip_title_suffix("complianceStatus enum type"),
             "complianceStatus"
         );
-    }
-
-    fn page_with(path: &str, front_matter: &[(&str, &str)]) -> Page {
-        Page {
-            path: path.to_string(),
-            front_matter: front_matter
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Page::default()
-        }
-    }
-
-    #[test]
-    fn areas_come_from_ms_prod_then_ms_subservice() {
-        let area = |path: &str, fm: &[(&str, &str)]| page_area(&page_with(path, fm));
-        assert_eq!(area("api/user-get.md", &[("ms.prod", "users")]), "users");
-        assert_eq!(
-            area(
-                "api/user-get.md",
-                &[("ms.prod", "\"Users\""), ("ms.subservice", "entra-users")]
-            ),
-            "users"
-        );
-        assert_eq!(
-            area("api/user-get.md", &[("ms.subservice", "entra-users")]),
-            "entra-users"
-        );
-        assert_eq!(
-            area(
-                "api/user-get.md",
-                &[("ms.prod", ""), ("ms.subservice", "entra-users")]
-            ),
-            "entra-users"
-        );
-        assert_eq!(
-            area(
-                "api/intune-deviceconfig-x-update.md",
-                &[("ms.subservice", "intune")]
-            ),
-            "intune-deviceconfig"
-        );
-        // Placeholders and keys standing where a value belongs name no area.
-        for value in ["<ms.prod>", "ms.prod", "ms.subservice", "{prod}", "  "] {
-            assert_eq!(
-                area("resources/folder.md", &[("ms.prod", value)]),
-                "general"
-            );
-        }
-        assert_eq!(area("resources/folder.md", &[]), "general");
     }
 }

@@ -1,30 +1,30 @@
 //! Type references resolved against every page's definitions.
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::TypeRef;
 use crate::model::extract::types::{NameRef, RawEnum, RawType};
 use crate::model::typeref::CellType;
+use crate::model::{QualifiedName, TypeRef};
 use crate::parse::Page;
 use std::collections::{BTreeSet, HashMap};
 
 /// Resolves type references by link target first, then by name.
 pub(in crate::model) struct Resolver {
     /// Page path (lower case) → names defined on it.
-    by_page: HashMap<String, Vec<String>>,
+    by_page: HashMap<String, Vec<QualifiedName>>,
     /// Lower-case short name → qualified names.
-    by_short: HashMap<String, Vec<String>>,
-    known: BTreeSet<String>,
+    by_short: HashMap<String, Vec<QualifiedName>>,
+    known: BTreeSet<QualifiedName>,
     /// Entity and complex types only (no enums).
-    type_names: BTreeSet<String>,
+    type_names: BTreeSet<QualifiedName>,
     pages: BTreeSet<String>,
     /// Each type's base as written on its page, and the page.
-    bases: HashMap<String, (NameRef, String)>,
+    bases: HashMap<QualifiedName, (NameRef, String)>,
 }
 
 impl Resolver {
     pub(in crate::model) fn new(pages: &[&Page], types: &[RawType], enums: &[RawEnum]) -> Self {
-        let mut by_page: HashMap<String, Vec<String>> = HashMap::new();
-        let mut by_short: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_page: HashMap<String, Vec<QualifiedName>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<QualifiedName>> = HashMap::new();
         let mut known = BTreeSet::new();
         let defs = types
             .iter()
@@ -37,7 +37,7 @@ impl Resolver {
             }
             if known.insert(name.clone()) {
                 by_short
-                    .entry(crate::model::short_name(name).to_ascii_lowercase())
+                    .entry(name.short().to_ascii_lowercase())
                     .or_default()
                     .push(name.clone());
             }
@@ -59,21 +59,21 @@ impl Resolver {
     }
 
     /// An entity or complex type by its exact short or qualified name.
-    pub fn type_by_exact_name(&self, name: &str) -> Option<String> {
-        if self.type_names.contains(name) {
-            return Some(name.to_string());
+    pub fn type_by_exact_name(&self, name: &str) -> Option<QualifiedName> {
+        if let Some(known) = self.type_names.get(name) {
+            return Some(known.clone());
         }
         let candidates = self.by_short.get(&name.to_ascii_lowercase())?;
         candidates
             .iter()
-            .find(|c| crate::model::short_name(c) == name && self.type_names.contains(c.as_str()))
+            .find(|c| c.short() == name && self.type_names.contains(c.as_str()))
             .cloned()
     }
 
     /// `name` and the types it derives from, nearest first; stops at a base that does
     /// not resolve or at a cycle.
-    fn ancestry(&self, name: &str) -> Vec<String> {
-        let mut chain = vec![name.to_string()];
+    fn ancestry(&self, name: &QualifiedName) -> Vec<QualifiedName> {
+        let mut chain = vec![name.clone()];
         while let Some((base, page)) = chain.last().and_then(|n| self.bases.get(n)) {
             match self.resolve_name(page, base) {
                 Ok(b) if !chain.contains(&b) => chain.push(b),
@@ -86,9 +86,9 @@ impl Resolver {
     /// The nearest type every one of `names` is or derives from: a Type cell that
     /// offers a choice of derived types takes their base, with `@odata.type` telling
     /// which one a value is.
-    fn common_base(&self, names: &[String]) -> Option<String> {
+    fn common_base(&self, names: &[QualifiedName]) -> Option<QualifiedName> {
         let (first, rest) = names.split_first()?;
-        let others: Vec<Vec<String>> = rest.iter().map(|n| self.ancestry(n)).collect();
+        let others: Vec<Vec<QualifiedName>> = rest.iter().map(|n| self.ancestry(n)).collect();
         self.ancestry(first)
             .into_iter()
             .find(|candidate| others.iter().all(|chain| chain.contains(candidate)))
@@ -96,7 +96,7 @@ impl Resolver {
 
     /// Resolves `name` (link text or a qualified name) linked to `target` from `page`.
     /// `Err` carries the diagnostic to report.
-    pub fn resolve_name(&self, page: &str, r: &NameRef) -> Result<String, Diagnostic> {
+    pub fn resolve_name(&self, page: &str, r: &NameRef) -> Result<QualifiedName, Diagnostic> {
         let mut broken = None;
         if r.target.contains(".md") {
             let path = join_link(page, &r.target);
@@ -105,7 +105,7 @@ impl Resolver {
                     let wanted = crate::model::short_name(&r.name).to_ascii_lowercase();
                     if let Some(n) = names
                         .iter()
-                        .find(|n| crate::model::short_name(n).to_ascii_lowercase() == wanted)
+                        .find(|n| n.short().to_ascii_lowercase() == wanted)
                     {
                         return Ok(n.clone());
                     }
@@ -171,10 +171,10 @@ impl Resolver {
         page: &str,
         r: &NameRef,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<QualifiedName, Diagnostic> {
         let resolved = self.resolve_name(page, r)?;
         let written = crate::model::short_name(&r.name);
-        let defined = crate::model::short_name(&resolved);
+        let defined = resolved.short();
         if written != defined && written.eq_ignore_ascii_case(defined) {
             diags.push(
                 Diagnostic::warning(
@@ -211,7 +211,7 @@ impl Resolver {
             }
             CellType::Alternatives(text) => {
                 let choices = crate::model::typeref::alternatives(text);
-                let named: Option<Vec<String>> =
+                let named: Option<Vec<QualifiedName>> =
                     choices.iter().map(|c| self.type_by_exact_name(c)).collect();
                 if let Some(base) = named
                     .filter(|n| n.len() > 1)
@@ -296,18 +296,15 @@ impl Resolver {
 }
 
 /// Prefers an exact-case match, then the default namespace, then the first name.
-fn pick(candidates: &[String], wanted: &str) -> Option<String> {
-    let exact: Vec<&String> = candidates
-        .iter()
-        .filter(|c| crate::model::short_name(c) == wanted)
-        .collect();
-    let pool: Vec<&String> = if exact.is_empty() {
+fn pick(candidates: &[QualifiedName], wanted: &str) -> Option<QualifiedName> {
+    let exact: Vec<&QualifiedName> = candidates.iter().filter(|c| c.short() == wanted).collect();
+    let pool: Vec<&QualifiedName> = if exact.is_empty() {
         candidates.iter().collect()
     } else {
         exact
     };
     pool.iter()
-        .find(|c| c.starts_with("microsoft.graph.") && c.matches('.').count() == 2)
+        .find(|c| c.namespace() == "microsoft.graph")
         .or_else(|| pool.first())
         .map(|c| (*c).clone())
 }

@@ -1,9 +1,11 @@
 //! Types and enums merged across pages, with inheritance resolved.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::extract::types::{RawEnum, RawType};
+use crate::model::extract::types::{RawEnum, RawType, Representation};
 use crate::model::resolve::names::Resolver;
-use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    EnumDef, EnumMember, Model, Property, QualifiedName, Source, TypeDef, TypeKind, TypeRef,
+};
 use std::collections::BTreeMap;
 
 pub(in crate::model) fn merge_enums(
@@ -34,7 +36,7 @@ pub(in crate::model) fn merge_enums(
                 existing.flags |= e.flags;
             }
             None => {
-                let namespace = namespace_of(&e.name);
+                let namespace = e.name.namespace().to_string();
                 model.enums.insert(
                     e.name.clone(),
                     EnumDef {
@@ -60,15 +62,10 @@ pub(in crate::model) fn merge_enums(
 /// that no table declares.
 pub(in crate::model) fn enrich_enums(
     model: &mut Model,
-    representations: &[(
-        String,
-        String,
-        usize,
-        serde_json::Map<String, serde_json::Value>,
-    )],
+    representations: &[Representation],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut additions: Vec<(String, String)> = Vec::new();
+    let mut additions: Vec<(QualifiedName, String)> = Vec::new();
     let enum_of = |ty: &TypeRef| match ty {
         TypeRef::Named(n) => Some(n.clone()),
         TypeRef::Collection(inner) => match inner.as_ref() {
@@ -86,9 +83,15 @@ pub(in crate::model) fn enrich_enums(
             }
         }
     }
-    for (type_name, page, line, map) in representations {
+    for Representation {
+        type_name,
+        page,
+        line,
+        members,
+    } in representations
+    {
         let props = model.all_properties(type_name);
-        for (key, value) in map {
+        for (key, value) in members {
             if key.starts_with('@') {
                 continue;
             }
@@ -164,11 +167,6 @@ fn is_member_name(m: &str) -> bool {
         && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn namespace_of(name: &str) -> String {
-    name.rsplit_once('.')
-        .map_or(String::new(), |(ns, _)| ns.to_string())
-}
-
 /// Types merged across pages into the model: names resolved, inherited rows dropped,
 /// entity or complex decided, derived-type lists filled in.
 pub(in crate::model) fn resolve_types(
@@ -217,7 +215,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
             });
         }
         match merged.get_mut(&t.name) {
-            Some((existing, key)) => {
+            Some(MergedType { def: existing, key }) => {
                 *key |= t.key;
                 existing.is_abstract |= t.is_abstract;
                 if existing.base.is_none() {
@@ -255,7 +253,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
             }
             None => {
                 let def = TypeDef {
-                    namespace: namespace_of(&t.name),
+                    namespace: t.name.namespace().to_string(),
                     area: t.area,
                     name: t.name.clone(),
                     kind: TypeKind::Complex,
@@ -269,7 +267,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
                         line: t.line,
                     },
                 };
-                merged.insert(t.name, (def, t.key));
+                merged.insert(t.name, MergedType { def, key: t.key });
             }
         }
     }
@@ -293,27 +291,26 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
     break_base_cycles(&mut merged, diags);
 
     // Inherited rows: drop own properties that an ancestor already declares.
-    let ancestor_props: BTreeMap<String, Vec<Property>> = merged
+    let ancestor_props: BTreeMap<QualifiedName, Vec<Property>> = merged
         .keys()
         .map(|name| {
             let props = ancestors(&merged, name)
-                .flat_map(|(_, (bt, _))| bt.properties.iter().cloned())
+                .flat_map(|(_, base)| base.def.properties.iter().cloned())
                 .collect();
             (name.clone(), props)
         })
         .collect();
-    let has_key: BTreeMap<String, bool> = merged
+    let has_key: BTreeMap<QualifiedName, bool> = merged
         .iter()
-        .map(|(name, (_, key))| {
-            let entity = *key
-                || name == "microsoft.graph.entity"
-                || ancestors(&merged, name)
-                    .any(|(b, (_, bkey))| *bkey || b == "microsoft.graph.entity");
+        .map(|(name, merged_type)| {
+            let entity = merged_type.key
+                || name == ENTITY
+                || ancestors(&merged, name).any(|(b, base)| base.key || b == ENTITY);
             (name.clone(), entity)
         })
         .collect();
 
-    for (name, (mut def, _)) in merged {
+    for (name, MergedType { mut def, .. }) in merged {
         let inherited = &ancestor_props[&name];
         def.properties.retain(|p| match inherited.iter().find(|a| a.name == p.name) {
             None => true,
@@ -338,7 +335,7 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
         model.types.insert(name, def);
     }
 
-    let pairs: Vec<(String, String)> = model
+    let pairs: Vec<(QualifiedName, QualifiedName)> = model
         .types
         .values()
         .filter_map(|t| t.base.clone().map(|b| (b, t.name.clone())))
@@ -362,35 +359,44 @@ fn add_types(mut merged: Merged, model: &mut Model, diags: &mut Vec<Diagnostic>)
     }
 }
 
-/// Type name → (definition, whether some page gives it a key property).
-type Merged = BTreeMap<String, (TypeDef, bool)>;
+/// The root of entity types: what derives from it has a key.
+const ENTITY: &str = "microsoft.graph.entity";
+
+/// A type merged from every page that documents it.
+struct MergedType {
+    def: TypeDef,
+    /// Some page gives it a key property.
+    key: bool,
+}
+
+type Merged = BTreeMap<QualifiedName, MergedType>;
 
 /// The bases of `name` that are merged types, nearest first. Cycles are broken before
 /// this is used; the bound on the steps is a second guard.
 fn ancestors<'m>(
     merged: &'m Merged,
     name: &str,
-) -> impl Iterator<Item = (&'m String, &'m (TypeDef, bool))> + use<'m> {
-    let mut next = merged.get(name).and_then(|(t, _)| t.base.as_deref());
+) -> impl Iterator<Item = (&'m QualifiedName, &'m MergedType)> + use<'m> {
+    let mut next = merged.get(name).and_then(|t| t.def.base.as_deref());
     let mut steps = 0usize;
     std::iter::from_fn(move || {
         steps += 1;
         let entry = merged
             .get_key_value(next?)
             .filter(|_| steps <= merged.len())?;
-        next = entry.1.0.base.as_deref();
+        next = entry.1.def.base.as_deref();
         Some(entry)
     })
 }
 
 fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
-    let names: Vec<String> = merged.keys().cloned().collect();
+    let names: Vec<QualifiedName> = merged.keys().cloned().collect();
     for start in names {
         let mut seen = vec![start.clone()];
-        let mut cur = merged.get(&start).and_then(|(t, _)| t.base.clone());
+        let mut cur = merged.get(&start).and_then(|t| t.def.base.clone());
         while let Some(b) = cur {
             if b == start {
-                if let Some((t, _)) = merged.get_mut(&start) {
+                if let Some(MergedType { def: t, .. }) = merged.get_mut(&start) {
                     diags.push(
                         Diagnostic::error(
                             &t.source.file,
@@ -408,7 +414,7 @@ fn break_base_cycles(merged: &mut Merged, diags: &mut Vec<Diagnostic>) {
                 break;
             }
             seen.push(b.clone());
-            cur = merged.get(&b).and_then(|(t, _)| t.base.clone());
+            cur = merged.get(&b).and_then(|t| t.def.base.clone());
         }
     }
 }

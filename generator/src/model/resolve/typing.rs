@@ -17,7 +17,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::method::HttpMethod;
 use crate::model::PathPart;
 use crate::model::resolve::collections;
-use crate::model::{Model, Operation, Property, RequestBody, Source, TypeRef};
+use crate::model::{Model, Operation, Property, QualifiedName, RequestBody, Source, TypeRef};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the documented request lines say about addressing: the roots (entity sets
@@ -38,8 +38,8 @@ impl DocumentedPaths {
     /// Reads the roots from what the pages say about `/x`, `/x/{key}` and `/x('{key}')`;
     /// `split` holds each operation's segments, in order.
     fn infer(model: &Model, split: &[Vec<Segment>]) -> Self {
-        // Root → (is a set, type) evidence, one per operation that speaks of it.
-        let mut evidence: BTreeMap<String, Vec<(bool, String)>> = BTreeMap::new();
+        // Root → what each operation that speaks of it says it addresses.
+        let mut evidence: BTreeMap<String, Vec<RootEvidence>> = BTreeMap::new();
         for (op, segments) in model.operations.iter().zip(split) {
             let Some(first) = segments.first() else {
                 continue;
@@ -61,20 +61,20 @@ impl DocumentedPaths {
                 Some(RequestBody::Typed { types }) => model.common_base(types),
                 _ => None,
             };
+            let set = |ty| RootEvidence { set: true, ty };
+            let single = |ty| RootEvidence { set: false, ty };
             let found = if keyed {
-                named(&op.response.body).or(body_type).map(|t| (true, t))
+                named(&op.response.body).or(body_type).map(set)
             } else {
                 match (op.method, &op.response.body) {
                     (HttpMethod::Get, Some(TypeRef::Collection(inner))) => match inner.as_ref() {
-                        TypeRef::Named(n) if model.types.contains_key(n) => Some((true, n.clone())),
+                        TypeRef::Named(n) if model.types.contains_key(n) => Some(set(n.clone())),
                         _ => None,
                     },
-                    (HttpMethod::Get, body) => named(body).map(|t| (false, t)),
-                    (HttpMethod::Post, body) => {
-                        body_type.or_else(|| named(body)).map(|t| (true, t))
-                    }
+                    (HttpMethod::Get, body) => named(body).map(single),
+                    (HttpMethod::Post, body) => body_type.or_else(|| named(body)).map(set),
                     (HttpMethod::Patch | HttpMethod::Put, body) => {
-                        body_type.or_else(|| named(body)).map(|t| (false, t))
+                        body_type.or_else(|| named(body)).map(single)
                     }
                     _ => None,
                 }
@@ -89,11 +89,12 @@ impl DocumentedPaths {
         let by_name = evidence
             .into_iter()
             .filter_map(|(root, evidence)| {
-                let ty = most_supported(model, &root, evidence.iter().map(|(_, t)| t.as_str()))?;
-                let related = |t: &str| t == ty || model.ancestry(t).any(|a| a.name == ty);
-                let sets = evidence.iter().filter(|(s, t)| *s && related(t)).count();
-                let singles = evidence.iter().filter(|(s, t)| !*s && related(t)).count();
-                let ty = TypeRef::Named(ty.to_string());
+                let ty = most_supported(model, &root, evidence.iter().map(|e| &e.ty))?;
+                let related =
+                    |t: &str| t == ty.as_str() || model.ancestry(t).any(|a| a.name == *ty);
+                let sets = evidence.iter().filter(|e| e.set && related(&e.ty)).count();
+                let singles = evidence.iter().filter(|e| !e.set && related(&e.ty)).count();
+                let ty = TypeRef::Named(ty.clone());
                 Some((
                     root,
                     if sets >= singles {
@@ -148,8 +149,7 @@ impl DocumentedPaths {
     /// properties are the segments documented after it: `/planner/tasks` and
     /// `/planner/plans` name a type with `tasks` and `plans`.
     fn infer_from_members(&mut self, model: &Model, split: &[Vec<Segment>]) {
-        // Root → (names after the root, names after the root's key).
-        let mut follows: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        let mut follows: BTreeMap<String, Members> = BTreeMap::new();
         for segments in split {
             let Some(first) = segments.first() else {
                 continue;
@@ -162,7 +162,7 @@ impl DocumentedPaths {
             {
                 continue;
             }
-            let (direct, keyed) = follows.entry(root).or_default();
+            let Members { direct, keyed } = follows.entry(root).or_default();
             let member_name = |s: &Segment| {
                 (!s.param
                     && !s.name.starts_with('$')
@@ -183,7 +183,7 @@ impl DocumentedPaths {
                 list.push(name);
             }
         }
-        for (root, (direct, keyed)) in follows {
+        for (root, Members { direct, keyed }) in follows {
             let (names, set) = if keyed.is_empty() {
                 (direct, false)
             } else {
@@ -192,7 +192,7 @@ impl DocumentedPaths {
             if names.is_empty() {
                 continue;
             }
-            let mut best: Vec<(usize, &str)> = Vec::new();
+            let mut best: Vec<(usize, &QualifiedName)> = Vec::new();
             for (type_name, def) in &model.types {
                 if set && def.kind != crate::model::TypeKind::Entity {
                     continue;
@@ -202,7 +202,7 @@ impl DocumentedPaths {
                     .iter()
                     .filter(|n| properties.iter().any(|p| p.name.eq_ignore_ascii_case(n)))
                     .count();
-                let named = names_root(&root, crate::model::short_name(type_name));
+                let named = names_root(&root, type_name.short());
                 if matched == 0 || (matched < 2 && !named) {
                     continue;
                 }
@@ -215,7 +215,7 @@ impl DocumentedPaths {
                 }
             }
             if let [(_, type_name)] = best.as_slice() {
-                let ty = TypeRef::Named(type_name.to_string());
+                let ty = TypeRef::Named((*type_name).clone());
                 self.by_name.insert(
                     root,
                     if set {
@@ -238,6 +238,22 @@ impl DocumentedPaths {
     }
 }
 
+/// What one operation says a root addresses.
+struct RootEvidence {
+    /// A collection (an entity set) rather than a single value (a singleton).
+    set: bool,
+    ty: QualifiedName,
+}
+
+/// The member names documented after a root that no page types by itself.
+#[derive(Default)]
+struct Members {
+    /// Right after the root: `tasks` of `/planner/tasks`.
+    direct: Vec<String>,
+    /// After the root's key: `lists` of `/sites/{id}/lists`.
+    keyed: Vec<String>,
+}
+
 /// The evidence type that the most evidence supports: itself counts twice, each
 /// derived type once, so a base type documented beside its derived types wins, and a
 /// lone stray page naming a distant base does not. A type named like the root
@@ -246,14 +262,14 @@ impl DocumentedPaths {
 fn most_supported<'a>(
     model: &Model,
     root: &str,
-    evidence: impl Iterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
-    let mut candidates: Vec<&str> = evidence.clone().collect();
+    evidence: impl Iterator<Item = &'a QualifiedName> + Clone,
+) -> Option<&'a QualifiedName> {
+    let mut best: Option<(usize, &QualifiedName)> = None;
+    let mut candidates: Vec<&QualifiedName> = evidence.clone().collect();
     candidates.sort_unstable();
     candidates.dedup();
     for candidate in candidates {
-        let weight = if names_root(root, crate::model::short_name(candidate)) {
+        let weight = if names_root(root, candidate.short()) {
             4
         } else {
             1
@@ -263,7 +279,7 @@ fn most_supported<'a>(
             .map(|e| {
                 if e == candidate {
                     2 * weight
-                } else if model.ancestry(e).any(|a| a.name == candidate) {
+                } else if model.ancestry(e).any(|a| a.name == *candidate) {
                     weight
                 } else {
                     0
@@ -388,7 +404,11 @@ fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, segments: &[Segment]) 
             };
         }
         match advance(model, paths, segments, i, current.take()) {
-            Advance::To(ty, how, next) => {
+            Advance::To {
+                ty,
+                step: how,
+                next,
+            } => {
                 current = Some(ty);
                 step = how;
                 i = next;
@@ -414,8 +434,14 @@ fn resolve<'m>(model: &'m Model, paths: &DocumentedPaths, segments: &[Segment]) 
 }
 
 enum Advance<'m> {
-    /// The value after the segment, how it was reached, and the next segment's index.
-    To(TypeRef, Step<'m>, usize),
+    /// On to the value after the segment.
+    To {
+        ty: TypeRef,
+        /// How it was reached.
+        step: Step<'m>,
+        /// The index of the segment after it.
+        next: usize,
+    },
     Special,
     Stuck,
 }
@@ -444,15 +470,17 @@ fn advance<'m>(
         }
         skip_addressed(segments, segment, &mut next);
         return match current {
-            Some(ty) => Advance::To(ty, step, next),
+            Some(ty) => Advance::To { ty, step, next },
             None => Advance::Stuck,
         };
     };
     if segment.param {
         return match ty {
-            TypeRef::Collection(inner) if is_entity(model, &inner) => {
-                Advance::To(*inner, Step::Key, next)
-            }
+            TypeRef::Collection(inner) if is_entity(model, &inner) => Advance::To {
+                ty: *inner,
+                step: Step::Key,
+                next,
+            },
             _ => Advance::Stuck,
         };
     }
@@ -474,7 +502,11 @@ fn advance<'m>(
         } else {
             named
         };
-        return Advance::To(ty, Step::Cast, next);
+        return Advance::To {
+            ty,
+            step: Step::Cast,
+            next,
+        };
     }
     if collection {
         return Advance::Stuck;
@@ -492,7 +524,7 @@ fn advance<'m>(
     }
     skip_addressed(segments, segment, &mut next);
     match current {
-        Some(ty) => Advance::To(ty, step, next),
+        Some(ty) => Advance::To { ty, step, next },
         None => Advance::Stuck,
     }
 }
@@ -539,7 +571,7 @@ fn is_entity(model: &Model, ty: &TypeRef) -> bool {
 /// type (Graph's segments are not case-sensitive), with a warning.
 fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diagnostic> {
     let (written, defined) = segments.iter().find_map(|s| {
-        if !s.name.contains('.') || model.types.contains_key(&s.name) {
+        if !s.name.contains('.') || model.types.contains_key(s.name.as_str()) {
             return None;
         }
         let defined = model
@@ -560,7 +592,7 @@ fn cast_case(model: &Model, op: &Operation, segments: &[Segment]) -> Option<Diag
 }
 
 /// `microsoft.graph.x` after a value of a base of `x`.
-fn cast_target(model: &Model, current: &str, segment: &str) -> Option<String> {
+fn cast_target(model: &Model, current: &str, segment: &str) -> Option<QualifiedName> {
     if !segment.contains('.') {
         return None;
     }
@@ -615,7 +647,11 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
             {
                 let kind = collections::with_kind(body.clone(), collection);
                 if &kind != body {
-                    updates.push((index, (None, Some((op.response.status, Some(kind))))));
+                    let response = TypedResponse {
+                        status: op.response.status,
+                        body: Some(kind),
+                    };
+                    updates.push((index, Update::response(response)));
                 }
             }
             continue;
@@ -649,7 +685,7 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
             updates.push((index, typed));
         }
     }
-    for (index, (body, response)) in updates {
+    for (index, Update { body, response }) in updates {
         let op = &mut model.operations[index];
         // A create or update takes the resource, whatever the page's wording.
         if op.method != HttpMethod::Get {
@@ -659,9 +695,9 @@ pub(in crate::model) fn type_operations(model: &mut Model, diags: &mut Vec<Diagn
         if let Some(body) = body {
             op.request_body = Some(body);
         }
-        if let Some((status, response)) = response {
-            op.response.status = status;
-            op.response.body = response;
+        if let Some(response) = response {
+            op.response.status = response.status;
+            op.response.body = response.body;
         }
     }
     report_example_parameters(model, diags);
@@ -707,7 +743,25 @@ fn report_example_parameters(model: &Model, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-type Update = (Option<RequestBody>, Option<(u16, Option<TypeRef>)>);
+/// What the path changes of an operation as its page documents it.
+struct Update {
+    body: Option<RequestBody>,
+    response: Option<TypedResponse>,
+}
+
+struct TypedResponse {
+    status: u16,
+    body: Option<TypeRef>,
+}
+
+impl Update {
+    fn response(response: TypedResponse) -> Self {
+        Self {
+            body: None,
+            response: Some(response),
+        }
+    }
+}
 
 /// `/x/{id}` or `/x('{id}')`: the last segment keys a collection. Path-based
 /// addressing (`root:/{path}:`) and function arguments are not keys.
@@ -760,7 +814,10 @@ fn typed_operation(
             } else {
                 op.response.status
             };
-            Some((None, Some((status, Some(ty.clone())))))
+            Some(Update::response(TypedResponse {
+                status,
+                body: Some(ty.clone()),
+            }))
         }
         HttpMethod::Post => {
             let element @ TypeRef::Named(name) = element? else {
@@ -770,21 +827,23 @@ fn typed_operation(
                 return None;
             }
             let body = entity_body(model, op, name, diags);
+            let created = || TypedResponse {
+                status: op.response.status,
+                body: Some(element.clone()),
+            };
             let response = match &op.response.body {
                 Some(page) if page == element => None,
                 Some(page) => {
                     if !narrows(model, page, element) {
                         diags.push(response_conflict(op, page, element, via));
                     }
-                    Some((op.response.status, Some(element.clone())))
+                    Some(created())
                 }
                 // The page names no type but a status with content: the created entity.
-                None if op.response.status != 204 => {
-                    Some((op.response.status, Some(element.clone())))
-                }
+                None if op.response.status != 204 => Some(created()),
                 None => None,
             };
-            Some((body, response))
+            Some(Update { body, response })
         }
         HttpMethod::Patch | HttpMethod::Put => {
             let TypeRef::Named(name) = ty else {
@@ -799,11 +858,14 @@ fn typed_operation(
                     if !narrows(model, page, ty) {
                         diags.push(response_conflict(op, page, ty, via));
                     }
-                    Some((op.response.status, Some(ty.clone())))
+                    Some(TypedResponse {
+                        status: op.response.status,
+                        body: Some(ty.clone()),
+                    })
                 }
                 _ => None,
             };
-            Some((body, response))
+            Some(Update { body, response })
         }
         _ => None,
     }
@@ -814,14 +876,14 @@ fn typed_operation(
 fn entity_body(
     model: &Model,
     op: &Operation,
-    name: &str,
+    name: &QualifiedName,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RequestBody> {
     match &op.request_body {
-        Some(RequestBody::Typed { types }) if types.len() == 1 && types[0] == name => None,
+        Some(RequestBody::Typed { types }) if types.len() == 1 && types[0] == *name => None,
         Some(RequestBody::Typed { types }) => {
             for t in types {
-                if t != name && !model.ancestry(t).any(|a| a.name == name) {
+                if t != name && !model.ancestry(t).any(|a| a.name == *name) {
                     diags.push(
                         Diagnostic::warning(
                             &op.source.file,
@@ -838,7 +900,7 @@ fn entity_body(
                 }
             }
             Some(RequestBody::Typed {
-                types: vec![name.to_string()],
+                types: vec![name.clone()],
             })
         }
         Some(RequestBody::Parameters { parameters }) => {
@@ -847,11 +909,11 @@ fn entity_body(
                 check_table(model, name, parameters, diags);
             }
             Some(RequestBody::Typed {
-                types: vec![name.to_string()],
+                types: vec![name.clone()],
             })
         }
         None if op.method.has_body() => Some(RequestBody::Typed {
-            types: vec![name.to_string()],
+            types: vec![name.clone()],
         }),
         None => None,
     }
