@@ -4,7 +4,7 @@
 //! same throughout.
 
 use graphdoc::pipeline;
-use graphdoc::rust::runtime;
+use graphdoc::rust::runtime_crate as runtime;
 use std::path::Path;
 
 mod common;

@@ -391,11 +391,14 @@ pub fn runtime_at(source: RuntimeSource) -> Result<RuntimeSource> {
     };
     let dir = std::path::absolute(&dir).with_context(|| format!("--runtime path={dir}"))?;
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-    if !manifest.contains(&format!("name = \"{}\"", graphdoc::rust::runtime::PACKAGE)) {
+    if !manifest.contains(&format!(
+        "name = \"{}\"",
+        graphdoc::rust::runtime_crate::PACKAGE
+    )) {
         bail!(
             "--runtime path={}: no {} crate there",
             dir.display(),
-            graphdoc::rust::runtime::PACKAGE
+            graphdoc::rust::runtime_crate::PACKAGE
         );
     }
     Ok(RuntimeSource::Path(dir.to_string_lossy().into_owned()))

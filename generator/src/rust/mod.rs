@@ -7,7 +7,7 @@
 //! fraction of the cost. Text with a line still too wide goes through prettyplease.
 //!
 //! The crate has five modules: `runtime` (the runtime crate's files, or a dependency on
-//! it; see [`runtime`]), `models` (one view type per entity and complex type), `enums` (one evolvable enum per
+//! it; see [`runtime_crate`]), `models` (one view type per entity and complex type), `enums` (one evolvable enum per
 //! enum type), `operations` (one request function per documented request line) and
 //! `builders` (the same requests reached by walking their path from `Graph`).
 
@@ -22,11 +22,11 @@ mod models;
 pub mod names;
 mod operations;
 mod options;
-pub mod runtime;
+pub mod runtime_crate;
 mod setters;
 
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
-pub use runtime::RuntimeSource;
+pub use runtime_crate::RuntimeSource;
 
 use crate::diag::{self, Diagnostic};
 use crate::model::Model;
@@ -135,11 +135,14 @@ disable_all_formatting = true
     );
     match lib_rs(model, options) {
         Ok(lib) => {
-            files.insert("src/lib.rs".to_string(), format_file(&header, lib, &mut diags));
+            files.insert(
+                "src/lib.rs".to_string(),
+                format_file(&header, lib, &mut diags),
+            );
         }
         Err(e) => diags.push(Diagnostic::internal(format!("the runtime: {e}"))),
     }
-    match runtime::files(&options.runtime, &options.command, || {
+    match runtime_crate::files(&options.runtime, &options.command, || {
         format_file(&header, runtime_mod_rs(), &mut diags)
     }) {
         Ok(runtime_files) => files.extend(runtime_files),
@@ -351,7 +354,7 @@ fn cargo_toml(options: &CrateOptions, features: &features::Features) -> Result<S
     } else {
         ""
     };
-    let runtime = runtime::manifest_parts(&options.runtime)?;
+    let runtime = runtime_crate::manifest_parts(&options.runtime)?;
     let (lib, dev_dependencies) = match options.runtime {
         // The copied runtime's doc examples name `graph_runtime`; they run in that crate.
         RuntimeSource::Vendored => ("\n[lib]\ndoctest = false\n", String::new()),
@@ -396,8 +399,8 @@ tokio = {{ version = "1", features = ["rt"] }}
 /// The `runtime` module of a crate that depends on the runtime crate: the crate's items,
 /// and the crate's own `Object`.
 fn runtime_mod_rs() -> TokenStream {
-    let own = quote::format_ident!("{}", runtime::own_module());
-    let package = quote::format_ident!("{}", runtime::PACKAGE.replace('-', "_"));
+    let own = quote::format_ident!("{}", runtime_crate::own_module());
+    let package = quote::format_ident!("{}", runtime_crate::PACKAGE.replace('-', "_"));
     quote::quote! {
         //! The runtime crate's items (see its docs), and [`Object`], the type of every view,
         //! which is this crate's own: the models add their getters and setters to it.
@@ -436,14 +439,14 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> Result<TokenStream, String> 
     let dependency = match options.runtime {
         RuntimeSource::Vendored => TokenStream::new(),
         RuntimeSource::Path(_) | RuntimeSource::Version(_) => {
-            let version = runtime::version()?;
-            let compatibility = runtime::compatibility()?;
+            let version = runtime_crate::version()?;
+            let compatibility = runtime_crate::compatibility()?;
             let message = format!(
                 "{name} was generated for {package} {version}, whose COMPATIBILITY is {compatibility}; \
                  the {package} it is built with has another: depend on a {package} of that \
                  compatibility, or generate the crate again for this one",
                 name = options.crate_name,
-                package = runtime::PACKAGE,
+                package = runtime_crate::PACKAGE,
             );
             let number = proc_macro2::Literal::u32_unsuffixed(compatibility);
             quote::quote! {

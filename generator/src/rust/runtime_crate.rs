@@ -214,9 +214,7 @@ fn crate_only(item: &syn::Item) -> bool {
         _ => return false,
     };
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && a.parse_args::<syn::Ident>()
-                .is_ok_and(|arg| arg == "test")
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "test")
     })
 }
 
@@ -236,49 +234,57 @@ pub fn manifest_parts(source: &RuntimeSource) -> Result<ManifestParts, String> {
             features: feature_lines.join("\n"),
             dev_dependencies: String::new(),
         }),
-        RuntimeSource::Path(dir) => dependency_parts(&format!("path = {dir:?}"), &dependencies, &feature_lines),
-        RuntimeSource::Version(req) => dependency_parts(&format!("version = {req:?}"), &dependencies, &feature_lines),
+        RuntimeSource::Path(dir) => {
+            dependency_parts(&format!("path = {dir:?}"), &dependencies, &feature_lines)
+        }
+        RuntimeSource::Version(req) => {
+            dependency_parts(&format!("version = {req:?}"), &dependencies, &feature_lines)
+        }
     }
 }
 
 /// [`manifest_parts`] for a crate that depends on the runtime (`at` says where from).
-fn dependency_parts(at: &str, dependencies: &str, feature_lines: &[&str]) -> Result<ManifestParts, String> {
-            let mut deps = vec![format!(
-                "{PACKAGE} = {{ {at}, default-features = false }}\n\
+fn dependency_parts(
+    at: &str,
+    dependencies: &str,
+    feature_lines: &[&str],
+) -> Result<ManifestParts, String> {
+    let mut deps = vec![format!(
+        "{PACKAGE} = {{ {at}, default-features = false }}\n\
                  # What the models and operations name themselves: dates, ids, JSON, and\n\
                  # serde for the enums' impls."
-            )];
-            for name in NAMED_BY_GENERATED_CODE {
-                deps.push(
-                    entry(dependencies, name)
-                        .ok_or_else(|| format!("the runtime does not depend on {name}"))?
-                        .to_string(),
-                );
-            }
-            // Each feature turns on the runtime's feature of the same name, and the
-            // crate's own features that the runtime's turns on.
-            let mut forwarded = Vec::new();
-            for line in feature_lines {
-                let (name, list) = line
-                    .split_once(" = ")
-                    .ok_or_else(|| format!("the runtime's feature line `{line}`"))?;
-                let mut enables: Vec<String> = list
-                    .trim_matches(|c| c == '[' || c == ']')
-                    .split(',')
-                    .map(|f| f.trim().trim_matches('"'))
-                    .filter(|f| !f.is_empty() && !f.contains(':') && !f.contains('/'))
-                    .map(|f| format!("{f:?}"))
-                    .collect();
-                enables.push(format!("\"{PACKAGE}/{name}\""));
-                forwarded.push(format!("{name} = [{}]", enables.join(", ")));
-            }
-            Ok(ManifestParts {
-                dependencies: deps.join("\n"),
-                features: forwarded.join("\n"),
-                dev_dependencies: entry(dependencies, "futures-util")
-                    .map(|l| l.replace(", optional = true", ""))
-                    .ok_or("the runtime does not depend on futures-util")?,
-            })
+    )];
+    for name in NAMED_BY_GENERATED_CODE {
+        deps.push(
+            entry(dependencies, name)
+                .ok_or_else(|| format!("the runtime does not depend on {name}"))?
+                .to_string(),
+        );
+    }
+    // Each feature turns on the runtime's feature of the same name, and the
+    // crate's own features that the runtime's turns on.
+    let mut forwarded = Vec::new();
+    for line in feature_lines {
+        let (name, list) = line
+            .split_once(" = ")
+            .ok_or_else(|| format!("the runtime's feature line `{line}`"))?;
+        let mut enables: Vec<String> = list
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .filter(|f| !f.is_empty() && !f.contains(':') && !f.contains('/'))
+            .map(|f| format!("{f:?}"))
+            .collect();
+        enables.push(format!("\"{PACKAGE}/{name}\""));
+        forwarded.push(format!("{name} = [{}]", enables.join(", ")));
+    }
+    Ok(ManifestParts {
+        dependencies: deps.join("\n"),
+        features: forwarded.join("\n"),
+        dev_dependencies: entry(dependencies, "futures-util")
+            .map(|l| l.replace(", optional = true", ""))
+            .ok_or("the runtime does not depend on futures-util")?,
+    })
 }
 
 /// What a generated crate's `Cargo.toml` carries for the runtime.
@@ -324,7 +330,8 @@ mod tests {
             without_tests(text).unwrap(),
             "//! Docs.\n\nuse a::b; // why\n\npub fn f() {}\n"
         );
-        let inline = "fn g() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n\nfn h() {}\n";
+        let inline =
+            "fn g() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n\nfn h() {}\n";
         assert_eq!(without_tests(inline).unwrap(), "fn g() {}\n\nfn h() {}\n");
         for (name, text) in MODULES {
             let copy = without_tests(text).unwrap();
@@ -338,15 +345,25 @@ mod tests {
         assert!(version().unwrap().split('.').count() == 3);
         assert!(compatibility().unwrap() >= 1);
         let deps = table(MANIFEST, "dependencies").unwrap();
-        assert!(entry(&deps, "serde_json").unwrap().contains("preserve_order"));
+        assert!(
+            entry(&deps, "serde_json")
+                .unwrap()
+                .contains("preserve_order")
+        );
         assert!(!deps.contains("[features]") && !deps.ends_with("#\n"));
         let Ok(parts) = manifest_parts(&RuntimeSource::Path("../runtime".into())) else {
             panic!("parts");
         };
-        assert!(parts.dependencies.starts_with("graph-runtime = { path = \"../runtime\""));
-        assert!(parts
-            .features
-            .contains("client = [\"client-no-provider\", \"graph-runtime/client\"]"));
+        assert!(
+            parts
+                .dependencies
+                .starts_with("graph-runtime = { path = \"../runtime\"")
+        );
+        assert!(
+            parts
+                .features
+                .contains("client = [\"client-no-provider\", \"graph-runtime/client\"]")
+        );
     }
 
     #[test]
