@@ -7,9 +7,10 @@
 //! fraction of the cost. Text with a line still too wide goes through prettyplease.
 //!
 //! The crate has five modules: `runtime` (the runtime crate's files, or a dependency on
-//! it; see [`runtime_crate`]), `models` (one view type per entity and complex type), `enums` (one evolvable enum per
-//! enum type), `operations` (one request function per documented request line) and
-//! `builders` (the same requests reached by walking their path from `Graph`).
+//! it; see [`runtime_crate`]), `models` (one view type per entity and complex type),
+//! `enums` (one evolvable enum per enum type), `operations` (one request function per
+//! documented request line) and `builders` (the same requests reached by walking their
+//! path from `Graph`).
 
 mod accessors;
 pub mod builders;

@@ -203,10 +203,11 @@ fn crate_only(item: &syn::Item) -> bool {
     let attrs: &[syn::Attribute] = match item {
         syn::Item::Mod(m) => &m.attrs,
         syn::Item::Use(u) => {
-            if let syn::UseTree::Rename(r) = &u.tree {
-                if r.ident == "crate" && r.rename == "runtime" {
-                    return true;
-                }
+            if let syn::UseTree::Rename(r) = &u.tree
+                && r.ident == "crate"
+                && r.rename == "runtime"
+            {
+                return true;
             }
             &u.attrs
         }
