@@ -219,6 +219,18 @@ fn crate_only(item: &syn::Item) -> bool {
     })
 }
 
+/// The names of the runtime's features (`default` aside), which a generated crate has
+/// too, so that no doc area may take them.
+pub fn feature_names() -> Vec<String> {
+    table(MANIFEST, "features")
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim().to_string()))
+        .filter(|name| name != "default")
+        .collect()
+}
+
 /// The `[dependencies]` and features a generated crate carries for the runtime, for its
 /// `Cargo.toml`: `(dependencies, features, dev_dependencies)`.
 pub fn manifest_parts(source: &RuntimeSource) -> Result<ManifestParts, String> {
