@@ -24,12 +24,15 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 pub mod runtime;
-pub mod auth;
-pub mod batch;
-pub mod delta;
-pub mod upload;
+pub use runtime::{auth, batch, delta, upload};
 #[cfg(feature = "client-no-provider")]
-pub mod client;
+pub use runtime::client;
+#[doc(hidden)]
+pub use runtime::{string_enum, view};
+const _: () = assert!(
+    runtime::COMPATIBILITY == 1,
+    "graph-client was generated for graph-runtime 0.1.0, whose COMPATIBILITY is 1; the graph-runtime it is built with has another: depend on a graph-runtime of that compatibility, or generate the crate again for this one"
+);
 pub use builders::Graph;
 pub use runtime::{Collection, Error, NoContent, ODataQuery, Request, View};
 /// What a program brings into scope with `use <crate>::prelude::*`: [`View`],

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 pub use api_diff::ApiChanges;
 use graphdoc::diag::{Diagnostic, Severity};
 use graphdoc::pipeline::{self, Output};
-use graphdoc::rust::CrateOptions;
+use graphdoc::rust::{CrateOptions, RuntimeSource};
 use graphdoc::site::ApiVersion;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -30,6 +30,10 @@ pub fn repo_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Where `generated/` finds the runtime crate: it depends on it by path, so that the
+/// crates generated from several docs trees share its types.
+pub const REGEN_RUNTIME: &str = "../generator/runtime";
+
 /// Everything `regen` writes, by path relative to the repository root.
 pub struct Rendered {
     pub output: Output,
@@ -41,7 +45,9 @@ pub fn render_repo(root: &Path) -> Result<Rendered> {
     let docs = root.join("specs/docs");
     let sources = pipeline::read_docs(&docs)
         .with_context(|| format!("reading the docs in {}", docs.display()))?;
-    let options = CrateOptions::new(REGEN_COMMAND, "specs/docs").in_workspace();
+    let options = CrateOptions::new(REGEN_COMMAND, "specs/docs")
+        .in_workspace()
+        .with_runtime(RuntimeSource::Path(REGEN_RUNTIME.to_string()));
     let output = pipeline::run(&sources, &options);
     let mut files = BTreeMap::new();
     files.insert("specs/openapi.yaml".to_string(), output.openapi.clone());
@@ -377,12 +383,40 @@ pub fn docs_version(docs: &Path, requested: Option<ApiVersion>) -> Option<ApiVer
     requested.or_else(|| ApiVersion::from_folder_name(&docs_name(docs)))
 }
 
+/// `source` with a path dependency made absolute, so that the crate finds the runtime
+/// wherever the crate is written; an error when the folder is not the runtime crate.
+pub fn runtime_at(source: RuntimeSource) -> Result<RuntimeSource> {
+    let RuntimeSource::Path(dir) = source else {
+        return Ok(source);
+    };
+    let dir = std::path::absolute(&dir).with_context(|| format!("--runtime path={dir}"))?;
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    if !manifest.contains(&format!(
+        "name = \"{}\"",
+        graphdoc::rust::runtime_crate::PACKAGE
+    )) {
+        bail!(
+            "--runtime path={}: no {} crate there",
+            dir.display(),
+            graphdoc::rust::runtime_crate::PACKAGE
+        );
+    }
+    Ok(RuntimeSource::Path(dir.to_string_lossy().into_owned()))
+}
+
 /// Runs the pipeline on the docs tree `docs`, of API `version`, and writes the output
 /// into `out`.
-pub fn gen_into(docs: &Path, out: &Path, version: ApiVersion) -> Result<GenOutcome> {
+pub fn gen_into(
+    docs: &Path,
+    out: &Path,
+    version: ApiVersion,
+    runtime: RuntimeSource,
+) -> Result<GenOutcome> {
     let sources = pipeline::read_docs(docs)
         .with_context(|| format!("reading the docs in {}", docs.display()))?;
-    let options = CrateOptions::new("cargo xtask gen", docs_name(docs)).with_api_version(version);
+    let options = CrateOptions::new("cargo xtask gen", docs_name(docs))
+        .with_api_version(version)
+        .with_runtime(runtime);
     let output = pipeline::run(&sources, &options);
     let mut files = BTreeMap::new();
     files.insert("openapi.yaml".to_string(), output.openapi.clone());

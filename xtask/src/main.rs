@@ -10,6 +10,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use graphdoc::rust::RuntimeSource;
 use graphdoc::site::ApiVersion;
 use xtask::{
     RegenOutcome, Rendered, diagnostics_summary, errors, render_repo, repo_root, stale_files,
@@ -71,6 +72,12 @@ struct GenArgs {
     /// folder's name says, else v1.0.
     #[arg(long, value_name = "VERSION")]
     api_version: Option<ApiVersion>,
+    /// How the crate gets the runtime: `vendored` (a copy of its files under
+    /// `src/runtime/`, so that the crate builds wherever it is moved), `path=DIR` (a
+    /// dependency on the graph-runtime crate in DIR, written as an absolute path) or
+    /// `version=REQ` (on a published graph-runtime).
+    #[arg(long, default_value = "vendored", value_name = "SOURCE")]
+    runtime: RuntimeSource,
     #[command(flatten)]
     sarif: SarifArgs,
 }
@@ -248,6 +255,7 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
         out,
         top,
         api_version,
+        runtime,
         sarif,
     } = args;
     if !docs.is_dir() {
@@ -260,7 +268,8 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
         );
         ApiVersion::V1
     });
-    let xtask::GenOutcome { output, deleted } = xtask::gen_into(&docs, &out, version)?;
+    let runtime = xtask::runtime_at(runtime)?;
+    let xtask::GenOutcome { output, deleted } = xtask::gen_into(&docs, &out, version, runtime)?;
     let errors: Vec<&graphdoc::diag::Diagnostic> = errors(&output.diagnostics).collect();
     for d in &errors {
         eprint!("{}", xtask::rustc_style(d, &docs));

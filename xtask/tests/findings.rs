@@ -116,8 +116,13 @@ fn a_docs_tree_with_problems_gives_valid_sarif_with_one_result_per_diagnostic() 
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(docs.join("resources")).expect("docs folder");
     std::fs::write(docs.join("resources/widget.md"), WIDGET).expect("page written");
-    let out =
-        xtask::gen_into(&docs, &dir.path().join("out"), Default::default()).expect("gen runs");
+    let out = xtask::gen_into(
+        &docs,
+        &dir.path().join("out"),
+        Default::default(),
+        Default::default(),
+    )
+    .expect("gen runs");
     let diags = &out.output.diagnostics;
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id()).collect();
     assert!(codes.len() >= 3, "{codes:?}");

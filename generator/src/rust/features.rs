@@ -12,14 +12,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Feature names the crate uses for other things.
-const RESERVED: [&str; 5] = [
-    "default",
-    "full",
-    "client",
-    "client-no-provider",
-    "azure-identity",
-];
+/// Feature names the crate uses for other things, besides the runtime's features.
+const RESERVED: [&str; 2] = ["default", "full"];
 
 pub struct Features {
     /// Area → feature name.
@@ -30,6 +24,7 @@ pub struct Features {
 
 impl Features {
     pub fn new(model: &Model) -> Self {
+        let runtime = super::runtime_crate::feature_names();
         let mut names = BTreeMap::new();
         let areas = model
             .types
@@ -39,7 +34,7 @@ impl Features {
             .chain(model.operations.iter().map(|o| &o.area));
         for area in areas {
             names.entry(area.clone()).or_insert_with(|| {
-                if RESERVED.contains(&area.as_str()) {
+                if RESERVED.contains(&area.as_str()) || runtime.iter().any(|f| f == area.as_str()) {
                     format!("{area}-area")
                 } else {
                     area.to_string()

@@ -1,6 +1,7 @@
 //! How the generated crate is named, packaged and labelled, and which API version the
 //! docs (and so the crate and the OpenAPI document) are of.
 
+use super::RuntimeSource;
 use crate::site::ApiVersion;
 
 /// The generated crate's package name unless told otherwise.
@@ -20,6 +21,9 @@ pub struct CrateOptions {
     /// The API version the docs document: the service root, and the published pages
     /// that operations and types link to.
     pub api_version: ApiVersion,
+    /// How the crate gets the runtime: a copy of its files (the default), or a
+    /// dependency on the runtime crate.
+    pub runtime: RuntimeSource,
 }
 
 impl CrateOptions {
@@ -32,12 +36,19 @@ impl CrateOptions {
             command: command.into(),
             docs_label: docs_label.into(),
             api_version: ApiVersion::default(),
+            runtime: RuntimeSource::Vendored,
         }
     }
 
     /// Docs of `version` (v1.0 unless told).
     pub fn with_api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
+        self
+    }
+
+    /// The runtime from `source` rather than a copy of its files.
+    pub fn with_runtime(mut self, source: RuntimeSource) -> Self {
+        self.runtime = source;
         self
     }
 

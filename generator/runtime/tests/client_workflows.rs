@@ -2,21 +2,24 @@
 //! documented behaviour, failures included: sign-in, `$batch`, delta query, large
 //! uploads, and the settings every request carries.
 
+mod common;
+
+use common::get_device_management_device_configurations_item as get_item;
+use common::DisplayName;
 use futures_util::TryStreamExt;
-use graph_client::auth::SignInError;
-use graph_client::batch::Batch;
-use graph_client::client::{
-    Client, ClientCredentials, DeltaEvent, RetryPolicy, SDK_VERSION, StaticToken, Uploaded,
+use graph_runtime::auth::SignInError;
+use graph_runtime::batch::Batch;
+use graph_runtime::client::{
+    Client, ClientCredentials, DeltaEvent, RetryPolicy, StaticToken, Uploaded, SDK_VERSION,
 };
-use graph_client::delta::Change;
-use graph_client::operations::get_device_management_device_configurations_item as get_item;
-use graph_client::runtime::{JsonObject, Method, PathBuilder, parse_json};
-use graph_client::upload::{SLICE_UNIT, UploadSession};
-use graph_client::{Collection, Error, Request, View};
-use serde_json::{Value, json};
+use graph_runtime::delta::Change;
+use graph_runtime::upload::{UploadSession, SLICE_UNIT};
+use graph_runtime::{parse_json, JsonObject, Method, PathBuilder};
+use graph_runtime::{Collection, Error, Request, View};
+use serde_json::{json, Value};
 use std::ops::ControlFlow;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -186,13 +189,11 @@ async fn a_batch_with_a_cycle_or_an_unknown_dependency_sends_nothing() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(
-        server
-            .received_requests()
-            .await
-            .expect("recording is on")
-            .is_empty()
-    );
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .is_empty());
 }
 
 #[tokio::test]
@@ -349,13 +350,11 @@ async fn delta_links_to_another_origin_are_neither_followed_nor_resumed() {
         .try_collect()
         .await;
     assert!(matches!(resumed, Err(Error::InvalidRequest(_))));
-    assert!(
-        elsewhere
-            .received_requests()
-            .await
-            .expect("recording is on")
-            .is_empty()
-    );
+    assert!(elsewhere
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .is_empty());
 }
 
 // ---------- large upload ----------
@@ -470,13 +469,11 @@ async fn one_byte_and_exactly_one_slice_go_as_one_put_without_the_token() {
         assert_eq!(puts[0].url.query(), Some("sig=abc"));
         assert_eq!(header_of(&puts[0], "authorization"), None);
         assert_eq!(puts[0].body, bytes);
-        assert!(
-            graph
-                .received_requests()
-                .await
-                .expect("recording is on")
-                .is_empty()
-        );
+        assert!(graph
+            .received_requests()
+            .await
+            .expect("recording is on")
+            .is_empty());
     }
 }
 
@@ -532,11 +529,9 @@ async fn three_slices_with_a_lost_one_resume_from_next_expected_ranges() {
     let third = format!("PUT bytes {}-{}/{total}", 2 * SLICE_UNIT, total - 1);
     let second = format!("PUT {second}");
     assert_eq!(lines, [first.as_str(), &second, "GET -", &second, &third]);
-    assert!(
-        requests
-            .iter()
-            .all(|r| header_of(r, "authorization").is_none())
-    );
+    assert!(requests
+        .iter()
+        .all(|r| header_of(r, "authorization").is_none()));
     // The bytes the storage kept, in order, are the file.
     let kept: Vec<u8> = [0, 3, 4]
         .iter()
@@ -694,13 +689,11 @@ async fn a_token_endpoint_error_is_a_sign_in_error_that_says_why_and_graph_gets_
         .downcast_ref::<SignInError>()
         .expect("the token endpoint's error");
     assert_eq!(sign_in.correlation_id.as_deref(), Some("corr-1"));
-    assert!(
-        graph
-            .received_requests()
-            .await
-            .expect("recording is on")
-            .is_empty()
-    );
+    assert!(graph
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .is_empty());
 }
 
 #[test]

@@ -21,7 +21,7 @@
 //! `client::Client::batch` sends the rounds; any other HTTP stack can drive a
 //! [`BatchRun`] with [`BatchRun::next_round`] and [`BatchRun::receive`].
 
-use crate::runtime::{Error, Method, Request, RetryPolicy, ServiceError};
+use super::{Error, Method, Request, RetryPolicy, ServiceError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt;
@@ -113,7 +113,10 @@ impl Batch {
             headers: request.headers().to_vec(),
             body: request.body().map(<[u8]>::to_vec),
             invalid: request.invalid_reason().map(str::to_string),
-            depends_on: depends_on.into_iter().map(|d| d.as_ref().to_string()).collect(),
+            depends_on: depends_on
+                .into_iter()
+                .map(|d| d.as_ref().to_string())
+                .collect(),
         });
         Handle {
             id,
@@ -147,16 +150,29 @@ impl Batch {
         let order = self.check()?;
         let mut slots: Vec<Option<Item>> = self.items.into_iter().map(Some).collect();
         let items: Vec<Item> = order.iter().filter_map(|&i| slots[i].take()).collect();
-        let index: HashMap<String, usize> = items.iter().enumerate().map(|(i, item)| (item.id.clone(), i)).collect();
+        let index: HashMap<String, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.id.clone(), i))
+            .collect();
         let deps = items
             .iter()
-            .map(|item| item.depends_on.iter().filter_map(|d| index.get(d).copied()).collect())
+            .map(|item| {
+                item.depends_on
+                    .iter()
+                    .filter_map(|d| index.get(d).copied())
+                    .collect()
+            })
             .collect();
         let count = items.len();
         Ok(BatchRun {
             items,
             deps,
-            state: (0..count).map(|_| State::Pending { wait: Duration::ZERO }).collect(),
+            state: (0..count)
+                .map(|_| State::Pending {
+                    wait: Duration::ZERO,
+                })
+                .collect(),
             attempts: vec![0; count],
             in_flight: Vec::new(),
             retry,
@@ -170,13 +186,22 @@ impl Batch {
         let mut index = HashMap::new();
         for (i, item) in self.items.iter().enumerate() {
             if item.id.is_empty() {
-                return Err(Error::InvalidRequest(format!("batch item {} has an empty id", i + 1)));
+                return Err(Error::InvalidRequest(format!(
+                    "batch item {} has an empty id",
+                    i + 1
+                )));
             }
             if index.insert(item.id.as_str(), i).is_some() {
-                return Err(Error::InvalidRequest(format!("batch item id {:?} is used twice", item.id)));
+                return Err(Error::InvalidRequest(format!(
+                    "batch item id {:?} is used twice",
+                    item.id
+                )));
             }
             if let Some(reason) = &item.invalid {
-                return Err(Error::InvalidRequest(format!("batch item {:?}: {reason}", item.id)));
+                return Err(Error::InvalidRequest(format!(
+                    "batch item {:?}: {reason}",
+                    item.id
+                )));
             }
         }
         for item in &self.items {
@@ -192,12 +217,18 @@ impl Batch {
         let deps: Vec<Vec<usize>> = self
             .items
             .iter()
-            .map(|item| item.depends_on.iter().filter_map(|d| index.get(d.as_str()).copied()).collect())
+            .map(|item| {
+                item.depends_on
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .collect()
+            })
             .collect();
         let mut placed = vec![false; self.items.len()];
         let mut order = Vec::with_capacity(self.items.len());
         while order.len() < self.items.len() {
-            let ready = (0..self.items.len()).find(|&i| !placed[i] && deps[i].iter().all(|&d| placed[d]));
+            let ready =
+                (0..self.items.len()).find(|&i| !placed[i] && deps[i].iter().all(|&d| placed[d]));
             match ready {
                 Some(i) => {
                     placed[i] = true;
@@ -223,11 +254,18 @@ impl Batch {
             }
         }
         let start = path.iter().position(|&i| i == at).unwrap_or(0);
-        let mut names: Vec<&str> = path[start..].iter().map(|&i| self.items[i].id.as_str()).collect();
+        let mut names: Vec<&str> = path[start..]
+            .iter()
+            .map(|&i| self.items[i].id.as_str())
+            .collect();
         names.push(self.items[at].id.as_str());
         format!(
             "batch items depend on each other in a cycle: {}",
-            names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(" depends on ")
+            names
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(" depends on ")
         )
     }
 }
@@ -235,7 +273,9 @@ impl Batch {
 #[derive(Debug)]
 enum State {
     /// To send, not before `wait` has passed since the last round's answer.
-    Pending { wait: Duration },
+    Pending {
+        wait: Duration,
+    },
     Sent,
     Done(ItemResponse),
 }
@@ -341,7 +381,11 @@ impl BatchRun {
         Some(Round {
             wait,
             body: serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
-            ids: self.in_flight.iter().map(|&i| self.items[i].id.clone()).collect(),
+            ids: self
+                .in_flight
+                .iter()
+                .map(|&i| self.items[i].id.clone())
+                .collect(),
         })
     }
 
@@ -352,7 +396,10 @@ impl BatchRun {
         let item = &self.items[i];
         let mut out = Map::new();
         out.insert("id".to_string(), Value::String(item.id.clone()));
-        out.insert("method".to_string(), Value::String(item.method.as_str().to_string()));
+        out.insert(
+            "method".to_string(),
+            Value::String(item.method.as_str().to_string()),
+        );
         out.insert("url".to_string(), Value::String(item.url.clone()));
         if !item.headers.is_empty() {
             let headers = item
@@ -402,7 +449,9 @@ impl BatchRun {
         let responses = parsed
             .get("responses")
             .and_then(Value::as_array)
-            .ok_or_else(|| Error::Protocol("the $batch response has no \"responses\" array".to_string()))?;
+            .ok_or_else(|| {
+                Error::Protocol("the $batch response has no \"responses\" array".to_string())
+            })?;
         let mut answers: HashMap<&str, ItemResponse> = HashMap::new();
         for response in responses {
             let Some(id) = response.get("id").and_then(Value::as_str) else {
@@ -418,9 +467,11 @@ impl BatchRun {
                 missing.push(self.items[i].id.clone());
                 continue;
             };
-            let delay = self
-                .retry
-                .delay(self.attempts[i], answer.status, answer.header("retry-after"));
+            let delay = self.retry.delay(
+                self.attempts[i],
+                answer.status,
+                answer.header("retry-after"),
+            );
             match delay {
                 Some(wait) => {
                     self.state[i] = State::Pending { wait };
@@ -433,9 +484,13 @@ impl BatchRun {
         // goes again with it; it has not had its turn, so the attempt does not count.
         for &i in &round {
             let failed_on_retry = matches!(&self.state[i], State::Done(r) if r.status == FAILED_DEPENDENCY)
-                && self.deps[i].iter().any(|d| matches!(self.state[*d], State::Pending { .. }));
+                && self.deps[i]
+                    .iter()
+                    .any(|d| matches!(self.state[*d], State::Pending { .. }));
             if failed_on_retry {
-                self.state[i] = State::Pending { wait: Duration::ZERO };
+                self.state[i] = State::Pending {
+                    wait: Duration::ZERO,
+                };
                 self.attempts[i] = self.attempts[i].saturating_sub(1);
             }
         }
@@ -485,7 +540,12 @@ fn failed_dependency(on: &str) -> ItemResponse {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -500,7 +560,12 @@ fn item_response(response: &Value) -> ItemResponse {
         .and_then(Value::as_object)
         .map(|h| {
             h.iter()
-                .map(|(n, v)| (n.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .map(|(n, v)| {
+                    (
+                        n.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -519,7 +584,11 @@ fn item_response(response: &Value) -> ItemResponse {
         }
         Some(value) => serde_json::to_vec(value).unwrap_or_default(),
     };
-    ItemResponse { status, headers, body }
+    ItemResponse {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// The answers of a batch, by item id.
@@ -533,9 +602,10 @@ impl BatchResults {
     /// parsed body for a success status, [`Error::Service`] otherwise (`424` for an
     /// item whose dependency failed).
     pub fn get<T>(&self, handle: &Handle<T>) -> Result<T, Error> {
-        let response = self.responses.get(&handle.id).ok_or_else(|| {
-            Error::Protocol(format!("batch item {:?} has no answer", handle.id))
-        })?;
+        let response = self
+            .responses
+            .get(&handle.id)
+            .ok_or_else(|| Error::Protocol(format!("batch item {:?} has no answer", handle.id)))?;
         if response.is_success() {
             (handle.parse)(response.status, &response.body)
         } else {
@@ -564,147 +634,4 @@ impl BatchResults {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::runtime::{parse_json, PathBuilder};
-
-    fn get(path: &str) -> Request<Value> {
-        Request::new(Method::GET, PathBuilder::new(path), parse_json)
-    }
-
-    fn ids(round: &Round) -> Vec<&str> {
-        round.ids.iter().map(String::as_str).collect()
-    }
-
-    fn answer(round: &Round, status: impl Fn(&str) -> (u16, Option<&'static str>)) -> Vec<u8> {
-        let responses: Vec<Value> = round
-            .ids
-            .iter()
-            .map(|id| {
-                let (code, retry_after) = status(id);
-                let mut headers = serde_json::json!({"Content-Type": "application/json"});
-                if let Some(r) = retry_after {
-                    headers["Retry-After"] = Value::String(r.to_string());
-                }
-                serde_json::json!({"id": id, "status": code, "headers": headers, "body": {"id": id}})
-            })
-            .collect();
-        serde_json::to_vec(&serde_json::json!({ "responses": responses })).unwrap()
-    }
-
-    #[test]
-    fn checks_ids_dependencies_and_cycles_before_anything_is_sent() {
-        let mut batch = Batch::new();
-        batch.add_with_id("a", get("/a"), ["b"]);
-        batch.add_with_id("b", get("/b"), ["c"]);
-        batch.add_with_id("c", get("/c"), ["a"]);
-        let e = batch.start(RetryPolicy::default()).unwrap_err().to_string();
-        assert!(e.contains(r#""a" depends on "b" depends on "c" depends on "a""#), "{e}");
-
-        let mut batch = Batch::new();
-        batch.add_after(get("/a"), ["9"]);
-        let e = batch.start(RetryPolicy::default()).unwrap_err().to_string();
-        assert!(e.contains(r#"depends on "9", which is not in the batch"#), "{e}");
-
-        let mut batch = Batch::new();
-        batch.add_with_id("x", get("/a"), None::<&str>);
-        batch.add_with_id("x", get("/b"), None::<&str>);
-        assert!(batch.start(RetryPolicy::default()).unwrap_err().to_string().contains("used twice"));
-
-        let mut batch = Batch::new();
-        batch.add(Request::<Value>::new(Method::GET, PathBuilder::new("/users/").segment(".."), parse_json));
-        assert!(batch.start(RetryPolicy::default()).unwrap_err().to_string().contains("would change the request path"));
-    }
-
-    #[test]
-    fn rounds_hold_twenty_items_and_keep_dependencies_in_order() {
-        let mut batch = Batch::new();
-        // Added before what it depends on: sent after it.
-        batch.add_with_id("late", get("/late"), ["first"]);
-        batch.add_with_id("first", get("/first"), None::<&str>);
-        for n in 0..43 {
-            batch.add(get(&format!("/n{n}")));
-        }
-        let mut run = batch.start(RetryPolicy::never()).unwrap();
-        let first = run.next_round().unwrap();
-        assert_eq!(first.ids.len(), 20);
-        assert_eq!(&ids(&first)[..2], ["first", "late"]);
-        let body: Value = serde_json::from_slice(&first.body).unwrap();
-        assert_eq!(body["requests"][1]["dependsOn"], serde_json::json!(["first"]));
-        assert_eq!(body["requests"][1]["url"], "/late");
-        assert!(body["requests"][0].get("dependsOn").is_none());
-        run.receive(&answer(&first, |_| (200, None))).unwrap();
-        let second = run.next_round().unwrap();
-        run.receive(&answer(&second, |_| (200, None))).unwrap();
-        let third = run.next_round().unwrap();
-        assert_eq!((second.ids.len(), third.ids.len()), (20, 5));
-        run.receive(&answer(&third, |_| (200, None))).unwrap();
-        assert!(run.next_round().is_none());
-        assert_eq!(run.finish().len(), 45);
-    }
-
-    #[test]
-    fn throttled_items_go_again_with_their_dependents_after_their_retry_after() {
-        let mut batch = Batch::new();
-        let a = batch.add(get("/a"));
-        let b = batch.add_after(get("/b"), [a.id()]);
-        let c = batch.add(get("/c"));
-        let mut run = batch.start(RetryPolicy::default()).unwrap();
-        let first = run.next_round().unwrap();
-        run.receive(&answer(&first, |id| match id {
-            "1" => (429, Some("2")),
-            "2" => (424, None),
-            _ => (200, None),
-        }))
-        .unwrap();
-        let again = run.next_round().unwrap();
-        assert_eq!(ids(&again), ["1", "2"]);
-        assert_eq!(again.wait, Duration::from_secs(2));
-        let body: Value = serde_json::from_slice(&again.body).unwrap();
-        assert_eq!(body["requests"][1]["dependsOn"], serde_json::json!(["1"]));
-        run.receive(&answer(&again, |_| (200, None))).unwrap();
-        assert!(run.next_round().is_none());
-        let results = run.finish();
-        for handle in [&a, &b, &c] {
-            assert_eq!(results.get(handle).unwrap()["id"], handle.id());
-        }
-    }
-
-    #[test]
-    fn a_dependency_failed_in_an_earlier_round_fails_its_dependents_unsent() {
-        let mut batch = Batch::new();
-        let first = batch.add(get("/0"));
-        for n in 1..20 {
-            batch.add(get(&format!("/{n}")));
-        }
-        let late = batch.add_after(get("/late"), [first.id()]);
-        let mut run = batch.start(RetryPolicy::never()).unwrap();
-        let round = run.next_round().unwrap();
-        assert!(!round.ids.contains(&late.id().to_string()));
-        run.receive(&answer(&round, |id| if id == "1" { (404, None) } else { (200, None) })).unwrap();
-        assert!(run.next_round().is_none());
-        let results = run.finish();
-        match results.get(&late) {
-            Err(Error::Service(e)) => assert_eq!((e.status, e.code()), (424, Some("failedDependency"))),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn bodies_are_json_or_base64_and_an_unanswered_item_is_an_error() {
-        let mut batch = Batch::new();
-        let mut body = Map::new();
-        body.insert("city".to_string(), Value::String("Redmond".to_string()));
-        batch.add(Request::<Value>::new(Method::PATCH, PathBuilder::new("/me"), parse_json).json(&body));
-        batch.add(Request::<Value>::new(Method::PUT, PathBuilder::new("/x"), parse_json).bytes("text/plain", b"hi".to_vec()));
-        let mut run = batch.start(RetryPolicy::never()).unwrap();
-        let round = run.next_round().unwrap();
-        let wire: Value = serde_json::from_slice(&round.body).unwrap();
-        assert_eq!(wire["requests"][0]["body"], serde_json::json!({"city": "Redmond"}));
-        assert_eq!(wire["requests"][0]["headers"]["Content-Type"], "application/json");
-        assert_eq!(wire["requests"][1]["body"], "aGk=");
-        let partial = br#"{"responses":[{"id":"1","status":204}]}"#;
-        let e = run.receive(partial).unwrap_err();
-        assert!(matches!(&e, Error::Protocol(m) if m.ends_with("item 2")), "{e}");
-    }
-}
+mod tests;

@@ -14,7 +14,7 @@
 //!
 //! [`UploadPlan`] says which slice to send next from `nextExpectedRanges`.
 
-use crate::runtime::{Error, JsonObject};
+use super::{Error, JsonObject};
 use serde_json::Value;
 
 /// Slices are multiples of this: 320 KiB.
@@ -49,7 +49,10 @@ impl UploadSession {
             .to_string();
         Ok(Self {
             upload_url,
-            expiration_date_time: body.get("expirationDateTime").and_then(Value::as_str).map(str::to_string),
+            expiration_date_time: body
+                .get("expirationDateTime")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             next_expected_ranges: expected_ranges(body),
         })
     }
@@ -70,7 +73,13 @@ impl UploadSession {
 pub fn expected_ranges(body: &JsonObject) -> Vec<String> {
     body.get("nextExpectedRanges")
         .and_then(Value::as_array)
-        .map(|ranges| ranges.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|ranges| {
+            ranges
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -122,7 +131,8 @@ impl UploadPlan {
         }
         if total == 0 {
             return Err(Error::InvalidRequest(
-                "an upload session cannot take an empty file; upload it with a PUT of its content".to_string(),
+                "an upload session cannot take an empty file; upload it with a PUT of its content"
+                    .to_string(),
             ));
         }
         Ok(Self { total, slice })
@@ -163,7 +173,12 @@ impl UploadPlan {
     }
 
     fn range(&self, text: &str) -> Result<(u64, u64), Error> {
-        let bad = || Error::Protocol(format!("nextExpectedRanges has {text:?}, which is not a range of the {} bytes", self.total));
+        let bad = || {
+            Error::Protocol(format!(
+                "nextExpectedRanges has {text:?}, which is not a range of the {} bytes",
+                self.total
+            ))
+        };
         let text = text.trim();
         let (first, last) = text.split_once('-').unwrap_or((text, ""));
         let first = first.parse::<u64>().map_err(|_| bad())?;
@@ -208,12 +223,19 @@ impl UploadSource for [u8] {
     }
 
     fn read(&self, slice: Slice) -> std::io::Result<Vec<u8>> {
-        let range = usize::try_from(slice.first).ok().zip(usize::try_from(slice.last).ok());
+        let range = usize::try_from(slice.first)
+            .ok()
+            .zip(usize::try_from(slice.last).ok());
         match range.and_then(|(first, last)| self.get(first..=last)) {
             Some(bytes) => Ok(bytes.to_vec()),
             None => Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
-                format!("bytes {}-{} are beyond the {} bytes", slice.first, slice.last, self.len()),
+                format!(
+                    "bytes {}-{} are beyond the {} bytes",
+                    slice.first,
+                    slice.last,
+                    self.len()
+                ),
             )),
         }
     }
@@ -271,36 +293,4 @@ impl UploadSource for FileSource {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ranges(r: &[&str]) -> Vec<String> {
-        r.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn slices_follow_the_expected_ranges() {
-        let plan = UploadPlan::new(3 * SLICE_UNIT - 5, SLICE_UNIT).unwrap();
-        let first = plan.next(&ranges(&["0-"])).unwrap().unwrap();
-        assert_eq!(first.content_range(), format!("bytes 0-{}/{}", SLICE_UNIT - 1, 3 * SLICE_UNIT - 5));
-        let lost = plan.next(&ranges(&["655355-", "327680-655359"])).unwrap().unwrap();
-        assert_eq!((lost.first, lost.last), (327_680, 655_359));
-        assert_eq!(plan.uploaded(&ranges(&["327680-655359"])), plan.total() - SLICE_UNIT);
-        assert_eq!(plan.next(&[]).unwrap(), None);
-        // Attachments name only where to start.
-        let at = plan.next(&ranges(&["655360"])).unwrap().unwrap();
-        assert_eq!((at.first, at.last, at.len()), (655_360, plan.total() - 1, SLICE_UNIT - 5));
-        assert!(plan.next(&ranges(&["0-999999999"])).is_err());
-        assert!(plan.next(&ranges(&["x-"])).is_err());
-    }
-
-    #[test]
-    fn slice_sizes_are_multiples_of_320_kib_and_empty_files_are_refused() {
-        assert!(UploadPlan::new(10, 1000).is_err());
-        assert!(UploadPlan::new(10, MAX_SLICE + SLICE_UNIT).is_err());
-        let e = UploadPlan::new(0, DEFAULT_SLICE).unwrap_err().to_string();
-        assert!(e.contains("empty file"), "{e}");
-        let one = UploadPlan::new(1, DEFAULT_SLICE).unwrap();
-        assert_eq!(one.next(&ranges(&["0-"])).unwrap().unwrap().content_range(), "bytes 0-0/1");
-    }
-}
+mod tests;

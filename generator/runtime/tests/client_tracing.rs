@@ -2,9 +2,11 @@
 //! each request, and never the token, the path's values or the body. Its own test
 //! binary, so that no other test's dispatcher is in the way.
 
-use graph_client::client::{Client, StaticToken};
-use graph_client::models::DeviceConfigurationDeviceOverview;
-use graph_client::operations::patch_device_management_device_configurations_device_status_overview as patch_overview;
+mod common;
+
+use common::patch_device_management_device_configurations_device_status_overview as patch_overview;
+use common::{Counts, DeviceConfigurationDeviceOverview};
+use graph_runtime::client::{Client, StaticToken};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};

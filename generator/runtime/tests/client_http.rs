@@ -1,18 +1,20 @@
-//! The generated client's executor (`graph_client::client`) against real HTTP servers
+//! The client's executor (`graph_runtime::client`) against real HTTP servers
 //! on loopback: what goes on the wire, paging, the origin rule for tokens, retries and
 //! errors.
 
-use futures_util::TryStreamExt;
-use graph_client::client::{
-    BoxError, Client, RetryPolicy, StaticToken, TokenFuture, TokenProvider,
-};
-use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview};
-use graph_client::operations::{
+mod common;
+
+use common::{
     get_device_management_device_configurations, get_device_management_device_configurations_item,
     patch_device_management_device_configurations_device_status_overview as patch_overview,
 };
-use graph_client::runtime::{Method, PathBuilder, parse_empty};
-use graph_client::{Error, NoContent, ODataQuery, Request, View};
+use common::{Counts, DeviceConfiguration, DeviceConfigurationDeviceOverview, DisplayName};
+use futures_util::TryStreamExt;
+use graph_runtime::client::{
+    BoxError, Client, RetryPolicy, StaticToken, TokenFuture, TokenProvider,
+};
+use graph_runtime::{parse_empty, Method, PathBuilder};
+use graph_runtime::{Error, NoContent, ODataQuery, Request, View};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -381,12 +383,11 @@ async fn an_invalid_request_sends_nothing_and_a_dead_port_is_a_transport_error()
         other => panic!("expected an invalid request, got {other:?}"),
     }
     for s in [&server, &other] {
-        assert!(
-            s.received_requests()
-                .await
-                .expect("recording is on")
-                .is_empty()
-        );
+        assert!(s
+            .received_requests()
+            .await
+            .expect("recording is on")
+            .is_empty());
     }
 
     // A port that was just free: nothing listens there.
@@ -427,11 +428,9 @@ async fn a_failing_token_provider_is_a_sign_in_error_and_sends_nothing() {
         Err(Error::SignIn(e)) => assert!(e.to_string().contains("token endpoint")),
         other => panic!("expected a sign-in error, got {other:?}"),
     }
-    assert!(
-        server
-            .received_requests()
-            .await
-            .expect("recording is on")
-            .is_empty()
-    );
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .is_empty());
 }

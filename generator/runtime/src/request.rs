@@ -1,0 +1,409 @@
+//! Requests as data, the parsers of their responses, and pages of collections.
+
+use super::{Error, Json, JsonObject, ODataQuery, PathBuilder, ServiceError};
+use http::Method;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+/// Query names and values: `$` and `,` stay readable, everything else reserved is encoded.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b',');
+
+// ---------- requests ----------
+
+/// A request ready to send, and how to read its response into `T`.
+pub struct Request<T> {
+    method: Method,
+    path: String,
+    template: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    invalid: Option<String>,
+    timeout: Option<Duration>,
+    parse: fn(u16, &[u8]) -> Result<T, Error>,
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| String::from_utf8_lossy(b)),
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl<T> Request<T> {
+    /// A request of `method` to `path`, whose response `parse` reads (e.g. [`parse_json`]):
+    /// for requests the generated functions do not cover.
+    pub fn new(
+        method: Method,
+        path: PathBuilder,
+        parse: fn(u16, &[u8]) -> Result<T, Error>,
+    ) -> Self {
+        let template = path.template().to_string();
+        let (path, invalid) = path.finish();
+        Self {
+            method,
+            path,
+            template,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            invalid,
+            timeout: None,
+            parse,
+        }
+    }
+
+    /// Sets a body of any other type than JSON, such as file content, with its
+    /// `Content-Type`.
+    pub fn bytes(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.body = Some(body);
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .push(("Content-Type".to_string(), content_type.to_string()));
+        self
+    }
+
+    /// How long the executor waits for the response of one attempt, instead of the
+    /// client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout set with [`Request::timeout`], if any.
+    pub fn timeout_value(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The path with every parameter value as `{}`
+    /// (`/deviceManagement/deviceConfigurations/{}`): what logs and traces show.
+    pub fn path_template(&self) -> &str {
+        &self.template
+    }
+
+    /// The function that reads this request's response.
+    pub fn parser(&self) -> fn(u16, &[u8]) -> Result<T, Error> {
+        self.parse
+    }
+
+    /// Sets a JSON body and its `Content-Type`.
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(bytes);
+                self.headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                self.headers
+                    .push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            Err(e) => self.invalid = Some(format!("the body cannot be serialized: {e}")),
+        }
+        self
+    }
+
+    /// Adds OData query options.
+    pub fn query(mut self, options: &ODataQuery) -> Self {
+        for (k, v) in options.pairs() {
+            self.query.push((k.to_string(), v));
+        }
+        self
+    }
+
+    /// Adds one query parameter.
+    pub fn query_pair(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a request header, such as `ConsistencyLevel: eventual` or `Prefer`.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// `ConsistencyLevel: eventual`, which advanced queries (`$count`, `$search`, `$filter`
+    /// with `endsWith`, ...) on directory objects need.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
+    }
+
+    /// `Prefer`, e.g. `return=representation`, `odata.maxpagesize=50`,
+    /// `outlook.timezone="Pacific Standard Time"`.
+    pub fn prefer(self, preference: &str) -> Self {
+        self.header("Prefer", preference)
+    }
+
+    /// `If-Match` with an ETag, for updates that must not overwrite newer changes.
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The percent-encoded path, relative to the service root (`/me/messages`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Path and encoded query string.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.extend(utf8_percent_encode(k, QUERY));
+            out.push('=');
+            out.extend(utf8_percent_encode(v, QUERY));
+        }
+        out
+    }
+
+    /// The headers set on the request, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body, if the request has one.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The body as JSON, for inspection and tests.
+    pub fn body_json(&self) -> Option<Value> {
+        self.body
+            .as_deref()
+            .and_then(|b| serde_json::from_slice(b).ok())
+    }
+
+    /// Why this request must not be sent, if it must not.
+    pub fn invalid_reason(&self) -> Option<&str> {
+        self.invalid.as_deref()
+    }
+
+    /// An `http::Request` against `base_url` (e.g. `https://graph.microsoft.com/v1.0`).
+    pub fn to_http(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(reason) = &self.invalid {
+            return Err(Error::InvalidRequest(reason.clone()));
+        }
+        let uri = format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            self.path_and_query()
+        );
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(uri);
+        for (k, v) in &self.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        builder
+            .body(self.body.clone().unwrap_or_default())
+            .map_err(|e| Error::InvalidRequest(e.to_string()))
+    }
+
+    /// Reads a response: a success status parses into `T`, any other into [`Error`].
+    pub fn parse_response(&self, status: u16, body: &[u8]) -> Result<T, Error> {
+        self.parse_response_with_headers(status, Vec::new(), body)
+    }
+
+    /// As [`Request::parse_response`], keeping the response headers in errors.
+    pub fn parse_response_with_headers(
+        &self,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if (200..300).contains(&status) {
+            (self.parse)(status, body)
+        } else {
+            Err(Error::Service(Box::new(ServiceError::new(
+                status, headers, body,
+            ))))
+        }
+    }
+}
+
+/// Parser for JSON bodies.
+pub fn parse_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        source,
+        body: body.to_vec(),
+    })
+}
+
+/// Parser for binary bodies (`Stream` responses such as reports and file content).
+pub fn parse_bytes(_status: u16, body: &[u8]) -> Result<Vec<u8>, Error> {
+    Ok(body.to_vec())
+}
+
+/// Parser for a primitive result (a string, a number, an enum member), which Graph
+/// answers as `{"value": ...}`.
+#[doc(hidden)]
+pub fn parse_value<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    parse_value_with(status, body, |v| {
+        serde_json::from_value(Value::from(v.clone())).ok()
+    })
+}
+
+/// As [`parse_value`], reading the `value` member with `convert` (dates, ids, bytes).
+#[doc(hidden)]
+pub fn parse_value_with<T>(
+    status: u16,
+    body: &[u8],
+    convert: fn(&Json) -> Option<T>,
+) -> Result<T, Error> {
+    let json: Json = parse_json(status, body)?;
+    json.get(VALUE)
+        .and_then(convert)
+        .ok_or_else(|| Error::Decode {
+            status,
+            source: serde::de::Error::custom("no `value` member of the documented type"),
+            body: body.to_vec(),
+        })
+}
+
+/// Parser for responses without a body (`204 No Content`).
+pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
+    Ok(NoContent)
+}
+
+/// The response of an operation that returns no body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoContent;
+
+/// One page of a collection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Collection<T> {
+    /// The items of this page.
+    pub value: Vec<T>,
+    /// The URL of the next page, when there is one.
+    pub next_link: Option<String>,
+    /// The total count (`@odata.count`), when `$count` asked for it.
+    pub count: Option<i64>,
+    /// Other members (`@odata.context`, `@odata.deltaLink`, ...).
+    pub other: JsonObject,
+}
+
+const VALUE: &str = "value";
+const NEXT_LINK: &str = "@odata.nextLink";
+const COUNT: &str = "@odata.count";
+
+// serde written out rather than derived: the crate then needs no proc-macro, and no
+// syn, to build.
+impl<T: serde::Serialize> serde::Serialize for Collection<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(VALUE, &self.value)?;
+        if let Some(link) = &self.next_link {
+            map.serialize_entry(NEXT_LINK, link)?;
+        }
+        if let Some(count) = &self.count {
+            map.serialize_entry(COUNT, count)?;
+        }
+        for (name, value) in &self.other {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Collection<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(CollectionVisitor(PhantomData))
+    }
+}
+
+/// Reads a page in one pass: `value` straight into `Vec<T>`, the next link and the count
+/// into their fields, every other member into `other`. (Reading the body into a map
+/// first and converting `value` from it would build every object twice.)
+struct CollectionVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for CollectionVisitor<T> {
+    type Value = Collection<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page of a collection (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        /// The member's value, `null` read as absent; an error names the member.
+        fn member<'de, V: serde::Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+            map: &mut A,
+            name: &str,
+        ) -> Result<Option<V>, A::Error> {
+            map.next_value::<Option<V>>().map_err(|e| {
+                let message = e.to_string();
+                serde::de::Error::custom(format_args!("{name}: {}", without_position(&message)))
+            })
+        }
+        let mut page = Collection {
+            value: Vec::new(),
+            next_link: None,
+            count: None,
+            other: JsonObject::new(),
+        };
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                VALUE => page.value = member(&mut map, VALUE)?.unwrap_or_default(),
+                NEXT_LINK => page.next_link = member(&mut map, NEXT_LINK)?,
+                COUNT => page.count = member(&mut map, COUNT)?,
+                _ => {
+                    let value = map.next_value()?;
+                    page.other.insert(name, value);
+                }
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// A serde_json message without its trailing ` at line L column C`: the error is
+/// raised again from the page's map, and serde_json adds the position once more there.
+fn without_position(message: &str) -> &str {
+    let Some((head, tail)) = message.rsplit_once(" at line ") else {
+        return message;
+    };
+    let mut parts = tail.split(" column ");
+    let digits =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if digits(parts.next()) && digits(parts.next()) && parts.next().is_none() {
+        head
+    } else {
+        message
+    }
+}
+
+#[cfg(test)]
+mod tests;

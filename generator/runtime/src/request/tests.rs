@@ -1,0 +1,120 @@
+use super::*;
+use crate::{as_datetime, Object, PathBuilder, View};
+use std::time::Duration;
+
+#[test]
+fn primitive_results_are_read_from_their_value_member() {
+    let body = br#"{"@odata.context": "x", "value": "Pacific Standard Time"}"#;
+    assert_eq!(
+        parse_value::<String>(200, body).unwrap(),
+        "Pacific Standard Time"
+    );
+    let body = br#"{"value": "2021-07-01T10:00:00.5Z"}"#;
+    let at = parse_value_with(200, body, as_datetime).unwrap();
+    assert_eq!(at.timestamp_subsec_millis(), 500);
+    // A body without `value`, or of another type, is a decode error, not a panic.
+    assert!(matches!(
+        parse_value::<bool>(200, br#"{"result": true}"#),
+        Err(Error::Decode { status: 200, .. })
+    ));
+    assert!(parse_value::<bool>(200, br#"{"value": "yes"}"#).is_err());
+}
+
+#[test]
+fn collection_pages_keep_every_member() {
+    let body =
+        r#"{"@odata.context":"c","value":[1,2],"@odata.count":2,"@odata.nextLink":"https://n"}"#;
+    let page: Collection<i32> = serde_json::from_str(body).unwrap();
+    assert_eq!(page.value, [1, 2]);
+    assert_eq!(page.next_link.as_deref(), Some("https://n"));
+    assert_eq!(page.count, Some(2));
+    assert_eq!(page.other.keys().collect::<Vec<_>>(), ["@odata.context"]);
+    let again: Collection<i32> =
+        serde_json::from_value(serde_json::to_value(&page).unwrap()).unwrap();
+    assert_eq!(again, page);
+    let last: Collection<i32> = serde_json::from_str(r#"{"@odata.nextLink":null}"#).unwrap();
+    assert!(last.value.is_empty() && last.next_link.is_none());
+    assert_eq!(serde_json::to_string(&last).unwrap(), r#"{"value":[]}"#);
+    let wrong = serde_json::from_str::<Collection<i32>>(r#"{"value":["x"]}"#).unwrap_err();
+    assert!(wrong.to_string().starts_with("value: "), "{wrong}");
+}
+
+mod tags {
+    pub enum Thing {}
+}
+type Thing = Object<tags::Thing>;
+crate::view!(Thing, "#microsoft.graph.thing");
+
+#[test]
+fn collection_pages_are_read_in_one_pass_with_the_same_rules() {
+    // Unknown members stay, in order, whatever their place around `value`.
+    let body = r#"{"@odata.context":"c","value":[{"id":"a","x":{"y":[1]}}],"@odata.deltaLink":"d","@odata.nextLink":null,"@odata.count":null}"#;
+    let page: Collection<Thing> = serde_json::from_str(body).unwrap();
+    assert_eq!(page.value.len(), 1);
+    assert_eq!(
+        page.value[0]
+            .get("x")
+            .map(|x| x == &serde_json::json!({"y": [1]})),
+        Some(true)
+    );
+    assert!(page.next_link.is_none() && page.count.is_none());
+    assert_eq!(
+        page.other.keys().collect::<Vec<_>>(),
+        ["@odata.context", "@odata.deltaLink"]
+    );
+    assert_eq!(
+        serde_json::to_string(&page).unwrap(),
+        r#"{"value":[{"id":"a","x":{"y":[1]}}],"@odata.context":"c","@odata.deltaLink":"d"}"#
+    );
+    // `value: null` is an empty page; a value of another type is an error naming the
+    // member, with the position once.
+    let empty: Collection<Thing> = serde_json::from_str(r#"{"value":null}"#).unwrap();
+    assert!(empty.value.is_empty());
+    let wrong = serde_json::from_str::<Collection<i32>>(r#"{"value":[1],"@odata.count":"many"}"#)
+        .unwrap_err();
+    assert_eq!(
+        wrong.to_string(),
+        r#"@odata.count: invalid type: string "many", expected i64 at line 1 column 35"#
+    );
+    let wrong = serde_json::from_str::<Collection<Thing>>(r#"{"@odata.nextLink":7}"#).unwrap_err();
+    assert!(
+        wrong
+            .to_string()
+            .starts_with("@odata.nextLink: invalid type: integer `7`"),
+        "{wrong}"
+    );
+    assert_eq!(wrong.to_string().matches(" at line ").count(), 1, "{wrong}");
+    // Not an object at all.
+    assert!(serde_json::from_str::<Collection<i32>>("[1]").is_err());
+    assert_eq!(without_position("x at line 3 column 9"), "x");
+    assert_eq!(without_position("x at line three"), "x at line three");
+}
+
+#[test]
+fn path_templates_hide_parameter_values() {
+    let path = PathBuilder::new("/users/")
+        .segment("alice@example.com")
+        .literal("/drive/root:/")
+        .path("a/b.txt")
+        .literal(":/content");
+    assert_eq!(path.template(), "/users/{}/drive/root:/{}:/content");
+    let r: Request<NoContent> =
+        Request::new(Method::GET, path, parse_empty).timeout(Duration::from_secs(3));
+    assert_eq!(r.path_template(), "/users/{}/drive/root:/{}:/content");
+    assert_eq!(r.timeout_value(), Some(Duration::from_secs(3)));
+}
+
+#[test]
+fn query_options_are_encoded() {
+    let r: Request<NoContent> = Request::new(Method::GET, PathBuilder::new("/users"), parse_empty)
+        .query(
+            &ODataQuery::new()
+                .select(["id", "displayName"])
+                .filter("startswith(displayName,'a b')")
+                .top(5),
+        );
+    assert_eq!(
+        r.path_and_query(),
+        "/users?$select=id,displayName&$filter=startswith%28displayName,%27a%20b%27%29&$top=5"
+    );
+}
