@@ -4,6 +4,8 @@
 //! [`crate::runtime::Object`]. See [`crate::runtime::View`].
 #[allow(unused_imports)]
 use crate::runtime;
+#[allow(unused_imports)]
+use crate::runtime::odata::{kind, Field};
 /// Pick this target to reach each device that the tenant manages, whoever its user is. No group has to be named, which is why the type declares no properties.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -16,6 +18,9 @@ crate::view!(
     AllDevicesAssignmentTarget, "#microsoft.graph.allDevicesAssignmentTarget",
     DeviceAndAppManagementAssignmentTarget
 );
+#[cfg(feature = "intune-shared")]
+impl runtime::odata::IsA<DeviceAndAppManagementAssignmentTarget>
+for AllDevicesAssignmentTarget {}
 /// Pick this target to reach each user of the tenant who holds a license. There is nothing to configure, so the type declares no properties.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -31,6 +36,9 @@ crate::view!(
     "#microsoft.graph.allLicensedUsersAssignmentTarget",
     DeviceAndAppManagementAssignmentTarget
 );
+#[cfg(feature = "intune-shared")]
+impl runtime::odata::IsA<DeviceAndAppManagementAssignmentTarget>
+for AllLicensedUsersAssignmentTarget {}
 /// Identifies an app inside app lists of configuration profiles, for instance the appsSingleAppModeList of an iosGeneralDeviceConfiguration.
 ///
 /// OData type `microsoft.graph.appListItem`; documented in `resources/intune-deviceconfig-applistitem.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applistitem?view=graph-rest-1.0>.
@@ -85,6 +93,17 @@ impl AppListItem {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl AppListItem {
+    /// `name` in typed query options.
+    pub const NAME: Field<Self, kind::Text> = Field::new("name");
+    /// `publisher` in typed query options.
+    pub const PUBLISHER: Field<Self, kind::Text> = Field::new("publisher");
+    /// `appStoreUrl` in typed query options.
+    pub const APP_STORE_URL: Field<Self, kind::Text> = Field::new("appStoreUrl");
+    /// `appId` in typed query options.
+    pub const APP_ID: Field<Self, kind::Text> = Field::new("appId");
+}
 /// A license held by a user, named by the product (SKU) it grants, with the service plans of that product that are switched off for the user.
 ///
 /// OData type `microsoft.graph.assignedLicense`; documented in `resources/assignedlicense.md`; published at <https://learn.microsoft.com/graph/api/resources/assignedlicense?view=graph-rest-1.0>.
@@ -123,6 +142,15 @@ impl AssignedLicense {
         runtime::put(&mut self.0, "skuId", runtime::uuid_value(value));
         self
     }
+}
+#[cfg(feature = "users")]
+impl AssignedLicense {
+    /// `disabledPlans` in typed query options.
+    pub const DISABLED_PLANS: Field<Self, kind::Many<kind::Guid>> = Field::new(
+        "disabledPlans",
+    );
+    /// `skuId` in typed query options.
+    pub const SKU_ID: Field<Self, kind::Guid> = Field::new("skuId");
 }
 /// Abstract complex type describing whom an assignment is aimed at. It declares no properties of its own; an actual target is always one of the derived types listed below, told apart by its `@odata.type` value.
 ///
@@ -377,6 +405,55 @@ impl DeviceConfiguration {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfiguration {
+    /// `lastModifiedDateTime` in typed query options.
+    pub const LAST_MODIFIED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime` in typed query options.
+    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "createdDateTime",
+    );
+    /// `description` in typed query options.
+    pub const DESCRIPTION: Field<Self, kind::Text> = Field::new("description");
+    /// `displayName` in typed query options.
+    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
+    /// `version` in typed query options.
+    pub const VERSION: Field<Self, kind::Int> = Field::new("version");
+    /// `assignments` in typed query options.
+    pub const ASSIGNMENTS: Field<
+        Self,
+        kind::Many<kind::Entity<DeviceConfigurationAssignment>>,
+    > = Field::new("assignments");
+    /// `deviceStatuses` in typed query options.
+    pub const DEVICE_STATUSES: Field<
+        Self,
+        kind::Many<kind::Entity<DeviceConfigurationDeviceStatus>>,
+    > = Field::new("deviceStatuses");
+    /// `userStatuses` in typed query options.
+    pub const USER_STATUSES: Field<
+        Self,
+        kind::Many<kind::Entity<DeviceConfigurationUserStatus>>,
+    > = Field::new("userStatuses");
+    /// `deviceStatusOverview` in typed query options.
+    pub const DEVICE_STATUS_OVERVIEW: Field<
+        Self,
+        kind::Entity<DeviceConfigurationDeviceOverview>,
+    > = Field::new("deviceStatusOverview");
+    /// `userStatusOverview` in typed query options.
+    pub const USER_STATUS_OVERVIEW: Field<
+        Self,
+        kind::Entity<DeviceConfigurationUserOverview>,
+    > = Field::new("userStatusOverview");
+    /// `deviceSettingStateSummaries` in typed query options.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: Field<
+        Self,
+        kind::Many<kind::Entity<SettingStateDeviceSummary>>,
+    > = Field::new("deviceSettingStateSummaries");
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl runtime::odata::IsA<Entity> for DeviceConfiguration {}
 /// What a [`DeviceConfiguration`] is, by its `@odata.type`.
 #[cfg(feature = "intune-deviceconfig")]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -449,6 +526,17 @@ impl DeviceConfigurationAssignment {
         runtime::put(&mut self.0, "target", runtime::view_value(value));
         self
     }
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfigurationAssignment {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `target` in typed query options.
+    #[cfg(feature = "intune-shared")]
+    pub const TARGET: Field<
+        Self,
+        kind::Complex<DeviceAndAppManagementAssignmentTarget>,
+    > = Field::new("target");
 }
 /// Summarizes, for one deviceConfiguration, how many devices ended up in each deployment state. Each profile exposes exactly one of these objects through its deviceStatusOverview relationship.
 ///
@@ -557,6 +645,31 @@ impl DeviceConfigurationDeviceOverview {
         runtime::put(&mut self.0, "configurationVersion", runtime::Json::from(value));
         self
     }
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfigurationDeviceOverview {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `pendingCount` in typed query options.
+    pub const PENDING_COUNT: Field<Self, kind::Int> = Field::new("pendingCount");
+    /// `notApplicableCount` in typed query options.
+    pub const NOT_APPLICABLE_COUNT: Field<Self, kind::Int> = Field::new(
+        "notApplicableCount",
+    );
+    /// `successCount` in typed query options.
+    pub const SUCCESS_COUNT: Field<Self, kind::Int> = Field::new("successCount");
+    /// `errorCount` in typed query options.
+    pub const ERROR_COUNT: Field<Self, kind::Int> = Field::new("errorCount");
+    /// `failedCount` in typed query options.
+    pub const FAILED_COUNT: Field<Self, kind::Int> = Field::new("failedCount");
+    /// `lastUpdateDateTime` in typed query options.
+    pub const LAST_UPDATE_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `configurationVersion` in typed query options.
+    pub const CONFIGURATION_VERSION: Field<Self, kind::Int> = Field::new(
+        "configurationVersion",
+    );
 }
 /// Each record tells how one device fared with a deviceConfiguration: which device and user reported, what the outcome was and when the last report came in.
 ///
@@ -684,6 +797,37 @@ impl DeviceConfigurationDeviceStatus {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfigurationDeviceStatus {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `deviceDisplayName` in typed query options.
+    pub const DEVICE_DISPLAY_NAME: Field<Self, kind::Text> = Field::new(
+        "deviceDisplayName",
+    );
+    /// `userName` in typed query options.
+    pub const USER_NAME: Field<Self, kind::Text> = Field::new("userName");
+    /// `deviceModel` in typed query options.
+    pub const DEVICE_MODEL: Field<Self, kind::Text> = Field::new("deviceModel");
+    /// `complianceGracePeriodExpirationDateTime` in typed query options.
+    pub const COMPLIANCE_GRACE_PERIOD_EXPIRATION_DATE_TIME: Field<
+        Self,
+        kind::DateTime,
+    > = Field::new("complianceGracePeriodExpirationDateTime");
+    /// `status` in typed query options.
+    #[cfg(feature = "intune-shared")]
+    pub const STATUS: Field<Self, kind::Enum<crate::enums::ComplianceStatus>> = Field::new(
+        "status",
+    );
+    /// `lastReportedDateTime` in typed query options.
+    pub const LAST_REPORTED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "lastReportedDateTime",
+    );
+    /// `userPrincipalName` in typed query options.
+    pub const USER_PRINCIPAL_NAME: Field<Self, kind::Text> = Field::new(
+        "userPrincipalName",
+    );
+}
 /// Counts, for one deviceConfiguration, the users in each deployment state. It is reached through the userStatusOverview relationship of the profile and mirrors deviceConfigurationDeviceOverview, except that it counts users.
 ///
 /// OData type `microsoft.graph.deviceConfigurationUserOverview`; documented in `resources/intune-deviceconfig-deviceconfigurationuseroverview.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationuseroverview?view=graph-rest-1.0>.
@@ -791,6 +935,31 @@ impl DeviceConfigurationUserOverview {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfigurationUserOverview {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `pendingCount` in typed query options.
+    pub const PENDING_COUNT: Field<Self, kind::Int> = Field::new("pendingCount");
+    /// `notApplicableCount` in typed query options.
+    pub const NOT_APPLICABLE_COUNT: Field<Self, kind::Int> = Field::new(
+        "notApplicableCount",
+    );
+    /// `successCount` in typed query options.
+    pub const SUCCESS_COUNT: Field<Self, kind::Int> = Field::new("successCount");
+    /// `errorCount` in typed query options.
+    pub const ERROR_COUNT: Field<Self, kind::Int> = Field::new("errorCount");
+    /// `failedCount` in typed query options.
+    pub const FAILED_COUNT: Field<Self, kind::Int> = Field::new("failedCount");
+    /// `lastUpdateDateTime` in typed query options.
+    pub const LAST_UPDATE_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `configurationVersion` in typed query options.
+    pub const CONFIGURATION_VERSION: Field<Self, kind::Int> = Field::new(
+        "configurationVersion",
+    );
+}
 /// Each record tells how the devices of one user fared with a deviceConfiguration. The records are reachable through the userStatuses relationship of the profile.
 ///
 /// OData type `microsoft.graph.deviceConfigurationUserStatus`; documented in `resources/intune-deviceconfig-deviceconfigurationuserstatus.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationuserstatus?view=graph-rest-1.0>.
@@ -882,6 +1051,28 @@ impl DeviceConfigurationUserStatus {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl DeviceConfigurationUserStatus {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `userDisplayName` in typed query options.
+    pub const USER_DISPLAY_NAME: Field<Self, kind::Text> = Field::new("userDisplayName");
+    /// `devicesCount` in typed query options.
+    pub const DEVICES_COUNT: Field<Self, kind::Int> = Field::new("devicesCount");
+    /// `status` in typed query options.
+    #[cfg(feature = "intune-shared")]
+    pub const STATUS: Field<Self, kind::Enum<crate::enums::ComplianceStatus>> = Field::new(
+        "status",
+    );
+    /// `lastReportedDateTime` in typed query options.
+    pub const LAST_REPORTED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "lastReportedDateTime",
+    );
+    /// `userPrincipalName` in typed query options.
+    pub const USER_PRINCIPAL_NAME: Field<Self, kind::Text> = Field::new(
+        "userPrincipalName",
+    );
+}
 /// Users, groups and the other objects of the directory share this type. A relationship that can lead to objects of several kinds, such as a user's memberOf, is typed with it, and each object's `@odata.type` names its own type.
 ///
 /// Derives from [`Entity`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -910,6 +1101,15 @@ impl DirectoryObject {
         self
     }
 }
+#[cfg(feature = "users")]
+impl DirectoryObject {
+    /// `deletedDateTime` in typed query options.
+    pub const DELETED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "deletedDateTime",
+    );
+}
+#[cfg(feature = "users")]
+impl runtime::odata::IsA<Entity> for DirectoryObject {}
 /// What a [`DirectoryObject`] is, by its `@odata.type`.
 #[cfg(feature = "users")]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -958,6 +1158,11 @@ impl Entity {
         runtime::put(&mut self.0, "id", runtime::string_value(value));
         self
     }
+}
+#[cfg(feature = "applications")]
+impl Entity {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 /// What a [`Entity`] is, by its `@odata.type`.
 #[cfg(feature = "applications")]
@@ -1031,6 +1236,11 @@ crate::view!(
     ExclusionGroupAssignmentTarget, "#microsoft.graph.exclusionGroupAssignmentTarget",
     GroupAssignmentTarget
 );
+#[cfg(feature = "intune-shared")]
+impl runtime::odata::IsA<GroupAssignmentTarget> for ExclusionGroupAssignmentTarget {}
+#[cfg(feature = "intune-shared")]
+impl runtime::odata::IsA<DeviceAndAppManagementAssignmentTarget>
+for ExclusionGroupAssignmentTarget {}
 /// A collection of directory objects that share access or a mailbox: a Microsoft 365 group, a security group or a distribution list. Here it appears as one of the kinds of object a user is a member of.
 ///
 /// Derives from [`DirectoryObject`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -1137,6 +1347,48 @@ impl Group {
         self
     }
 }
+#[cfg(feature = "users")]
+impl Group {
+    /// `description` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `startsWith`
+    /// - `$search` works on it
+    pub const DESCRIPTION: Field<Self, kind::Text> = Field::new("description");
+    /// `displayName` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    /// - `$search` works on it
+    /// - `$orderby` works on it
+    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
+    /// `groupTypes` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `not`
+    pub const GROUP_TYPES: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "groupTypes",
+    );
+    /// `mail` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    pub const MAIL: Field<Self, kind::Text> = Field::new("mail");
+    /// `mailEnabled` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`
+    pub const MAIL_ENABLED: Field<Self, kind::Bool> = Field::new("mailEnabled");
+    /// `securityEnabled` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
+    pub const SECURITY_ENABLED: Field<Self, kind::Bool> = Field::new("securityEnabled");
+}
+#[cfg(feature = "users")]
+impl runtime::odata::IsA<DirectoryObject> for Group {}
+#[cfg(feature = "users")]
+impl runtime::odata::IsA<Entity> for Group {}
 /// Use this target to deliver something to the members of a single Azure AD group, identified by groupId. The type exclusionGroupAssignmentTarget builds on it to do the opposite.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -1165,6 +1417,14 @@ impl GroupAssignmentTarget {
         self
     }
 }
+#[cfg(feature = "intune-shared")]
+impl GroupAssignmentTarget {
+    /// `groupId` in typed query options.
+    pub const GROUP_ID: Field<Self, kind::Text> = Field::new("groupId");
+}
+#[cfg(feature = "intune-shared")]
+impl runtime::odata::IsA<DeviceAndAppManagementAssignmentTarget>
+for GroupAssignmentTarget {}
 /// What a [`GroupAssignmentTarget`] is, by its `@odata.type`.
 #[cfg(feature = "intune-shared")]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1368,6 +1628,56 @@ impl IosGeneralDeviceConfiguration {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl IosGeneralDeviceConfiguration {
+    /// `accountBlockModification` in typed query options.
+    pub const ACCOUNT_BLOCK_MODIFICATION: Field<Self, kind::Bool> = Field::new(
+        "accountBlockModification",
+    );
+    /// `airDropBlocked` in typed query options.
+    pub const AIR_DROP_BLOCKED: Field<Self, kind::Bool> = Field::new("airDropBlocked");
+    /// `appsSingleAppModeList` in typed query options.
+    pub const APPS_SINGLE_APP_MODE_LIST: Field<
+        Self,
+        kind::Many<kind::Complex<AppListItem>>,
+    > = Field::new("appsSingleAppModeList");
+    /// `appStoreBlocked` in typed query options.
+    pub const APP_STORE_BLOCKED: Field<Self, kind::Bool> = Field::new("appStoreBlocked");
+    /// `cameraBlocked` in typed query options.
+    pub const CAMERA_BLOCKED: Field<Self, kind::Bool> = Field::new("cameraBlocked");
+    /// `emailInDomainSuffixes` in typed query options.
+    pub const EMAIL_IN_DOMAIN_SUFFIXES: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "emailInDomainSuffixes",
+    );
+    /// `mediaContentRatingApps` in typed query options.
+    pub const MEDIA_CONTENT_RATING_APPS: Field<
+        Self,
+        kind::Enum<crate::enums::RatingAppsType>,
+    > = Field::new("mediaContentRatingApps");
+    /// `passcodeMinimumLength` in typed query options.
+    pub const PASSCODE_MINIMUM_LENGTH: Field<Self, kind::Int> = Field::new(
+        "passcodeMinimumLength",
+    );
+    /// `passcodeRequiredType` in typed query options.
+    pub const PASSCODE_REQUIRED_TYPE: Field<
+        Self,
+        kind::Enum<crate::enums::RequiredPasswordType>,
+    > = Field::new("passcodeRequiredType");
+    /// `passcodeRequired` in typed query options.
+    pub const PASSCODE_REQUIRED: Field<Self, kind::Bool> = Field::new(
+        "passcodeRequired",
+    );
+    /// `safariManagedDomains` in typed query options.
+    pub const SAFARI_MANAGED_DOMAINS: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "safariManagedDomains",
+    );
+    /// `siriBlocked` in typed query options.
+    pub const SIRI_BLOCKED: Field<Self, kind::Bool> = Field::new("siriBlocked");
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl runtime::odata::IsA<DeviceConfiguration> for IosGeneralDeviceConfiguration {}
+#[cfg(feature = "intune-deviceconfig")]
+impl runtime::odata::IsA<Entity> for IosGeneralDeviceConfiguration {}
 /// Breaks down, for one setting inside a configuration or compliance profile, how many devices are in each state. A deviceConfiguration exposes these through deviceSettingStateSummaries.
 ///
 /// OData type `microsoft.graph.settingStateDeviceSummary`; documented in `resources/intune-deviceconfig-settingstatedevicesummary.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-settingstatedevicesummary?view=graph-rest-1.0>.
@@ -1491,6 +1801,43 @@ impl SettingStateDeviceSummary {
         runtime::put(&mut self.0, "conflictDeviceCount", runtime::Json::from(value));
         self
     }
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl SettingStateDeviceSummary {
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `settingName` in typed query options.
+    pub const SETTING_NAME: Field<Self, kind::Text> = Field::new("settingName");
+    /// `instancePath` in typed query options.
+    pub const INSTANCE_PATH: Field<Self, kind::Text> = Field::new("instancePath");
+    /// `unknownDeviceCount` in typed query options.
+    pub const UNKNOWN_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "unknownDeviceCount",
+    );
+    /// `notApplicableDeviceCount` in typed query options.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "notApplicableDeviceCount",
+    );
+    /// `compliantDeviceCount` in typed query options.
+    pub const COMPLIANT_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "compliantDeviceCount",
+    );
+    /// `remediatedDeviceCount` in typed query options.
+    pub const REMEDIATED_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "remediatedDeviceCount",
+    );
+    /// `nonCompliantDeviceCount` in typed query options.
+    pub const NON_COMPLIANT_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `errorDeviceCount` in typed query options.
+    pub const ERROR_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "errorDeviceCount",
+    );
+    /// `conflictDeviceCount` in typed query options.
+    pub const CONFLICT_DEVICE_COUNT: Field<Self, kind::Int> = Field::new(
+        "conflictDeviceCount",
+    );
 }
 /// A user account of the tenant: a person who signs in, or an account that a service uses. Lists of users support the advanced queries of the directory (see Advanced query capabilities on directory objects): the notes below say which query options each property takes.
 ///
@@ -1734,6 +2081,106 @@ impl User {
         self
     }
 }
+#[cfg(feature = "users")]
+impl User {
+    /// `accountEnabled` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["accountEnabled"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
+    pub const ACCOUNT_ENABLED: Field<Self, kind::Bool> = Field::new("accountEnabled");
+    /// `assignedLicenses` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["assignedLicenses"])`)
+    /// - `$filter` works on it with `eq`, `not`, `counting empty collections`
+    pub const ASSIGNED_LICENSES: Field<
+        Self,
+        kind::Many<kind::Complex<AssignedLicense>>,
+    > = Field::new("assignedLicenses");
+    /// `createdDateTime` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["createdDateTime"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`
+    /// - `$orderby` works on it
+    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "createdDateTime",
+    );
+    /// `department` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["department"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `eq on null values`
+    pub const DEPARTMENT: Field<Self, kind::Text> = Field::new("department");
+    /// `displayName` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    /// - `$orderby` works on it
+    /// - `$search` works on it
+    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
+    /// `givenName` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    pub const GIVEN_NAME: Field<Self, kind::Text> = Field::new("givenName");
+    /// `jobTitle` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    pub const JOB_TITLE: Field<Self, kind::Text> = Field::new("jobTitle");
+    /// `mail` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`, `eq on null values`
+    pub const MAIL: Field<Self, kind::Text> = Field::new("mail");
+    /// `proxyAddresses` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["proxyAddresses"])`)
+    /// - `$filter` works on it with `eq`, `not`, `ge`, `le`, `startsWith`, `endsWith`, `counting empty collections`
+    pub const PROXY_ADDRESSES: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "proxyAddresses",
+    );
+    /// `surname` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
+    pub const SURNAME: Field<Self, kind::Text> = Field::new("surname");
+    /// `userPrincipalName` in typed query options.
+    ///
+    /// Query options:
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`
+    /// - `$orderby` works on it
+    pub const USER_PRINCIPAL_NAME: Field<Self, kind::Text> = Field::new(
+        "userPrincipalName",
+    );
+    /// `userType` in typed query options.
+    ///
+    /// Query options:
+    /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["userType"])`)
+    /// - `$filter` works on it with `eq`, `ne`, `not`, `in`, `eq on null values`
+    pub const USER_TYPE: Field<Self, kind::Text> = Field::new("userType");
+    /// `manager` in typed query options.
+    ///
+    /// Query options:
+    /// - `$expand` works on it
+    pub const MANAGER: Field<Self, kind::Entity<DirectoryObject>> = Field::new(
+        "manager",
+    );
+    /// `memberOf` in typed query options.
+    ///
+    /// Query options:
+    /// - `$expand` works on it
+    pub const MEMBER_OF: Field<Self, kind::Many<kind::Entity<DirectoryObject>>> = Field::new(
+        "memberOf",
+    );
+}
+#[cfg(feature = "users")]
+impl runtime::odata::IsA<DirectoryObject> for User {}
+#[cfg(feature = "users")]
+impl runtime::odata::IsA<Entity> for User {}
 /// Holds the general restriction settings that Intune applies to Windows 10 devices, covering areas such as printing, search, Bluetooth, Microsoft Edge, Microsoft Defender, passwords and privacy. Only a selection of the settings is described on this page.
 ///
 /// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -2007,6 +2454,82 @@ impl Windows10GeneralConfiguration {
         self
     }
 }
+#[cfg(feature = "intune-deviceconfig")]
+impl Windows10GeneralConfiguration {
+    /// `enterpriseCloudPrintDiscoveryEndPoint` in typed query options.
+    pub const ENTERPRISE_CLOUD_PRINT_DISCOVERY_END_POINT: Field<Self, kind::Text> = Field::new(
+        "enterpriseCloudPrintDiscoveryEndPoint",
+    );
+    /// `enterpriseCloudPrintDiscoveryMaxLimit` in typed query options.
+    pub const ENTERPRISE_CLOUD_PRINT_DISCOVERY_MAX_LIMIT: Field<Self, kind::Int> = Field::new(
+        "enterpriseCloudPrintDiscoveryMaxLimit",
+    );
+    /// `searchBlockDiacritics` in typed query options.
+    pub const SEARCH_BLOCK_DIACRITICS: Field<Self, kind::Bool> = Field::new(
+        "searchBlockDiacritics",
+    );
+    /// `diagnosticsDataSubmissionMode` in typed query options.
+    pub const DIAGNOSTICS_DATA_SUBMISSION_MODE: Field<
+        Self,
+        kind::Enum<crate::enums::DiagnosticDataSubmissionMode>,
+    > = Field::new("diagnosticsDataSubmissionMode");
+    /// `oneDriveDisableFileSync` in typed query options.
+    pub const ONE_DRIVE_DISABLE_FILE_SYNC: Field<Self, kind::Bool> = Field::new(
+        "oneDriveDisableFileSync",
+    );
+    /// `bluetoothAllowedServices` in typed query options.
+    pub const BLUETOOTH_ALLOWED_SERVICES: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "bluetoothAllowedServices",
+    );
+    /// `bluetoothBlockAdvertising` in typed query options.
+    pub const BLUETOOTH_BLOCK_ADVERTISING: Field<Self, kind::Bool> = Field::new(
+        "bluetoothBlockAdvertising",
+    );
+    /// `edgeBlockAutofill` in typed query options.
+    pub const EDGE_BLOCK_AUTOFILL: Field<Self, kind::Bool> = Field::new(
+        "edgeBlockAutofill",
+    );
+    /// `edgeCookiePolicy` in typed query options.
+    pub const EDGE_COOKIE_POLICY: Field<
+        Self,
+        kind::Enum<crate::enums::EdgeCookiePolicy>,
+    > = Field::new("edgeCookiePolicy");
+    /// `defenderSignatureUpdateIntervalInHours` in typed query options.
+    pub const DEFENDER_SIGNATURE_UPDATE_INTERVAL_IN_HOURS: Field<Self, kind::Int> = Field::new(
+        "defenderSignatureUpdateIntervalInHours",
+    );
+    /// `defenderMonitorFileActivity` in typed query options.
+    pub const DEFENDER_MONITOR_FILE_ACTIVITY: Field<
+        Self,
+        kind::Enum<crate::enums::DefenderMonitorFileActivity>,
+    > = Field::new("defenderMonitorFileActivity");
+    /// `defenderFileExtensionsToExclude` in typed query options.
+    pub const DEFENDER_FILE_EXTENSIONS_TO_EXCLUDE: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "defenderFileExtensionsToExclude",
+    );
+    /// `passwordMinimumLength` in typed query options.
+    pub const PASSWORD_MINIMUM_LENGTH: Field<Self, kind::Int> = Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordRequired` in typed query options.
+    pub const PASSWORD_REQUIRED: Field<Self, kind::Bool> = Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType` in typed query options.
+    pub const PASSWORD_REQUIRED_TYPE: Field<
+        Self,
+        kind::Enum<crate::enums::RequiredPasswordType>,
+    > = Field::new("passwordRequiredType");
+    /// `privacyAdvertisingId` in typed query options.
+    pub const PRIVACY_ADVERTISING_ID: Field<
+        Self,
+        kind::Enum<crate::enums::StateManagementSetting>,
+    > = Field::new("privacyAdvertisingId");
+}
+#[cfg(feature = "intune-deviceconfig")]
+impl runtime::odata::IsA<DeviceConfiguration> for Windows10GeneralConfiguration {}
+#[cfg(feature = "intune-deviceconfig")]
+impl runtime::odata::IsA<Entity> for Windows10GeneralConfiguration {}
 /// One marker type per view above; `view!` says what each is.
 #[doc(hidden)]
 pub mod tags {

@@ -19,7 +19,7 @@ use crate::runtime::{self, Method, PathBuilder, Request};
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-deviceconfiguration-list.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
@@ -44,7 +44,7 @@ pub fn get_device_management_device_configurations() -> Request<
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
@@ -93,7 +93,7 @@ pub fn delete_device_management_device_configurations_item(
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-deviceconfiguration-get.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-get?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
@@ -174,7 +174,7 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-assign?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
@@ -305,7 +305,7 @@ pub fn patch_device_management_device_configurations_device_status_overview(
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.Read.All`; higher: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-deviceconfigurationdevicestatus-list.md` (line 36); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-list?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
@@ -384,7 +384,9 @@ pub fn get_device_management_device_configurations_user_status_overview(
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `GroupMember.Read.All`; higher: `Directory.Read.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Advanced queries: the typed options Graph serves only as advanced queries (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this request, and `$count=true` to all but `$search`.
 ///
 /// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
 ///
@@ -395,7 +397,7 @@ pub fn get_me_member_of() -> Request<
     runtime::Collection<crate::models::DirectoryObject>,
 > {
     let path = PathBuilder::new("/me/memberOf");
-    Request::new(Method::GET, path, runtime::parse_json)
+    Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
 }
 /// List users
 ///
@@ -411,7 +413,9 @@ pub fn get_me_member_of() -> Request<
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `User.Read.All`; higher: `Directory.Read.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Advanced queries: the typed options Graph serves only as advanced queries (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this request, and `$count=true` to all but `$search`.
 ///
 /// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
 ///
@@ -420,7 +424,7 @@ pub fn get_me_member_of() -> Request<
 #[inline]
 pub fn get_users() -> Request<runtime::Collection<crate::models::User>> {
     let path = PathBuilder::new("/users");
-    Request::new(Method::GET, path, runtime::parse_json)
+    Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
 }
 /// List a user's direct memberships
 ///
@@ -436,7 +440,9 @@ pub fn get_users() -> Request<runtime::Collection<crate::models::User>> {
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `GroupMember.Read.All`; higher: `Directory.Read.All`
 ///
-/// Supports OData query options: add them with [`Request::query`].
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Advanced queries: the typed options Graph serves only as advanced queries (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this request, and `$count=true` to all but `$search`.
 ///
 /// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
 ///
@@ -449,7 +455,7 @@ pub fn get_users_member_of(
     let path = PathBuilder::new("/users/")
         .segment(id_or_user_principal_name)
         .literal("/memberOf");
-    Request::new(Method::GET, path, runtime::parse_json)
+    Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
 }
 /// One marker type per view above; `view!` says what each is.
 #[doc(hidden)]

@@ -36,6 +36,14 @@ impl<T: Tag> View for Object<T> {
     const ODATA_TYPE: &'static str = T::ODATA_TYPE;
 }
 
+impl<T: Tag> super::odata::ODataType for Object<T> {
+    const ODATA_TYPE: &'static str = T::ODATA_TYPE;
+}
+
+impl<T> super::odata::Addressed for Object<T> {
+    type Item = Self;
+}
+
 impl<T> From<Members> for Object<T> {
     fn from(members: Members) -> Self {
         Self(members, PhantomData)

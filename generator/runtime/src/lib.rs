@@ -48,6 +48,7 @@ pub mod batch;
 #[cfg(feature = "client-no-provider")]
 pub mod client;
 pub mod delta;
+pub mod odata;
 pub mod upload;
 
 #[doc(hidden)]

@@ -1,5 +1,6 @@
 //! Requests as data, the parsers of their responses, and pages of collections.
 
+use super::odata::{Addressed, AdvancedUse, ExpandList, Filter, IsA, OrderList, SelectList};
 use super::{Error, Json, JsonObject, ODataQuery, PathBuilder, ServiceError};
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -31,6 +32,58 @@ pub struct Request<T> {
     invalid: Option<String>,
     timeout: Option<Duration>,
     parse: fn(u16, &[u8]) -> Result<T, Error>,
+    /// What the typed query options used, for the advanced-query header.
+    advanced: Advanced,
+}
+
+/// The typed options that decide whether a request is an advanced query, and whether its
+/// page documents the `ConsistencyLevel` header that makes one.
+#[derive(Clone, Copy, Debug, Default)]
+struct Advanced {
+    allowed: bool,
+    filter: AdvancedUse,
+    has_filter: bool,
+    orderby: bool,
+    search: bool,
+    count: bool,
+}
+
+/// One advanced-query rule: what it is, whether a request uses it, whether it needs
+/// `$count=true`.
+type AdvancedRule = (&'static str, fn(&Advanced) -> bool, bool);
+
+/// Graph's rules for advanced queries on directory objects
+/// (<https://learn.microsoft.com/graph/aad-advanced-queries>): what makes a query one,
+/// each with whether it also needs `$count=true` (all but `$search` do). Each needs
+/// `ConsistencyLevel: eventual`.
+const ADVANCED_QUERIES: [AdvancedRule; 8] = [
+    ("$search", |a| a.search, false),
+    ("$count", |a| a.count, true),
+    ("`ne` in $filter", |a| a.filter.not_equals, true),
+    ("`not` in $filter", |a| a.filter.not, true),
+    ("`endsWith` in $filter", |a| a.filter.ends_with, true),
+    ("a comparison with `null`", |a| a.filter.null, true),
+    (
+        "a collection's `$count` in $filter",
+        |a| a.filter.count,
+        true,
+    ),
+    ("$filter with $orderby", |a| a.has_filter && a.orderby, true),
+];
+
+impl Advanced {
+    /// Whether the request needs the header, and whether `$count=true` too.
+    fn needs(&self) -> (bool, bool) {
+        if !self.allowed {
+            return (false, false);
+        }
+        ADVANCED_QUERIES
+            .iter()
+            .filter(|(_, applies, _)| applies(self))
+            .fold((false, false), |(_, count), (_, _, needs_count)| {
+                (true, count || *needs_count)
+            })
+    }
 }
 
 impl<T> fmt::Debug for Request<T> {
@@ -69,6 +122,7 @@ impl<T> Request<T> {
             invalid,
             timeout: None,
             parse,
+            advanced: Advanced::default(),
         }
     }
 
@@ -125,6 +179,52 @@ impl<T> Request<T> {
     pub fn query(mut self, options: &ODataQuery) -> Self {
         for (k, v) in options.pairs() {
             self.query.push((k.to_string(), v));
+        }
+        self
+    }
+
+    /// Marks the request as one whose page documents the `ConsistencyLevel` header: typed
+    /// options that Graph serves only as advanced queries then add it
+    /// (`ConsistencyLevel: eventual`, and `$count=true` where the rules ask for it).
+    /// Generated functions call it; other requests never get the header by themselves.
+    pub fn allow_advanced_queries(mut self) -> Self {
+        self.advanced.allowed = true;
+        self.apply_advanced()
+    }
+
+    /// Sets the query option `name`, replacing an earlier value.
+    fn set_option(&mut self, name: &str, value: String) {
+        match self.query.iter_mut().find(|(k, _)| k == name) {
+            Some(pair) => pair.1 = value,
+            None => self.query.push((name.to_string(), value)),
+        }
+    }
+
+    /// Appends `items` to the comma-separated option `name`.
+    fn extend_option(&mut self, name: &str, items: &[String]) {
+        if items.is_empty() {
+            return;
+        }
+        match self.query.iter_mut().find(|(k, _)| k == name) {
+            Some(pair) => {
+                for item in items {
+                    pair.1.push(',');
+                    pair.1.push_str(item);
+                }
+            }
+            None => self.query.push((name.to_string(), items.join(","))),
+        }
+    }
+
+    /// Adds what the advanced-query rules ask for, once.
+    fn apply_advanced(mut self) -> Self {
+        let (header, count) = self.advanced.needs();
+        if header && self.header_value("ConsistencyLevel").is_none() {
+            self.headers
+                .push(("ConsistencyLevel".to_string(), "eventual".to_string()));
+        }
+        if count && !self.query.iter().any(|(k, _)| k == "$count") {
+            self.query.push(("$count".to_string(), "true".to_string()));
         }
         self
     }
@@ -296,6 +396,82 @@ pub fn parse_value_with<T>(
 /// Parser for responses without a body (`204 No Content`).
 pub fn parse_empty(_status: u16, _body: &[u8]) -> Result<NoContent, Error> {
     Ok(NoContent)
+}
+
+impl<T: Addressed> Request<T> {
+    /// `$select`: the properties to return, as handles of the addressed type or of a
+    /// base type (`models::User::DISPLAY_NAME`, or a tuple of them). Called again, it
+    /// adds to the list.
+    pub fn select(mut self, fields: impl SelectList<T::Item>) -> Self {
+        let mut names = Vec::new();
+        fields.names(&mut names);
+        self.extend_option("$select", &names);
+        self
+    }
+
+    /// `$expand`: relationships to return inline, as navigation handles, or
+    /// `handle.expand_with(|n| n.select(...))` for options on the related items.
+    pub fn expand(mut self, items: impl ExpandList<T::Item>) -> Self {
+        let mut names = Vec::new();
+        items.items(&mut names);
+        self.extend_option("$expand", &names);
+        self
+    }
+}
+
+impl<T> Request<Collection<T>> {
+    /// `$filter`: a typed expression over the items' properties (or a base type's).
+    /// Replaces an earlier filter; combine filters with `and` / `or` first.
+    pub fn filter<B>(mut self, filter: Filter<B>) -> Self
+    where
+        T: IsA<B>,
+    {
+        self.advanced.filter = filter.advanced_use();
+        self.advanced.has_filter = true;
+        self.set_option("$filter", filter.to_odata());
+        self.apply_advanced()
+    }
+
+    /// `$orderby`: sort keys (`User::DISPLAY_NAME.desc()`, or a handle for ascending, or
+    /// a tuple of them). Called again, it adds keys.
+    pub fn orderby(mut self, keys: impl OrderList<T>) -> Self {
+        let mut names = Vec::new();
+        keys.keys(&mut names);
+        self.extend_option("$orderby", &names);
+        self.advanced.orderby = true;
+        self.apply_advanced()
+    }
+
+    /// `$search` for `phrase`, quoted (`"displayName:wa"`); a `"` inside is escaped.
+    pub fn search(mut self, phrase: &str) -> Self {
+        let quoted = format!("\"{}\"", phrase.replace('\\', "\\\\").replace('"', "\\\""));
+        self.set_option("$search", quoted);
+        self.advanced.search = true;
+        self.apply_advanced()
+    }
+
+    /// `$count=true`: the total number of items, in [`Collection::count`].
+    pub fn count(mut self) -> Self {
+        self.set_option("$count", "true".to_string());
+        self.advanced.count = true;
+        self.apply_advanced()
+    }
+
+    /// `$top`: at most `n` items per page.
+    pub fn top(mut self, n: u32) -> Self {
+        self.set_option("$top", n.to_string());
+        self
+    }
+
+    /// `$skip`: leave out the first `n` items.
+    pub fn skip(mut self, n: u32) -> Self {
+        self.set_option("$skip", n.to_string());
+        self
+    }
+}
+
+impl<T> Addressed for Collection<T> {
+    type Item = T;
 }
 
 /// The response of an operation that returns no body.

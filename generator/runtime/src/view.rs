@@ -155,6 +155,11 @@ macro_rules! string_enum {
                 self.as_str()
             }
         }
+        impl $crate::runtime::odata::ODataEnum for $name {
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+        }
     };
 }
 

@@ -320,7 +320,7 @@ fn element(model: &Model, names: &TypeNames, ty: &TypeRef) -> Result<Element, Un
 
 /// The rustdoc note on what the description says about query options: that `$select`
 /// must name the property, and which options (and operators) work on it.
-fn query_note(p: &Property) -> Option<String> {
+pub(super) fn query_note(p: &Property) -> Option<String> {
     let q = &p.query;
     if q.is_empty() {
         return None;

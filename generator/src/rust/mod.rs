@@ -18,6 +18,7 @@ mod docs;
 mod enums;
 mod examples;
 mod features;
+mod handles;
 mod layout;
 mod models;
 pub mod names;
@@ -59,8 +60,14 @@ pub(crate) struct TypeNames {
 
 impl TypeNames {
     fn new(model: &Model, diags: &mut Vec<Diagnostic>) -> Self {
-        let mut scope =
-            Scope::with_reserved(&["View", "JsonObject", "Value", "Collection", "Request"]);
+        let mut scope = Scope::with_reserved(&[
+            "View",
+            "JsonObject",
+            "Value",
+            "Collection",
+            "Request",
+            "Field",
+        ]);
         let mut names = BTreeMap::new();
         let all = model
             .types

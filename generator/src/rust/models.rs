@@ -2,7 +2,7 @@
 
 use super::docs::{escape, published_at, write_outer};
 use super::layout::{INDENT, string_literal, write_call_arm, write_generic, write_macro};
-use super::{RustCode, TypeNames, accessors};
+use super::{RustCode, TypeNames, accessors, handles};
 use crate::model::{Area, Model, Property, TypeDef};
 use crate::site::ApiVersion;
 use proc_macro2::TokenStream;
@@ -12,8 +12,14 @@ use std::fmt::Write as _;
 /// Module docs and imports.
 pub fn head(model: &Model) -> TokenStream {
     // Unused when no area feature is on.
-    let imports =
-        (!model.types.is_empty()).then(|| quote! { #[allow(unused_imports)] use crate::runtime; });
+    let imports = (!model.types.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use crate::runtime;
+            #[allow(unused_imports)]
+            use crate::runtime::odata::{kind, Field};
+        }
+    });
     quote! {
         //! One view type per entity and complex type: an alias of
         //! [`crate::runtime::Object`]. See [`crate::runtime::View`].
@@ -60,7 +66,17 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
         &doc,
         &view_args,
         &t.properties,
-    );
+    )
+    .laid_out(handles::impl_block(
+        model,
+        names,
+        &t.area,
+        rust_name,
+        &t.properties,
+    ))
+    .laid_out(handles::is_a_impls(
+        model, names, &t.area, &t.name, rust_name,
+    ));
     if let Some(kind) = kind_enum(model, names, t, rust_name) {
         code = code.laid_out(kind);
     }

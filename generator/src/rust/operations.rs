@@ -212,9 +212,14 @@ pub fn function(
             write_chain(&mut text, INDENT, &head, &calls, ";");
         }
         let json = if body.is_some() { ".json(body)" } else { "" };
+        let advanced = if allows_advanced_queries(op) {
+            ".allow_advanced_queries()"
+        } else {
+            ""
+        };
         let _ = writeln!(
             text,
-            "{INDENT}Request::new(Method::{}, path, {parse}){json}\n}}",
+            "{INDENT}Request::new(Method::{}, path, {parse}){json}{advanced}\n}}",
             op.method
         );
         (docs, text)
@@ -418,6 +423,13 @@ fn converted_primitive(edm: Edm) -> (&'static str, &'static str) {
     }
 }
 
+/// Whether the operation's page documents the `ConsistencyLevel` header: its typed query
+/// options then add the header where Graph's advanced-query rules ask for it.
+fn allows_advanced_queries(op: &Operation) -> bool {
+    op.caller_headers()
+        .any(|h| h.eq_ignore_ascii_case("ConsistencyLevel"))
+}
+
 fn function_doc(op: &Operation, options: &CrateOptions) -> String {
     let mut doc = escape(&op.summary);
     if !op.description.is_empty() {
@@ -427,7 +439,19 @@ fn function_doc(op: &Operation, options: &CrateOptions) -> String {
     doc.push_str(&format!("\n\n`{} {}`", op.method, op.path.openapi_path()));
     doc.push_str(&permissions_doc(&op.permissions));
     if op.query_options {
-        doc.push_str("\n\nSupports OData query options: add them with [`Request::query`].");
+        doc.push_str(
+            "\n\nSupports OData query options: typed with [`Request::select`], \
+             [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, \
+             `top` and `skip`; as text with [`Request::query`].",
+        );
+    }
+    if allows_advanced_queries(op) {
+        doc.push_str(
+            "\n\nAdvanced queries: the typed options Graph serves only as advanced queries \
+             (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with \
+             `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this \
+             request, and `$count=true` to all but `$search`.",
+        );
     }
     let headers: Vec<String> = op.caller_headers().map(|h| format!("`{h}`")).collect();
     if !headers.is_empty() {

@@ -118,3 +118,83 @@ fn query_options_are_encoded() {
         "/users?$select=id,displayName&$filter=startswith%28displayName,%27a%20b%27%29&$top=5"
     );
 }
+
+/// A list of users, as a generated crate builds one, with handles of its own.
+mod typed_queries {
+    use super::*;
+    use crate::odata::{kind, Field, ODataType};
+
+    struct User;
+    impl ODataType for User {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.user";
+    }
+    const DISPLAY_NAME: Field<User, kind::Text> = Field::new("displayName");
+    const MAIL: Field<User, kind::Text> = Field::new("mail");
+
+    fn list_users() -> Request<Collection<User>> {
+        Request::new(Method::GET, PathBuilder::new("/users"), |_, _| {
+            Ok(Collection {
+                value: Vec::new(),
+                next_link: None,
+                count: None,
+                other: JsonObject::new(),
+            })
+        })
+    }
+
+    #[test]
+    fn options_are_written_once_and_encoded_once() {
+        let request = list_users()
+            .filter(DISPLAY_NAME.starts_with("O'N"))
+            .select(DISPLAY_NAME)
+            .select(MAIL)
+            .orderby(DISPLAY_NAME.desc())
+            .top(5);
+        assert_eq!(
+            request.path_and_query(),
+            "/users?$filter=startsWith%28displayName,%27O%27%27N%27%29&$select=displayName,mail&$orderby=displayName%20desc&$top=5"
+        );
+        // Without the page's leave, no header, whatever the options.
+        assert_eq!(request.header_value("ConsistencyLevel"), None);
+    }
+
+    #[test]
+    fn advanced_queries_add_the_header_and_count_where_the_rules_say() {
+        let plain = list_users()
+            .allow_advanced_queries()
+            .filter(DISPLAY_NAME.starts_with("a"));
+        assert_eq!(plain.header_value("ConsistencyLevel"), None);
+        assert!(!plain.path_and_query().contains("$count"));
+
+        let search = list_users()
+            .allow_advanced_queries()
+            .search("displayName:wa");
+        assert_eq!(search.header_value("ConsistencyLevel"), Some("eventual"));
+        assert_eq!(
+            search.path_and_query(),
+            "/users?$search=%22displayName%3Awa%22"
+        );
+
+        let ends = list_users()
+            .allow_advanced_queries()
+            .filter(MAIL.ends_with("@contoso.com"));
+        assert_eq!(ends.header_value("ConsistencyLevel"), Some("eventual"));
+        assert!(ends.path_and_query().ends_with("&$count=true"));
+
+        // `$filter` and `$orderby` together, in either order; the header only once.
+        let sorted = list_users()
+            .allow_advanced_queries()
+            .orderby(DISPLAY_NAME)
+            .filter(DISPLAY_NAME.eq("x"))
+            .count();
+        assert_eq!(
+            sorted
+                .headers()
+                .iter()
+                .filter(|(n, _)| n == "ConsistencyLevel")
+                .count(),
+            1
+        );
+        assert_eq!(sorted.path_and_query().matches("$count").count(), 1);
+    }
+}

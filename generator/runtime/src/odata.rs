@@ -1,0 +1,1045 @@
+//! Typed query options: property handles, `$filter` expressions, `$select`, `$orderby`
+//! and `$expand` lists that the compiler checks against the model types.
+//!
+//! ```
+//! # use graph_runtime::odata::{kind, Field, Filter};
+//! # enum User {}
+//! let display_name: Field<User, kind::Text> = Field::new("displayName");
+//! let enabled: Field<User, kind::Bool> = Field::new("accountEnabled");
+//! let filter: Filter<User> = display_name.starts_with("O'N").and(enabled.eq(true));
+//! assert_eq!(filter.to_odata(), "startsWith(displayName,'O''N') and accountEnabled eq true");
+//! ```
+//!
+//! A handle ([`Field`]) names one property of one type and says what it holds ([`kind`]).
+//! Comparisons take only values of the property's kind, string functions only text
+//! properties, `any` and `all` only collections. The output is canonical OData text;
+//! the request percent-encodes it once.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::marker::PhantomData;
+
+/// What a property holds, as far as a query can tell. Marker types only.
+pub mod kind {
+    use std::marker::PhantomData;
+
+    /// `Edm.String`.
+    pub struct Text;
+    /// `Edm.Int16`, `Int32`, `Int64`, `Byte`, `SByte`.
+    pub struct Int;
+    /// `Edm.Double`, `Single`, `Decimal`.
+    pub struct Float;
+    /// `Edm.Boolean`.
+    pub struct Bool;
+    /// `Edm.DateTimeOffset`.
+    pub struct DateTime;
+    /// `Edm.Date`.
+    pub struct Date;
+    /// `Edm.TimeOfDay`.
+    pub struct TimeOfDay;
+    /// `Edm.Duration`.
+    pub struct Duration;
+    /// `Edm.Guid`.
+    pub struct Guid;
+    /// `Edm.Binary` and streams: neither compared nor sorted on.
+    pub struct Binary;
+    /// Any JSON: compared as text is not possible; only `eq null` applies.
+    pub struct Json;
+    /// A member of the enum `E`.
+    pub struct Enum<E>(PhantomData<fn() -> E>);
+    /// A complex (structured) value of type `T`.
+    pub struct Complex<T>(PhantomData<fn() -> T>);
+    /// A navigation property to one entity of type `T`.
+    pub struct Entity<T>(PhantomData<fn() -> T>);
+    /// A collection of `K`.
+    pub struct Many<K>(PhantomData<fn() -> K>);
+}
+
+/// A model type as OData names it; casts are written with this name.
+pub trait ODataType {
+    /// The qualified name (`microsoft.graph.user`), with or without the leading `#`.
+    const ODATA_TYPE: &'static str;
+}
+
+/// `Self` is `B` or derives from it, so `B`'s properties are `Self`'s too.
+pub trait IsA<B> {}
+
+impl<T: ODataType> IsA<T> for T {}
+
+/// What a request addresses: the type its typed query options are about (the items of
+/// a collection, or the one object).
+pub trait Addressed {
+    /// The addressed type.
+    type Item;
+}
+
+/// An enum of the model, written in a query by its member name.
+pub trait ODataEnum {
+    /// The member as the service spells it.
+    fn as_str(&self) -> &str;
+}
+
+/// Kinds that `gt`, `ge`, `lt`, `le` and `$orderby` apply to.
+pub trait Ordered {}
+impl Ordered for kind::Text {}
+impl Ordered for kind::Int {}
+impl Ordered for kind::Float {}
+impl Ordered for kind::DateTime {}
+impl Ordered for kind::Date {}
+impl Ordered for kind::TimeOfDay {}
+impl Ordered for kind::Duration {}
+impl Ordered for kind::Guid {}
+impl<E> Ordered for kind::Enum<E> {}
+impl Ordered for kind::Bool {}
+
+/// A Rust value that can stand for a value of kind `K` in a filter.
+pub trait Literal<K> {
+    /// The value in OData literal syntax.
+    fn literal(&self) -> String;
+}
+
+/// A string literal: quoted, with each `'` doubled.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+impl Literal<kind::Text> for &str {
+    fn literal(&self) -> String {
+        quote(self)
+    }
+}
+impl Literal<kind::Text> for String {
+    fn literal(&self) -> String {
+        quote(self)
+    }
+}
+impl Literal<kind::Text> for &String {
+    fn literal(&self) -> String {
+        quote(self)
+    }
+}
+
+macro_rules! integer_literals {
+    ($($t:ty),*) => {$(
+        impl Literal<kind::Int> for $t {
+            fn literal(&self) -> String {
+                self.to_string()
+            }
+        }
+        impl Literal<kind::Float> for $t {
+            fn literal(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+integer_literals!(i8, i16, i32, i64, u8, u16, u32);
+
+macro_rules! float_literals {
+    ($($t:ty),*) => {$(
+        impl Literal<kind::Float> for $t {
+            fn literal(&self) -> String {
+                if self.is_nan() {
+                    "NaN".into()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "INF".into() } else { "-INF".into() }
+                } else {
+                    // Rust prints the shortest text that reads back as the same value.
+                    let text = self.to_string();
+                    if text.contains(['.', 'e', 'E']) { text } else { format!("{text}.0") }
+                }
+            }
+        }
+    )*};
+}
+float_literals!(f32, f64);
+
+impl Literal<kind::Bool> for bool {
+    fn literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<Tz: chrono::TimeZone> Literal<kind::DateTime> for chrono::DateTime<Tz> {
+    fn literal(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+impl Literal<kind::Date> for chrono::NaiveDate {
+    fn literal(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl Literal<kind::TimeOfDay> for chrono::NaiveTime {
+    fn literal(&self) -> String {
+        self.format("%H:%M:%S%.f").to_string()
+    }
+}
+
+impl Literal<kind::Guid> for uuid::Uuid {
+    fn literal(&self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
+impl<E: ODataEnum> Literal<kind::Enum<E>> for E {
+    fn literal(&self) -> String {
+        quote(self.as_str())
+    }
+}
+impl<E: ODataEnum> Literal<kind::Enum<E>> for &E {
+    fn literal(&self) -> String {
+        quote(self.as_str())
+    }
+}
+
+/// One property of the type `O`, holding a value of kind `K`.
+///
+/// The model types carry one per property as an associated constant
+/// (`User::DISPLAY_NAME`); lambda variables and casts give others.
+pub struct Field<O, K> {
+    head: Head,
+    name: &'static str,
+    /// `name/$count`: the size of the collection.
+    counted: bool,
+    marker: PhantomData<fn() -> (O, K)>,
+}
+
+/// What a property's path starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Head {
+    /// The addressed item, or the innermost lambda variable inside a lambda.
+    Item,
+    /// The innermost lambda variable itself, over a collection of primitive values.
+    Variable,
+    /// A derived type of the addressed item (`microsoft.graph.user/department`).
+    Cast(&'static str),
+}
+
+impl<O, K> Clone for Field<O, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<O, K> Copy for Field<O, K> {}
+
+impl<O, K> std::fmt::Debug for Field<O, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Field").field(&self.path(Some("x"))).finish()
+    }
+}
+
+impl<O, K> Field<O, K> {
+    /// The property `name` of `O`, as the service spells it.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            head: Head::Item,
+            name,
+            counted: false,
+            marker: PhantomData,
+        }
+    }
+
+    /// The property's name as the service spells it.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The path as written in a query, under `variable` inside a lambda.
+    fn path(&self, variable: Option<&str>) -> String {
+        // Inside a lambda, the item is the variable.
+        let own = match self.head {
+            Head::Variable => None,
+            Head::Item => Some(Cow::Borrowed(self.name)),
+            Head::Cast(t) => Some(Cow::Owned(format!(
+                "{}/{}",
+                t.trim_start_matches('#'),
+                self.name
+            ))),
+        };
+        let path = match (variable, own) {
+            (Some(v), Some(own)) => format!("{v}/{own}"),
+            (Some(v), None) => v.to_string(),
+            (None, Some(own)) => own.into_owned(),
+            (None, None) => String::new(),
+        };
+        if self.counted {
+            format!("{path}/$count")
+        } else {
+            path
+        }
+    }
+
+    /// The same property reached from a base type `B` of `O` through a cast, for a
+    /// filter over a collection typed by the base: `microsoft.graph.user/department`.
+    pub fn cast<B>(self) -> Field<B, K>
+    where
+        O: IsA<B> + ODataType,
+    {
+        Field {
+            head: Head::Cast(O::ODATA_TYPE),
+            name: self.name,
+            counted: self.counted,
+            marker: PhantomData,
+        }
+    }
+
+    fn compare(self, op: Op, value: String) -> Filter<O> {
+        Filter::new(Expr::Compare {
+            field: self.erase(),
+            op,
+            value,
+        })
+    }
+
+    fn erase(self) -> Erased {
+        Erased {
+            head: self.head,
+            name: self.name,
+            counted: self.counted,
+        }
+    }
+
+    /// `eq`: equal to `value`.
+    pub fn eq(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Eq, value.literal())
+    }
+
+    /// `ne`: not equal to `value` (an advanced query on directory objects).
+    pub fn ne(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Ne, value.literal())
+    }
+
+    /// `eq null`: the property has no value (an advanced query on directory objects).
+    pub fn is_null(self) -> Filter<O> {
+        self.compare(Op::Eq, "null".into())
+    }
+
+    /// `ne null`: the property has a value (an advanced query on directory objects).
+    pub fn is_not_null(self) -> Filter<O> {
+        self.compare(Op::Ne, "null".into())
+    }
+
+    /// `in (...)`: equal to one of `values`.
+    pub fn is_in<V: Literal<K>>(self, values: impl IntoIterator<Item = V>) -> Filter<O> {
+        Filter::new(Expr::In {
+            field: self.erase(),
+            values: values.into_iter().map(|v| v.literal()).collect(),
+        })
+    }
+}
+
+impl<O, K: Ordered> Field<O, K> {
+    /// `gt`: greater than `value`.
+    pub fn gt(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Gt, value.literal())
+    }
+
+    /// `ge`: greater than or equal to `value`.
+    pub fn ge(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Ge, value.literal())
+    }
+
+    /// `lt`: less than `value`.
+    pub fn lt(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Lt, value.literal())
+    }
+
+    /// `le`: less than or equal to `value`.
+    pub fn le(self, value: impl Literal<K>) -> Filter<O> {
+        self.compare(Op::Le, value.literal())
+    }
+
+    /// Ascending, for `$orderby`.
+    pub fn asc(self) -> Order<O> {
+        Order {
+            path: self.path(None),
+            descending: false,
+            marker: PhantomData,
+        }
+    }
+
+    /// Descending, for `$orderby`.
+    pub fn desc(self) -> Order<O> {
+        Order {
+            path: self.path(None),
+            descending: true,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<O> Field<O, kind::Text> {
+    fn function(self, function: Function, value: &str) -> Filter<O> {
+        Filter::new(Expr::Function {
+            function,
+            field: self.erase(),
+            value: quote(value),
+        })
+    }
+
+    /// `startsWith(property, 'prefix')`.
+    pub fn starts_with(self, prefix: &str) -> Filter<O> {
+        self.function(Function::StartsWith, prefix)
+    }
+
+    /// `endsWith(property, 'suffix')` (an advanced query on directory objects).
+    pub fn ends_with(self, suffix: &str) -> Filter<O> {
+        self.function(Function::EndsWith, suffix)
+    }
+
+    /// `contains(property, 'part')`.
+    pub fn contains(self, part: &str) -> Filter<O> {
+        self.function(Function::Contains, part)
+    }
+}
+
+/// The lambda variable over the items of a collection of primitive values.
+pub struct Each<K>(PhantomData<fn() -> K>);
+
+impl<O, K> Field<O, kind::Many<K>> {
+    fn lambda<I>(self, quantifier: Quantifier, body: Filter<I>) -> Filter<O> {
+        Filter::new(Expr::Lambda {
+            quantifier,
+            field: self.erase(),
+            body: Box::new(body.expr),
+        })
+    }
+
+    /// `any(x: ...)` over a collection of primitive values: `f` gets the variable.
+    pub fn any_value(self, f: impl FnOnce(Field<Each<K>, K>) -> Filter<Each<K>>) -> Filter<O> {
+        self.lambda(Quantifier::Any, f(variable()))
+    }
+
+    /// `all(x: ...)` over a collection of primitive values: `f` gets the variable.
+    pub fn all_value(self, f: impl FnOnce(Field<Each<K>, K>) -> Filter<Each<K>>) -> Filter<O> {
+        self.lambda(Quantifier::All, f(variable()))
+    }
+
+    /// `$count` of the collection compared in a filter (`assignedLicenses/$count eq 0`);
+    /// an advanced query on directory objects.
+    pub fn count(self) -> Field<O, kind::Int> {
+        Field {
+            head: self.head,
+            name: self.name,
+            counted: true,
+            marker: PhantomData,
+        }
+    }
+}
+
+const fn variable<K>() -> Field<Each<K>, K> {
+    Field {
+        head: Head::Variable,
+        name: "",
+        counted: false,
+        marker: PhantomData,
+    }
+}
+
+impl<O, T> Field<O, kind::Many<kind::Complex<T>>> {
+    /// `any(x: x/... )` over a collection of complex values: `body` is a filter on
+    /// the item type, whose properties are read from the variable.
+    pub fn any(self, body: Filter<T>) -> Filter<O> {
+        self.lambda(Quantifier::Any, body)
+    }
+
+    /// `all(x: x/...)` over a collection of complex values.
+    pub fn all(self, body: Filter<T>) -> Filter<O> {
+        self.lambda(Quantifier::All, body)
+    }
+}
+
+impl<O, T> Field<O, kind::Many<kind::Entity<T>>> {
+    /// `any(x: x/...)` over a relationship to many entities.
+    pub fn any(self, body: Filter<T>) -> Filter<O> {
+        self.lambda(Quantifier::Any, body)
+    }
+
+    /// `all(x: x/...)` over a relationship to many entities.
+    pub fn all(self, body: Filter<T>) -> Filter<O> {
+        self.lambda(Quantifier::All, body)
+    }
+}
+
+/// A property with its type erased, inside an expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Erased {
+    head: Head,
+    name: &'static str,
+    counted: bool,
+}
+
+impl Erased {
+    fn path(&self, variable: Option<&str>) -> String {
+        Field::<(), ()> {
+            head: self.head,
+            name: self.name,
+            counted: self.counted,
+            marker: PhantomData,
+        }
+        .path(variable)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Op {
+    fn text(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::Gt => "gt",
+            Op::Ge => "ge",
+            Op::Lt => "lt",
+            Op::Le => "le",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Function {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+impl Function {
+    fn text(self) -> &'static str {
+        match self {
+            Function::StartsWith => "startsWith",
+            Function::EndsWith => "endsWith",
+            Function::Contains => "contains",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Quantifier {
+    Any,
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Expr {
+    Compare {
+        field: Erased,
+        op: Op,
+        value: String,
+    },
+    In {
+        field: Erased,
+        values: Vec<String>,
+    },
+    Function {
+        function: Function,
+        field: Erased,
+        value: String,
+    },
+    Lambda {
+        quantifier: Quantifier,
+        field: Erased,
+        body: Box<Expr>,
+    },
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+}
+
+/// Binding strength, loosest first: what needs parentheses where.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Precedence {
+    Or,
+    And,
+    Primary,
+}
+
+/// Lambda variables by nesting depth.
+const VARIABLES: [&str; 4] = ["x", "y", "z", "w"];
+
+fn variable_name(depth: usize) -> Cow<'static, str> {
+    VARIABLES
+        .get(depth)
+        .map_or_else(|| Cow::Owned(format!("x{depth}")), |v| Cow::Borrowed(*v))
+}
+
+impl Expr {
+    fn precedence(&self) -> Precedence {
+        match self {
+            Expr::Or(_) => Precedence::Or,
+            Expr::And(_) => Precedence::And,
+            _ => Precedence::Primary,
+        }
+    }
+
+    /// Writes the expression; `depth` lambdas enclose it, the innermost binding
+    /// `variable`.
+    fn write(&self, out: &mut String, variable: Option<&str>, depth: usize, outer: Precedence) {
+        let parenthesize = self.precedence() < outer;
+        if parenthesize {
+            out.push('(');
+        }
+        match self {
+            Expr::Compare { field, op, value } => {
+                let _ = write!(out, "{} {} {value}", field.path(variable), op.text());
+            }
+            Expr::In { field, values } => {
+                let _ = write!(out, "{} in ({})", field.path(variable), values.join(","));
+            }
+            Expr::Function {
+                function,
+                field,
+                value,
+            } => {
+                let _ = write!(out, "{}({},{value})", function.text(), field.path(variable));
+            }
+            Expr::Lambda {
+                quantifier,
+                field,
+                body,
+            } => {
+                let name = variable_name(depth);
+                let q = match quantifier {
+                    Quantifier::Any => "any",
+                    Quantifier::All => "all",
+                };
+                let _ = write!(out, "{}/{q}({name}:", field.path(variable));
+                body.write(out, Some(&name), depth + 1, Precedence::Or);
+                out.push(')');
+            }
+            Expr::Not(inner) => {
+                out.push_str("not(");
+                inner.write(out, variable, depth, Precedence::Or);
+                out.push(')');
+            }
+            Expr::And(parts) | Expr::Or(parts) => {
+                let joiner = if matches!(self, Expr::And(_)) {
+                    " and "
+                } else {
+                    " or "
+                };
+                let own = self.precedence();
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(joiner);
+                    }
+                    // `a or (b or c)` is `a or b or c`; a looser part needs parentheses.
+                    part.write(out, variable, depth, own);
+                }
+            }
+        }
+        if parenthesize {
+            out.push(')');
+        }
+    }
+
+    /// Walks every node, innermost included.
+    fn visit(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Lambda { body, .. } => body.visit(f),
+            Expr::Not(inner) => inner.visit(f),
+            Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| p.visit(f)),
+            _ => {}
+        }
+    }
+}
+
+/// A `$filter` expression over items of type `O`.
+pub struct Filter<O> {
+    expr: Expr,
+    marker: PhantomData<fn() -> O>,
+}
+
+impl<O> Clone for Filter<O> {
+    fn clone(&self) -> Self {
+        Self::new(self.expr.clone())
+    }
+}
+
+impl<O> std::fmt::Debug for Filter<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_odata())
+    }
+}
+
+impl<O> std::fmt::Display for Filter<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_odata())
+    }
+}
+
+impl<O> PartialEq for Filter<O> {
+    fn eq(&self, other: &Self) -> bool {
+        self.expr == other.expr
+    }
+}
+
+/// Parts of a filter that Graph serves on directory objects only as advanced queries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AdvancedUse {
+    /// `ne`.
+    pub not_equals: bool,
+    /// `not(...)`.
+    pub not: bool,
+    /// `endsWith(...)`.
+    pub ends_with: bool,
+    /// A comparison with `null`.
+    pub null: bool,
+    /// `collection/$count` inside the filter.
+    pub count: bool,
+}
+
+impl AdvancedUse {
+    /// Whether any part is used.
+    pub fn any(&self) -> bool {
+        self.not_equals || self.not || self.ends_with || self.null || self.count
+    }
+}
+
+impl<O> Filter<O> {
+    fn new(expr: Expr) -> Self {
+        Self {
+            expr,
+            marker: PhantomData,
+        }
+    }
+
+    /// `self and other`.
+    pub fn and(self, other: Filter<O>) -> Filter<O> {
+        Filter::new(join(self.expr, other.expr, true))
+    }
+
+    /// `self or other`.
+    pub fn or(self, other: Filter<O>) -> Filter<O> {
+        Filter::new(join(self.expr, other.expr, false))
+    }
+
+    /// `not(self)` (an advanced query on directory objects).
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Filter<O> {
+        Filter::new(Expr::Not(Box::new(self.expr)))
+    }
+
+    /// The expression as OData text (`displayName eq 'a''b'`), before percent-encoding.
+    pub fn to_odata(&self) -> String {
+        let mut out = String::new();
+        self.expr.write(&mut out, None, 0, Precedence::Or);
+        out
+    }
+
+    /// The parts that make this filter an advanced query on directory objects.
+    pub fn advanced_use(&self) -> AdvancedUse {
+        let mut used = AdvancedUse::default();
+        self.expr.visit(&mut |e| match e {
+            Expr::Compare { field, op, value } => {
+                used.not_equals |= *op == Op::Ne;
+                used.null |= value == "null";
+                used.count |= field.counted;
+            }
+            Expr::Function { function, .. } => {
+                used.ends_with |= *function == Function::EndsWith;
+            }
+            Expr::Not(_) => used.not = true,
+            _ => {}
+        });
+        used
+    }
+
+    /// The same filter over a type deriving from `O`: a filter on a base type's
+    /// properties applies to the derived type's items.
+    pub fn for_derived<D: IsA<O>>(self) -> Filter<D> {
+        Filter::new(self.expr)
+    }
+}
+
+impl<O> std::ops::Not for Filter<O> {
+    type Output = Filter<O>;
+    fn not(self) -> Filter<O> {
+        Filter::not(self)
+    }
+}
+
+impl<O> std::ops::BitAnd for Filter<O> {
+    type Output = Filter<O>;
+    fn bitand(self, other: Filter<O>) -> Filter<O> {
+        self.and(other)
+    }
+}
+
+impl<O> std::ops::BitOr for Filter<O> {
+    type Output = Filter<O>;
+    fn bitor(self, other: Filter<O>) -> Filter<O> {
+        self.or(other)
+    }
+}
+
+/// `a and b` (or `or`), flattening runs of the same operator.
+fn join(a: Expr, b: Expr, and: bool) -> Expr {
+    let mut parts = Vec::new();
+    for e in [a, b] {
+        match (e, and) {
+            (Expr::And(inner), true) | (Expr::Or(inner), false) => parts.extend(inner),
+            (other, _) => parts.push(other),
+        }
+    }
+    if and {
+        Expr::And(parts)
+    } else {
+        Expr::Or(parts)
+    }
+}
+
+/// One `$orderby` key over items of type `O`.
+pub struct Order<O> {
+    path: String,
+    descending: bool,
+    marker: PhantomData<fn() -> O>,
+}
+
+impl<O> Order<O> {
+    /// The key as written in `$orderby` (`displayName desc`).
+    pub fn to_odata(&self) -> String {
+        if self.descending {
+            format!("{} desc", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// Properties `$select` can take for items of type `O`: a handle of `O` or of a base
+/// type of `O`, or a tuple of them.
+pub trait SelectList<O> {
+    /// Appends the property names.
+    fn names(self, out: &mut Vec<String>);
+}
+
+impl<O: IsA<B>, B, K> SelectList<O> for Field<B, K> {
+    fn names(self, out: &mut Vec<String>) {
+        out.push(self.path(None));
+    }
+}
+
+/// `$orderby` keys for items of type `O`: a key of `O` or of a base type, or a tuple.
+pub trait OrderList<O> {
+    /// Appends the keys.
+    fn keys(self, out: &mut Vec<String>);
+}
+
+impl<O: IsA<B>, B> OrderList<O> for Order<B> {
+    fn keys(self, out: &mut Vec<String>) {
+        out.push(self.to_odata());
+    }
+}
+
+impl<O: IsA<B>, B, K: Ordered> OrderList<O> for Field<B, K> {
+    fn keys(self, out: &mut Vec<String>) {
+        out.push(self.path(None));
+    }
+}
+
+macro_rules! tuple_lists {
+    ($($name:ident)+) => {
+        impl<O, $($name: SelectList<O>),+> SelectList<O> for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn names(self, out: &mut Vec<String>) {
+                let ($($name,)+) = self;
+                $($name.names(out);)+
+            }
+        }
+        impl<O, $($name: OrderList<O>),+> OrderList<O> for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn keys(self, out: &mut Vec<String>) {
+                let ($($name,)+) = self;
+                $($name.keys(out);)+
+            }
+        }
+    };
+}
+tuple_lists!(A);
+tuple_lists!(A B);
+tuple_lists!(A B C);
+tuple_lists!(A B C D);
+tuple_lists!(A B C D E);
+tuple_lists!(A B C D E F);
+tuple_lists!(A B C D E F G);
+tuple_lists!(A B C D E F G H);
+tuple_lists!(A B C D E F G H I);
+tuple_lists!(A B C D E F G H I J);
+tuple_lists!(A B C D E F G H I J K);
+tuple_lists!(A B C D E F G H I J K L);
+
+impl<O, S: SelectList<O>> SelectList<O> for Vec<S> {
+    fn names(self, out: &mut Vec<String>) {
+        self.into_iter().for_each(|s| s.names(out));
+    }
+}
+
+impl<O, S: SelectList<O>, const N: usize> SelectList<O> for [S; N] {
+    fn names(self, out: &mut Vec<String>) {
+        self.into_iter().for_each(|s| s.names(out));
+    }
+}
+
+/// A relationship `$expand` can take for items of type `O`, with its own options.
+pub struct Expand<O> {
+    text: String,
+    marker: PhantomData<fn() -> O>,
+}
+
+impl<O> Expand<O> {
+    /// The item as written in `$expand` (`members($select=id,displayName)`).
+    pub fn to_odata(&self) -> String {
+        self.text.clone()
+    }
+}
+
+/// Options inside one `$expand` item, over the related type `T`.
+pub struct Nested<T> {
+    select: Vec<String>,
+    filter: Option<String>,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<T> Nested<T> {
+    /// `$select` inside the expansion.
+    pub fn select(mut self, fields: impl SelectList<T>) -> Self {
+        fields.names(&mut self.select);
+        self
+    }
+
+    /// `$filter` inside the expansion.
+    pub fn filter(mut self, filter: Filter<T>) -> Self {
+        self.filter = Some(filter.to_odata());
+        self
+    }
+
+    fn options(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.select.is_empty() {
+            out.push(format!("$select={}", self.select.join(",")));
+        }
+        if let Some(f) = &self.filter {
+            out.push(format!("$filter={f}"));
+        }
+        out
+    }
+}
+
+/// A navigation property of `O` leading to items of type `T`.
+pub trait Navigation<O> {
+    /// The related type.
+    type Target;
+    /// The property name.
+    fn navigation_name(&self) -> &'static str;
+}
+
+impl<O, T> Navigation<O> for Field<O, kind::Entity<T>> {
+    type Target = T;
+    fn navigation_name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<O, T> Navigation<O> for Field<O, kind::Many<kind::Entity<T>>> {
+    type Target = T;
+    fn navigation_name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<O, K> Field<O, K>
+where
+    Field<O, K>: Navigation<O>,
+{
+    /// `$expand` of this relationship.
+    pub fn expand(self) -> Expand<O> {
+        Expand {
+            text: self.name.to_string(),
+            marker: PhantomData,
+        }
+    }
+
+    /// `$expand` of this relationship with options on the related items.
+    pub fn expand_with(
+        self,
+        options: impl FnOnce(
+            Nested<<Field<O, K> as Navigation<O>>::Target>,
+        ) -> Nested<<Field<O, K> as Navigation<O>>::Target>,
+    ) -> Expand<O> {
+        let nested = options(Nested {
+            select: Vec::new(),
+            filter: None,
+            marker: PhantomData,
+        });
+        let inner = nested.options();
+        let text = if inner.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{}({})", self.name, inner.join(";"))
+        };
+        Expand {
+            text,
+            marker: PhantomData,
+        }
+    }
+}
+
+/// Relationships for `$expand` on items of type `O`: one or a tuple.
+pub trait ExpandList<O> {
+    /// Appends the items.
+    fn items(self, out: &mut Vec<String>);
+}
+
+impl<O: IsA<B>, B> ExpandList<O> for Expand<B> {
+    fn items(self, out: &mut Vec<String>) {
+        out.push(self.text);
+    }
+}
+
+impl<O: IsA<B>, B, K> ExpandList<O> for Field<B, K>
+where
+    Field<B, K>: Navigation<B>,
+{
+    fn items(self, out: &mut Vec<String>) {
+        out.push(self.name.to_string());
+    }
+}
+
+impl<O, A: ExpandList<O>, B: ExpandList<O>> ExpandList<O> for (A, B) {
+    fn items(self, out: &mut Vec<String>) {
+        self.0.items(out);
+        self.1.items(out);
+    }
+}
+
+impl<O, A: ExpandList<O>, B: ExpandList<O>, C: ExpandList<O>> ExpandList<O> for (A, B, C) {
+    fn items(self, out: &mut Vec<String>) {
+        self.0.items(out);
+        self.1.items(out);
+        self.2.items(out);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,4 @@
+use graph_client::models::AppListItem;
+fn main() {
+    let _ = graph_client::operations::get_users().select(AppListItem::NAME);
+}
