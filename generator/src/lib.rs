@@ -8,6 +8,7 @@ pub mod diag;
 pub mod json;
 pub mod method;
 pub mod model;
+pub mod odata;
 pub mod openapi;
 pub mod parse;
 pub mod pipeline;
