@@ -1046,7 +1046,7 @@ fn get_users_ex4_response() {
     assert_eq!(actual, expected);
 }
 
-// specs/docs/api/user-list.md line 228: GET /users?$filter=assignedLicenses/any(x:x/skuId
+// specs/docs/api/user-list.md line 228: GET /users?$filter=assignedLicenses/any(x:x/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)&$select=id,displayName
 #[cfg(feature = "users")]
 #[test]
 fn get_users_ex5_request() {

@@ -116,20 +116,31 @@ pub fn request_line(line: &str, line_no: usize) -> Option<RequestLine> {
     })
 }
 
-/// The request target: up to the first blank outside braces, so `{id | upn}` stays whole.
+/// The request target: up to the first blank outside braces, so `{id | upn}` stays whole;
+/// a query runs on to the end of the line (`$filter=a eq 'b'` has blanks), less a
+/// trailing protocol version (`HTTP/1.1`).
 pub fn request_target(rest: &str) -> String {
+    let rest = rest.trim();
     let mut depth = 0usize;
-    let mut out = String::new();
-    for ch in rest.trim().chars() {
+    for (i, ch) in rest.char_indices() {
         match ch {
             '{' => depth += 1,
             '}' => depth = depth.saturating_sub(1),
-            c if c.is_whitespace() && depth == 0 => break,
+            c if c.is_whitespace() && depth == 0 => {
+                let head = &rest[..i];
+                if !head.contains('?') {
+                    return head.to_string();
+                }
+                let whole = match rest.rsplit_once(char::is_whitespace) {
+                    Some((before, last)) if last.starts_with("HTTP/") => before.trim_end(),
+                    _ => rest,
+                };
+                return whole.to_string();
+            }
             _ => {}
         }
-        out.push(ch);
     }
-    out
+    rest.to_string()
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -217,6 +228,23 @@ mod tests {
             "/users/{id | userPrincipalName}/messages?$top=1"
         );
         assert_eq!(lines[1].line, 6);
+    }
+
+    #[test]
+    fn a_query_keeps_its_blanks() {
+        let line = |text: &str| request_line(text, 1).map(|r| r.target);
+        assert_eq!(
+            line(
+                "GET https://graph.microsoft.com/v1.0/groups?$filter=startswith(displayName, 'a') "
+            ),
+            Some("/groups?$filter=startswith(displayName, 'a')".to_string())
+        );
+        assert_eq!(
+            line("GET /users?$filter=a eq 'b' HTTP/1.1"),
+            Some("/users?$filter=a eq 'b'".to_string())
+        );
+        assert_eq!(line("GET /users HTTP/1.1"), Some("/users".to_string()));
+        assert_eq!(line("GET /me/x (preview)"), Some("/me/x".to_string()));
     }
 
     #[test]
