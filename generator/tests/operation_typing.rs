@@ -338,3 +338,31 @@ fn a_function_segment_is_typed_by_its_own_documented_get() {
         })
     );
 }
+
+#[test]
+fn a_request_on_two_pages_takes_the_headers_of_both() {
+    let with_headers = |title: &str, rows: &str| {
+        api(title, "GET /widgetManagement/widgets", NO_BODY, "A collection of [widget](../resources/widget.md) objects.")
+            .replace(
+                "## Request body",
+                &format!("## Request headers\n|Name|Description|\n|:---|:---|\n|Authorization|Bearer {{token}}.|\n{rows}\n\n## Request body"),
+            )
+    };
+    let mut pages = widget_pages();
+    pages.push((
+        "api/a-widget-list.md",
+        with_headers("List widgets", "|Accept|application/json.|"),
+    ));
+    pages.push((
+        "api/b-widget-list.md",
+        with_headers(
+            "List widgets",
+            "|ConsistencyLevel|eventual.|\n|accept|application/json.|",
+        ),
+    ));
+    let (model, _) = build(&pages);
+    assert_eq!(
+        op(&model, "GET", "/widgetManagement/widgets").headers,
+        ["Accept", "ConsistencyLevel"]
+    );
+}

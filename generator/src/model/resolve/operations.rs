@@ -80,6 +80,12 @@ pub(in crate::model) fn collect_operations(
                     existing.body_from_example = body_from_example;
                 }
                 merge_body(existing, &body);
+                // Each page documents the same request: a header one names, it takes.
+                for h in &headers {
+                    if !existing.headers.iter().any(|e| e.eq_ignore_ascii_case(h)) {
+                        existing.headers.push(h.clone());
+                    }
+                }
                 if !existing.examples.iter().any(|e| e.file == page.path) {
                     existing.examples.extend(examples.iter().cloned());
                 }
