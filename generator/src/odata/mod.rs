@@ -11,5 +11,9 @@
 //!   `ConsistencyLevel: eventual` header and `$count=true`;
 //! - [`examples`] runs all of it over the examples of a model.
 
+pub mod advanced;
+pub mod emit;
+pub mod examples;
 pub mod filter;
 pub mod query;
+pub mod resolve;

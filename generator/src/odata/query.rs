@@ -235,6 +235,16 @@ fn parse_value(name: OptionName, value: &str, depth: usize) -> Result<OptionValu
         OptionName::Search => {
             if trimmed.is_empty() {
                 Err(error(0, "empty $search".to_string()))
+            } else if let Some(at) = value.find(['\u{201C}', '\u{201D}']) {
+                Err(error(
+                    at,
+                    "a typographic quote; $search quotes its phrases with `\"`".to_string(),
+                ))
+            } else if value.matches('"').count() % 2 == 1 {
+                Err(error(
+                    0,
+                    "a $search phrase whose quote is not closed".to_string(),
+                ))
             } else {
                 Ok(OptionValue::Search(Search {
                     text: value.to_string(),
@@ -455,6 +465,8 @@ mod tests {
             "/x?$expand=members($select=id",
             "/x?$orderby=",
             "/x?$skip=-1",
+            "/x?$search=%E2%80%9DdisplayName:Video%22",
+            "/x?$search=\"displayName:Video",
         ] {
             let q = parse_target(target);
             assert!(q.options[0].parsed.is_err(), "{target}");

@@ -1,0 +1,480 @@
+//! The typed form of a query, as the resolver leaves it, and its Rust text: the call
+//! chain of the typed query API (`.filter(models::User::DISPLAY_NAME.starts_with("a"))`).
+//!
+//! Everything that depends on how the runtime spells its API is in this file, so that
+//! the text follows the runtime in one place.
+
+use super::filter::{CompareOp, Quantifier};
+use serde::Serialize;
+
+/// One option, checked against the model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "option", content = "value", rename_all = "lowercase")]
+pub enum TypedOption {
+    Select(Vec<Field>),
+    Filter(TypedFilter),
+    OrderBy(Vec<(Field, Option<bool>)>),
+    Expand(Vec<TypedExpand>),
+    Top(u32),
+    Skip(u32),
+    Count(bool),
+    Search(String),
+}
+
+/// A property handle, `models::Owner::CONSTANT`, or a path of them
+/// (`A::X.then(B::Y)`), perhaps counted; or the lambda variable over primitive values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// The properties walked, the first one read from the filter's type.
+    pub steps: Vec<Step>,
+    /// `.count()`: `path/$count`.
+    pub count: bool,
+    /// The variable of the innermost lambda over primitive values (`steps` is empty).
+    pub variable: bool,
+}
+
+/// One property of a path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The Rust type that declares the property.
+    pub owner: String,
+    pub constant: String,
+    /// `.cast::<models::Base>()`: read through a cast from `Base`, the type the path
+    /// stands at.
+    pub cast_to: Option<String>,
+}
+
+/// A literal in Rust terms.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum Value {
+    Text(String),
+    /// Decimal digits, perhaps signed.
+    Int(String),
+    Float(String),
+    Bool(bool),
+    /// RFC 3339 with seconds.
+    DateTime(String),
+    Date(String),
+    TimeOfDay(String),
+    Guid(String),
+    /// `enums::Type::Variant`: the enum's Rust name and the variant.
+    Enum {
+        ty: String,
+        variant: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFunction {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "of", rename_all = "snake_case")]
+pub enum TypedFilter {
+    /// `eq` ... `le` with a value.
+    Compare {
+        field: Field,
+        op: CompareOp,
+        value: Value,
+        /// The Rust type the filter is over, when the handle's owner is a base of it.
+        lift: Option<String>,
+    },
+    /// `eq null` (`negated`: `ne null`).
+    Null {
+        field: Field,
+        negated: bool,
+        lift: Option<String>,
+    },
+    In {
+        field: Field,
+        values: Vec<Value>,
+        lift: Option<String>,
+    },
+    Function {
+        function: TextFunction,
+        field: Field,
+        value: String,
+        lift: Option<String>,
+    },
+    /// `any`/`all`; `over_values` for a collection of primitive values, whose body reads
+    /// the variable.
+    Lambda {
+        field: Field,
+        quantifier: Quantifier,
+        over_values: bool,
+        body: Box<TypedFilter>,
+        lift: Option<String>,
+    },
+    Not(Box<TypedFilter>),
+    And(Box<TypedFilter>, Box<TypedFilter>),
+    Or(Box<TypedFilter>, Box<TypedFilter>),
+}
+
+/// One `$expand` item: a relationship, with a nested `$select`, `$filter` and
+/// `$expand`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TypedExpand {
+    pub field: Field,
+    pub select: Vec<Field>,
+    pub filter: Option<TypedFilter>,
+    pub expand: Vec<TypedExpand>,
+}
+
+/// What a rebuilt query uses beyond the typed API's first form: a path of several
+/// properties (`A::X.then(B::Y)`), and `$expand` inside `$expand` (`n.expand(..)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Addition {
+    PathStep,
+    NestedExpand,
+}
+
+impl Addition {
+    /// The method the runtime needs.
+    pub fn method(self) -> &'static str {
+        match self {
+            Addition::PathStep => "Field::then",
+            Addition::NestedExpand => "Nested::expand",
+        }
+    }
+}
+
+/// The additions `options` use, sorted.
+pub fn additions(options: &[TypedOption]) -> Vec<Addition> {
+    fn field(f: &Field, out: &mut Vec<Addition>) {
+        if f.steps.len() > 1 {
+            out.push(Addition::PathStep);
+        }
+    }
+    fn filter(f: &TypedFilter, out: &mut Vec<Addition>) {
+        match f {
+            TypedFilter::Compare { field: f, .. }
+            | TypedFilter::Null { field: f, .. }
+            | TypedFilter::In { field: f, .. }
+            | TypedFilter::Function { field: f, .. } => field(f, out),
+            TypedFilter::Lambda { field: f, body, .. } => {
+                field(f, out);
+                filter(body, out);
+            }
+            TypedFilter::Not(inner) => filter(inner, out),
+            TypedFilter::And(a, b) | TypedFilter::Or(a, b) => {
+                filter(a, out);
+                filter(b, out);
+            }
+        }
+    }
+    fn expand(e: &TypedExpand, out: &mut Vec<Addition>, nested: bool) {
+        if nested {
+            out.push(Addition::NestedExpand);
+        }
+        field(&e.field, out);
+        e.select.iter().for_each(|f| field(f, out));
+        if let Some(f) = &e.filter {
+            filter(f, out);
+        }
+        e.expand.iter().for_each(|i| expand(i, out, true));
+    }
+    let mut out = Vec::new();
+    for option in options {
+        match option {
+            TypedOption::Select(fields) => fields.iter().for_each(|f| field(f, &mut out)),
+            TypedOption::Filter(f) => filter(f, &mut out),
+            TypedOption::OrderBy(keys) => keys.iter().for_each(|(f, _)| field(f, &mut out)),
+            TypedOption::Expand(items) => items.iter().for_each(|i| expand(i, &mut out, false)),
+            _ => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The call chain for `options`: `.select((...)).filter(...)`.
+pub fn chain(options: &[TypedOption]) -> String {
+    let mut out = String::new();
+    for option in options {
+        let call = match option {
+            TypedOption::Select(fields) => format!("select({})", list(fields.iter().map(field))),
+            TypedOption::Filter(f) => format!("filter({})", filter(f, 0)),
+            TypedOption::OrderBy(keys) => format!(
+                "orderby({})",
+                list(keys.iter().map(|(f, descending)| match descending {
+                    None => field(f),
+                    Some(false) => format!("{}.asc()", field(f)),
+                    Some(true) => format!("{}.desc()", field(f)),
+                }))
+            ),
+            TypedOption::Expand(items) => format!("expand({})", list(items.iter().map(expand))),
+            TypedOption::Top(n) => format!("top({n})"),
+            TypedOption::Skip(n) => format!("skip({n})"),
+            TypedOption::Count(b) => format!("count({b})"),
+            TypedOption::Search(text) => format!("search({text:?})"),
+        };
+        out.push('.');
+        out.push_str(&call);
+    }
+    out
+}
+
+/// One item as itself, several as a tuple; tuples hold at most 12, so longer lists
+/// nest.
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.len() {
+        1 => items.into_iter().next().unwrap_or_default(),
+        n if n <= 12 => format!("({})", items.join(", ")),
+        _ => {
+            let chunks: Vec<String> = items
+                .chunks(12)
+                .map(|c| {
+                    if c.len() == 1 {
+                        format!("({},)", c[0])
+                    } else {
+                        format!("({})", c.join(", "))
+                    }
+                })
+                .collect();
+            list(chunks.into_iter())
+        }
+    }
+}
+
+/// The closure parameter of a lambda over values, by nesting depth.
+fn variable(depth: usize) -> String {
+    ["x", "y", "z", "w"]
+        .get(depth)
+        .map_or_else(|| format!("x{depth}"), |v| v.to_string())
+}
+
+fn field_at(f: &Field, depth: usize) -> String {
+    let mut out = if f.variable {
+        variable(depth.saturating_sub(1))
+    } else {
+        String::new()
+    };
+    for (i, step) in f.steps.iter().enumerate() {
+        let mut handle = format!("models::{}::{}", step.owner, step.constant);
+        if let Some(base) = &step.cast_to {
+            handle.push_str(&format!(".cast::<models::{base}>()"));
+        }
+        if i == 0 {
+            out.push_str(&handle);
+        } else {
+            out.push_str(&format!(".then({handle})"));
+        }
+    }
+    if f.count {
+        out.push_str(".count()");
+    }
+    out
+}
+
+fn field(f: &Field) -> String {
+    field_at(f, 0)
+}
+
+fn value(v: &Value) -> String {
+    match v {
+        Value::Text(s) => format!("{s:?}"),
+        Value::Int(text) => {
+            // An integer literal is `i32` unless it says otherwise.
+            if text.parse::<i32>().is_ok() {
+                text.clone()
+            } else {
+                format!("{text}i64")
+            }
+        }
+        Value::Float(text) => match text.as_str() {
+            "INF" => "f64::INFINITY".to_string(),
+            "-INF" => "f64::NEG_INFINITY".to_string(),
+            "NaN" => "f64::NAN".to_string(),
+            _ => text.clone(),
+        },
+        Value::Bool(b) => b.to_string(),
+        Value::DateTime(t) => {
+            format!("{t:?}.parse::<chrono::DateTime<chrono::FixedOffset>>().unwrap()")
+        }
+        Value::Date(t) => format!("{t:?}.parse::<chrono::NaiveDate>().unwrap()"),
+        Value::TimeOfDay(t) => format!("{t:?}.parse::<chrono::NaiveTime>().unwrap()"),
+        Value::Guid(t) => format!("uuid::uuid!({t:?})"),
+        Value::Enum { ty, variant } => format!("enums::{ty}::{variant}"),
+    }
+}
+
+fn lifted(text: String, lift: &Option<String>) -> String {
+    match lift {
+        Some(ty) => format!("{text}.for_derived::<models::{ty}>()"),
+        None => text,
+    }
+}
+
+/// `depth` lambdas over values enclose the filter.
+fn filter(f: &TypedFilter, depth: usize) -> String {
+    match f {
+        TypedFilter::Compare {
+            field,
+            op,
+            value: v,
+            lift,
+        } => lifted(
+            format!("{}.{}({})", field_at(field, depth), op.as_str(), value(v)),
+            lift,
+        ),
+        TypedFilter::Null {
+            field,
+            negated,
+            lift,
+        } => {
+            let method = if *negated { "is_not_null" } else { "is_null" };
+            lifted(format!("{}.{method}()", field_at(field, depth)), lift)
+        }
+        TypedFilter::In {
+            field,
+            values,
+            lift,
+        } => {
+            let values: Vec<String> = values.iter().map(value).collect();
+            lifted(
+                format!("{}.is_in([{}])", field_at(field, depth), values.join(", ")),
+                lift,
+            )
+        }
+        TypedFilter::Function {
+            function,
+            field,
+            value: v,
+            lift,
+        } => {
+            let method = match function {
+                TextFunction::StartsWith => "starts_with",
+                TextFunction::EndsWith => "ends_with",
+                TextFunction::Contains => "contains",
+            };
+            lifted(format!("{}.{method}({v:?})", field_at(field, depth)), lift)
+        }
+        TypedFilter::Lambda {
+            field,
+            quantifier,
+            over_values,
+            body,
+            lift,
+        } => {
+            let q = match quantifier {
+                Quantifier::Any => "any",
+                Quantifier::All => "all",
+            };
+            let head = field_at(field, depth);
+            let text = if *over_values {
+                format!(
+                    "{head}.{q}_value(|{}| {})",
+                    variable(depth),
+                    filter(body, depth + 1)
+                )
+            } else {
+                format!("{head}.{q}({})", filter(body, depth))
+            };
+            lifted(text, lift)
+        }
+        TypedFilter::Not(inner) => format!("{}.not()", filter(inner, depth)),
+        TypedFilter::And(a, b) => format!("{}.and({})", filter(a, depth), filter(b, depth)),
+        TypedFilter::Or(a, b) => format!("{}.or({})", filter(a, depth), filter(b, depth)),
+    }
+}
+
+fn expand(e: &TypedExpand) -> String {
+    let head = field(&e.field);
+    if e.select.is_empty() && e.filter.is_none() && e.expand.is_empty() {
+        return head;
+    }
+    let mut nested = "n".to_string();
+    if !e.select.is_empty() {
+        nested.push_str(&format!(".select({})", list(e.select.iter().map(field))));
+    }
+    if let Some(f) = &e.filter {
+        nested.push_str(&format!(".filter({})", filter(f, 0)));
+    }
+    if !e.expand.is_empty() {
+        nested.push_str(&format!(".expand({})", list(e.expand.iter().map(expand))));
+    }
+    format!("{head}.expand_with(|n| {nested})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handle(owner: &str, constant: &str) -> Field {
+        Field {
+            steps: vec![Step {
+                owner: owner.into(),
+                constant: constant.into(),
+                cast_to: None,
+            }],
+            count: false,
+            variable: false,
+        }
+    }
+
+    #[test]
+    fn chains_read_as_the_typed_api() {
+        let options = [
+            TypedOption::Filter(TypedFilter::Function {
+                function: TextFunction::StartsWith,
+                field: handle("User", "DISPLAY_NAME"),
+                value: "a\"b".into(),
+                lift: None,
+            }),
+            TypedOption::Select(vec![
+                handle("DirectoryObject", "ID"),
+                handle("User", "DISPLAY_NAME"),
+            ]),
+            TypedOption::Top(5),
+            TypedOption::Search("\"displayName:wa\"".into()),
+        ];
+        assert_eq!(
+            chain(&options),
+            r#".filter(models::User::DISPLAY_NAME.starts_with("a\"b")).select((models::DirectoryObject::ID, models::User::DISPLAY_NAME)).top(5).search("\"displayName:wa\"")"#
+        );
+    }
+
+    #[test]
+    fn lambdas_lifts_and_long_lists() {
+        let f = TypedFilter::Lambda {
+            field: handle("User", "PROXY_ADDRESSES"),
+            quantifier: Quantifier::Any,
+            over_values: true,
+            body: Box::new(TypedFilter::Function {
+                function: TextFunction::StartsWith,
+                field: Field {
+                    steps: Vec::new(),
+                    count: false,
+                    variable: true,
+                },
+                value: "smtp:".into(),
+                lift: None,
+            }),
+            lift: None,
+        };
+        let g = TypedFilter::Compare {
+            field: handle("DirectoryObject", "ID"),
+            op: CompareOp::Eq,
+            value: Value::Guid("00000000-0000-0000-0000-000000000000".into()),
+            lift: Some("User".into()),
+        };
+        assert_eq!(
+            filter(&TypedFilter::And(Box::new(f), Box::new(g)), 0),
+            r#"models::User::PROXY_ADDRESSES.any_value(|x| x.starts_with("smtp:")).and(models::DirectoryObject::ID.eq(uuid::uuid!("00000000-0000-0000-0000-000000000000")).for_derived::<models::User>())"#
+        );
+        let many: Vec<String> = (0..13).map(|i| i.to_string()).collect();
+        assert_eq!(
+            list(many.into_iter()),
+            "((0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), (12,))"
+        );
+        assert_eq!(value(&Value::Int("3000000000".into())), "3000000000i64");
+    }
+}
