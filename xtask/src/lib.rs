@@ -6,6 +6,7 @@ pub mod bench;
 pub mod drift;
 pub mod fidelity;
 pub mod public_api;
+pub mod query_examples;
 pub mod sarif;
 
 use anyhow::{Context, Result, bail};

@@ -40,6 +40,10 @@ enum Command {
     /// Where the docs and the service's metadata disagree, by doc area and page: what
     /// the metadata has and the docs lack, the reverse, and type disagreements.
     Drift(DriftArgs),
+    /// How many of the docs' example queries the typed query API rebuilds, why the
+    /// others are not, and whether the advanced-query rules predict each example's
+    /// `ConsistencyLevel` header.
+    QueryExamples(QueryExamplesArgs),
 }
 
 #[derive(clap::Args)]
@@ -126,6 +130,15 @@ struct DriftArgs {
     json: Option<PathBuf>,
 }
 
+#[derive(clap::Args)]
+struct QueryExamplesArgs {
+    #[arg(long)]
+    docs: PathBuf,
+    /// Also write the figures and every example not rebuilt as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
 /// `--sarif FILE [--sarif-base DIR]`.
 #[derive(clap::Args)]
 struct SarifArgs {
@@ -168,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench(args),
         Command::Fidelity(args) => fidelity(args),
         Command::Drift(args) => drift(args),
+        Command::QueryExamples(args) => query_examples(args),
     }
 }
 
@@ -426,6 +440,27 @@ fn drift(args: DriftArgs) -> Result<ExitCode> {
     }
     if let Some(path) = json {
         std::fs::write(&path, serde_json::to_string_pretty(&drift)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query_examples(args: QueryExamplesArgs) -> Result<ExitCode> {
+    let QueryExamplesArgs { docs, json } = args;
+    if !docs.is_dir() {
+        bail!("--docs {} is not a folder", docs.display());
+    }
+    let sources = graphdoc::pipeline::read_docs(&docs)?;
+    let (_, model, _, _) = graphdoc::pipeline::parse_and_build(&sources);
+    let examples = graphdoc::odata::examples::survey(&model);
+    let figures = xtask::query_examples::measure(&examples);
+    print!(
+        "{}",
+        xtask::query_examples::render(&figures, &docs.display().to_string())
+    );
+    if let Some(path) = json {
+        std::fs::write(&path, serde_json::to_string_pretty(&figures)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {}", path.display());
     }
