@@ -25,6 +25,9 @@ pub struct Figures {
     pub rebuilt_chains: Vec<Rebuilt>,
     /// Rebuilt examples that use an addition to the typed API, by the method.
     pub additions: BTreeMap<String, Vec<String>>,
+    /// Rebuilt examples whose path ends in a cast segment of its own: the request is to
+    /// be typed by the cast's type.
+    pub path_casts: Vec<String>,
     /// The others, by the first reason.
     pub not_rebuilt: BTreeMap<Reason, Vec<Miss>>,
     pub consistency: ConsistencyFigures,
@@ -111,6 +114,9 @@ pub fn measure(examples: &[ExampleQuery]) -> Figures {
                         target: target.clone(),
                         chain: chain.clone(),
                     });
+                    if ex.path_cast {
+                        f.path_casts.push(place.clone());
+                    }
                     for a in &ex.additions {
                         f.additions
                             .entry(a.method().to_string())
@@ -194,6 +200,14 @@ pub fn render(f: &Figures, docs: &str) -> String {
             "  of which {} use `{method}`, which the typed API is to add: {}",
             places.len(),
             places.join(", ")
+        );
+    }
+    if !f.path_casts.is_empty() {
+        let _ = writeln!(
+            out,
+            "  of which {} address items through a cast segment (`/memberOf/microsoft.graph.group`), so their request is over the cast's type: {}",
+            f.path_casts.len(),
+            f.path_casts.join(", ")
         );
     }
     if !f.not_rebuilt.is_empty() {

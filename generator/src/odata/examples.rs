@@ -23,6 +23,9 @@ pub struct ExampleQuery {
     pub operation: Option<String>,
     /// The type of the items the request addresses.
     pub item_type: Option<QualifiedName>,
+    /// The path narrows the operation's items with a cast segment of its own
+    /// (`/memberOf/microsoft.graph.group`): the request's items are of the cast's type.
+    pub path_cast: bool,
     /// The typed call chain, or why there is none; `None` without query options.
     pub rebuilt: Option<Result<String, Vec<Problem>>>,
     /// What the rebuilt chain needs beyond the typed API's first form.
@@ -109,6 +112,7 @@ fn read(model: &Model, resolver: &Resolver<'_>, index: &PathIndex, ex: &Example)
         target: ex.request.target.clone(),
         query,
         operation: op.map(|i| model.operations[i].id.clone()),
+        path_cast: addressed.as_ref().is_ok_and(|a| a.cast),
         item_type: addressed.ok().and_then(|a| a.item.ok()),
         rebuilt,
         additions,
@@ -126,6 +130,8 @@ fn read(model: &Model, resolver: &Resolver<'_>, index: &PathIndex, ex: &Example)
 struct Addressed {
     op: Option<usize>,
     item: Result<QualifiedName, Problem>,
+    /// The path ends in a cast the request line does not have.
+    cast: bool,
 }
 
 /// Matches the example's method and path with the documented request lines, as the
@@ -148,7 +154,11 @@ fn addressed(model: &Model, index: &PathIndex, ex: &Example) -> Result<Addressed
     for (path, cast) in tries {
         if let Some(op) = find_operation(model, index, &ex.file, ex.request.method, path) {
             let item = item_type(model, op, cast);
-            return Ok(Addressed { op: Some(op), item });
+            return Ok(Addressed {
+                op: Some(op),
+                item,
+                cast: cast.is_some(),
+            });
         }
     }
     Err(problem(
