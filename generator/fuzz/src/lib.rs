@@ -5,8 +5,8 @@
 //! `0xFF` never occurs in UTF-8, so a seed made of real pages joined by `0xFF` splits
 //! back into exactly those pages.
 //!
-//! The pages go through `pipeline::parse_and_build`, `openapi::emit_yaml` and
-//! `rust::emit_crate`. The check fails (panics) when any stage panics, when a
+//! The pages go through `pipeline::parse_and_build`, `openapi::emit_yaml`,
+//! `rust::emit_crate` and `odata::examples::survey` (the example queries). The check fails (panics) when any stage panics, when a
 //! diagnostic names a file that is not an input page or line 0, and on any
 //! `<generator>` diagnostic (the generator produced Rust that does not parse: a
 //! generator bug, not a docs problem).
@@ -46,6 +46,7 @@ pub fn check(data: &[u8]) {
         panic!("generator bug: the OpenAPI document does not serialize: {e}");
     }
     let (_crate_files, rust_diagnostics) = graphdoc::rust::emit_crate(&model, &options);
+    let _queries = graphdoc::odata::examples::survey(&model);
     diagnostics.extend(rust_diagnostics);
     for d in &diagnostics {
         if d.file == "<generator>" {

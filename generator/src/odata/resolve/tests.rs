@@ -516,3 +516,39 @@ fn the_crate_names_the_types_as_the_resolver_does() {
         assert!(defined, "{name} → {rust}");
     }
 }
+
+#[test]
+fn mutated_queries_never_panic_the_resolver() {
+    let m = model();
+    let names = RustNames::new(&m);
+    let resolver = Resolver::new(&m, &names);
+    let item = QualifiedName::from_qualified("microsoft.graph.user");
+    let samples = [
+        "/users?$filter=assignedLicenses/any(x:x/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)&$select=id,displayName",
+        "/users?$expand=memberOf($select=id;$filter=id eq '1')&$orderby=displayName desc",
+        "/users?$filter=mailboxSettings/timeZone eq 'UTC' and riskLevel in ('low','high')&$top=5",
+        "/users?$filter=microsoft.graph.user/age ge 21 or not(startswith(displayName,'a'))&$count=true",
+        "/users?$filter=proxyAddresses/any(a:a eq 'x')&$search=%22displayName:wa%22",
+    ];
+    let alphabet: Vec<char> = "()',/:;=&$?%+ .eqandornotanyall0123456789xyz{}\"é"
+        .chars()
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(25);
+    for _ in 0..5_000 {
+        let mut chars: Vec<char> = samples[rng.usize(..samples.len())].chars().collect();
+        for _ in 0..rng.usize(1..5) {
+            let at = rng.usize(..=chars.len());
+            match rng.u8(..3) {
+                0 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                1 if at < chars.len() => chars[at] = alphabet[rng.usize(..alphabet.len())],
+                _ => chars.insert(at, alphabet[rng.usize(..alphabet.len())]),
+            }
+        }
+        let target: String = chars.into_iter().collect();
+        if let Ok(options) = resolver.query(&item, &parse_target(&target)) {
+            let _ = chain(&options);
+        }
+    }
+}
