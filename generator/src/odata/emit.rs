@@ -17,7 +17,9 @@ pub enum TypedOption {
     Expand(Vec<TypedExpand>),
     Top(u32),
     Skip(u32),
-    Count(bool),
+    /// `$count=true`.
+    Count,
+    /// The phrase, without its quotes.
     Search(String),
 }
 
@@ -199,20 +201,27 @@ pub fn chain(options: &[TypedOption]) -> String {
     let mut out = String::new();
     for option in options {
         let call = match option {
-            TypedOption::Select(fields) => format!("select({})", list(fields.iter().map(field))),
+            TypedOption::Select(fields) => {
+                format!("select({})", list(fields.iter().map(field), FIELDS))
+            }
             TypedOption::Filter(f) => format!("filter({})", filter(f, 0)),
             TypedOption::OrderBy(keys) => format!(
                 "orderby({})",
-                list(keys.iter().map(|(f, descending)| match descending {
-                    None => field(f),
-                    Some(false) => format!("{}.asc()", field(f)),
-                    Some(true) => format!("{}.desc()", field(f)),
-                }))
+                list(
+                    keys.iter().map(|(f, descending)| match descending {
+                        None => field(f),
+                        Some(false) => format!("{}.asc()", field(f)),
+                        Some(true) => format!("{}.desc()", field(f)),
+                    }),
+                    FIELDS
+                )
             ),
-            TypedOption::Expand(items) => format!("expand({})", list(items.iter().map(expand))),
+            TypedOption::Expand(items) => {
+                format!("expand({})", list(items.iter().map(expand), EXPANDS))
+            }
             TypedOption::Top(n) => format!("top({n})"),
             TypedOption::Skip(n) => format!("skip({n})"),
-            TypedOption::Count(b) => format!("count({b})"),
+            TypedOption::Count => "count()".to_string(),
             TypedOption::Search(text) => format!("search({text:?})"),
         };
         out.push('.');
@@ -221,16 +230,20 @@ pub fn chain(options: &[TypedOption]) -> String {
     out
 }
 
-/// One item as itself, several as a tuple; tuples hold at most 12, so longer lists
-/// nest.
-fn list(items: impl Iterator<Item = String>) -> String {
+/// The longest tuple of handles (`$select`, `$orderby`) and of `$expand` items the
+/// runtime takes.
+const FIELDS: usize = 12;
+const EXPANDS: usize = 3;
+
+/// One item as itself, several as a tuple of at most `max`; longer lists nest.
+fn list(items: impl Iterator<Item = String>, max: usize) -> String {
     let items: Vec<String> = items.collect();
     match items.len() {
         1 => items.into_iter().next().unwrap_or_default(),
-        n if n <= 12 => format!("({})", items.join(", ")),
+        n if n <= max => format!("({})", items.join(", ")),
         _ => {
             let chunks: Vec<String> = items
-                .chunks(12)
+                .chunks(max.max(2))
                 .map(|c| {
                     if c.len() == 1 {
                         format!("({},)", c[0])
@@ -239,7 +252,7 @@ fn list(items: impl Iterator<Item = String>) -> String {
                     }
                 })
                 .collect();
-            list(chunks.into_iter())
+            list(chunks.into_iter(), max)
         }
     }
 }
@@ -393,13 +406,19 @@ fn expand(e: &TypedExpand) -> String {
     }
     let mut nested = "n".to_string();
     if !e.select.is_empty() {
-        nested.push_str(&format!(".select({})", list(e.select.iter().map(field))));
+        nested.push_str(&format!(
+            ".select({})",
+            list(e.select.iter().map(field), FIELDS)
+        ));
     }
     if let Some(f) = &e.filter {
         nested.push_str(&format!(".filter({})", filter(f, 0)));
     }
     if !e.expand.is_empty() {
-        nested.push_str(&format!(".expand({})", list(e.expand.iter().map(expand))));
+        nested.push_str(&format!(
+            ".expand({})",
+            list(e.expand.iter().map(expand), EXPANDS)
+        ));
     }
     format!("{head}.expand_with(|n| {nested})")
 }
@@ -434,11 +453,12 @@ mod tests {
                 handle("User", "DISPLAY_NAME"),
             ]),
             TypedOption::Top(5),
-            TypedOption::Search("\"displayName:wa\"".into()),
+            TypedOption::Search("displayName:wa".into()),
+            TypedOption::Count,
         ];
         assert_eq!(
             chain(&options),
-            r#".filter(models::User::DISPLAY_NAME.starts_with("a\"b")).select((models::DirectoryObject::ID, models::User::DISPLAY_NAME)).top(5).search("\"displayName:wa\"")"#
+            r#".filter(models::User::DISPLAY_NAME.starts_with("a\"b")).select((models::DirectoryObject::ID, models::User::DISPLAY_NAME)).top(5).search("displayName:wa").count()"#
         );
     }
 
@@ -472,8 +492,12 @@ mod tests {
         );
         let many: Vec<String> = (0..13).map(|i| i.to_string()).collect();
         assert_eq!(
-            list(many.into_iter()),
+            list(many.clone().into_iter(), FIELDS),
             "((0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), (12,))"
+        );
+        assert_eq!(
+            list(many[..4].iter().cloned(), EXPANDS),
+            "((0, 1, 2), (3,))"
         );
         assert_eq!(value(&Value::Int("3000000000".into())), "3000000000i64");
     }

@@ -85,7 +85,11 @@ fn read(model: &Model, resolver: &Resolver<'_>, index: &PathIndex, ex: &Example)
     let op = addressed.as_ref().ok().and_then(|a| a.op);
     let mut additions = Vec::new();
     let rebuilt = (!query.options.is_empty()).then(|| match &addressed {
-        Ok(Addressed { item: Ok(item), .. }) => resolver.query(item, &query).map(|options| {
+        Ok(Addressed {
+            item: Ok(item),
+            collection,
+            ..
+        }) => resolver.query(item, *collection, &query).map(|options| {
             additions = emit::additions(&options);
             emit::chain(&options)
         }),
@@ -132,6 +136,8 @@ struct Addressed {
     item: Result<QualifiedName, Problem>,
     /// The path ends in a cast the request line does not have.
     cast: bool,
+    /// The operation answers a collection.
+    collection: bool,
 }
 
 /// Matches the example's method and path with the documented request lines, as the
@@ -154,10 +160,15 @@ fn addressed(model: &Model, index: &PathIndex, ex: &Example) -> Result<Addressed
     for (path, cast) in tries {
         if let Some(op) = find_operation(model, index, &ex.file, ex.request.method, path) {
             let item = item_type(model, op, cast);
+            let collection = matches!(
+                model.operations[op].response.body,
+                Some(TypeRef::Collection(_))
+            );
             return Ok(Addressed {
                 op: Some(op),
                 item,
                 cast: cast.is_some(),
+                collection,
             });
         }
     }

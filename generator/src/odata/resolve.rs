@@ -7,7 +7,7 @@
 use super::emit::{Field, Step, TextFunction, TypedExpand, TypedFilter, TypedOption, Value};
 use super::filter::{CompareOp, ErrorKind, Expr, Literal, ParseError, Path, Segment};
 use super::query::{ExpandItem, OptionName, OptionValue, OrderKey, Query, QueryOption};
-use crate::model::{Edm, EnumDef, Model, Property, QualifiedName, TypeDef, TypeKind, TypeRef};
+use crate::model::{Edm, EnumDef, Model, Property, QualifiedName, TypeDef, TypeRef};
 use crate::rust::names::{Scope, camel, snake, type_name};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -146,12 +146,13 @@ pub(super) fn problem(reason: Reason, detail: impl Into<String>) -> Problem {
 /// The Rust names the crate gives types, enum variants and property handles.
 ///
 /// Type names follow `rust::TypeNames` (every type, then every enum, claimed in name
-/// order against the same reserved words), variants follow the enum emitter, and a
-/// property's handle is its snake-case name in upper case, unique within its type.
+/// order against the same reserved words), variants follow the enum emitter, and
+/// handles follow `rust::handles`: the snake-case name made unique within the type, in
+/// upper case, for each property whose type has a Rust name.
 pub struct RustNames {
     types: BTreeMap<QualifiedName, String>,
-    /// By type, its own properties' handles in documented order.
-    constants: HashMap<QualifiedName, Vec<String>>,
+    /// By type, its own properties' handles in documented order (`None`: no handle).
+    constants: HashMap<QualifiedName, Vec<Option<String>>>,
     /// By enum, its members' variants in documented order.
     variants: HashMap<QualifiedName, Vec<String>>,
 }
@@ -174,7 +175,10 @@ impl RustNames {
                 let names = t
                     .properties
                     .iter()
-                    .map(|p| scope.claim(&snake(&p.name).to_ascii_uppercase()))
+                    .map(|p| {
+                        has_handle(model, &p.ty)
+                            .then(|| scope.claim(&snake(&p.name)).to_ascii_uppercase())
+                    })
                     .collect();
                 (t.name.clone(), names)
             })
@@ -201,6 +205,16 @@ impl RustNames {
 
     pub fn type_name(&self, name: &QualifiedName) -> Option<&str> {
         self.types.get(name).map(String::as_str)
+    }
+}
+
+/// Whether `rust::handles` gives a property of type `ty` a handle: every named type in
+/// it has a Rust name.
+fn has_handle(model: &Model, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(n) => model.types.contains_key(n) || model.enums.contains_key(n),
+        TypeRef::Collection(inner) => has_handle(model, inner),
+        TypeRef::Primitive(_) | TypeRef::Untyped => true,
     }
 }
 
@@ -308,6 +322,7 @@ impl<'m> Resolver<'m> {
     pub fn query(
         &self,
         item: &QualifiedName,
+        collection: bool,
         query: &Query,
     ) -> Result<Vec<TypedOption>, Vec<Problem>> {
         let mut out = Vec::new();
@@ -322,6 +337,25 @@ impl<'m> Resolver<'m> {
                 continue;
             }
             seen.push(option.name);
+            let collection_only = matches!(
+                option.name,
+                OptionName::Filter
+                    | OptionName::OrderBy
+                    | OptionName::Search
+                    | OptionName::Count
+                    | OptionName::Top
+                    | OptionName::Skip
+            );
+            if collection_only && !collection {
+                problems.push(problem(
+                    Reason::UnsupportedShape,
+                    format!(
+                        "`{}` on a request for one item; the typed API takes it on collections",
+                        option.written
+                    ),
+                ));
+                continue;
+            }
             match self.option(item, option) {
                 Ok(typed) => out.push(typed),
                 Err(p) => problems.push(p),
@@ -377,8 +411,14 @@ impl<'m> Resolver<'m> {
             ),
             OptionValue::Top(n) => TypedOption::Top(*n),
             OptionValue::Skip(n) => TypedOption::Skip(*n),
-            OptionValue::Count(b) => TypedOption::Count(*b),
-            OptionValue::Search(s) => TypedOption::Search(s.text.clone()),
+            OptionValue::Count(true) => TypedOption::Count,
+            OptionValue::Count(false) => {
+                return Err(problem(
+                    Reason::UnsupportedShape,
+                    "`$count=false`: the typed API asks for the count or leaves it out",
+                ));
+            }
+            OptionValue::Search(s) => TypedOption::Search(one_phrase(&s.text)?),
             OptionValue::Other => {
                 return Err(problem(
                     Reason::UnknownOption,
@@ -590,7 +630,8 @@ impl<'m> Resolver<'m> {
             .names
             .constants
             .get(&owner.name)
-            .and_then(|c| c.get(index));
+            .and_then(|c| c.get(index))
+            .and_then(Option::as_ref);
         match (rust, constant) {
             (Some(rust), Some(constant)) => Ok(Step {
                 owner: rust.to_string(),
@@ -730,24 +771,13 @@ impl<'m> Resolver<'m> {
         })
     }
 
-    /// A relationship is an entity even where its type's page reads as a complex type
-    /// (no key documented): the docs list it under Relationships.
     fn property_kind(&self, property: &Property) -> Kind {
-        let kind = self.kind(&property.ty);
-        if !property.navigation {
-            return kind;
-        }
-        match kind {
-            Kind::Complex(t) => Kind::Entity(t),
-            Kind::Many(inner) => match *inner {
-                Kind::Complex(t) => Kind::Many(Box::new(Kind::Entity(t))),
-                other => Kind::Many(Box::new(other)),
-            },
-            other => other,
-        }
+        self.kind(&property.ty, property.navigation)
     }
 
-    fn kind(&self, ty: &TypeRef) -> Kind {
+    /// As the crate's handles type a property (`rust::handles`): a relationship holds
+    /// entities, any other named type complex values, whatever its page says.
+    fn kind(&self, ty: &TypeRef, navigation: bool) -> Kind {
         match ty {
             TypeRef::Primitive(e) => match e {
                 Edm::String => Kind::Text,
@@ -764,15 +794,15 @@ impl<'m> Resolver<'m> {
             TypeRef::Named(n) => {
                 if self.model.enums.contains_key(n) {
                     Kind::Enum(n.clone())
+                } else if !self.model.types.contains_key(n) {
+                    Kind::Json
+                } else if navigation {
+                    Kind::Entity(n.clone())
                 } else {
-                    match self.model.types.get(n).map(|t| t.kind) {
-                        Some(TypeKind::Entity) => Kind::Entity(n.clone()),
-                        Some(TypeKind::Complex) => Kind::Complex(n.clone()),
-                        None => Kind::Json,
-                    }
+                    Kind::Complex(n.clone())
                 }
             }
-            TypeRef::Collection(inner) => Kind::Many(Box::new(self.kind(inner))),
+            TypeRef::Collection(inner) => Kind::Many(Box::new(self.kind(inner, navigation))),
             TypeRef::Untyped => Kind::Json,
         }
     }
@@ -1087,6 +1117,27 @@ fn unknown_member(def: &EnumDef, member: &str) -> String {
             def.name.short()
         ),
         None => format!("`{member}` is not a member of `{}`", def.name.short()),
+    }
+}
+
+/// The phrase of a `$search` that is one quoted phrase (`"displayName:wa"`): the typed
+/// API quotes its phrase itself.
+fn one_phrase(text: &str) -> Result<String, Problem> {
+    let trimmed = text.trim();
+    match trimmed
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+    {
+        Some(inner) => Ok(inner.to_string()),
+        None if trimmed.matches('"').count() > 2 => Err(problem(
+            Reason::UnsupportedShape,
+            format!("`$search={trimmed}`: several phrases; the typed API takes one"),
+        )),
+        None => Err(problem(
+            Reason::UnsupportedShape,
+            format!("`$search={trimmed}`: not one quoted phrase; the typed API quotes its phrase"),
+        )),
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::build_model;
+use crate::model::{TypeKind, build_model};
 use crate::odata::emit::chain;
 use crate::odata::query::parse_target;
 use crate::parse::parse_page;
@@ -69,9 +69,11 @@ fn model() -> Model {
                  |proxyAddresses|String collection|Addresses.|\n\
                  |assignedLicenses|[assignedLicense](assignedlicense.md) collection|Licenses.|\n\
                  |mailboxSettings|[mailboxSettings](mailboxsettings.md)|Settings.|\n\
-                 |photo|Stream|A picture.|",
+                 |photo|Stream|A picture.|\n\
+                 |sponsor|[group](group.md)|A group, as a property.|",
                 "|manager|[directoryObject](directoryobject.md)|The boss.|\n\
-                 |memberOf|[directoryObject](directoryobject.md) collection|Groups.|",
+                 |memberOf|[directoryObject](directoryobject.md) collection|Groups.|\n\
+                 |licenses|[assignedLicense](assignedlicense.md) collection|Related licenses.|",
             ),
         ),
         (
@@ -109,7 +111,7 @@ fn check(model: &Model, item: &str, target: &str) -> Result<String, Vec<Problem>
     let resolver = Resolver::new(model, &names);
     let item = QualifiedName::from_qualified(format!("microsoft.graph.{item}"));
     resolver
-        .query(&item, &parse_target(target))
+        .query(&item, !target.contains("/1?"), &parse_target(target))
         .map(|options| chain(&options))
 }
 
@@ -147,11 +149,11 @@ fn select_orderby_and_paging_of_own_and_inherited_properties() {
             "user",
             "/users?$select=id,displayName&$orderby=displayName desc,age&$top=5&$skip=10&$count=true"
         ),
-        ".select((models::Entity::ID, models::User::DISPLAY_NAME)).orderby((models::User::DISPLAY_NAME.desc(), models::User::AGE)).top(5).skip(10).count(true)"
+        ".select((models::Entity::ID, models::User::DISPLAY_NAME)).orderby((models::User::DISPLAY_NAME.desc(), models::User::AGE)).top(5).skip(10).count()"
     );
     assert_eq!(
         ok(&m, "user", "/users?$search=%22displayName:wa%22"),
-        r#".search("\"displayName:wa\"")"#
+        r#".search("displayName:wa")"#
     );
 }
 
@@ -319,6 +321,7 @@ fn expand_with_nested_select_and_filter() {
     let options = resolver
         .query(
             &QualifiedName::from_qualified("microsoft.graph.group"),
+            true,
             &parse_target("/groups?$expand=owners($expand=manager)&$filter=owners/any(o:o/mailboxSettings/timeZone eq 'UTC')"),
         )
         .unwrap_or_default();
@@ -463,6 +466,18 @@ fn each_reason_from_a_query_that_has_it() {
             Reason::UnsupportedShape,
         ),
         ("user", "/users?$top=1&$top=2", Reason::InvalidOData),
+        (
+            "user",
+            "/users?$search=%22a%22 OR %22b%22",
+            Reason::UnsupportedShape,
+        ),
+        ("user", "/users?$search=pizza", Reason::UnsupportedShape),
+        ("user", "/users?$count=false", Reason::UnsupportedShape),
+        (
+            "user",
+            "/users/1?$top=1&$select=id",
+            Reason::UnsupportedShape,
+        ),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (item, target, want) in cases {
@@ -515,6 +530,19 @@ fn the_crate_names_the_types_as_the_resolver_does() {
         };
         assert!(defined, "{name} → {rust}");
     }
+    // Every handle the resolver names is a constant of the crate, of the kind it reads.
+    for constants in names.constants.values() {
+        for c in constants.iter().flatten() {
+            assert!(models.contains(&format!("pub const {c}: Field<Self, ")), "{c}");
+        }
+    }
+    for kind in [
+        "LICENSES: Field<Self, kind::Many<kind::Entity<AssignedLicense>>>",
+        "SPONSOR: Field<Self, kind::Complex<Group>>",
+        "MANAGER: Field<Self, kind::Entity<DirectoryObject>>",
+    ] {
+        assert!(models.contains(kind), "{kind}");
+    }
 }
 
 #[test]
@@ -547,7 +575,7 @@ fn mutated_queries_never_panic_the_resolver() {
             }
         }
         let target: String = chars.into_iter().collect();
-        if let Ok(options) = resolver.query(&item, &parse_target(&target)) {
+        if let Ok(options) = resolver.query(&item, true, &parse_target(&target)) {
             let _ = chain(&options);
         }
     }
