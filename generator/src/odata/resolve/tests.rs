@@ -530,18 +530,23 @@ fn the_crate_names_the_types_as_the_resolver_does() {
         };
         assert!(defined, "{name} → {rust}");
     }
-    // Every handle the resolver names is a constant of the crate, of the kind it reads.
+    // Every handle the resolver names is a constant of the crate, of the kind it reads
+    // (compared without blanks: long items are wrapped).
+    let squeezed: String = models.split_whitespace().collect();
     for constants in names.constants.values() {
         for c in constants.iter().flatten() {
-            assert!(models.contains(&format!("pub const {c}: Field<Self, ")), "{c}");
+            assert!(
+                squeezed.contains(&format!("pubconst{c}:Field<Self,")),
+                "{c}"
+            );
         }
     }
     for kind in [
-        "LICENSES: Field<Self, kind::Many<kind::Entity<AssignedLicense>>>",
-        "SPONSOR: Field<Self, kind::Complex<Group>>",
-        "MANAGER: Field<Self, kind::Entity<DirectoryObject>>",
+        "LICENSES:Field<Self,kind::Many<kind::Entity<AssignedLicense>>>",
+        "SPONSOR:Field<Self,kind::Complex<Group>>",
+        "MANAGER:Field<Self,kind::Entity<DirectoryObject>>",
     ] {
-        assert!(models.contains(kind), "{kind}");
+        assert!(squeezed.contains(kind), "{kind}");
     }
 }
 

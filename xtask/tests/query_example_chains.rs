@@ -1,0 +1,101 @@
+//! The call chains `odata::emit` writes for the example queries of `specs/docs`, as
+//! code against the committed crate: each compiles, builds the example's query options
+//! (compared as decoded sets) and sets `ConsistencyLevel` exactly when the example does.
+
+use graph_client::{models, operations};
+use graphdoc::odata::examples::survey;
+use graphdoc::odata::query::parse_target;
+use graphdoc::pipeline::{parse_and_build, read_docs};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A case: the example's target, the chain as written here, the built request's path
+/// and query, and its `ConsistencyLevel`.
+type Case = (&'static str, String, String, Option<String>);
+
+macro_rules! case {
+    ($target:literal, $function:expr, $($chain:tt)*) => {{
+        let request = $function$($chain)*;
+        (
+            $target,
+            stringify!($($chain)*).to_string(),
+            request.path_and_query(),
+            request.header_value("ConsistencyLevel").map(str::to_string),
+        )
+    }};
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case!(
+            "/users?$filter=startsWith(displayName,'a')&$select=displayName,mail&$top=5",
+            operations::get_users(),
+            .filter(models::User::DISPLAY_NAME.starts_with("a"))
+            .select((models::User::DISPLAY_NAME, models::User::MAIL))
+            .top(5)
+        ),
+        case!(
+            "/users?$search=\"displayName:wa\"&$orderby=displayName&$count=true",
+            operations::get_users(),
+            .search("displayName:wa")
+            .orderby(models::User::DISPLAY_NAME)
+            .count()
+        ),
+        case!(
+            "/users?$filter=endsWith(mail,'@contoso.com')&$orderby=userPrincipalName&$count=true",
+            operations::get_users(),
+            .filter(models::User::MAIL.ends_with("@contoso.com"))
+            .orderby(models::User::USER_PRINCIPAL_NAME)
+            .count()
+        ),
+        case!(
+            "/users?$filter=assignedLicenses/any(x:x/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)&$select=id,displayName",
+            operations::get_users(),
+            .filter(models::User::ASSIGNED_LICENSES.any(models::AssignedLicense::SKU_ID.eq(
+                uuid::uuid!("184efa21-98c3-4e5d-95ab-d07053a96e67")
+            )))
+            .select((models::Entity::ID, models::User::DISPLAY_NAME))
+        ),
+        case!(
+            "/me/memberOf?$search=\"displayName:Video\"&$count=true",
+            operations::get_me_member_of(),
+            .search("displayName:Video")
+            .count()
+        ),
+    ]
+}
+
+fn options(target: &str) -> BTreeSet<(String, String)> {
+    parse_target(target)
+        .options
+        .into_iter()
+        .map(|o| (o.written.to_ascii_lowercase(), o.value))
+        .collect()
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+#[test]
+fn the_seed_chains_compile_and_build_the_examples_queries() {
+    let sources = read_docs(&xtask::repo_root().join("specs/docs")).unwrap();
+    let (_, model, _, _) = parse_and_build(&sources);
+    let examples = survey(&model);
+    let emitted: BTreeMap<&str, (&String, bool)> = examples
+        .iter()
+        .filter_map(|e| match &e.rebuilt {
+            Some(Ok(chain)) => Some((e.target.as_str(), (chain, e.consistency.carried))),
+            _ => None,
+        })
+        .collect();
+    let cases = cases();
+    assert_eq!(cases.len(), emitted.len(), "{emitted:#?}");
+    for (target, written, built, header) in cases {
+        let Some((chain, carried)) = emitted.get(target) else {
+            panic!("no rebuilt example {target}: {emitted:#?}");
+        };
+        assert_eq!(squeeze(chain), squeeze(&written), "{target}");
+        assert_eq!(options(&built), options(target), "{target} built {built}");
+        assert_eq!(header.as_deref() == Some("eventual"), *carried, "{target}");
+    }
+}
