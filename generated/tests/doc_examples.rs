@@ -851,12 +851,24 @@ fn get_device_management_device_configurations_user_status_overview_ex1_response
 #[cfg(feature = "users")]
 #[test]
 fn get_me_member_of_ex1_request() {
-    let request = graph_client::operations::get_me_member_of();
+    let request = graph_client::operations::get_me_member_of()
+        .search("displayName:Video")
+        .count();
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.path(), "/me/memberOf");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
-    let built = graph_client::Graph.me().member_of().list();
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$search=\"displayName:Video\"&$count=true")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    let built = graph_client::Graph
+        .me()
+        .member_of()
+        .list()
+        .search("displayName:Video")
+        .count();
     assert_eq!(built.method().as_str(), request.method().as_str());
     assert_eq!(built.path_and_query(), request.path_and_query());
     assert_eq!(built.body(), request.body());
@@ -933,12 +945,26 @@ fn get_users_ex1_response() {
 #[cfg(feature = "users")]
 #[test]
 fn get_users_ex2_request() {
-    let request = graph_client::operations::get_users();
+    use graph_client::models;
+    let request = graph_client::operations::get_users()
+        .filter(models::User::DISPLAY_NAME.starts_with("a"))
+        .select((models::User::DISPLAY_NAME, models::User::MAIL))
+        .top(5);
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.path(), "/users");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
-    let built = graph_client::Graph.users().list();
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$filter=startsWith(displayName,'a')&$select=displayName,mail&$top=5")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), None);
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .filter(models::User::DISPLAY_NAME.starts_with("a"))
+        .select((models::User::DISPLAY_NAME, models::User::MAIL))
+        .top(5);
     assert_eq!(built.method().as_str(), request.method().as_str());
     assert_eq!(built.path_and_query(), request.path_and_query());
     assert_eq!(built.body(), request.body());
@@ -973,12 +999,26 @@ fn get_users_ex2_response() {
 #[cfg(feature = "users")]
 #[test]
 fn get_users_ex3_request() {
-    let request = graph_client::operations::get_users();
+    use graph_client::models;
+    let request = graph_client::operations::get_users()
+        .search("displayName:wa")
+        .orderby(models::User::DISPLAY_NAME)
+        .count();
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.path(), "/users");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
-    let built = graph_client::Graph.users().list();
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$search=\"displayName:wa\"&$orderby=displayName&$count=true")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .search("displayName:wa")
+        .orderby(models::User::DISPLAY_NAME)
+        .count();
     assert_eq!(built.method().as_str(), request.method().as_str());
     assert_eq!(built.path_and_query(), request.path_and_query());
     assert_eq!(built.body(), request.body());
@@ -1011,12 +1051,26 @@ fn get_users_ex3_response() {
 #[cfg(feature = "users")]
 #[test]
 fn get_users_ex4_request() {
-    let request = graph_client::operations::get_users();
+    use graph_client::models;
+    let request = graph_client::operations::get_users()
+        .filter(models::User::MAIL.ends_with("@contoso.com"))
+        .orderby(models::User::USER_PRINCIPAL_NAME)
+        .count();
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.path(), "/users");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
-    let built = graph_client::Graph.users().list();
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$filter=endsWith(mail,'@contoso.com')&$orderby=userPrincipalName&$count=true")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .filter(models::User::MAIL.ends_with("@contoso.com"))
+        .orderby(models::User::USER_PRINCIPAL_NAME)
+        .count();
     assert_eq!(built.method().as_str(), request.method().as_str());
     assert_eq!(built.path_and_query(), request.path_and_query());
     assert_eq!(built.body(), request.body());
@@ -1050,12 +1104,36 @@ fn get_users_ex4_response() {
 #[cfg(feature = "users")]
 #[test]
 fn get_users_ex5_request() {
-    let request = graph_client::operations::get_users();
+    use graph_client::models;
+    let request = graph_client::operations::get_users()
+        .filter(
+            models::User::ASSIGNED_LICENSES
+                .any(
+                    models::AssignedLicense::SKU_ID
+                        .eq(uuid::uuid!("184efa21-98c3-4e5d-95ab-d07053a96e67")),
+                ),
+        )
+        .select((models::Entity::ID, models::User::DISPLAY_NAME));
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.path(), "/users");
     assert_eq!(request.invalid_reason(), None);
     assert_eq!(request.body(), None);
-    let built = graph_client::Graph.users().list();
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$filter=assignedLicenses/any(x:x/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)&$select=id,displayName")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), None);
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .filter(
+            models::User::ASSIGNED_LICENSES
+                .any(
+                    models::AssignedLicense::SKU_ID
+                        .eq(uuid::uuid!("184efa21-98c3-4e5d-95ab-d07053a96e67")),
+                ),
+        )
+        .select((models::Entity::ID, models::User::DISPLAY_NAME));
     assert_eq!(built.method().as_str(), request.method().as_str());
     assert_eq!(built.path_and_query(), request.path_and_query());
     assert_eq!(built.body(), request.body());

@@ -3,7 +3,10 @@
 //! carry it.
 
 use graphdoc::odata::examples::survey;
-use graphdoc::pipeline::{parse_and_build, read_docs};
+use graphdoc::pipeline::{self, SourceFile, parse_and_build, read_docs};
+
+#[allow(dead_code)]
+mod common;
 
 #[test]
 fn the_seed_examples_rebuild_and_agree_on_the_header() {
@@ -47,5 +50,71 @@ fn the_seed_examples_rebuild_and_agree_on_the_header() {
         Some(
             r#".filter(models::User::ASSIGNED_LICENSES.any(models::AssignedLicense::SKU_ID.eq(uuid::uuid!("184efa21-98c3-4e5d-95ab-d07053a96e67")))).select((models::Entity::ID, models::User::DISPLAY_NAME))"#
         )
+    );
+}
+
+// The generated doc-example tests rebuild an example's query through the typed API
+// and compare it with the example's; a query that cannot be rebuilt is named with its
+// reason.
+
+const WIDGET: &str = "---\ndoc_type: resourcePageType\n---\n# widget resource type\n\n\
+    Namespace: microsoft.graph\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n\
+    |id|String|The id.|\n|name|String|The name.|\n|size|Int32|The size.|\n\n## JSON representation\n\
+    <!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.widget\"} -->\n\
+    ```json\n{}\n```\n";
+
+fn example(name: &str, target: &str) -> String {
+    format!(
+        "### Request\n<!-- {{ \"blockType\": \"request\", \"name\": \"{name}\" }} -->\n\
+         ```http\nGET https://graph.microsoft.com/v1.0{target}\n```\n\n\
+         ### Response\n<!-- {{ \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.widget\", \"isCollection\": true }} -->\n\
+         ```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{{\"value\": []}}\n```\n\n"
+    )
+}
+
+#[test]
+fn a_rebuilt_query_is_compared_and_another_is_named_with_its_reason() {
+    let list = format!(
+        "---\ndoc_type: apiPageType\nms.prod: widgets\n---\n# List widgets\n\n\
+         ## HTTP request\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\nGET /widgets\n```\n\n\
+         ## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects in the response body.\n\n\
+         ## Examples\n\n{}{}",
+        example(
+            "list_widgets_small",
+            "/widgets?$filter=size lt 3&$select=name"
+        ),
+        example("list_widgets_colour", "/widgets?$select=colour"),
+    );
+    let sources = [
+        SourceFile {
+            path: "resources/widget.md".to_string(),
+            bytes: WIDGET.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "api/widget-list.md".to_string(),
+            bytes: list.into_bytes(),
+        },
+    ];
+    let out = pipeline::run(&sources, &common::regen_options());
+    let tests = &out.crate_files["tests/doc_examples.rs"];
+    assert!(
+        tests.contains(
+            ".filter(models::Widget::SIZE.lt(3))\n        .select(models::Widget::NAME);"
+        ),
+        "{tests}"
+    );
+    assert!(
+        tests.contains("NormalizedQuery::parse(\"$filter=size lt 3&$select=name\")"),
+        "{tests}"
+    );
+    assert!(
+        tests.contains("assert_eq!(request.header_value(\"ConsistencyLevel\"), None);"),
+        "{tests}"
+    );
+    assert!(
+        tests.contains(
+            "// the query options are not rebuilt through the typed API (unknown-property)"
+        ),
+        "{tests}"
     );
 }

@@ -62,7 +62,7 @@ pub use json::{Json, JsonObject, Members};
 pub use members::*;
 pub use object::Object;
 pub use path::PathBuilder;
-pub use query::ODataQuery;
+pub use query::{NormalizedQuery, ODataQuery};
 pub use request::{parse_bytes, parse_empty, parse_json, Collection, NoContent, Request};
 #[doc(hidden)]
 pub use request::{parse_value, parse_value_with};

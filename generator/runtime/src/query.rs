@@ -1,5 +1,9 @@
 //! The OData system query options.
 
+use percent_encoding::percent_decode_str;
+use std::collections::BTreeSet;
+use std::fmt;
+
 // ---------- OData query options ----------
 
 /// The OData system query options. Only set what the operation supports; see its
@@ -109,3 +113,261 @@ impl ODataQuery {
         out
     }
 }
+
+// ---------- comparing queries ----------
+
+/// A query in the form two spellings of the same query share, to compare the query a
+/// request builds with a documented or received one (tests, fakes):
+///
+/// - the options are a set; their names are compared without regard to case, and the
+///   `$` of a system option may be left out (`orderBy=` is `$orderby=`);
+/// - values are percent-decoded once, with `+` read as a space;
+/// - outside quoted literals, whitespace counts only between two words (`displayName
+///   desc`), function names and operators are compared in lower case (`startswith`),
+///   and lambda variables by their order (`any(x: x/skuId …)` is `any(u:u/skuId …)`);
+/// - parentheses around a whole `$filter` are left out.
+///
+/// Everything else counts: the order of `$select` items, other parentheses, literal text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NormalizedQuery(BTreeSet<(String, String)>);
+
+/// The system query options, by their name without `$`.
+const SYSTEM_OPTIONS: [&str; 15] = [
+    "apply",
+    "count",
+    "deltatoken",
+    "expand",
+    "filter",
+    "format",
+    "id",
+    "levels",
+    "orderby",
+    "search",
+    "select",
+    "skip",
+    "skiptoken",
+    "top",
+    "compute",
+];
+
+/// Words compared in lower case wherever they stand: OData's operators and sort orders.
+const OPERATORS: [&str; 13] = [
+    "eq", "ne", "gt", "ge", "lt", "le", "and", "or", "not", "in", "has", "asc", "desc",
+];
+
+impl NormalizedQuery {
+    /// Reads a percent-encoded query string: what follows `?`, or a path and query
+    /// (starting with `/`), whose path is left out.
+    pub fn parse(query: &str) -> Self {
+        let query = match query.split_once('?') {
+            Some((_, q)) => q,
+            None if query.starts_with('/') => "",
+            None => query,
+        };
+        Self::from_options(
+            query
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    (decode(name), decode(value))
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
+        )
+    }
+
+    /// Reads decoded `(name, value)` pairs, as [`Request::query_options`] holds them.
+    ///
+    /// [`Request::query_options`]: crate::Request::query_options
+    pub fn from_options<'a>(options: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self(
+            options
+                .into_iter()
+                .map(|(name, value)| {
+                    let name = option_name(name);
+                    let mut value = normalize_value(value);
+                    if name == "$filter" {
+                        value = without_outer_parentheses(value);
+                    }
+                    (name, value)
+                })
+                .collect(),
+        )
+    }
+
+    /// The options, normalised, in name order.
+    pub fn options(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+impl fmt::Display for NormalizedQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (name, value)) in self.0.iter().enumerate() {
+            write!(f, "{}{name}={value}", if i == 0 { "" } else { "&" })?;
+        }
+        Ok(())
+    }
+}
+
+fn decode(text: &str) -> String {
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn option_name(name: &str) -> String {
+    let lower = name.trim().to_ascii_lowercase();
+    if SYSTEM_OPTIONS.contains(&lower.as_str()) {
+        format!("${lower}")
+    } else {
+        lower
+    }
+}
+
+/// One piece of an option's value.
+#[derive(Clone, Debug, PartialEq)]
+enum Piece {
+    /// A quoted literal, quotes included, as written.
+    Quoted(String),
+    Word(String),
+    Space,
+    Punct(char),
+}
+
+fn pieces(value: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' {
+            let mut text = String::from(c);
+            while let Some(d) = chars.next() {
+                text.push(d);
+                if d == '\\' && c == '"' {
+                    if let Some(escaped) = chars.next() {
+                        text.push(escaped);
+                    }
+                } else if d == c {
+                    // `''` inside a single-quoted literal is a quote, not its end.
+                    if c == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                        text.push('\'');
+                    } else {
+                        break;
+                    }
+                }
+            }
+            out.push(Piece::Quoted(text));
+        } else if c.is_whitespace() {
+            while chars.peek().is_some_and(|d| d.is_whitespace()) {
+                chars.next();
+            }
+            out.push(Piece::Space);
+        } else if is_word_char(c) {
+            let mut word = String::from(c);
+            while let Some(&d) = chars.peek() {
+                if !is_word_char(d) {
+                    break;
+                }
+                word.push(d);
+                chars.next();
+            }
+            out.push(Piece::Word(word));
+        } else {
+            out.push(Piece::Punct(c));
+        }
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '@' | '-' | '#')
+}
+
+fn normalize_value(value: &str) -> String {
+    let pieces = pieces(value);
+    // The next piece that is not a space, after `i`.
+    let next_solid = |i: usize| pieces[i + 1..].iter().find(|p| **p != Piece::Space);
+    let mut variables: Vec<(String, String)> = Vec::new();
+    let mut out = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Quoted(text) => out.push_str(text),
+            Piece::Punct(c) => out.push(*c),
+            Piece::Space => {
+                let before = pieces[..i].iter().rev().find(|p| **p != Piece::Space);
+                let word_like =
+                    |p: Option<&Piece>| matches!(p, Some(Piece::Word(_)) | Some(Piece::Quoted(_)));
+                if word_like(before) && word_like(next_solid(i)) {
+                    out.push(' ');
+                }
+            }
+            Piece::Word(word) => {
+                let lower = word.to_ascii_lowercase();
+                let called = next_solid(i) == Some(&Piece::Punct('('));
+                let declares =
+                    next_solid(i) == Some(&Piece::Punct(':')) && lambda_opens_before(&pieces[..i]);
+                if declares {
+                    let name = format!("_{}", variables.len());
+                    variables.push((word.clone(), name.clone()));
+                    out.push_str(&name);
+                } else if let Some((_, name)) = variables.iter().rev().find(|(w, _)| w == word) {
+                    out.push_str(name);
+                } else if called || OPERATORS.contains(&lower.as_str()) {
+                    out.push_str(&lower);
+                } else {
+                    out.push_str(word);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `(a eq 1)` as `a eq 1`: parentheses around a whole filter say nothing.
+fn without_outer_parentheses(mut value: String) -> String {
+    while value.starts_with('(') && closing_parenthesis(&value) == Some(value.len() - 1) {
+        value = value[1..value.len() - 1].to_string();
+    }
+    value
+}
+
+/// The index of the `)` that closes the `(` `text` starts with, literals skipped.
+fn closing_parenthesis(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut offset = 0;
+    for piece in pieces(text) {
+        let len = match &piece {
+            Piece::Quoted(t) | Piece::Word(t) => t.len(),
+            Piece::Space => 1,
+            Piece::Punct(c) => c.len_utf8(),
+        };
+        match piece {
+            Piece::Punct('(') => depth += 1,
+            Piece::Punct(')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(offset);
+                }
+            }
+            _ => {}
+        }
+        offset += len;
+    }
+    None
+}
+
+/// Whether `before` ends in `any(` or `all(`, spaces aside.
+fn lambda_opens_before(before: &[Piece]) -> bool {
+    let mut solid = before.iter().rev().filter(|p| **p != Piece::Space);
+    matches!(
+        (solid.next(), solid.next()),
+        (Some(Piece::Punct('(')), Some(Piece::Word(w)))
+            if w.eq_ignore_ascii_case("any") || w.eq_ignore_ascii_case("all")
+    )
+}
+
+#[cfg(test)]
+mod tests;

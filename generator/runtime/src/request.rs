@@ -1,7 +1,7 @@
 //! Requests as data, the parsers of their responses, and pages of collections.
 
 use super::odata::{Addressed, AdvancedUse, ExpandList, Filter, IsA, OrderList, SelectList};
-use super::{Error, Json, JsonObject, ODataQuery, PathBuilder, ServiceError};
+use super::{Error, Json, JsonObject, NormalizedQuery, ODataQuery, PathBuilder, ServiceError};
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
@@ -278,6 +278,17 @@ impl<T> Request<T> {
             out.extend(utf8_percent_encode(v, QUERY));
         }
         out
+    }
+
+    /// The query options, decoded, in the order they were set.
+    pub fn query_options(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The query options in the form [`NormalizedQuery`] compares: to check that a
+    /// request asks what a documented or expected query asks.
+    pub fn normalized_query(&self) -> NormalizedQuery {
+        NormalizedQuery::from_options(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     /// The headers set on the request, in order.

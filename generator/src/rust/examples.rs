@@ -22,8 +22,9 @@ use super::operations::ResultCheck;
 use crate::model::{
     Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody, TypeRef,
 };
+use crate::odata::examples::{ExampleQuery, survey};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// The whole test file, starting with `header`.
@@ -65,9 +66,19 @@ pub fn emit(
             (case, claimed)
         })
         .collect();
+    let surveyed = survey(model);
+    let queries: HashMap<(&str, usize), &ExampleQuery> = surveyed
+        .iter()
+        .map(|q| ((q.file.as_str(), q.line), q))
+        .collect();
     let parts: Vec<String> = plans
         .par_iter()
-        .map(|(case, claimed)| example_tests(model, names, options, case, claimed.as_ref(), tree))
+        .map(|(case, claimed)| {
+            let query = queries
+                .get(&(case.file, case.example.request.line))
+                .copied();
+            example_tests(model, names, options, case, query, claimed.as_ref(), tree)
+        })
         .collect();
     out.extend(parts);
     out
@@ -79,6 +90,7 @@ fn example_tests(
     names: &TypeNames,
     options: &CrateOptions,
     case: &Case<'_>,
+    query: Option<&ExampleQuery>,
     test_names: Option<&[String; 2]>,
     tree: &Tree,
 ) -> String {
@@ -125,7 +137,40 @@ fn example_tests(
     let mut items = Vec::new();
     let cfg = names.features.cfg_line(&op.area);
     let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
-    match request_test(&krate, kind, &function, ex, found, &chain) {
+    let options_chain = match query.and_then(|q| q.rebuilt.as_ref()) {
+        Some(Ok(_)) if query.is_some_and(|q| !q.additions.is_empty()) => {
+            let _ = writeln!(
+                out,
+                "// the query options need methods the typed API does not have yet"
+            );
+            None
+        }
+        Some(Ok(typed)) => Some(QueryChain {
+            calls: with_parameters(typed, query.map_or(&[][..], |q| &q.query.parameters)),
+            carried: query.is_some_and(|q| q.consistency.carried),
+        }),
+        Some(Err(problems)) => {
+            let why = problems.first().map_or_else(String::new, |p| {
+                format!(" ({}): {}", p.reason.id(), p.detail)
+            });
+            let _ = writeln!(
+                out,
+                "// the query options are not rebuilt through the typed API{}",
+                one_line(&why)
+            );
+            None
+        }
+        None => None,
+    };
+    match request_test(
+        &krate,
+        kind,
+        &function,
+        ex,
+        found,
+        &chain,
+        options_chain.as_ref(),
+    ) {
         Ok(body) => items.push(test(request_name, body)),
         Err(reason) => {
             let _ = writeln!(out, "// skipped: the request test: {}", one_line(&reason));
@@ -339,18 +384,97 @@ fn encode(value: &str) -> String {
 }
 
 /// `let request = graph_client::operations::f("value", ..., &body);`: the path values,
-/// then the body expression when the function takes one.
+/// then the body expression when the function takes one, then the typed query `calls`.
 fn write_request(
     out: &mut String,
     krate: &str,
     function: &str,
     values: &[String],
     body: Option<&str>,
+    calls: &str,
 ) {
     let head = format!("let request = {krate}::operations::{function}");
     let literals: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
     let args: Vec<&str> = literals.iter().map(String::as_str).chain(body).collect();
-    write_call(out, INDENT, &head, &args, ";");
+    if calls.is_empty() {
+        write_call(out, INDENT, &head, &args, ";");
+    } else {
+        write_statement(out, &format!("{head}({}){calls};", args.join(", ")));
+    }
+}
+
+/// The modules a query chain names (`models::User::MAIL`, `enums::...`), imported in
+/// the test, so that the chain reads as a user writes it.
+fn write_query_imports(out: &mut String, krate: &str, calls: &str) {
+    let modules: Vec<&str> = ["enums", "models"]
+        .into_iter()
+        .filter(|m| calls.contains(&format!("{m}::")))
+        .collect();
+    match modules.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = writeln!(out, "    use {krate}::{one};");
+        }
+        _ => {
+            let _ = writeln!(out, "    use {krate}::{{{}}};", modules.join(", "));
+        }
+    }
+}
+
+/// The checks that the typed query is the example's (compared as `NormalizedQuery`
+/// compares) and sets `ConsistencyLevel` exactly when the example sends it.
+fn write_query_checks(out: &mut String, krate: &str, target: &str, carried: bool) {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    let expected = format!(
+        "{krate}::runtime::NormalizedQuery::parse({})",
+        string_literal(query)
+    );
+    write_macro(
+        out,
+        INDENT,
+        "assert_eq",
+        &["request.normalized_query()", &expected],
+        ";",
+    );
+    let header = if carried {
+        "Some(\"eventual\")"
+    } else {
+        "None"
+    };
+    write_macro(
+        out,
+        INDENT,
+        "assert_eq",
+        &["request.header_value(\"ConsistencyLevel\")", header],
+        ";",
+    );
+}
+
+/// One statement in the test's indentation, as prettyplease prints it: chains break
+/// in ways the layout rules do not follow.
+fn write_statement(out: &mut String, statement: &str) {
+    let wrapped = format!("fn f() {{\n    {statement}\n}}\n");
+    match syn::parse_file(&wrapped) {
+        Ok(file) => {
+            // prettyplease prints some closures in a chain differently the second time:
+            // print until the text is stable, as a formatter run over the file finds it.
+            let mut printed = prettyplease::unparse(&file);
+            for _ in 0..3 {
+                match syn::parse_file(&printed).map(|f| prettyplease::unparse(&f)) {
+                    Ok(again) if again != printed => printed = again,
+                    _ => break,
+                }
+            }
+            let lines: Vec<&str> = printed.lines().collect();
+            for line in lines.iter().skip(1).take(lines.len().saturating_sub(2)) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        Err(_) => {
+            let _ = writeln!(out, "    {statement}");
+        }
+    }
 }
 
 /// `let built = graph_client::Graph.a().by_id("value")...update(&body);`, the request
@@ -361,6 +485,7 @@ fn write_built(
     chain: &[Call],
     values: &[String],
     body: Option<&str>,
+    calls: &str,
 ) {
     let mut expr = format!("{krate}::Graph");
     let mut values = values.iter();
@@ -375,21 +500,7 @@ fn write_built(
         }
         let _ = write!(expr, ".{}({})", ident(&call.method), args.join(", "));
     }
-    // Chains break in ways the layout rules do not follow: prettyplease prints them.
-    let statement = format!("fn f() {{\n    let built = {expr};\n}}\n");
-    match syn::parse_file(&statement) {
-        Ok(file) => {
-            let printed = prettyplease::unparse(&file);
-            let lines: Vec<&str> = printed.lines().collect();
-            for line in lines.iter().skip(1).take(lines.len().saturating_sub(2)) {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        Err(_) => {
-            let _ = writeln!(out, "    let built = {expr};");
-        }
-    }
+    write_statement(out, &format!("let built = {expr}{calls};"));
     out.push_str(
         "    assert_eq!(built.method().as_str(), request.method().as_str());\n    \
          assert_eq!(built.path_and_query(), request.path_and_query());\n    \
@@ -452,6 +563,28 @@ fn write_example_text(out: &mut String, json: &serde_json::Value) {
 const EXPECTED_FROM_TEXT: &str =
     "    let expected: serde_json::Value = serde_json::from_str(text).unwrap();\n";
 
+/// The typed `chain`, then a function's own query parameters (`startDateTime=...`),
+/// which operation functions do not take: as the text form users write them in.
+fn with_parameters(chain: &str, parameters: &[(String, String)]) -> String {
+    let mut out = chain.to_string();
+    for (name, value) in parameters {
+        let _ = write!(
+            out,
+            ".query_pair({}, {})",
+            string_literal(name),
+            string_literal(value)
+        );
+    }
+    out
+}
+
+/// The typed call chain that rebuilds an example's query options, and whether the
+/// example sends `ConsistencyLevel: eventual`.
+struct QueryChain {
+    calls: String,
+    carried: bool,
+}
+
 fn request_test(
     krate: &str,
     body_kind: BodyKind,
@@ -459,6 +592,7 @@ fn request_test(
     ex: &Example,
     found: &Found,
     chain: &[Call],
+    query: Option<&QueryChain>,
 ) -> Result<String, String> {
     if let Some((example, documented)) = &found.case_differs {
         return Err(format!(
@@ -470,10 +604,17 @@ fn request_test(
     let mut out = String::new();
     match (body_kind, &ex.request.body) {
         (BodyKind::None, None) => {
-            write_request(&mut out, krate, function, &found.values, None);
+            let calls = query.map_or("", |q| q.calls.as_str());
+            if let Some(query) = query {
+                write_query_imports(&mut out, krate, &query.calls);
+            }
+            write_request(&mut out, krate, function, &found.values, None, calls);
             write_request_checks(&mut out, method, path);
             out.push_str("    assert_eq!(request.body(), None);\n");
-            write_built(&mut out, krate, chain, &found.values, None);
+            if let Some(query) = query {
+                write_query_checks(&mut out, krate, &ex.request.target, query.carried);
+            }
+            write_built(&mut out, krate, chain, &found.values, None, calls);
             Ok(out)
         }
         (BodyKind::None, Some(_)) => {
@@ -495,6 +636,7 @@ fn request_test(
                 function,
                 &found.values,
                 Some(BODY_FROM_EXAMPLE),
+                "",
             );
             write_request_checks(&mut out, method, path);
             write_built(
@@ -503,6 +645,7 @@ fn request_test(
                 chain,
                 &found.values,
                 Some(BODY_FROM_EXAMPLE),
+                "",
             );
             out.push_str("    assert_eq!(request.body_json(), Some(expected));\n");
             Ok(out)
@@ -561,7 +704,7 @@ fn response_test(
     write_example_text(&mut out, body);
     // Any body will do: only the parser of the request is used.
     let body_arg = (body_kind != BodyKind::None).then_some("&Default::default()");
-    write_request(&mut out, krate, function, &found.values, body_arg);
+    write_request(&mut out, krate, function, &found.values, body_arg, "");
     let _ = writeln!(
         out,
         "    let parsed = request
