@@ -1,12 +1,12 @@
 // The README's quickstart, word for word (xtask/tests/readme.rs compares them).
 use futures_util::TryStreamExt;
 use graph_client::client::{Client, RetryPolicy, StaticToken, GRAPH_V1};
-use graph_client::models::DeviceConfigurationDeviceOverview;
+use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview, User};
 use graph_client::operations::{
-    get_device_management_device_configurations,
+    get_device_management_device_configurations, get_users,
     patch_device_management_device_configurations_device_status_overview,
 };
-use graph_client::{Error, ODataQuery};
+use graph_client::Error;
 
 async fn run() -> Result<(), Error> {
     // GRAPH_BASE_URL=http://127.0.0.1:8080/v1.0 sends to a local server instead.
@@ -28,13 +28,30 @@ async fn run() -> Result<(), Error> {
     let updated = client.send(request).await?;
     println!("pending: {:?}", updated.pending_count());
 
-    // GET /deviceManagement/deviceConfigurations, one item at a time across the pages
-    // (`@odata.nextLink`); `client.pages(...)` gives whole pages instead.
+    // GET /deviceManagement/deviceConfigurations?$filter=startsWith(displayName,'Win')
+    // &$select=id,displayName&$top=20, one item at a time across the pages
+    // (`@odata.nextLink`); `client.pages(...)` gives whole pages instead. The options are
+    // typed: a misspelled property, or one of another type, does not compile.
     let list = get_device_management_device_configurations()
-        .query(&ODataQuery::new().select(["id", "displayName"]).top(20));
+        .filter(DeviceConfiguration::DISPLAY_NAME.starts_with("Win"))
+        .select((DeviceConfiguration::ID, DeviceConfiguration::DISPLAY_NAME))
+        .top(20);
     let mut configurations = client.items(list);
     while let Some(configuration) = configurations.try_next().await? {
         println!("{:?}", configuration.display_name());
+    }
+
+    // GET /users?$search="displayName:wa"&$select=id,displayName&$count=true: `List
+    // users` documents the ConsistencyLevel header, so `$search` sets
+    // `ConsistencyLevel: eventual` itself.
+    let search = get_users()
+        .search("displayName:wa")
+        .select((User::ID, User::DISPLAY_NAME))
+        .count();
+    assert_eq!(search.header_value("ConsistencyLevel"), Some("eventual"));
+    let users = client.send(search).await?;
+    for user in &users.value {
+        println!("{:?}", user.display_name());
     }
     Ok(())
 }
