@@ -1,6 +1,7 @@
-//! The example queries of `specs/docs`: every one has a typed call chain, and the
-//! advanced-query rules give the `ConsistencyLevel` header to exactly the examples that
-//! carry it.
+//! The example queries of `specs/docs`, with one more whose path ends in a cast
+//! (`tests/fixtures/user-list-memberof-cast.md`): every one has a typed call chain, the
+//! cast's starting with the cast, and the advanced-query rules give the
+//! `ConsistencyLevel` header to exactly the examples that carry it.
 
 use graphdoc::odata::examples::survey;
 use graphdoc::pipeline::{self, SourceFile, parse_and_build, read_docs};
@@ -10,9 +11,17 @@ mod common;
 
 #[test]
 fn the_seed_examples_rebuild_and_agree_on_the_header() {
-    let sources =
-        read_docs(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/docs"))
-            .expect("specs/docs reads");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = read_docs(&root.join("../specs/docs")).expect("specs/docs reads");
+    // An example whose path ends in a cast, beside the page's own.
+    let cast = std::fs::read(root.join("tests/fixtures/user-list-memberof-cast.md"))
+        .expect("the fixture reads");
+    sources
+        .iter_mut()
+        .find(|s| s.path == "api/user-list-memberof.md")
+        .expect("the memberOf page")
+        .bytes
+        .extend(cast);
     let (_, model, _, _) = parse_and_build(&sources);
     let examples = survey(&model);
     let with_options: Vec<_> = examples.iter().filter(|e| e.has_options()).collect();
@@ -49,6 +58,19 @@ fn the_seed_examples_rebuild_and_agree_on_the_header() {
         chain.as_deref(),
         Some(
             r#".filter(models::User::ASSIGNED_LICENSES.any(models::AssignedLicense::SKU_ID.eq(uuid::uuid!("184efa21-98c3-4e5d-95ab-d07053a96e67")))).select((models::Entity::ID, models::User::DISPLAY_NAME))"#
+        )
+    );
+    // A path that ends in a cast: the request is cast first, and the options are the
+    // cast type's.
+    let cast = examples
+        .iter()
+        .find(|e| e.path_cast)
+        .expect("an example whose path ends in a cast");
+    assert_eq!(cast.function.as_deref(), Some("get_users_member_of"));
+    assert_eq!(
+        cast.rebuilt.clone().and_then(Result::ok).as_deref(),
+        Some(
+            r#".cast::<models::Group>().count().orderby(models::Group::DISPLAY_NAME).filter(models::Group::DISPLAY_NAME.starts_with("a"))"#
         )
     );
 }

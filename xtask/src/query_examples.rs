@@ -23,10 +23,8 @@ pub struct Figures {
     pub rebuilt: usize,
     /// Every rebuilt example and its call chain (in the JSON only).
     pub rebuilt_chains: Vec<Rebuilt>,
-    /// Rebuilt examples that use an addition to the typed API, by the method.
-    pub additions: BTreeMap<String, Vec<String>>,
-    /// Rebuilt examples whose path ends in a cast segment of its own: the request is to
-    /// be typed by the cast's type.
+    /// Rebuilt examples whose path ends in a cast segment of its own: their chain casts
+    /// the request to that type first (`.cast::<models::Group>()`).
     pub path_casts: Vec<String>,
     /// The others, by the first reason.
     pub not_rebuilt: BTreeMap<Reason, Vec<Miss>>,
@@ -38,6 +36,9 @@ pub struct Figures {
 pub struct Rebuilt {
     pub place: String,
     pub target: String,
+    /// The generated crate's function for the example's operation, which the chain
+    /// follows: `operations::{function}(...)` then the chain.
+    pub function: Option<String>,
     pub chain: String,
 }
 
@@ -112,16 +113,11 @@ pub fn measure(examples: &[ExampleQuery]) -> Figures {
                     f.rebuilt_chains.push(Rebuilt {
                         place: place.clone(),
                         target: target.clone(),
+                        function: ex.function.clone(),
                         chain: chain.clone(),
                     });
                     if ex.path_cast {
                         f.path_casts.push(place.clone());
-                    }
-                    for a in &ex.additions {
-                        f.additions
-                            .entry(a.method().to_string())
-                            .or_default()
-                            .push(place.clone());
                     }
                 }
                 Some(Err(problems)) => {
@@ -194,18 +190,10 @@ pub fn render(f: &Figures, docs: &str) -> String {
         f.with_options,
         f.share_rebuilt()
     );
-    for (method, places) in &f.additions {
-        let _ = writeln!(
-            out,
-            "  of which {} use `{method}`, which the typed API is to add: {}",
-            places.len(),
-            places.join(", ")
-        );
-    }
     if !f.path_casts.is_empty() {
         let _ = writeln!(
             out,
-            "  of which {} address items through a cast segment (`/memberOf/microsoft.graph.group`), so their request is over the cast's type: {}",
+            "  of which {} cast the request to a derived type first (`/memberOf/microsoft.graph.group`: `.cast::<models::Group>()`): {}",
             f.path_casts.len(),
             f.path_casts.join(", ")
         );

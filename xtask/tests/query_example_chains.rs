@@ -1,5 +1,6 @@
-//! The call chains `odata::emit` writes for the example queries of `specs/docs`, as
-//! code against the committed crate: each compiles, builds the example's query options
+//! The call chains `odata::emit` writes for the example queries of `specs/docs` (and of
+//! one more, whose path ends in a cast: `generator/tests/fixtures/`), as code against the
+//! committed crate: each compiles, builds the example's query options
 //! (compared as decoded sets) and sets `ConsistencyLevel` exactly when the example does.
 
 use graph_client::{models, operations};
@@ -11,6 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A case: the example's target, the chain as written here, the built request's path
 /// and query, and its `ConsistencyLevel`.
 type Case = (&'static str, String, String, Option<String>);
+
+/// The path of an example's target or of a built request, without the query.
+fn path(target: &str) -> &str {
+    target.split('?').next().unwrap_or_default()
+}
 
 macro_rules! case {
     ($target:literal, $function:expr, $($chain:tt)*) => {{
@@ -61,6 +67,14 @@ fn cases() -> Vec<Case> {
             .search("displayName:Video")
             .count()
         ),
+        case!(
+            "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf/microsoft.graph.group?$count=true&$orderby=displayName&$filter=startsWith(displayName,'a')",
+            operations::get_users_member_of("87d349ed-44d7-43e1-9a83-5f2406dee5bd"),
+            .cast::<models::Group>()
+            .count()
+            .orderby(models::Group::DISPLAY_NAME)
+            .filter(models::Group::DISPLAY_NAME.starts_with("a"))
+        ),
     ]
 }
 
@@ -78,7 +92,17 @@ fn squeeze(text: &str) -> String {
 
 #[test]
 fn the_seed_chains_compile_and_build_the_examples_queries() {
-    let sources = read_docs(&xtask::repo_root().join("specs/docs")).unwrap();
+    let root = xtask::repo_root();
+    let mut sources = read_docs(&root.join("specs/docs")).unwrap();
+    // One more example, whose path ends in a cast.
+    let cast =
+        std::fs::read(root.join("generator/tests/fixtures/user-list-memberof-cast.md")).unwrap();
+    sources
+        .iter_mut()
+        .find(|s| s.path == "api/user-list-memberof.md")
+        .unwrap()
+        .bytes
+        .extend(cast);
     let (_, model, _, _) = parse_and_build(&sources);
     let examples = survey(&model);
     let emitted: BTreeMap<&str, (&String, bool)> = examples
@@ -96,6 +120,8 @@ fn the_seed_chains_compile_and_build_the_examples_queries() {
         };
         assert_eq!(squeeze(chain), squeeze(&written), "{target}");
         assert_eq!(options(&built), options(target), "{target} built {built}");
+        // A cast segment included: the request goes where the example's does.
+        assert_eq!(path(&built), path(target), "{target} built {built}");
         assert_eq!(header.as_deref() == Some("eventual"), *carried, "{target}");
     }
 }

@@ -1,5 +1,5 @@
-//! `xtask query-examples`' figures on the seed pages, and on the same pages with one
-//! query broken and one header left out.
+//! `xtask query-examples`' figures on the seed pages (with one more example, whose path
+//! ends in a cast), and on the same pages with one query broken and one header left out.
 
 use graphdoc::odata::examples::survey;
 use graphdoc::odata::resolve::Reason;
@@ -16,17 +16,37 @@ fn figures(edit: impl Fn(&str, String) -> String) -> xtask::query_examples::Figu
     measure(&survey(&model))
 }
 
+/// The memberOf page with one more example, whose path ends in a cast.
+fn with_a_cast(path: &str, text: String) -> String {
+    if path != "api/user-list-memberof.md" {
+        return text;
+    }
+    let fixture = xtask::repo_root().join("generator/tests/fixtures/user-list-memberof-cast.md");
+    text + &std::fs::read_to_string(fixture).unwrap()
+}
+
 #[test]
 fn the_seed_pages_rebuild_every_query_and_agree_on_the_header() {
-    let f = figures(|_, text| text);
+    let f = figures(with_a_cast);
     assert!(f.with_options >= 5);
     assert_eq!(f.rebuilt, f.with_options);
     assert!(f.not_rebuilt.is_empty());
     assert!(f.consistency.carried >= 3);
     assert_eq!(f.consistency.carried, f.consistency.both);
     assert_eq!(f.consistency.predicted, f.consistency.both);
+    // memberOf cast to groups.
+    assert_eq!(f.path_casts.len(), 1, "{:?}", f.path_casts);
+    assert!(
+        f.rebuilt_chains.iter().all(|r| r.function.is_some()
+            && (r.chain.starts_with(".cast::<") == f.path_casts.contains(&r.place))),
+        "{:#?}",
+        f.rebuilt_chains
+    );
     let text = render(&f, "specs/docs");
     assert!(text.contains("(100.0 %)"), "{text}");
+    assert!(text.contains("of which 1 cast the request"), "{text}");
+    // No chain needs a method the typed API does not have.
+    assert!(!text.contains("to add"), "{text}");
 }
 
 #[test]

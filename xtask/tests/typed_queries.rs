@@ -63,6 +63,37 @@ fn collections_of_complex_values_and_base_types() {
 }
 
 #[test]
+fn a_cast_request_takes_the_derived_types_handles() {
+    // memberOf answers directory objects; cast, it answers groups, and a group's
+    // properties need no cast of their own.
+    let groups = operations::get_users_member_of("a b")
+        .cast::<Group>()
+        .filter(Group::DISPLAY_NAME.starts_with("a"))
+        .orderby(Group::DISPLAY_NAME)
+        .select((Entity::ID, Group::DISPLAY_NAME))
+        .count();
+    assert_eq!(
+        groups.path_and_query(),
+        "/users/a%20b/memberOf/microsoft.graph.group?$filter=startsWith%28displayName,%27a%27%29&$orderby=displayName&$count=true&$select=id,displayName"
+    );
+    assert_eq!(groups.header_value("ConsistencyLevel"), Some("eventual"));
+}
+
+#[test]
+fn paths_and_expansions_inside_expansions() {
+    let request = operations::get_users()
+        .filter(User::MANAGER.then(Entity::ID).eq("1"))
+        .expand(User::MANAGER.expand_with(|n| {
+            n.select(Entity::ID)
+                .expand(User::MANAGER.cast::<DirectoryObject>())
+        }));
+    assert_eq!(
+        request.path_and_query(),
+        "/users?$filter=manager%2Fid%20eq%20%271%27&$expand=manager%28$select%3Did%3B$expand%3Dmicrosoft.graph.user%2Fmanager%29"
+    );
+}
+
+#[test]
 fn what_the_compiler_refuses() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/typed_queries/*.rs");

@@ -207,32 +207,63 @@ impl<E: ODataEnum> Literal<kind::Enum<E>> for &E {
 /// One property of the type `O`, holding a value of kind `K`.
 ///
 /// The model types carry one per property as an associated constant
-/// (`User::DISPLAY_NAME`); lambda variables and casts give others.
+/// (`User::DISPLAY_NAME`); lambda variables, casts and paths ([`Field::then`]) give
+/// others. A handle is cloned, not copied: a path owns its text.
 pub struct Field<O, K> {
-    head: Head,
-    name: &'static str,
-    /// `name/$count`: the size of the collection.
-    counted: bool,
+    property: Property,
     marker: PhantomData<fn() -> (O, K)>,
 }
 
 /// What a property's path starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Head {
-    /// The addressed item, or the innermost lambda variable inside a lambda.
+    /// The addressed item, or the innermost lambda variable inside a lambda (whose path
+    /// is empty when it is the value itself, over a collection of primitive values).
     Item,
-    /// The innermost lambda variable itself, over a collection of primitive values.
-    Variable,
     /// A derived type of the addressed item (`microsoft.graph.user/department`).
     Cast(&'static str),
 }
 
-impl<O, K> Clone for Field<O, K> {
-    fn clone(&self) -> Self {
-        *self
+/// A property's path, its type erased: the handle's data, and what an expression holds.
+#[derive(Clone, Debug, PartialEq)]
+struct Property {
+    head: Head,
+    /// The properties walked to reach this one, each with its cast and a `/` after it
+    /// (`teamsApp/`); empty for a property of the item itself.
+    through: String,
+    name: &'static str,
+    /// `path/$count`: the size of the collection.
+    counted: bool,
+}
+
+impl Property {
+    /// The path as written in a query, under `variable` inside a lambda.
+    fn path(&self, variable: Option<&str>) -> String {
+        let mut own = String::new();
+        if let Head::Cast(t) = self.head {
+            own.push_str(t.trim_start_matches('#'));
+            own.push('/');
+        }
+        own.push_str(&self.through);
+        own.push_str(self.name);
+        // Inside a lambda, the item is the variable.
+        let mut path = match variable {
+            Some(v) if own.is_empty() => v.to_string(),
+            Some(v) => format!("{v}/{own}"),
+            None => own,
+        };
+        if self.counted {
+            path.push_str("/$count");
+        }
+        path
     }
 }
-impl<O, K> Copy for Field<O, K> {}
+
+impl<O, K> Clone for Field<O, K> {
+    fn clone(&self) -> Self {
+        Self::from_property(self.property.clone())
+    }
+}
 
 impl<O, K> std::fmt::Debug for Field<O, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -243,56 +274,76 @@ impl<O, K> std::fmt::Debug for Field<O, K> {
 impl<O, K> Field<O, K> {
     /// The property `name` of `O`, as the service spells it.
     pub const fn new(name: &'static str) -> Self {
-        Self {
+        Self::from_property(Property {
             head: Head::Item,
+            through: String::new(),
             name,
             counted: false,
+        })
+    }
+
+    const fn from_property(property: Property) -> Self {
+        Self {
+            property,
             marker: PhantomData,
         }
     }
 
-    /// The property's name as the service spells it.
+    /// The property's own name as the service spells it: the last one of a path.
     pub const fn name(&self) -> &'static str {
-        self.name
+        self.property.name
+    }
+
+    /// The path as written in a query (`displayName`, `teamsApp/id`,
+    /// `microsoft.graph.group/mailEnabled`), outside any lambda.
+    pub fn to_odata(&self) -> String {
+        self.path(None)
     }
 
     /// The path as written in a query, under `variable` inside a lambda.
     fn path(&self, variable: Option<&str>) -> String {
-        // Inside a lambda, the item is the variable.
-        let own = match self.head {
-            Head::Variable => None,
-            Head::Item => Some(Cow::Borrowed(self.name)),
-            Head::Cast(t) => Some(Cow::Owned(format!(
-                "{}/{}",
-                t.trim_start_matches('#'),
-                self.name
-            ))),
-        };
-        let path = match (variable, own) {
-            (Some(v), Some(own)) => format!("{v}/{own}"),
-            (Some(v), None) => v.to_string(),
-            (None, Some(own)) => own.into_owned(),
-            (None, None) => String::new(),
-        };
-        if self.counted {
-            format!("{path}/$count")
-        } else {
-            path
-        }
+        self.property.path(variable)
     }
 
     /// The same property reached from a base type `B` of `O` through a cast, for a
     /// filter over a collection typed by the base: `microsoft.graph.user/department`.
+    /// A handle that casts already keeps its cast, the more derived one.
     pub fn cast<B>(self) -> Field<B, K>
     where
         O: IsA<B> + ODataType,
     {
-        Field {
-            head: Head::Cast(O::ODATA_TYPE),
-            name: self.name,
-            counted: self.counted,
-            marker: PhantomData,
+        let mut property = self.property;
+        if !matches!(property.head, Head::Cast(_)) {
+            property.head = Head::Cast(O::ODATA_TYPE);
         }
+        Field::from_property(property)
+    }
+
+    /// The path on to `inner`, a property of the related type or one of its bases:
+    /// `self/inner`. Only [`Field::then`] calls it, on single structured values.
+    fn walk<B, K2>(self, inner: Field<B, K2>) -> Field<O, K2> {
+        let Property {
+            head,
+            mut through,
+            name,
+            ..
+        } = self.property;
+        // The variable of a lambda over values is no step of its own.
+        if !name.is_empty() {
+            through.push_str(name);
+            through.push('/');
+        }
+        if let Head::Cast(t) = inner.property.head {
+            through.push_str(t.trim_start_matches('#'));
+            through.push('/');
+        }
+        through.push_str(&inner.property.through);
+        Field::from_property(Property {
+            head,
+            through,
+            name: inner.property.name,
+            counted: inner.property.counted,
+        })
     }
 
     fn compare(self, op: Op, value: String) -> Filter<O> {
@@ -303,12 +354,8 @@ impl<O, K> Field<O, K> {
         })
     }
 
-    fn erase(self) -> Erased {
-        Erased {
-            head: self.head,
-            name: self.name,
-            counted: self.counted,
-        }
+    fn erase(self) -> Property {
+        self.property
     }
 
     /// `eq`: equal to `value`.
@@ -430,22 +477,15 @@ impl<O, K> Field<O, kind::Many<K>> {
     /// `$count` of the collection compared in a filter (`assignedLicenses/$count eq 0`);
     /// an advanced query on directory objects.
     pub fn count(self) -> Field<O, kind::Int> {
-        Field {
-            head: self.head,
-            name: self.name,
-            counted: true,
-            marker: PhantomData,
-        }
+        let mut property = self.property;
+        property.counted = true;
+        Field::from_property(property)
     }
 }
 
+/// The variable of a lambda over values: the value itself, an empty path.
 const fn variable<K>() -> Field<Each<K>, K> {
-    Field {
-        head: Head::Variable,
-        name: "",
-        counted: false,
-        marker: PhantomData,
-    }
+    Field::new("")
 }
 
 impl<O, T> Field<O, kind::Many<kind::Complex<T>>> {
@@ -473,23 +513,28 @@ impl<O, T> Field<O, kind::Many<kind::Entity<T>>> {
     }
 }
 
-/// A property with its type erased, inside an expression.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Erased {
-    head: Head,
-    name: &'static str,
-    counted: bool,
+impl<O, T> Field<O, kind::Complex<T>> {
+    /// A property of the complex value: `self/inner` (`sharedShift/startDateTime`).
+    /// `inner` is a handle of `T` or of one of its bases, and may cast
+    /// (`AccessReviewQueryScope::QUERY.cast::<AccessReviewScope>()`); the path is a
+    /// handle of `O` like any other, for `$filter`, lambda bodies, and `$select` or
+    /// `$orderby` where the service takes paths.
+    pub fn then<B, K2>(self, inner: Field<B, K2>) -> Field<O, K2>
+    where
+        T: IsA<B>,
+    {
+        self.walk(inner)
+    }
 }
 
-impl Erased {
-    fn path(&self, variable: Option<&str>) -> String {
-        Field::<(), ()> {
-            head: self.head,
-            name: self.name,
-            counted: self.counted,
-            marker: PhantomData,
-        }
-        .path(variable)
+impl<O, T> Field<O, kind::Entity<T>> {
+    /// A property of the related entity: `self/inner` (`teamsApp/externalId`). `inner`
+    /// is a handle of `T` or of one of its bases (`TeamsTab::TEAMS_APP.then(Entity::ID)`).
+    pub fn then<B, K2>(self, inner: Field<B, K2>) -> Field<O, K2>
+    where
+        T: IsA<B>,
+    {
+        self.walk(inner)
     }
 }
 
@@ -542,22 +587,22 @@ enum Quantifier {
 #[derive(Clone, Debug, PartialEq)]
 enum Expr {
     Compare {
-        field: Erased,
+        field: Property,
         op: Op,
         value: String,
     },
     In {
-        field: Erased,
+        field: Property,
         values: Vec<String>,
     },
     Function {
         function: Function,
-        field: Erased,
+        field: Property,
         value: String,
     },
     Lambda {
         quantifier: Quantifier,
-        field: Erased,
+        field: Property,
         body: Box<Expr>,
     },
     Not(Box<Expr>),
@@ -914,10 +959,13 @@ impl<O> Expand<O> {
     }
 }
 
-/// Options inside one `$expand` item, over the related type `T`.
+/// Options inside one `$expand` item, over the related type `T`, written in the
+/// order `$select`, `$filter`, `$expand` and separated by `;`
+/// (`members($select=id;$expand=manager)`).
 pub struct Nested<T> {
     select: Vec<String>,
     filter: Option<String>,
+    expand: Vec<String>,
     marker: PhantomData<fn() -> T>,
 }
 
@@ -928,9 +976,17 @@ impl<T> Nested<T> {
         self
     }
 
-    /// `$filter` inside the expansion.
+    /// `$filter` inside the expansion. Replaces an earlier one.
     pub fn filter(mut self, filter: Filter<T>) -> Self {
         self.filter = Some(filter.to_odata());
+        self
+    }
+
+    /// `$expand` inside the expansion: relationships of the related items, as handles
+    /// of `T` or its bases, or `handle.expand_with(...)` for options one level further
+    /// down. Called again, it adds to the list.
+    pub fn expand(mut self, items: impl ExpandList<T>) -> Self {
+        items.items(&mut self.expand);
         self
     }
 
@@ -942,29 +998,33 @@ impl<T> Nested<T> {
         if let Some(f) = &self.filter {
             out.push(format!("$filter={f}"));
         }
+        if !self.expand.is_empty() {
+            out.push(format!("$expand={}", self.expand.join(",")));
+        }
         out
     }
 }
 
-/// A navigation property of `O` leading to items of type `T`.
+/// A navigation property of `O` leading to items of type `Target`.
 pub trait Navigation<O> {
     /// The related type.
     type Target;
-    /// The property name.
-    fn navigation_name(&self) -> &'static str;
+    /// The property's path as written in `$expand` (`manager`, or with a cast
+    /// `microsoft.graph.user/manager`).
+    fn navigation_path(&self) -> String;
 }
 
 impl<O, T> Navigation<O> for Field<O, kind::Entity<T>> {
     type Target = T;
-    fn navigation_name(&self) -> &'static str {
-        self.name
+    fn navigation_path(&self) -> String {
+        self.path(None)
     }
 }
 
 impl<O, T> Navigation<O> for Field<O, kind::Many<kind::Entity<T>>> {
     type Target = T;
-    fn navigation_name(&self) -> &'static str {
-        self.name
+    fn navigation_path(&self) -> String {
+        self.path(None)
     }
 }
 
@@ -975,7 +1035,7 @@ where
     /// `$expand` of this relationship.
     pub fn expand(self) -> Expand<O> {
         Expand {
-            text: self.name.to_string(),
+            text: self.navigation_path(),
             marker: PhantomData,
         }
     }
@@ -990,13 +1050,15 @@ where
         let nested = options(Nested {
             select: Vec::new(),
             filter: None,
+            expand: Vec::new(),
             marker: PhantomData,
         });
         let inner = nested.options();
+        let path = self.navigation_path();
         let text = if inner.is_empty() {
-            self.name.to_string()
+            path
         } else {
-            format!("{}({})", self.name, inner.join(";"))
+            format!("{path}({})", inner.join(";"))
         };
         Expand {
             text,
@@ -1022,7 +1084,7 @@ where
     Field<B, K>: Navigation<B>,
 {
     fn items(self, out: &mut Vec<String>) {
-        out.push(self.name.to_string());
+        out.push(self.navigation_path());
     }
 }
 

@@ -1,6 +1,8 @@
 //! Requests as data, the parsers of their responses, and pages of collections.
 
-use super::odata::{Addressed, AdvancedUse, ExpandList, Filter, IsA, OrderList, SelectList};
+use super::odata::{
+    Addressed, AdvancedUse, ExpandList, Filter, IsA, ODataType, OrderList, SelectList,
+};
 use super::{Error, Json, JsonObject, NormalizedQuery, ODataQuery, PathBuilder, ServiceError};
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -34,6 +36,9 @@ pub struct Request<T> {
     parse: fn(u16, &[u8]) -> Result<T, Error>,
     /// What the typed query options used, for the advanced-query header.
     advanced: Advanced,
+    /// The lengths of `path` and `template` before the cast segment [`Request::cast`]
+    /// added, which a second cast replaces.
+    cast_at: Option<(usize, usize)>,
 }
 
 /// The typed options that decide whether a request is an advanced query, and whether its
@@ -123,6 +128,7 @@ impl<T> Request<T> {
             timeout: None,
             parse,
             advanced: Advanced::default(),
+            cast_at: None,
         }
     }
 
@@ -431,6 +437,86 @@ impl<T: Addressed> Request<T> {
 }
 
 impl<T> Request<Collection<T>> {
+    /// The items of a type deriving from `T` only, as `Request<Collection<D>>`: appends
+    /// the cast segment (`/me/memberOf/microsoft.graph.group`), so that the service
+    /// answers `D`s and `$select`, `$filter` and `$orderby` take `D`'s handles
+    /// (`Group::MAIL_ENABLED`), which Graph wants for a derived type's properties on a
+    /// collection of the base type. Headers, query options set so far, the timeout and
+    /// whether typed options may make an advanced query stay; a second cast replaces the
+    /// first.
+    ///
+    /// ```
+    /// # use graph_runtime::odata::{IsA, ODataType};
+    /// # use graph_runtime::{parse_json, Collection, PathBuilder, Request};
+    /// # use serde::{de::IgnoredAny, Deserialize, Deserializer};
+    /// # struct DirectoryObject;
+    /// # struct Group;
+    /// # impl<'de> Deserialize<'de> for Group {
+    /// #     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    /// #         IgnoredAny::deserialize(d).map(|_| Group)
+    /// #     }
+    /// # }
+    /// # impl<'de> Deserialize<'de> for DirectoryObject {
+    /// #     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    /// #         IgnoredAny::deserialize(d).map(|_| DirectoryObject)
+    /// #     }
+    /// # }
+    /// # impl ODataType for Group { const ODATA_TYPE: &'static str = "#microsoft.graph.group"; }
+    /// # impl IsA<DirectoryObject> for Group {}
+    /// // The models of a generated crate have what `cast` asks of the type.
+    /// let member_of: Request<Collection<DirectoryObject>> =
+    ///     Request::new(http::Method::GET, PathBuilder::new("/me/memberOf"), parse_json);
+    /// let groups: Request<Collection<Group>> = member_of.cast::<Group>();
+    /// assert_eq!(groups.path(), "/me/memberOf/microsoft.graph.group");
+    /// ```
+    pub fn cast<D>(self) -> Request<Collection<D>>
+    where
+        D: IsA<T> + ODataType + DeserializeOwned,
+    {
+        let Request {
+            method,
+            mut path,
+            mut template,
+            query,
+            headers,
+            body,
+            mut invalid,
+            timeout,
+            parse: _,
+            advanced,
+            cast_at,
+        } = self;
+        if let Some((path_len, template_len)) = cast_at {
+            path.truncate(path_len);
+            template.truncate(template_len);
+        }
+        let at = (path.len(), template.len());
+        let name = D::ODATA_TYPE.trim_start_matches('#');
+        if name.is_empty() {
+            invalid.get_or_insert_with(|| "a cast to a type without an OData name".to_string());
+        }
+        // A qualified name is letters, digits, `_` and `.`: nothing to encode.
+        for text in [&mut path, &mut template] {
+            if !text.ends_with('/') {
+                text.push('/');
+            }
+            text.push_str(name);
+        }
+        Request {
+            method,
+            path,
+            template,
+            query,
+            headers,
+            body,
+            invalid,
+            timeout,
+            parse: parse_json::<Collection<D>>,
+            advanced,
+            cast_at: Some(at),
+        }
+    }
+
     /// `$filter`: a typed expression over the items' properties (or a base type's).
     /// Replaces an earlier filter; combine filters with `and` / `or` first.
     pub fn filter<B>(mut self, filter: Filter<B>) -> Self

@@ -127,78 +127,14 @@ pub struct TypedExpand {
     pub expand: Vec<TypedExpand>,
 }
 
-/// What a rebuilt query uses beyond the typed API's first form: a path of several
-/// properties (`A::X.then(B::Y)`), and `$expand` inside `$expand` (`n.expand(..)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Addition {
-    PathStep,
-    NestedExpand,
-}
-
-impl Addition {
-    /// The method the runtime needs.
-    pub fn method(self) -> &'static str {
-        match self {
-            Addition::PathStep => "Field::then",
-            Addition::NestedExpand => "Nested::expand",
-        }
-    }
-}
-
-/// The additions `options` use, sorted.
-pub fn additions(options: &[TypedOption]) -> Vec<Addition> {
-    fn field(f: &Field, out: &mut Vec<Addition>) {
-        if f.steps.len() > 1 {
-            out.push(Addition::PathStep);
-        }
-    }
-    fn filter(f: &TypedFilter, out: &mut Vec<Addition>) {
-        match f {
-            TypedFilter::Compare { field: f, .. }
-            | TypedFilter::Null { field: f, .. }
-            | TypedFilter::In { field: f, .. }
-            | TypedFilter::Function { field: f, .. } => field(f, out),
-            TypedFilter::Lambda { field: f, body, .. } => {
-                field(f, out);
-                filter(body, out);
-            }
-            TypedFilter::Not(inner) => filter(inner, out),
-            TypedFilter::And(a, b) | TypedFilter::Or(a, b) => {
-                filter(a, out);
-                filter(b, out);
-            }
-        }
-    }
-    fn expand(e: &TypedExpand, out: &mut Vec<Addition>, nested: bool) {
-        if nested {
-            out.push(Addition::NestedExpand);
-        }
-        field(&e.field, out);
-        e.select.iter().for_each(|f| field(f, out));
-        if let Some(f) = &e.filter {
-            filter(f, out);
-        }
-        e.expand.iter().for_each(|i| expand(i, out, true));
-    }
-    let mut out = Vec::new();
-    for option in options {
-        match option {
-            TypedOption::Select(fields) => fields.iter().for_each(|f| field(f, &mut out)),
-            TypedOption::Filter(f) => filter(f, &mut out),
-            TypedOption::OrderBy(keys) => keys.iter().for_each(|(f, _)| field(f, &mut out)),
-            TypedOption::Expand(items) => items.iter().for_each(|i| expand(i, &mut out, false)),
-            _ => {}
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The call chain for `options`: `.select((...)).filter(...)`.
-pub fn chain(options: &[TypedOption]) -> String {
+/// The call chain for `options`: `.select((...)).filter(...)`, after
+/// `.cast::<models::Cast>()` when the request is cast to the Rust type `cast` (its path
+/// ends in a cast segment), whose handles the options then are.
+pub fn chain(cast: Option<&str>, options: &[TypedOption]) -> String {
     let mut out = String::new();
+    if let Some(ty) = cast {
+        out.push_str(&format!(".cast::<models::{ty}>()"));
+    }
     for option in options {
         let call = match option {
             TypedOption::Select(fields) => {
@@ -457,8 +393,17 @@ mod tests {
             TypedOption::Count,
         ];
         assert_eq!(
-            chain(&options),
+            chain(None, &options),
             r#".filter(models::User::DISPLAY_NAME.starts_with("a\"b")).select((models::DirectoryObject::ID, models::User::DISPLAY_NAME)).top(5).search("displayName:wa").count()"#
+        );
+        // A request cast to a derived type: the cast first, then that type's handles.
+        let group = [TypedOption::OrderBy(vec![(
+            handle("Group", "DISPLAY_NAME"),
+            None,
+        )])];
+        assert_eq!(
+            chain(Some("Group"), &group),
+            ".cast::<models::Group>().orderby(models::Group::DISPLAY_NAME)"
         );
     }
 

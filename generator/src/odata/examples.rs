@@ -3,7 +3,7 @@
 //! `ConsistencyLevel` header the example carries.
 
 use super::advanced::{self, Feature};
-use super::emit::{self, Addition};
+use super::emit;
 use super::query::{Query, parse_target};
 use super::resolve::{Problem, Reason, Resolver, RustNames, problem};
 use crate::method::HttpMethod;
@@ -21,15 +21,16 @@ pub struct ExampleQuery {
     pub query: Query,
     /// The operation the example's method and path match: its id.
     pub operation: Option<String>,
+    /// The generated crate's function for that operation, which the chain follows.
+    pub function: Option<String>,
     /// The type of the items the request addresses.
     pub item_type: Option<QualifiedName>,
     /// The path narrows the operation's items with a cast segment of its own
-    /// (`/memberOf/microsoft.graph.group`): the request's items are of the cast's type.
+    /// (`/memberOf/microsoft.graph.group`): the request's items are of the cast's type,
+    /// and the chain starts with the cast (`.cast::<models::Group>()`).
     pub path_cast: bool,
     /// The typed call chain, or why there is none; `None` without query options.
     pub rebuilt: Option<Result<String, Vec<Problem>>>,
-    /// What the rebuilt chain needs beyond the typed API's first form.
-    pub additions: Vec<Addition>,
     pub consistency: Consistency,
 }
 
@@ -72,27 +73,52 @@ pub fn survey(model: &Model) -> Vec<ExampleQuery> {
     for op in &model.operations {
         for ex in &op.examples {
             if seen.insert((ex.file.as_str(), ex.request.line)) {
-                out.push(read(model, &resolver, &index, ex));
+                out.push(read(model, &names, &resolver, &index, ex));
             }
         }
     }
     out
 }
 
-fn read(model: &Model, resolver: &Resolver<'_>, index: &PathIndex, ex: &Example) -> ExampleQuery {
+fn read(
+    model: &Model,
+    names: &RustNames,
+    resolver: &Resolver<'_>,
+    index: &PathIndex,
+    ex: &Example,
+) -> ExampleQuery {
     let query = parse_target(&ex.request.target);
     let addressed = addressed(model, index, ex);
     let op = addressed.as_ref().ok().and_then(|a| a.op);
-    let mut additions = Vec::new();
     let rebuilt = (!query.options.is_empty()).then(|| match &addressed {
         Ok(Addressed {
             item: Ok(item),
             collection,
+            cast,
             ..
-        }) => resolver.query(item, *collection, &query).map(|options| {
-            additions = emit::additions(&options);
-            emit::chain(&options)
-        }),
+        }) => {
+            let cast = match (*cast, *collection) {
+                (false, _) => None,
+                (true, true) => Some(names.type_name(item).ok_or_else(|| {
+                    vec![problem(
+                        Reason::ResponseTypeUnknown,
+                        format!("the path's cast `{item}` has no Rust name"),
+                    )]
+                })?),
+                (true, false) => {
+                    return Err(vec![problem(
+                        Reason::UnsupportedShape,
+                        format!(
+                            "`{}`: a cast segment on a request for one item; the typed API casts collections",
+                            request_path(&ex.request.target)
+                        ),
+                    )]);
+                }
+            };
+            resolver
+                .query(item, *collection, &query)
+                .map(|options| emit::chain(cast, &options))
+        }
         Ok(Addressed { item: Err(p), .. }) | Err(p) => Err(vec![p.clone()]),
     });
     let carried = ex.request.headers.iter().any(|(name, value)| {
@@ -116,10 +142,10 @@ fn read(model: &Model, resolver: &Resolver<'_>, index: &PathIndex, ex: &Example)
         target: ex.request.target.clone(),
         query,
         operation: op.map(|i| model.operations[i].id.clone()),
+        function: op.map(|i| crate::rust::function_name(&model.operations[i])),
         path_cast: addressed.as_ref().is_ok_and(|a| a.cast),
         item_type: addressed.ok().and_then(|a| a.item.ok()),
         rebuilt,
-        additions,
         consistency: Consistency {
             carried,
             documented,

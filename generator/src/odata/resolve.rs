@@ -53,7 +53,7 @@ pub enum Reason {
     UnsupportedFunction,
     /// Valid OData that the typed API has no form for (a literal left of the property,
     /// two properties compared, `has`, arithmetic, options nested in `$expand` other than
-    /// `$select` and `$filter`, ...).
+    /// `$select`, `$filter` and `$expand`, ...).
     UnsupportedShape,
 }
 

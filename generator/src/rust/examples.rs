@@ -138,13 +138,6 @@ fn example_tests(
     let cfg = names.features.cfg_line(&op.area);
     let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
     let options_chain = match query.and_then(|q| q.rebuilt.as_ref()) {
-        Some(Ok(_)) if query.is_some_and(|q| !q.additions.is_empty()) => {
-            let _ = writeln!(
-                out,
-                "// the query options need methods the typed API does not have yet"
-            );
-            None
-        }
         Some(Ok(typed)) => Some(QueryChain {
             calls: with_parameters(typed, query.map_or(&[][..], |q| &q.query.parameters)),
             carried: query.is_some_and(|q| q.consistency.carried),
@@ -210,6 +203,9 @@ struct Found {
     /// A literal part the example spells differently (letter case only), as
     /// (example, request line).
     case_differs: Option<(String, String)>,
+    /// The example's path ends in a cast segment the request line does not have
+    /// (`/memberOf/microsoft.graph.group`): the segment, as written.
+    cast: Option<String>,
 }
 
 /// Every example once, in operation order. A page with several request lines gives
@@ -248,6 +244,31 @@ fn find_operation(
     ex: &Example,
 ) -> Result<Found, String> {
     let path = crate::model::request_path(&ex.request.target);
+    let found = find_for_path(model, index, page, ex, path);
+    // A trailing cast (`.../microsoft.graph.group`) narrows the request line's items.
+    let cast = path
+        .rsplit_once('/')
+        .filter(|(_, last)| last.to_ascii_lowercase().starts_with("microsoft.graph."));
+    match (found, cast) {
+        (Err(_), Some((base, segment))) => {
+            find_for_path(model, index, page, ex, base).map(|mut f| {
+                f.expected_path.push('/');
+                f.expected_path.push_str(segment);
+                f.cast = Some(segment.to_string());
+                f
+            })
+        }
+        (found, _) => found,
+    }
+}
+
+fn find_for_path(
+    model: &Model,
+    index: &PathIndex,
+    page: &str,
+    ex: &Example,
+    path: &str,
+) -> Result<Found, String> {
     let candidates = index.candidates(path);
     for exact in [true, false] {
         let mut best: Option<((bool, usize), Found)> = None;
@@ -342,6 +363,7 @@ fn found(index: usize, op: &Operation, pieces: &[&str]) -> Found {
         values,
         expected_path,
         case_differs,
+        cast: None,
     }
 }
 
@@ -597,6 +619,11 @@ fn request_test(
     if let Some((example, documented)) = &found.case_differs {
         return Err(format!(
             "the example writes `{example}` where the request line has `{documented}`"
+        ));
+    }
+    if let (Some(segment), None) = (&found.cast, query) {
+        return Err(format!(
+            "the path ends in the cast `{segment}`, and no typed query chain casts the request"
         ));
     }
     let method = ex.request.method.as_str();

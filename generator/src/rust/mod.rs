@@ -27,6 +27,7 @@ mod options;
 pub mod runtime_crate;
 mod setters;
 
+pub use operations::function_name;
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
 pub use runtime_crate::RuntimeSource;
 

@@ -78,7 +78,8 @@ pub fn inline_bodies(model: &Model) -> Vec<Option<InlineBody>> {
         .collect()
 }
 
-fn function_name(op: &Operation) -> String {
+/// The name of the function the crate has for `op` (`get_users_member_of`).
+pub fn function_name(op: &Operation) -> String {
     ident(&snake(&op.id)).to_string()
 }
 

@@ -4,6 +4,9 @@ struct DirectoryObject;
 struct User;
 struct Group;
 struct AssignedLicense;
+struct MailboxSettings;
+struct Scope;
+struct QueryScope;
 impl ODataType for DirectoryObject {
     const ODATA_TYPE: &'static str = "microsoft.graph.directoryObject";
 }
@@ -13,8 +16,18 @@ impl ODataType for User {
 impl ODataType for Group {
     const ODATA_TYPE: &'static str = "microsoft.graph.group";
 }
+impl ODataType for MailboxSettings {
+    const ODATA_TYPE: &'static str = "microsoft.graph.mailboxSettings";
+}
+impl ODataType for Scope {
+    const ODATA_TYPE: &'static str = "microsoft.graph.accessReviewScope";
+}
+impl ODataType for QueryScope {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewQueryScope";
+}
 impl IsA<DirectoryObject> for User {}
 impl IsA<DirectoryObject> for Group {}
+impl IsA<Scope> for QueryScope {}
 
 enum UserType {
     Member,
@@ -44,9 +57,24 @@ impl User {
     const MANAGER: Field<User, kind::Entity<DirectoryObject>> = Field::new("manager");
     const MEMBER_OF: Field<User, kind::Many<kind::Entity<DirectoryObject>>> =
         Field::new("memberOf");
+    const MAILBOX_SETTINGS: Field<User, kind::Complex<MailboxSettings>> =
+        Field::new("mailboxSettings");
+    const SCOPE: Field<User, kind::Complex<Scope>> = Field::new("scope");
+    const DIRECT_REPORTS: Field<User, kind::Many<kind::Entity<User>>> = Field::new("directReports");
+}
+impl Group {
+    const OWNERS: Field<Group, kind::Many<kind::Entity<User>>> = Field::new("owners");
+    const MEMBERS: Field<Group, kind::Many<kind::Entity<DirectoryObject>>> = Field::new("members");
 }
 impl AssignedLicense {
     const SKU_ID: Field<AssignedLicense, kind::Guid> = Field::new("skuId");
+}
+impl MailboxSettings {
+    const TIME_ZONE: Field<MailboxSettings, kind::Text> = Field::new("timeZone");
+    const LANGUAGES: Field<MailboxSettings, kind::Many<kind::Text>> = Field::new("languages");
+}
+impl QueryScope {
+    const QUERY: Field<QueryScope, kind::Text> = Field::new("query");
 }
 
 fn select<O>(s: impl SelectList<O>) -> String {
@@ -162,6 +190,12 @@ fn base_properties_select_and_casts() {
     );
     let f: Filter<DirectoryObject> = User::DISPLAY_NAME.cast::<DirectoryObject>().eq("x");
     assert_eq!(f.to_odata(), "microsoft.graph.user/displayName eq 'x'");
+    // Cast again, the handle keeps the more derived cast.
+    let again: Filter<DirectoryObject> = User::DISPLAY_NAME
+        .cast::<DirectoryObject>()
+        .cast::<DirectoryObject>()
+        .eq("x");
+    assert_eq!(again.to_odata(), "microsoft.graph.user/displayName eq 'x'");
     assert_eq!(
         expand::<User>((
             User::MANAGER,
@@ -171,4 +205,95 @@ fn base_properties_select_and_casts() {
     );
     let on_base: Filter<DirectoryObject> = DirectoryObject::ID.eq("1");
     assert_eq!(on_base.for_derived::<Group>().to_odata(), "id eq '1'");
+}
+
+#[test]
+fn paths_walk_single_values_and_relationships() {
+    // A complex value, and a relationship to one entity whose handle is a base type's.
+    let zone = User::MAILBOX_SETTINGS.then(MailboxSettings::TIME_ZONE);
+    assert_eq!(zone.to_odata(), "mailboxSettings/timeZone");
+    assert_eq!(
+        zone.clone().eq("UTC").to_odata(),
+        "mailboxSettings/timeZone eq 'UTC'"
+    );
+    assert_eq!(
+        User::MANAGER.then(DirectoryObject::ID).eq("1").to_odata(),
+        "manager/id eq '1'"
+    );
+    // Paths through paths, and a handle of the related type's derived type by its cast.
+    assert_eq!(
+        User::MANAGER
+            .then(User::MAILBOX_SETTINGS.cast::<DirectoryObject>())
+            .then(MailboxSettings::TIME_ZONE)
+            .to_odata(),
+        "manager/microsoft.graph.user/mailboxSettings/timeZone"
+    );
+    assert_eq!(
+        User::SCOPE
+            .then(QueryScope::QUERY.cast::<Scope>())
+            .contains("./members")
+            .to_odata(),
+        "contains(scope/microsoft.graph.accessReviewQueryScope/query,'./members')"
+    );
+    // Whatever follows a path: a count, a lambda, ordering, a select, and a lambda body.
+    let languages = User::MAILBOX_SETTINGS.then(MailboxSettings::LANGUAGES);
+    assert_eq!(
+        languages.clone().count().gt(1).to_odata(),
+        "mailboxSettings/languages/$count gt 1"
+    );
+    assert_eq!(
+        languages.any_value(|l| l.eq("en")).to_odata(),
+        "mailboxSettings/languages/any(x:x eq 'en')"
+    );
+    assert_eq!(
+        order::<User>((zone.clone().desc(), zone.clone())),
+        "mailboxSettings/timeZone desc,mailboxSettings/timeZone"
+    );
+    assert_eq!(
+        select::<User>((zone, DirectoryObject::ID)),
+        "mailboxSettings/timeZone,id"
+    );
+    assert_eq!(
+        Group::OWNERS
+            .any(
+                User::MAILBOX_SETTINGS
+                    .then(MailboxSettings::TIME_ZONE)
+                    .eq("UTC")
+            )
+            .to_odata(),
+        "owners/any(x:x/mailboxSettings/timeZone eq 'UTC')"
+    );
+    // A cast of a path casts the item it starts from.
+    assert_eq!(
+        User::MAILBOX_SETTINGS
+            .then(MailboxSettings::TIME_ZONE)
+            .cast::<DirectoryObject>()
+            .is_null()
+            .to_odata(),
+        "microsoft.graph.user/mailboxSettings/timeZone eq null"
+    );
+}
+
+#[test]
+fn expansions_nest() {
+    assert_eq!(
+        expand::<Group>(Group::MEMBERS.expand_with(|n| {
+            n.select(DirectoryObject::ID)
+                .expand(User::MANAGER.cast::<DirectoryObject>())
+        })),
+        "members($select=id;$expand=microsoft.graph.user/manager)"
+    );
+    assert_eq!(
+        expand::<Group>(Group::OWNERS.expand_with(|n| {
+            n.expand((
+                User::MANAGER.expand_with(|m| m.select(DirectoryObject::ID)),
+                User::DIRECT_REPORTS,
+            ))
+            .filter(User::DISPLAY_NAME.eq("a"))
+            .expand(User::MEMBER_OF)
+        })),
+        "owners($filter=displayName eq 'a';$expand=manager($select=id),directReports,memberOf)"
+    );
+    // Nothing inside: the relationship alone.
+    assert_eq!(expand::<Group>(Group::OWNERS.expand_with(|n| n)), "owners");
 }

@@ -198,3 +198,137 @@ mod typed_queries {
         assert_eq!(sorted.path_and_query().matches("$count").count(), 1);
     }
 }
+
+/// A directory object's memberships, and requests cast to the derived types, with the
+/// model types as a generated crate declares them.
+mod casts {
+    use super::*;
+    use crate::odata::{kind, Field, IsA};
+    use crate::Tag;
+
+    enum DirectoryObjectTag {}
+    enum GroupTag {}
+    enum UnifiedGroupTag {}
+    enum UserTag {}
+    enum MailboxSettingsTag {}
+    impl Tag for DirectoryObjectTag {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
+        const NAME: &'static str = "DirectoryObject";
+    }
+    impl Tag for GroupTag {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.group";
+        const NAME: &'static str = "Group";
+    }
+    impl Tag for UnifiedGroupTag {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedGroup";
+        const NAME: &'static str = "UnifiedGroup";
+    }
+    impl Tag for UserTag {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.user";
+        const NAME: &'static str = "User";
+    }
+    impl Tag for MailboxSettingsTag {
+        const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
+        const NAME: &'static str = "MailboxSettings";
+    }
+    type DirectoryObject = Object<DirectoryObjectTag>;
+    type Group = Object<GroupTag>;
+    type UnifiedGroup = Object<UnifiedGroupTag>;
+    type User = Object<UserTag>;
+    type MailboxSettings = Object<MailboxSettingsTag>;
+    impl IsA<DirectoryObject> for Group {}
+    impl IsA<DirectoryObject> for UnifiedGroup {}
+    impl IsA<Group> for UnifiedGroup {}
+    impl IsA<DirectoryObject> for User {}
+
+    const ID: Field<DirectoryObject, kind::Text> = Field::new("id");
+    const DISPLAY_NAME: Field<Group, kind::Text> = Field::new("displayName");
+    const MAIL_ENABLED: Field<Group, kind::Bool> = Field::new("mailEnabled");
+    const OWNERS: Field<Group, kind::Many<kind::Entity<User>>> = Field::new("owners");
+    const MANAGER: Field<User, kind::Entity<DirectoryObject>> = Field::new("manager");
+    const MAILBOX_SETTINGS: Field<User, kind::Complex<MailboxSettings>> =
+        Field::new("mailboxSettings");
+    const TIME_ZONE: Field<MailboxSettings, kind::Text> = Field::new("timeZone");
+
+    fn member_of(user: &str) -> Request<Collection<DirectoryObject>> {
+        let path = PathBuilder::new("/users/")
+            .segment(user)
+            .literal("/memberOf");
+        Request::new(Method::GET, path, parse_json).allow_advanced_queries()
+    }
+
+    #[test]
+    fn a_cast_appends_its_segment_and_types_the_options_by_the_derived_type() {
+        let groups = member_of("a b")
+            .timeout(Duration::from_secs(7))
+            .header("Prefer", "x")
+            .cast::<Group>()
+            .filter(DISPLAY_NAME.starts_with("a"))
+            .orderby(DISPLAY_NAME)
+            .select((ID, DISPLAY_NAME, MAIL_ENABLED));
+        assert_eq!(groups.path(), "/users/a%20b/memberOf/microsoft.graph.group");
+        assert_eq!(
+            groups.path_template(),
+            "/users/{}/memberOf/microsoft.graph.group"
+        );
+        // The filter and the order make an advanced query: the permission the function
+        // gave survives the cast, as do the headers and the timeout.
+        assert_eq!(
+            groups.path_and_query(),
+            "/users/a%20b/memberOf/microsoft.graph.group?$filter=startsWith%28displayName,%27a%27%29&$orderby=displayName&$count=true&$select=id,displayName,mailEnabled"
+        );
+        assert_eq!(groups.header_value("ConsistencyLevel"), Some("eventual"));
+        assert_eq!(groups.header_value("Prefer"), Some("x"));
+        assert_eq!(groups.timeout_value(), Some(Duration::from_secs(7)));
+        assert_eq!(groups.method(), Method::GET);
+        assert!(groups.invalid_reason().is_none());
+        // The response reads as the derived type.
+        let page = groups
+            .parse_response(
+                200,
+                br##"{"value":[{"@odata.type":"#microsoft.graph.group","displayName":"a"}]}"##,
+            )
+            .unwrap();
+        assert_eq!(page.value.len(), 1);
+    }
+
+    #[test]
+    fn options_set_before_a_cast_stay_and_a_second_cast_replaces_the_first() {
+        let request = member_of("u")
+            .select(ID)
+            .count()
+            .cast::<Group>()
+            .cast::<UnifiedGroup>();
+        assert_eq!(
+            request.path_and_query(),
+            "/users/u/memberOf/microsoft.graph.unifiedGroup?$select=id&$count=true"
+        );
+        assert_eq!(
+            request.path_template(),
+            "/users/{}/memberOf/microsoft.graph.unifiedGroup"
+        );
+        assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    }
+
+    #[test]
+    fn paths_and_nested_expansions_are_encoded_once() {
+        let request = member_of("u")
+            .cast::<Group>()
+            .filter(OWNERS.any(MAILBOX_SETTINGS.then(TIME_ZONE).eq("UTC")))
+            .expand(
+                OWNERS.expand_with(|n| n.select(ID).expand(MANAGER.expand_with(|m| m.select(ID)))),
+            );
+        assert_eq!(
+            request.path_and_query(),
+            "/users/u/memberOf/microsoft.graph.group?$filter=owners%2Fany%28x%3Ax%2FmailboxSettings%2FtimeZone%20eq%20%27UTC%27%29&$expand=owners%28$select%3Did%3B$expand%3Dmanager%28$select%3Did%29%29"
+        );
+        let users =
+            Request::<Collection<User>>::new(Method::GET, PathBuilder::new("/users"), parse_json)
+                .filter(MANAGER.then(ID).eq("1"))
+                .orderby(MAILBOX_SETTINGS.then(TIME_ZONE).desc());
+        assert_eq!(
+            users.path_and_query(),
+            "/users?$filter=manager%2Fid%20eq%20%271%27&$orderby=mailboxSettings%2FtimeZone%20desc"
+        );
+    }
+}
