@@ -125,7 +125,8 @@ impl ODataQuery {
 /// - outside quoted literals, whitespace counts only between two words (`displayName
 ///   desc`), function names and operators are compared in lower case (`startswith`),
 ///   and lambda variables by their order (`any(x: x/skuId …)` is `any(u:u/skuId …)`);
-/// - parentheses around a whole `$filter` are left out.
+/// - parentheses around a whole `$filter` are left out, and so are the zeros that end
+///   the fraction of a time's seconds (`00:00:00.000Z` is `00:00:00Z`).
 ///
 /// Everything else counts: the order of `$select` items, other parentheses, literal text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -305,6 +306,14 @@ fn normalize_value(value: &str) -> String {
                 }
             }
             Piece::Word(word) => {
+                let after_colon = pieces[..i].last() == Some(&Piece::Punct(':'));
+                let seconds;
+                let word = if after_colon {
+                    seconds = without_zero_fraction(word);
+                    &seconds
+                } else {
+                    word
+                };
                 let lower = word.to_ascii_lowercase();
                 let called = next_solid(i) == Some(&Piece::Punct('('));
                 let declares =
@@ -324,6 +333,30 @@ fn normalize_value(value: &str) -> String {
         }
     }
     out
+}
+
+/// The seconds of a time (`00.000Z`, `30.5000000`) without the zeros that end their
+/// fraction, so that `12:00:00.000Z` is `12:00:00Z`; any other word as it is.
+fn without_zero_fraction(word: &str) -> String {
+    let digits_end = word
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(word.len());
+    let (number, zone) = word.split_at(digits_end);
+    match number.split_once('.') {
+        Some((whole, fraction))
+            if whole.len() == 2
+                && !fraction.is_empty()
+                && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.is_empty() {
+                format!("{whole}{zone}")
+            } else {
+                format!("{whole}.{fraction}{zone}")
+            }
+        }
+        _ => word.to_string(),
+    }
 }
 
 /// `(a eq 1)` as `a eq 1`: parentheses around a whole filter say nothing.

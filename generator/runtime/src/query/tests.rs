@@ -84,6 +84,24 @@ fn parentheses_around_a_whole_filter_say_nothing() {
 }
 
 #[test]
+fn a_time_is_the_same_without_the_zeros_ending_its_fraction() {
+    assert!(same(
+        "$filter=a ge 2019-03-11T00:00:00.000Z",
+        "$filter=a ge 2019-03-11T00:00:00Z"
+    ));
+    assert!(same(
+        "$filter=a ge 2019-03-11T00:00:30.5000000+01:00",
+        "$filter=a ge 2019-03-11T00:00:30.5+01:00"
+    ));
+    assert!(!same(
+        "$filter=a ge 2019-03-11T00:00:30.5Z",
+        "$filter=a ge 2019-03-11T00:00:30Z"
+    ));
+    // Not a time: a number keeps its zeros.
+    assert!(!same("$filter=a eq 1.50", "$filter=a eq 1.5"));
+}
+
+#[test]
 fn lambda_variables_by_their_order() {
     assert!(same(
         "$filter=assignedLicenses/any(x:x/skuId eq 1)",
