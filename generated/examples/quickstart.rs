@@ -1,7 +1,7 @@
 // The README's quickstart, word for word (xtask/tests/readme.rs compares them).
 use futures_util::TryStreamExt;
 use graph_client::client::{Client, RetryPolicy, StaticToken, GRAPH_V1};
-use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview, User};
+use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview, Entity, User};
 use graph_client::operations::{
     get_device_management_device_configurations, get_users,
     patch_device_management_device_configurations_device_status_overview,
@@ -34,7 +34,7 @@ async fn run() -> Result<(), Error> {
     // typed: a misspelled property, or one of another type, does not compile.
     let list = get_device_management_device_configurations()
         .filter(DeviceConfiguration::DISPLAY_NAME.starts_with("Win"))
-        .select((DeviceConfiguration::ID, DeviceConfiguration::DISPLAY_NAME))
+        .select((Entity::ID, DeviceConfiguration::DISPLAY_NAME))
         .top(20);
     let mut configurations = client.items(list);
     while let Some(configuration) = configurations.try_next().await? {
@@ -46,7 +46,7 @@ async fn run() -> Result<(), Error> {
     // `ConsistencyLevel: eventual` itself.
     let search = get_users()
         .search("displayName:wa")
-        .select((User::ID, User::DISPLAY_NAME))
+        .select((Entity::ID, User::DISPLAY_NAME))
         .count();
     assert_eq!(search.header_value("ConsistencyLevel"), Some("eventual"));
     let users = client.send(search).await?;

@@ -451,8 +451,6 @@ impl DeviceConfiguration {
         Self,
         kind::Many<kind::Entity<SettingStateDeviceSummary>>,
     > = Field::new("deviceSettingStateSummaries");
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "intune-deviceconfig")]
 impl runtime::odata::IsA<Entity> for DeviceConfiguration {}
@@ -1109,8 +1107,6 @@ impl DirectoryObject {
     pub const DELETED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
         "deletedDateTime",
     );
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<Entity> for DirectoryObject {}
@@ -1240,11 +1236,6 @@ crate::view!(
     ExclusionGroupAssignmentTarget, "#microsoft.graph.exclusionGroupAssignmentTarget",
     GroupAssignmentTarget
 );
-#[cfg(feature = "intune-shared")]
-impl ExclusionGroupAssignmentTarget {
-    /// `groupId` in typed query options, inherited from [`GroupAssignmentTarget`].
-    pub const GROUP_ID: Field<Self, kind::Text> = Field::new("groupId");
-}
 #[cfg(feature = "intune-shared")]
 impl runtime::odata::IsA<GroupAssignmentTarget> for ExclusionGroupAssignmentTarget {}
 #[cfg(feature = "intune-shared")]
@@ -1393,12 +1384,6 @@ impl Group {
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
     pub const SECURITY_ENABLED: Field<Self, kind::Bool> = Field::new("securityEnabled");
-    /// `deletedDateTime` in typed query options, inherited from [`DirectoryObject`].
-    pub const DELETED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "deletedDateTime",
-    );
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<DirectoryObject> for Group {}
@@ -1688,52 +1673,6 @@ impl IosGeneralDeviceConfiguration {
     );
     /// `siriBlocked` in typed query options.
     pub const SIRI_BLOCKED: Field<Self, kind::Bool> = Field::new("siriBlocked");
-    /// `lastModifiedDateTime` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const LAST_MODIFIED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `createdDateTime` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "createdDateTime",
-    );
-    /// `description` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DESCRIPTION: Field<Self, kind::Text> = Field::new("description");
-    /// `displayName` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
-    /// `version` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const VERSION: Field<Self, kind::Int> = Field::new("version");
-    /// `assignments` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const ASSIGNMENTS: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationAssignment>>,
-    > = Field::new("assignments");
-    /// `deviceStatuses` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_STATUSES: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationDeviceStatus>>,
-    > = Field::new("deviceStatuses");
-    /// `userStatuses` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const USER_STATUSES: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationUserStatus>>,
-    > = Field::new("userStatuses");
-    /// `deviceStatusOverview` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_STATUS_OVERVIEW: Field<
-        Self,
-        kind::Entity<DeviceConfigurationDeviceOverview>,
-    > = Field::new("deviceStatusOverview");
-    /// `userStatusOverview` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const USER_STATUS_OVERVIEW: Field<
-        Self,
-        kind::Entity<DeviceConfigurationUserOverview>,
-    > = Field::new("userStatusOverview");
-    /// `deviceSettingStateSummaries` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_SETTING_STATE_SUMMARIES: Field<
-        Self,
-        kind::Many<kind::Entity<SettingStateDeviceSummary>>,
-    > = Field::new("deviceSettingStateSummaries");
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "intune-deviceconfig")]
 impl runtime::odata::IsA<DeviceConfiguration> for IosGeneralDeviceConfiguration {}
@@ -2237,12 +2176,6 @@ impl User {
     pub const MEMBER_OF: Field<Self, kind::Many<kind::Entity<DirectoryObject>>> = Field::new(
         "memberOf",
     );
-    /// `deletedDateTime` in typed query options, inherited from [`DirectoryObject`].
-    pub const DELETED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "deletedDateTime",
-    );
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<DirectoryObject> for User {}
@@ -2592,52 +2525,6 @@ impl Windows10GeneralConfiguration {
         Self,
         kind::Enum<crate::enums::StateManagementSetting>,
     > = Field::new("privacyAdvertisingId");
-    /// `lastModifiedDateTime` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const LAST_MODIFIED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `createdDateTime` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
-        "createdDateTime",
-    );
-    /// `description` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DESCRIPTION: Field<Self, kind::Text> = Field::new("description");
-    /// `displayName` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
-    /// `version` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const VERSION: Field<Self, kind::Int> = Field::new("version");
-    /// `assignments` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const ASSIGNMENTS: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationAssignment>>,
-    > = Field::new("assignments");
-    /// `deviceStatuses` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_STATUSES: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationDeviceStatus>>,
-    > = Field::new("deviceStatuses");
-    /// `userStatuses` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const USER_STATUSES: Field<
-        Self,
-        kind::Many<kind::Entity<DeviceConfigurationUserStatus>>,
-    > = Field::new("userStatuses");
-    /// `deviceStatusOverview` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_STATUS_OVERVIEW: Field<
-        Self,
-        kind::Entity<DeviceConfigurationDeviceOverview>,
-    > = Field::new("deviceStatusOverview");
-    /// `userStatusOverview` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const USER_STATUS_OVERVIEW: Field<
-        Self,
-        kind::Entity<DeviceConfigurationUserOverview>,
-    > = Field::new("userStatusOverview");
-    /// `deviceSettingStateSummaries` in typed query options, inherited from [`DeviceConfiguration`].
-    pub const DEVICE_SETTING_STATE_SUMMARIES: Field<
-        Self,
-        kind::Many<kind::Entity<SettingStateDeviceSummary>>,
-    > = Field::new("deviceSettingStateSummaries");
-    /// `id` in typed query options, inherited from [`Entity`].
-    pub const ID: Field<Self, kind::Text> = Field::new("id");
 }
 #[cfg(feature = "intune-deviceconfig")]
 impl runtime::odata::IsA<DeviceConfiguration> for Windows10GeneralConfiguration {}

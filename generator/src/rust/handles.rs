@@ -9,35 +9,24 @@ use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal};
 use super::names::{Scope, snake};
 use crate::model::{Area, Edm, Model, Property, QualifiedName, TypeRef};
-use std::collections::HashSet;
 
-/// `impl name { HANDLE consts }` for the properties that have a query kind, the type's
-/// own and then those it inherits (`User::ID` as well as `Entity::ID`), so that a
-/// query on a type names its properties through the type; nothing when none has.
+/// `impl name { HANDLE consts }` for the properties that have a query kind; nothing
+/// when none has.
 pub fn impl_block(
     model: &Model,
     names: &TypeNames,
     area: &Area,
     name: &str,
     properties: &[Property],
-    inherited: &[Inherited<'_>],
 ) -> String {
     let mut items = String::new();
     let mut scope = Scope::with_reserved(&[]);
-    let own = properties.iter().map(|p| (p, None));
-    let from_bases = inherited.iter().map(|i| (i.property, Some(i.base)));
-    for (p, base) in own.chain(from_bases) {
+    for p in properties {
         let Some(kind) = query_kind(model, names, &p.ty, p.navigation) else {
             continue;
         };
         let constant = scope.claim(&snake(&p.name)).to_ascii_uppercase();
-        let mut doc = match base {
-            None => format!("`{}` in typed query options.", escape(&p.name)),
-            Some(base) => format!(
-                "`{}` in typed query options, inherited from [`{base}`].",
-                escape(&p.name)
-            ),
-        };
+        let mut doc = format!("`{}` in typed query options.", escape(&p.name));
         if let Some(note) = super::accessors::query_note(p) {
             doc.push_str("\n\n");
             doc.push_str(&note);
@@ -59,35 +48,6 @@ pub fn impl_block(
     }
     let mut out = names.features.cfg_line(area);
     out.push_str(&format!("impl {name} {{\n{items}}}\n"));
-    out
-}
-
-/// A property a type inherits, and the Rust name of the base type that declares it.
-pub struct Inherited<'m> {
-    pub property: &'m Property,
-    pub base: &'m str,
-}
-
-/// The properties `ty` inherits and does not declare again, nearest base first, each
-/// name once.
-pub fn inherited<'m>(
-    model: &'m Model,
-    names: &'m TypeNames,
-    ty: &QualifiedName,
-) -> Vec<Inherited<'m>> {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut out = Vec::new();
-    for (depth, def) in model.ancestry(ty).enumerate() {
-        let base = names.get(&def.name);
-        for property in &def.properties {
-            if !seen.insert(property.name.as_str()) || depth == 0 {
-                continue;
-            }
-            if let Some(base) = base {
-                out.push(Inherited { property, base });
-            }
-        }
-    }
     out
 }
 

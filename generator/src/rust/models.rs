@@ -73,7 +73,6 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
         &t.area,
         rust_name,
         &t.properties,
-        &handles::inherited(model, names, &t.name),
     ))
     .laid_out(handles::is_a_impls(
         model, names, &t.area, &t.name, rust_name,
