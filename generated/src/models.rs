@@ -1354,36 +1354,89 @@ impl Group {
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `startsWith`
     /// - `$search` works on it
-    pub const DESCRIPTION: Field<Self, kind::Text> = Field::new("description");
+    pub const DESCRIPTION: Field<Self, kind::Text> = Field::documented(
+        "description",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Search,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `displayName` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
     /// - `$search` works on it
     /// - `$orderby` works on it
-    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
+    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::documented(
+        "displayName",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::OrderBy,
+            runtime::odata::Documented::Search,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `groupTypes` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `not`
-    pub const GROUP_TYPES: Field<Self, kind::Many<kind::Text>> = Field::new(
+    pub const GROUP_TYPES: Field<Self, kind::Many<kind::Text>> = Field::documented(
         "groupTypes",
+        &[runtime::odata::Documented::Eq, runtime::odata::Documented::Not],
     );
     /// `mail` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
-    pub const MAIL: Field<Self, kind::Text> = Field::new("mail");
+    pub const MAIL: Field<Self, kind::Text> = Field::documented(
+        "mail",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `mailEnabled` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`
-    pub const MAIL_ENABLED: Field<Self, kind::Bool> = Field::new("mailEnabled");
+    pub const MAIL_ENABLED: Field<Self, kind::Bool> = Field::documented(
+        "mailEnabled",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+        ],
+    );
     /// `securityEnabled` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
-    pub const SECURITY_ENABLED: Field<Self, kind::Bool> = Field::new("securityEnabled");
+    pub const SECURITY_ENABLED: Field<Self, kind::Bool> = Field::documented(
+        "securityEnabled",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+        ],
+    );
 }
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<DirectoryObject> for Group {}
@@ -2088,7 +2141,15 @@ impl User {
     /// Query options:
     /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["accountEnabled"])`)
     /// - `$filter` works on it with `eq`, `ne`, `not`, `in`
-    pub const ACCOUNT_ENABLED: Field<Self, kind::Bool> = Field::new("accountEnabled");
+    pub const ACCOUNT_ENABLED: Field<Self, kind::Bool> = Field::documented(
+        "accountEnabled",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+        ],
+    );
     /// `assignedLicenses` in typed query options.
     ///
     /// Query options:
@@ -2097,71 +2158,190 @@ impl User {
     pub const ASSIGNED_LICENSES: Field<
         Self,
         kind::Many<kind::Complex<AssignedLicense>>,
-    > = Field::new("assignedLicenses");
+    > = Field::documented(
+        "assignedLicenses",
+        &[
+            runtime::odata::Documented::Count,
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Not,
+        ],
+    );
     /// `createdDateTime` in typed query options.
     ///
     /// Query options:
     /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["createdDateTime"])`)
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`
     /// - `$orderby` works on it
-    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+    pub const CREATED_DATE_TIME: Field<Self, kind::DateTime> = Field::documented(
         "createdDateTime",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::OrderBy,
+        ],
     );
     /// `department` in typed query options.
     ///
     /// Query options:
     /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["department"])`)
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `eq on null values`
-    pub const DEPARTMENT: Field<Self, kind::Text> = Field::new("department");
+    pub const DEPARTMENT: Field<Self, kind::Text> = Field::documented(
+        "department",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+        ],
+    );
     /// `displayName` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
     /// - `$orderby` works on it
     /// - `$search` works on it
-    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::new("displayName");
+    pub const DISPLAY_NAME: Field<Self, kind::Text> = Field::documented(
+        "displayName",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::OrderBy,
+            runtime::odata::Documented::Search,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `givenName` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
-    pub const GIVEN_NAME: Field<Self, kind::Text> = Field::new("givenName");
+    pub const GIVEN_NAME: Field<Self, kind::Text> = Field::documented(
+        "givenName",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `jobTitle` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
-    pub const JOB_TITLE: Field<Self, kind::Text> = Field::new("jobTitle");
+    pub const JOB_TITLE: Field<Self, kind::Text> = Field::documented(
+        "jobTitle",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `mail` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`, `eq on null values`
-    pub const MAIL: Field<Self, kind::Text> = Field::new("mail");
+    pub const MAIL: Field<Self, kind::Text> = Field::documented(
+        "mail",
+        &[
+            runtime::odata::Documented::EndsWith,
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `proxyAddresses` in typed query options.
     ///
     /// Query options:
     /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["proxyAddresses"])`)
     /// - `$filter` works on it with `eq`, `not`, `ge`, `le`, `startsWith`, `endsWith`, `counting empty collections`
-    pub const PROXY_ADDRESSES: Field<Self, kind::Many<kind::Text>> = Field::new(
+    pub const PROXY_ADDRESSES: Field<Self, kind::Many<kind::Text>> = Field::documented(
         "proxyAddresses",
+        &[
+            runtime::odata::Documented::Count,
+            runtime::odata::Documented::EndsWith,
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::StartsWith,
+        ],
     );
     /// `surname` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `eq on null values`
-    pub const SURNAME: Field<Self, kind::Text> = Field::new("surname");
+    pub const SURNAME: Field<Self, kind::Text> = Field::documented(
+        "surname",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+            runtime::odata::Documented::StartsWith,
+        ],
+    );
     /// `userPrincipalName` in typed query options.
     ///
     /// Query options:
     /// - `$filter` works on it with `eq`, `ne`, `not`, `ge`, `le`, `in`, `startsWith`, `endsWith`
     /// - `$orderby` works on it
-    pub const USER_PRINCIPAL_NAME: Field<Self, kind::Text> = Field::new(
+    pub const USER_PRINCIPAL_NAME: Field<Self, kind::Text> = Field::documented(
         "userPrincipalName",
+        &[
+            runtime::odata::Documented::EndsWith,
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::Ge,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Le,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::OrderBy,
+            runtime::odata::Documented::StartsWith,
+        ],
     );
     /// `userType` in typed query options.
     ///
     /// Query options:
     /// - the service returns it only when `$select` names it (`ODataQuery::new().select(["userType"])`)
     /// - `$filter` works on it with `eq`, `ne`, `not`, `in`, `eq on null values`
-    pub const USER_TYPE: Field<Self, kind::Text> = Field::new("userType");
+    pub const USER_TYPE: Field<Self, kind::Text> = Field::documented(
+        "userType",
+        &[
+            runtime::odata::Documented::Eq,
+            runtime::odata::Documented::In,
+            runtime::odata::Documented::Ne,
+            runtime::odata::Documented::Not,
+            runtime::odata::Documented::Null,
+        ],
+    );
     /// `manager` in typed query options.
     ///
     /// Query options:

@@ -98,3 +98,45 @@ fn what_the_compiler_refuses() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/typed_queries/*.rs");
 }
+
+#[test]
+fn undocumented_names_what_the_user_page_does_not_list() {
+    // Everything here is in the page's notes: `startsWith` and `$orderby` on
+    // displayName, `eq` on assignedLicenses for the lambda.
+    let documented = operations::get_users()
+        .filter(
+            User::DISPLAY_NAME
+                .starts_with("a")
+                .and(User::ASSIGNED_LICENSES.any(AssignedLicense::SKU_ID.eq(uuid::Uuid::nil()))),
+        )
+        .orderby(User::DISPLAY_NAME);
+    assert!(
+        documented.undocumented().is_empty(),
+        "{:?}",
+        documented.undocumented()
+    );
+    // `gt` on createdDateTime (only `ge` and `le`), `$orderby` on mail, `ne` inside the
+    // lambda over assignedLicenses: none is in the notes.
+    let request = operations::get_users()
+        .filter(
+            User::CREATED_DATE_TIME
+                .gt("2021-01-01T00:00:00Z"
+                    .parse::<chrono::DateTime<chrono::FixedOffset>>()
+                    .unwrap())
+                .or(User::ASSIGNED_LICENSES.any(AssignedLicense::SKU_ID.ne(uuid::Uuid::nil()))),
+        )
+        .orderby(User::MAIL);
+    let parts: Vec<String> = request
+        .undocumented()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "$filter: `gt` on `createdDateTime`",
+            "$filter: `ne` on `assignedLicenses`",
+            "$orderby on `mail`"
+        ]
+    );
+}

@@ -204,6 +204,98 @@ impl<E: ODataEnum> Literal<kind::Enum<E>> for &E {
     }
 }
 
+/// A query option, or one of its operators, that a property's description documents
+/// as working on it ("Supports `$filter` (`eq`, `ne`, `in`), `$orderby`").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Documented {
+    /// `$filter`, with no operators listed: every one.
+    Filter,
+    /// `eq`.
+    Eq,
+    /// `ne`.
+    Ne,
+    /// `not(...)`.
+    Not,
+    /// `gt`.
+    Gt,
+    /// `ge`.
+    Ge,
+    /// `lt`.
+    Lt,
+    /// `le`.
+    Le,
+    /// `in (...)`.
+    In,
+    /// `startsWith`.
+    StartsWith,
+    /// `endsWith`.
+    EndsWith,
+    /// `contains`.
+    Contains,
+    /// `eq null` and `ne null`.
+    Null,
+    /// `path/$count` compared in a filter ("counting empty collections").
+    Count,
+    /// `$orderby`.
+    OrderBy,
+    /// `$search`.
+    Search,
+}
+
+impl Documented {
+    /// How the docs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Documented::Filter => "$filter",
+            Documented::Eq => "eq",
+            Documented::Ne => "ne",
+            Documented::Not => "not",
+            Documented::Gt => "gt",
+            Documented::Ge => "ge",
+            Documented::Lt => "lt",
+            Documented::Le => "le",
+            Documented::In => "in",
+            Documented::StartsWith => "startsWith",
+            Documented::EndsWith => "endsWith",
+            Documented::Contains => "contains",
+            Documented::Null => "eq null",
+            Documented::Count => "$count",
+            Documented::OrderBy => "$orderby",
+            Documented::Search => "$search",
+        }
+    }
+}
+
+/// One part of a query: an option's operator on a property, and whether the
+/// property's description documents it as supported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryPart {
+    /// `$filter` or `$orderby`.
+    pub option: &'static str,
+    /// The property's path (`displayName`, `assignedLicenses`).
+    pub property: String,
+    /// The operator, or `OrderBy` for a `$orderby` key.
+    pub operator: Documented,
+    /// The property's description documents it.
+    pub documented: bool,
+}
+
+impl std::fmt::Display for QueryPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.option == "$orderby" {
+            write!(f, "$orderby on `{}`", self.property)
+        } else {
+            write!(
+                f,
+                "{}: `{}` on `{}`",
+                self.option,
+                self.operator.as_str(),
+                self.property
+            )
+        }
+    }
+}
+
 /// One property of the type `O`, holding a value of kind `K`.
 ///
 /// The model types carry one per property as an associated constant
@@ -234,6 +326,8 @@ struct Property {
     name: &'static str,
     /// `path/$count`: the size of the collection.
     counted: bool,
+    /// What the property's description documents as working on it.
+    documented: &'static [Documented],
 }
 
 impl Property {
@@ -274,11 +368,20 @@ impl<O, K> std::fmt::Debug for Field<O, K> {
 impl<O, K> Field<O, K> {
     /// The property `name` of `O`, as the service spells it.
     pub const fn new(name: &'static str) -> Self {
+        Self::documented(name, &[])
+    }
+
+    /// The property `name` of `O`, with the query options and operators its
+    /// description documents as working on it (see [`Request::undocumented`]).
+    ///
+    /// [`Request::undocumented`]: crate::Request::undocumented
+    pub const fn documented(name: &'static str, documented: &'static [Documented]) -> Self {
         Self::from_property(Property {
             head: Head::Item,
             through: String::new(),
             name,
             counted: false,
+            documented,
         })
     }
 
@@ -343,6 +446,7 @@ impl<O, K> Field<O, K> {
             through,
             name: inner.property.name,
             counted: inner.property.counted,
+            documented: inner.property.documented,
         })
     }
 
@@ -410,18 +514,19 @@ impl<O, K: Ordered> Field<O, K> {
 
     /// Ascending, for `$orderby`.
     pub fn asc(self) -> Order<O> {
-        Order {
-            path: self.path(None),
-            descending: false,
-            marker: PhantomData,
-        }
+        self.order(false)
     }
 
     /// Descending, for `$orderby`.
     pub fn desc(self) -> Order<O> {
+        self.order(true)
+    }
+
+    fn order(self, descending: bool) -> Order<O> {
         Order {
             path: self.path(None),
-            descending: true,
+            descending,
+            documented: self.property.documented,
             marker: PhantomData,
         }
     }
@@ -549,6 +654,17 @@ enum Op {
 }
 
 impl Op {
+    fn documented(self) -> Documented {
+        match self {
+            Op::Eq => Documented::Eq,
+            Op::Ne => Documented::Ne,
+            Op::Gt => Documented::Gt,
+            Op::Ge => Documented::Ge,
+            Op::Lt => Documented::Lt,
+            Op::Le => Documented::Le,
+        }
+    }
+
     fn text(self) -> &'static str {
         match self {
             Op::Eq => "eq",
@@ -569,6 +685,14 @@ enum Function {
 }
 
 impl Function {
+    fn documented(self) -> Documented {
+        match self {
+            Function::StartsWith => Documented::StartsWith,
+            Function::EndsWith => Documented::EndsWith,
+            Function::Contains => Documented::Contains,
+        }
+    }
+
     fn text(self) -> &'static str {
         match self {
             Function::StartsWith => "startsWith",
@@ -697,6 +821,50 @@ impl Expr {
         }
     }
 
+    /// Every operator on a property as a query part: checked against `over`'s
+    /// documentation inside a lambda over it, and under a `not` also as `not`.
+    fn parts(&self, over: Option<&Property>, negated: bool, out: &mut Vec<QueryPart>) {
+        let mut leaf = |field: &Property, operator: Documented| {
+            let property = over.unwrap_or(field);
+            let mut operators = vec![operator];
+            if negated {
+                operators.push(Documented::Not);
+            }
+            for operator in operators {
+                out.push(QueryPart {
+                    option: "$filter",
+                    property: property.path(None),
+                    operator,
+                    documented: property.documented.contains(&operator)
+                        || property.documented.contains(&Documented::Filter),
+                });
+            }
+        };
+        match self {
+            Expr::Compare { field, op, value } => {
+                let operator = if field.counted {
+                    Documented::Count
+                } else if value == "null" {
+                    Documented::Null
+                } else {
+                    op.documented()
+                };
+                leaf(field, operator);
+            }
+            Expr::In { field, .. } => leaf(field, Documented::In),
+            Expr::Function {
+                function, field, ..
+            } => leaf(field, function.documented()),
+            Expr::Lambda { field, body, .. } => {
+                body.parts(Some(over.unwrap_or(field)), negated, out);
+            }
+            Expr::Not(inner) => inner.parts(over, true, out),
+            Expr::And(parts) | Expr::Or(parts) => {
+                parts.iter().for_each(|p| p.parts(over, negated, out));
+            }
+        }
+    }
+
     /// Walks every node, innermost included.
     fn visit(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
@@ -810,6 +978,22 @@ impl<O> Filter<O> {
         used
     }
 
+    /// The parts of the filter (an operator on a property) that the properties'
+    /// descriptions do not document as supported. Inside `any` / `all`, an operator is
+    /// checked against the collection's documentation, as Graph's docs list it there.
+    pub fn undocumented(&self) -> Vec<QueryPart> {
+        let mut parts = self.parts();
+        parts.retain(|p| !p.documented);
+        parts
+    }
+
+    /// Every operator on a property, documented or not.
+    pub(crate) fn parts(&self) -> Vec<QueryPart> {
+        let mut parts = Vec::new();
+        self.expr.parts(None, false, &mut parts);
+        parts
+    }
+
     /// The same filter over a type deriving from `O`: a filter on a base type's
     /// properties applies to the derived type's items.
     pub fn for_derived<D: IsA<O>>(self) -> Filter<D> {
@@ -858,6 +1042,7 @@ fn join(a: Expr, b: Expr, and: bool) -> Expr {
 pub struct Order<O> {
     path: String,
     descending: bool,
+    documented: &'static [Documented],
     marker: PhantomData<fn() -> O>,
 }
 
@@ -887,19 +1072,31 @@ impl<O: IsA<B>, B, K> SelectList<O> for Field<B, K> {
 
 /// `$orderby` keys for items of type `O`: a key of `O` or of a base type, or a tuple.
 pub trait OrderList<O> {
-    /// Appends the keys.
-    fn keys(self, out: &mut Vec<String>);
+    /// Appends the keys, each as written and as the part of the query it is.
+    fn keys(self, out: &mut Vec<(String, QueryPart)>);
 }
 
 impl<O: IsA<B>, B> OrderList<O> for Order<B> {
-    fn keys(self, out: &mut Vec<String>) {
-        out.push(self.to_odata());
+    fn keys(self, out: &mut Vec<(String, QueryPart)>) {
+        let part = QueryPart {
+            option: "$orderby",
+            property: self.path.clone(),
+            operator: Documented::OrderBy,
+            documented: self.documented.contains(&Documented::OrderBy),
+        };
+        out.push((self.to_odata(), part));
     }
 }
 
 impl<O: IsA<B>, B, K: Ordered> OrderList<O> for Field<B, K> {
-    fn keys(self, out: &mut Vec<String>) {
-        out.push(self.path(None));
+    fn keys(self, out: &mut Vec<(String, QueryPart)>) {
+        OrderList::<O>::keys(Order::<B>::from(self), out);
+    }
+}
+
+impl<O, K: Ordered> From<Field<O, K>> for Order<O> {
+    fn from(field: Field<O, K>) -> Self {
+        field.asc()
     }
 }
 
@@ -914,7 +1111,7 @@ macro_rules! tuple_lists {
         }
         impl<O, $($name: OrderList<O>),+> OrderList<O> for ($($name,)+) {
             #[allow(non_snake_case)]
-            fn keys(self, out: &mut Vec<String>) {
+            fn keys(self, out: &mut Vec<(String, QueryPart)>) {
                 let ($($name,)+) = self;
                 $($name.keys(out);)+
             }

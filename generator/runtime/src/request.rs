@@ -1,7 +1,7 @@
 //! Requests as data, the parsers of their responses, and pages of collections.
 
 use super::odata::{
-    Addressed, AdvancedUse, ExpandList, Filter, IsA, ODataType, OrderList, SelectList,
+    Addressed, AdvancedUse, ExpandList, Filter, IsA, ODataType, OrderList, QueryPart, SelectList,
 };
 use super::{Error, Json, JsonObject, NormalizedQuery, ODataQuery, PathBuilder, ServiceError};
 use http::Method;
@@ -39,6 +39,14 @@ pub struct Request<T> {
     /// The lengths of `path` and `template` before the cast segment [`Request::cast`]
     /// added, which a second cast replaces.
     cast_at: Option<(usize, usize)>,
+    /// The typed `$filter`'s and `$orderby`'s parts, for [`Request::undocumented`].
+    parts: QueryParts,
+}
+
+#[derive(Clone, Debug, Default)]
+struct QueryParts {
+    filter: Vec<QueryPart>,
+    orderby: Vec<QueryPart>,
 }
 
 /// The typed options that decide whether a request is an advanced query, and whether its
@@ -129,6 +137,7 @@ impl<T> Request<T> {
             parse,
             advanced: Advanced::default(),
             cast_at: None,
+            parts: QueryParts::default(),
         }
     }
 
@@ -284,6 +293,21 @@ impl<T> Request<T> {
             out.extend(utf8_percent_encode(v, QUERY));
         }
         out
+    }
+
+    /// The parts of the typed `$filter` and `$orderby` that the properties'
+    /// descriptions do not document as supported: an operator on a property
+    /// (`$filter: \`ne\` on \`mail\``), or a sort key. A test suite can assert that
+    /// none is left; the service may still accept them, since the docs' lists are
+    /// incomplete. Options set as text (`query`, `query_pair`) are not checked.
+    pub fn undocumented(&self) -> Vec<QueryPart> {
+        self.parts
+            .filter
+            .iter()
+            .chain(&self.parts.orderby)
+            .filter(|p| !p.documented)
+            .cloned()
+            .collect()
     }
 
     /// The query options, decoded, in the order they were set.
@@ -485,6 +509,7 @@ impl<T> Request<Collection<T>> {
             parse: _,
             advanced,
             cast_at,
+            parts,
         } = self;
         if let Some((path_len, template_len)) = cast_at {
             path.truncate(path_len);
@@ -514,6 +539,7 @@ impl<T> Request<Collection<T>> {
             parse: parse_json::<Collection<D>>,
             advanced,
             cast_at: Some(at),
+            parts,
         }
     }
 
@@ -525,6 +551,7 @@ impl<T> Request<Collection<T>> {
     {
         self.advanced.filter = filter.advanced_use();
         self.advanced.has_filter = true;
+        self.parts.filter = filter.parts();
         self.set_option("$filter", filter.to_odata());
         self.apply_advanced()
     }
@@ -532,8 +559,10 @@ impl<T> Request<Collection<T>> {
     /// `$orderby`: sort keys (`User::DISPLAY_NAME.desc()`, or a handle for ascending, or
     /// a tuple of them). Called again, it adds keys.
     pub fn orderby(mut self, keys: impl OrderList<T>) -> Self {
-        let mut names = Vec::new();
-        keys.keys(&mut names);
+        let mut written = Vec::new();
+        keys.keys(&mut written);
+        let (names, parts): (Vec<String>, Vec<QueryPart>) = written.into_iter().unzip();
+        self.parts.orderby.extend(parts);
         self.extend_option("$orderby", &names);
         self.advanced.orderby = true;
         self.apply_advanced()

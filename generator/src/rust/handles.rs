@@ -8,7 +8,7 @@ use super::TypeNames;
 use super::docs::{escape, write_outer};
 use super::layout::{INDENT, string_literal};
 use super::names::{Scope, snake};
-use crate::model::{Area, Edm, Model, Property, QualifiedName, TypeRef};
+use crate::model::{Area, Edm, Model, Property, QualifiedName, QueryNotes, TypeRef};
 
 /// `impl name { HANDLE consts }` for the properties that have a query kind; nothing
 /// when none has.
@@ -38,9 +38,22 @@ pub fn impl_block(
             items.push_str(&cfg);
             items.push('\n');
         }
+        let documented = documented(&p.query);
+        let value = if documented.is_empty() {
+            format!("Field::new({})", string_literal(&p.name))
+        } else {
+            let list: Vec<String> = documented
+                .iter()
+                .map(|d| format!("runtime::odata::Documented::{d}"))
+                .collect();
+            format!(
+                "Field::documented({}, &[{}])",
+                string_literal(&p.name),
+                list.join(", ")
+            )
+        };
         items.push_str(&format!(
-            "{INDENT}pub const {constant}: Field<Self, {kind}> = Field::new({});\n",
-            string_literal(&p.name)
+            "{INDENT}pub const {constant}: Field<Self, {kind}> = {value};\n"
         ));
     }
     if items.is_empty() {
@@ -49,6 +62,56 @@ pub fn impl_block(
     let mut out = names.features.cfg_line(area);
     out.push_str(&format!("impl {name} {{\n{items}}}\n"));
     out
+}
+
+/// The `runtime::odata::Documented` variants for what a property's description
+/// documents: `$filter` and its operators, `$orderby`, `$search`. An operator the
+/// runtime does not name is left out (the query part stays undocumented).
+pub fn documented(notes: &QueryNotes) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for support in &notes.supports {
+        match support.option.to_ascii_lowercase().as_str() {
+            "$filter" if support.operators.is_empty() => out.push("Filter"),
+            "$filter" => {
+                for operator in &support.operators {
+                    out.extend(filter_operator(operator));
+                }
+            }
+            "$orderby" => out.push("OrderBy"),
+            "$search" => out.push("Search"),
+            _ => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `eq`, `NOT`, `startsWith`, `eq on null values`, `counting empty collections`,
+/// `/$count eq 0`, `eq only`: the variant, if the runtime names it.
+fn filter_operator(written: &str) -> Option<&'static str> {
+    let lower = written.trim().trim_end_matches(')').to_ascii_lowercase();
+    let lower = lower.trim_end_matches(" only").trim();
+    if lower.contains("null") {
+        return Some("Null");
+    }
+    if lower.contains("$count") || lower.contains("counting") {
+        return Some("Count");
+    }
+    Some(match lower {
+        "eq" => "Eq",
+        "ne" => "Ne",
+        "not" => "Not",
+        "gt" => "Gt",
+        "ge" => "Ge",
+        "lt" => "Lt",
+        "le" => "Le",
+        "in" => "In",
+        "startswith" => "StartsWith",
+        "endswith" => "EndsWith",
+        "contains" => "Contains",
+        _ => return None,
+    })
 }
 
 /// `impl IsA<Base> for name {}` for each ancestor of `ty`.
@@ -109,5 +172,42 @@ fn primitive_kind(edm: Edm) -> &'static str {
         Edm::Duration => "Duration",
         Edm::Guid => "Guid",
         Edm::Binary | Edm::Stream => "Binary",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::documented;
+    use crate::model::query_notes;
+
+    #[test]
+    fn what_a_description_documents_names_the_runtime_variants() {
+        let notes = query_notes(
+            "The name. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`, and `eq` on `null` values), `$orderby`, and `$search`.",
+        );
+        assert_eq!(
+            documented(&notes),
+            [
+                "Eq",
+                "Ge",
+                "In",
+                "Le",
+                "Ne",
+                "Not",
+                "Null",
+                "OrderBy",
+                "Search",
+                "StartsWith"
+            ]
+        );
+        let every = query_notes("The ids. Supports `$filter`.");
+        assert_eq!(documented(&every), ["Filter"]);
+        let counted = query_notes(
+            "The licenses. Supports `$filter` (`eq`, `not`, and counting empty collections).",
+        );
+        assert_eq!(documented(&counted), ["Count", "Eq", "Not"]);
+        let odd = query_notes("A value. Supports `$filter` (`eq only`, `matches`).");
+        assert_eq!(documented(&odd), ["Eq"]);
+        assert!(documented(&query_notes("No notes.")).is_empty());
     }
 }

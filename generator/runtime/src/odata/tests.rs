@@ -85,7 +85,8 @@ fn select<O>(s: impl SelectList<O>) -> String {
 fn order<O>(s: impl OrderList<O>) -> String {
     let mut v = Vec::new();
     s.keys(&mut v);
-    v.join(",")
+    let keys: Vec<String> = v.into_iter().map(|(key, _)| key).collect();
+    keys.join(",")
 }
 fn expand<O>(s: impl ExpandList<O>) -> String {
     let mut v = Vec::new();
@@ -296,4 +297,66 @@ fn expansions_nest() {
     );
     // Nothing inside: the relationship alone.
     assert_eq!(expand::<Group>(Group::OWNERS.expand_with(|n| n)), "owners");
+}
+
+mod documented {
+    use super::super::{kind, Documented, Field, QueryPart};
+    use super::{AssignedLicense, User};
+
+    const MAIL: Field<User, kind::Text> = Field::documented(
+        "mail",
+        &[
+            Documented::Eq,
+            Documented::StartsWith,
+            Documented::Null,
+            Documented::OrderBy,
+        ],
+    );
+    const NICKNAME: Field<User, kind::Text> = Field::new("mailNickname");
+    const LICENSES: Field<User, kind::Many<kind::Complex<AssignedLicense>>> =
+        Field::documented("assignedLicenses", &[Documented::Eq, Documented::Count]);
+    const SKU: Field<AssignedLicense, kind::Guid> = Field::new("skuId");
+    const EVERY: Field<User, kind::Int> = Field::documented("age", &[Documented::Filter]);
+
+    fn undocumented(filter: super::super::Filter<User>) -> Vec<String> {
+        filter
+            .undocumented()
+            .iter()
+            .map(QueryPart::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn what_the_description_lists_is_documented() {
+        assert!(undocumented(MAIL.eq("a").and(MAIL.starts_with("b"))).is_empty());
+        assert!(undocumented(MAIL.is_null()).is_empty());
+        // `$filter` without operators listed: every operator.
+        assert!(undocumented(EVERY.gt(3).or(EVERY.is_in([1, 2]))).is_empty());
+    }
+
+    #[test]
+    fn what_it_does_not_list_is_named() {
+        assert_eq!(
+            undocumented(MAIL.ne("a").and(NICKNAME.eq("b"))),
+            ["$filter: `ne` on `mail`", "$filter: `eq` on `mailNickname`"]
+        );
+        assert_eq!(
+            undocumented(MAIL.ends_with("x")),
+            ["$filter: `endsWith` on `mail`"]
+        );
+        // Under `not`, the property must document `not` as well.
+        assert_eq!(undocumented(!MAIL.eq("a")), ["$filter: `not` on `mail`"]);
+    }
+
+    #[test]
+    fn a_lambda_is_checked_against_the_collection() {
+        // The docs list `eq` on `assignedLicenses` for `any(x: x/skuId eq ...)`.
+        let sku = uuid::Uuid::nil();
+        assert!(undocumented(LICENSES.any(SKU.eq(sku))).is_empty());
+        assert_eq!(
+            undocumented(LICENSES.any(SKU.ne(sku))),
+            ["$filter: `ne` on `assignedLicenses`"]
+        );
+        assert!(undocumented(LICENSES.count().eq(0)).is_empty());
+    }
 }

@@ -197,6 +197,34 @@ mod typed_queries {
         );
         assert_eq!(sorted.path_and_query().matches("$count").count(), 1);
     }
+
+    #[test]
+    fn undocumented_names_the_filter_and_order_parts_the_docs_do_not_list() {
+        use crate::odata::Documented;
+        const NAME: Field<User, kind::Text> =
+            Field::documented("displayName", &[Documented::Eq, Documented::OrderBy]);
+        let documented = list_users().filter(NAME.eq("a")).orderby(NAME.desc());
+        assert!(documented.undocumented().is_empty());
+        let request = list_users()
+            .filter(NAME.starts_with("a").and(MAIL.eq("b")))
+            .orderby((NAME, MAIL));
+        let parts: Vec<String> = request
+            .undocumented()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                "$filter: `startsWith` on `displayName`",
+                "$filter: `eq` on `mail`",
+                "$orderby on `mail`"
+            ]
+        );
+        // A later filter replaces the earlier one's parts; a cast keeps them.
+        let replaced = request.filter(NAME.eq("c"));
+        assert_eq!(replaced.undocumented().len(), 1);
+    }
 }
 
 /// A directory object's memberships, and requests cast to the derived types, with the
