@@ -569,9 +569,33 @@ impl<T> Request<Collection<T>> {
     }
 
     /// `$search` for `phrase`, quoted (`"displayName:wa"`); a `"` inside is escaped.
-    pub fn search(mut self, phrase: &str) -> Self {
-        let quoted = format!("\"{}\"", phrase.replace('\\', "\\\\").replace('"', "\\\""));
-        self.set_option("$search", quoted);
+    pub fn search(self, phrase: &str) -> Self {
+        self.search_joined([phrase], "")
+    }
+
+    /// `$search` for items that match any of `phrases`: `"a" OR "b"`.
+    pub fn search_any<S: AsRef<str>>(self, phrases: impl IntoIterator<Item = S>) -> Self {
+        self.search_joined(phrases, " OR ")
+    }
+
+    /// `$search` for items that match all of `phrases`: `"a" AND "b"`.
+    pub fn search_all<S: AsRef<str>>(self, phrases: impl IntoIterator<Item = S>) -> Self {
+        self.search_joined(phrases, " AND ")
+    }
+
+    fn search_joined<S: AsRef<str>>(
+        mut self,
+        phrases: impl IntoIterator<Item = S>,
+        joiner: &str,
+    ) -> Self {
+        let quoted: Vec<String> = phrases
+            .into_iter()
+            .map(|p| {
+                let p = p.as_ref();
+                format!("\"{}\"", p.replace('\\', "\\\\").replace('"', "\\\""))
+            })
+            .collect();
+        self.set_option("$search", quoted.join(joiner));
         self.advanced.search = true;
         self.apply_advanced()
     }

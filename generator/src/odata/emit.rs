@@ -19,8 +19,20 @@ pub enum TypedOption {
     Skip(u32),
     /// `$count=true`.
     Count,
-    /// The phrase, without its quotes.
-    Search(String),
+    /// The phrases, without their quotes, and how they are joined.
+    Search(Vec<String>, SearchJoin),
+}
+
+/// How the phrases of a `$search` are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchJoin {
+    /// One phrase.
+    One,
+    /// `OR`.
+    Any,
+    /// `AND`.
+    All,
 }
 
 /// A property handle, `models::Owner::CONSTANT`, or a path of them
@@ -158,7 +170,14 @@ pub fn chain(cast: Option<&str>, options: &[TypedOption]) -> String {
             TypedOption::Top(n) => format!("top({n})"),
             TypedOption::Skip(n) => format!("skip({n})"),
             TypedOption::Count => "count()".to_string(),
-            TypedOption::Search(text) => format!("search({text:?})"),
+            TypedOption::Search(phrases, join) => {
+                let list: Vec<String> = phrases.iter().map(|p| format!("{p:?}")).collect();
+                match join {
+                    SearchJoin::One => format!("search({})", list.join(", ")),
+                    SearchJoin::Any => format!("search_any([{}])", list.join(", ")),
+                    SearchJoin::All => format!("search_all([{}])", list.join(", ")),
+                }
+            }
         };
         out.push('.');
         out.push_str(&call);
@@ -389,7 +408,7 @@ mod tests {
                 handle("User", "DISPLAY_NAME"),
             ]),
             TypedOption::Top(5),
-            TypedOption::Search("displayName:wa".into()),
+            TypedOption::Search(vec!["displayName:wa".into()], SearchJoin::One),
             TypedOption::Count,
         ];
         assert_eq!(

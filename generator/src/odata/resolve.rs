@@ -4,7 +4,9 @@
 //! relationship. What passes becomes the typed form of [`emit`](super::emit); what
 //! does not gets a [`Reason`] from a closed set and a detail.
 
-use super::emit::{Field, Step, TextFunction, TypedExpand, TypedFilter, TypedOption, Value};
+use super::emit::{
+    Field, SearchJoin, Step, TextFunction, TypedExpand, TypedFilter, TypedOption, Value,
+};
 use super::filter::{CompareOp, ErrorKind, Expr, Literal, ParseError, Path, Segment};
 use super::query::{ExpandItem, OptionName, OptionValue, OrderKey, Query, QueryOption};
 use crate::model::{Edm, EnumDef, Model, Property, QualifiedName, TypeDef, TypeRef};
@@ -418,7 +420,10 @@ impl<'m> Resolver<'m> {
                     "`$count=false`: the typed API asks for the count or leaves it out",
                 ));
             }
-            OptionValue::Search(s) => TypedOption::Search(one_phrase(&s.text)?),
+            OptionValue::Search(s) => {
+                let (phrases, join) = search_phrases(&s.text)?;
+                TypedOption::Search(phrases, join)
+            }
             OptionValue::Other => {
                 return Err(problem(
                     Reason::UnknownOption,
@@ -461,15 +466,27 @@ impl<'m> Resolver<'m> {
         if is_star(&item.path) {
             return Err(problem(Reason::UnsupportedShape, "`$expand=*`"));
         }
-        if let Some(Segment::Cast(c)) = item.path.segments.first() {
-            // Checked first so that the reason names the cast when the type is unknown.
-            self.cast_type(scope, c)?;
-            return Err(problem(
-                Reason::UnsupportedShape,
-                format!("`{}`: a cast in $expand", item.path),
-            ));
-        }
-        if item.path.segments.len() > 1 {
+        // `microsoft.graph.eventMessage/event`: a derived type's relationship, through
+        // its cast.
+        let cast = match item.path.segments.as_slice() {
+            [Segment::Cast(c), Segment::Name(_)] => {
+                // Checked first so that the reason names the cast when the type is unknown.
+                self.cast_type(scope, c)?;
+                true
+            }
+            [Segment::Cast(c), ..] => {
+                self.cast_type(scope, c)?;
+                return Err(problem(
+                    Reason::UnsupportedShape,
+                    format!(
+                        "`{}`: a cast in $expand, not followed by one relationship",
+                        item.path
+                    ),
+                ));
+            }
+            _ => false,
+        };
+        if item.path.segments.len() > 1 && !cast {
             // `members/$ref` and the like.
             let first = Path {
                 segments: item.path.segments[..1].to_vec(),
@@ -1122,23 +1139,65 @@ fn unknown_member(def: &EnumDef, member: &str) -> String {
 
 /// The phrase of a `$search` that is one quoted phrase (`"displayName:wa"`): the typed
 /// API quotes its phrase itself.
-fn one_phrase(text: &str) -> Result<String, Problem> {
+/// `"a"`, or `"a" OR "b" OR ...` (or all `AND`): the phrases, unquoted, and how they
+/// are joined.
+fn search_phrases(text: &str) -> Result<(Vec<String>, SearchJoin), Problem> {
     let trimmed = text.trim();
-    match trimmed
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .filter(|inner| !inner.contains('"'))
-    {
-        Some(inner) => Ok(inner.to_string()),
-        None if trimmed.matches('"').count() > 2 => Err(problem(
-            Reason::UnsupportedShape,
-            format!("`$search={trimmed}`: several phrases; the typed API takes one"),
-        )),
-        None => Err(problem(
-            Reason::UnsupportedShape,
-            format!("`$search={trimmed}`: not one quoted phrase; the typed API quotes its phrase"),
-        )),
+    let mut phrases = Vec::new();
+    let mut joiners = Vec::new();
+    let mut rest = trimmed;
+    loop {
+        let Some(open) = rest.strip_prefix('"') else {
+            return Err(problem(
+                Reason::UnsupportedShape,
+                format!(
+                    "`$search={trimmed}`: not quoted phrases joined by OR or AND; the typed API quotes its phrases"
+                ),
+            ));
+        };
+        // A `\"` inside a phrase is an escaped quote.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in open.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            return Err(problem(
+                Reason::UnsupportedShape,
+                format!("`$search={trimmed}`: a phrase without its closing quote"),
+            ));
+        };
+        phrases.push(open[..end].replace("\\\"", "\"").replace("\\\\", "\\"));
+        rest = open[end + 1..].trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        joiners.push(word.to_ascii_uppercase());
+        rest = after.trim_start();
     }
+    let join = match joiners.first().map(String::as_str) {
+        None => SearchJoin::One,
+        Some("OR") if joiners.iter().all(|j| j == "OR") => SearchJoin::Any,
+        Some("AND") if joiners.iter().all(|j| j == "AND") => SearchJoin::All,
+        _ => {
+            return Err(problem(
+                Reason::UnsupportedShape,
+                format!(
+                    "`$search={trimmed}`: phrases joined by {}; the typed API joins all by OR or all by AND",
+                    joiners.join(", ")
+                ),
+            ));
+        }
+    };
+    Ok((phrases, join))
 }
 
 fn shape(expr: &Expr, what: &str) -> Problem {

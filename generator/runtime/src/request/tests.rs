@@ -175,6 +175,20 @@ mod typed_queries {
             "/users?$search=%22displayName%3Awa%22"
         );
 
+        let any = list_users()
+            .allow_advanced_queries()
+            .search_any(["displayName:a", "mail:\"b\""]);
+        assert_eq!(any.header_value("ConsistencyLevel"), Some("eventual"));
+        assert_eq!(
+            any.query_options(),
+            [(
+                "$search".to_string(),
+                r#""displayName:a" OR "mail:\"b\"""#.to_string()
+            )]
+        );
+        let all = list_users().search_all(["a", "b"]);
+        assert_eq!(all.query_options()[0].1, r#""a" AND "b""#);
+
         let ends = list_users()
             .allow_advanced_queries()
             .filter(MAIL.ends_with("@contoso.com"));

@@ -155,6 +155,14 @@ fn select_orderby_and_paging_of_own_and_inherited_properties() {
         ok(&m, "user", "/users?$search=%22displayName:wa%22"),
         r#".search("displayName:wa")"#
     );
+    assert_eq!(
+        ok(&m, "user", "/users?$search=\"displayName:a\" OR \"mail:b\""),
+        r#".search_any(["displayName:a", "mail:b"])"#
+    );
+    assert_eq!(
+        ok(&m, "user", "/users?$search=\"a \\\"q\\\"\" and \"b\""),
+        r#".search_all(["a \"q\"", "b"])"#
+    );
 }
 
 #[test]
@@ -329,11 +337,20 @@ fn expand_with_nested_select_and_filter() {
         reason(&m, "user", "/users?$expand=*"),
         Reason::UnsupportedShape
     );
+    // A derived type's relationship, through its cast.
+    assert_eq!(
+        ok(
+            &m,
+            "directoryObject",
+            "/x?$expand=microsoft.graph.user/manager"
+        ),
+        ".expand(models::User::MANAGER.cast::<models::DirectoryObject>())"
+    );
     assert_eq!(
         reason(
             &m,
             "directoryObject",
-            "/x?$expand=microsoft.graph.user/manager"
+            "/x?$expand=microsoft.graph.user/manager/manager"
         ),
         Reason::UnsupportedShape
     );
@@ -461,7 +478,12 @@ fn each_reason_from_a_query_that_has_it() {
         ("user", "/users?$top=1&$top=2", Reason::InvalidOData),
         (
             "user",
-            "/users?$search=%22a%22 OR %22b%22",
+            "/users?$search=%22a%22 OR %22b%22 AND %22c%22",
+            Reason::UnsupportedShape,
+        ),
+        (
+            "user",
+            "/users?$search=%22a%22 NEAR %22b%22",
             Reason::UnsupportedShape,
         ),
         ("user", "/users?$search=pizza", Reason::UnsupportedShape),
