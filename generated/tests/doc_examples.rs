@@ -1209,3 +1209,71 @@ fn get_users_member_of_ex1_response() {
     let expected: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(actual, expected);
 }
+
+// specs/docs/api/user-list-memberof.md line 148: GET /users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf/microsoft.graph.group?$count=true&$orderby=displayName&$filter=startsWith(displayName,'a')
+#[cfg(feature = "users")]
+#[test]
+fn get_users_member_of_ex2_request() {
+    use graph_client::models;
+    let request = graph_client::operations::get_users_member_of(
+            "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+        )
+        .cast::<models::Group>()
+        .count()
+        .orderby(models::Group::DISPLAY_NAME)
+        .filter(models::Group::DISPLAY_NAME.starts_with("a"));
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(
+        request.path(),
+        "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf/microsoft.graph.group"
+    );
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$count=true&$orderby=displayName&$filter=startsWith(displayName,'a')")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    let built = graph_client::Graph
+        .users()
+        .by_id_or_user_principal_name("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+        .member_of()
+        .list()
+        .cast::<models::Group>()
+        .count()
+        .orderby(models::Group::DISPLAY_NAME)
+        .filter(models::Group::DISPLAY_NAME.starts_with("a"));
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_member_of_ex2_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
+  "@odata.count": 1,
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.group",
+      "id": "45b7d2e7-b882-4a80-ba97-10b7a63b8fa4",
+      "displayName": "All Company",
+      "mailEnabled": true,
+      "securityEnabled": false,
+      "groupTypes": [
+        "Unified"
+      ]
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_users_member_of(
+        "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+    );
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}

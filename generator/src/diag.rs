@@ -328,7 +328,7 @@ impl Code {
             Code::ExampleRequestMismatch => (
                 "example-request-mismatch",
                 "An example request that matches no documented request line.",
-                "The method and path of an example request match none of the page's HTTP request lines; the example cannot be tied to an operation.",
+                "The method and path of an example request match none of the page's HTTP request lines; the example cannot be tied to an operation. A documented path followed by a cast to a type deriving from the items it answers (`/memberOf/microsoft.graph.group`) is a match.",
                 "Make the example use one of the documented paths, or document the path it uses.",
                 Warning,
             ),

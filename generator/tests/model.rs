@@ -288,6 +288,36 @@ fn example_requests_off_the_documented_paths_are_reported() {
 }
 
 #[test]
+fn an_example_path_ending_in_a_cast_to_a_derived_type_is_no_mismatch() {
+    let resource = |name: &str, base: &str| {
+        format!(
+            "---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nNamespace: microsoft.graph\n\n{base}## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|id|String|The id.|\n\n## JSON representation\n<!-- {{\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\"}} -->\n```json\n{{}}\n```\n"
+        )
+    };
+    let widget = resource("widget", "");
+    let gadget = resource("gadget", "");
+    let big = resource("bigWidget", "Inherits from [widget](widget.md).\n\n");
+    let list = "---\ndoc_type: apiPageType\n---\n# List widgets\n\n## HTTP request\n```http\nGET /widgets\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects in the response body.\n\n## Example\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/widgets/microsoft.graph.bigWidget\n```\n### Request\n```http\nGET https://graph.microsoft.com/v1.0/widgets/microsoft.graph.gadget\n```\n";
+    let (model, diags) = build(&[
+        ("resources/widget.md", widget.as_str()),
+        ("resources/gadget.md", gadget.as_str()),
+        ("resources/bigwidget.md", big.as_str()),
+        ("api/widget-list.md", list),
+    ]);
+    assert_eq!(
+        model.types["microsoft.graph.bigWidget"].base.as_deref(),
+        Some("microsoft.graph.widget")
+    );
+    let found: Vec<(&str, usize)> = diags
+        .iter()
+        .filter(|d| d.code.id().starts_with("example-"))
+        .map(|d| (d.code.id(), d.line))
+        .collect();
+    // The cast to a type deriving from the items is OData; one to another type is not.
+    assert_eq!(found, [("example-request-mismatch", 21)], "{diags:#?}");
+}
+
+#[test]
 fn a_body_documented_for_get_is_reported_and_dropped() {
     let page = "---\ndoc_type: apiPageType\n---\n# widget: getValue\n\n## HTTP request\n```http\nGET /widgets/getValue\nPOST /widgets/setValue\n```\n\n## Request body\n|Parameter|Type|Description|\n|:---|:---|:---|\n|name|String|Which value.|\n";
     let (model, diags) = build(&[("api/widget-getvalue.md", page)]);

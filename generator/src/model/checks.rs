@@ -88,6 +88,9 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
     if same_method().any(|op| op.path.match_path(path, true).is_some()) {
         return None;
     }
+    if narrows_by_cast(model, index, ex, path) {
+        return None;
+    }
     let (code, message) = match same_method().find(|op| op.path.match_path(path, false).is_some()) {
         Some(op) => (
             Code::ExamplePathCase,
@@ -109,6 +112,36 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
         Diagnostic::warning(&ex.file, ex.request.line, code, message)
             .with_help("make the example use a documented path, or document the path it uses"),
     )
+}
+
+/// Whether `path` is a documented request line's path followed by a cast to a type
+/// deriving from the items it answers (`/me/memberOf/microsoft.graph.group`), which
+/// OData allows on any path without a request line of its own.
+fn narrows_by_cast(model: &Model, index: &super::PathIndex, ex: &Example, path: &str) -> bool {
+    let Some((base, segment)) = path.trim_end_matches('/').rsplit_once('/') else {
+        return false;
+    };
+    if !segment.starts_with("microsoft.graph.") {
+        return false;
+    }
+    let Some(cast) = model.types.get(segment).map(|t| &t.name) else {
+        return false;
+    };
+    index
+        .candidates(base)
+        .iter()
+        .map(|&i| &model.operations[i])
+        .filter(|op| op.method == ex.request.method)
+        .filter(|op| op.path.match_path(base, true).is_some())
+        .filter_map(|op| match &op.response.body {
+            Some(TypeRef::Named(item)) => Some(item),
+            Some(TypeRef::Collection(inner)) => match &**inner {
+                TypeRef::Named(item) => Some(item),
+                _ => None,
+            },
+            _ => None,
+        })
+        .any(|item| item != cast && model.ancestry(cast).any(|t| &t.name == item))
 }
 
 fn tagged_type<'m>(value: &serde_json::Value, model: &'m Model) -> Option<&'m QualifiedName> {
