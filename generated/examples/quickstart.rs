@@ -1,9 +1,9 @@
 // The README's quickstart, word for word (xtask/tests/readme.rs compares them).
 use futures_util::TryStreamExt;
 use graph_client::client::{Client, RetryPolicy, StaticToken, GRAPH_V1};
-use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview, Entity, User};
+use graph_client::models::{DeviceConfiguration, DeviceConfigurationDeviceOverview, Entity};
 use graph_client::operations::{
-    get_device_management_device_configurations, get_users,
+    get_device_management_device_configurations,
     patch_device_management_device_configurations_device_status_overview,
 };
 use graph_client::Error;
@@ -39,19 +39,6 @@ async fn run() -> Result<(), Error> {
     let mut configurations = client.items(list);
     while let Some(configuration) = configurations.try_next().await? {
         println!("{:?}", configuration.display_name());
-    }
-
-    // GET /users?$search="displayName:wa"&$select=id,displayName&$count=true: `List
-    // users` documents the ConsistencyLevel header, so `$search` sets
-    // `ConsistencyLevel: eventual` itself.
-    let search = get_users()
-        .search("displayName:wa")
-        .select((Entity::ID, User::DISPLAY_NAME))
-        .count();
-    assert_eq!(search.header_value("ConsistencyLevel"), Some("eventual"));
-    let users = client.send(search).await?;
-    for user in &users.value {
-        println!("{:?}", user.display_name());
     }
     Ok(())
 }

@@ -19,6 +19,20 @@ fn a_list_of_users_with_a_typed_filter_and_select() {
     assert_eq!(request.header_value("ConsistencyLevel"), None);
 }
 
+/// The `$search` of `docs/queries.md`, word for word (`xtask/tests/guide_snippets.rs`).
+#[test]
+fn the_guides_search_sets_its_own_header() {
+    let search = operations::get_users()
+        .search("displayName:wa")
+        .select((Entity::ID, User::DISPLAY_NAME))
+        .count();
+    assert_eq!(search.header_value("ConsistencyLevel"), Some("eventual"));
+    assert_eq!(
+        search.path_and_query(),
+        "/users?$search=%22displayName%3Awa%22&$select=id,displayName&$count=true"
+    );
+}
+
 #[test]
 fn search_and_advanced_filters_set_their_own_header() {
     let search = operations::get_users()
