@@ -374,7 +374,7 @@ impl<O, K> Field<O, K> {
     /// The property `name` of `O`, with the query options and operators its
     /// description documents as working on it (see [`Request::undocumented`]).
     ///
-    /// [`Request::undocumented`]: crate::Request::undocumented
+    /// [`Request::undocumented`]: super::Request::undocumented
     pub const fn documented(name: &'static str, documented: &'static [Documented]) -> Self {
         Self::from_property(Property {
             head: Head::Item,

@@ -181,7 +181,7 @@ impl NormalizedQuery {
 
     /// Reads decoded `(name, value)` pairs, as [`Request::query_options`] holds them.
     ///
-    /// [`Request::query_options`]: crate::Request::query_options
+    /// [`Request::query_options`]: super::Request::query_options
     pub fn from_options<'a>(options: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Self(
             options
