@@ -7,7 +7,12 @@
 //! - the *request test* builds the request from the example's path values and body
 //!   and compares method, path and body with the example. The expected path is the
 //!   example's, each path value percent-encoded as the runtime's `PathBuilder` does
-//!   (computed here), so the test compares exact text: `{id}` is expected as `%7Bid%7D`;
+//!   (computed here), so the test compares exact text: `{id}` is expected as `%7Bid%7D`.
+//!   An example whose query options the typed API rebuilds (`odata::examples`) gets
+//!   the typed chain after the function, after `.cast::<T>()` when its path ends in a
+//!   cast, and is compared with the example's query as `runtime::NormalizedQuery`
+//!   compares them, with `ConsistencyLevel` set exactly when the example sends it; one
+//!   whose options are not rebuilt says why in a comment;
 //! - the *response test* parses the example's JSON response with `parse_response`
 //!   and compares the re-serialized result with the example, as JSON values.
 //!
