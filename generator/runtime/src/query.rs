@@ -157,13 +157,15 @@ const OPERATORS: [&str; 13] = [
 ];
 
 impl NormalizedQuery {
-    /// Reads a percent-encoded query string: what follows `?`, or a path and query
-    /// (starting with `/`), whose path is left out.
+    /// Reads a percent-encoded query string: what follows `?`, or a path and query (a
+    /// text starting with `/` or a URL), whose path is left out.
     pub fn parse(query: &str) -> Self {
-        let query = match query.split_once('?') {
-            Some((_, q)) => q,
-            None if query.starts_with('/') => "",
-            None => query,
+        let has_path =
+            query.starts_with('/') || query.starts_with("https://") || query.starts_with("http://");
+        let query = if has_path {
+            query.split_once('?').map_or("", |(_, q)| q)
+        } else {
+            query
         };
         Self::from_options(
             query

@@ -145,5 +145,14 @@ fn quotes_inside_literals_do_not_end_them() {
 #[test]
 fn a_path_before_the_query_is_left_out() {
     assert!(same("/users?$top=5", "$top=5"));
+    assert!(same(
+        "https://graph.microsoft.com/v1.0/users?$top=5",
+        "$top=5"
+    ));
     assert!(same("/users", ""));
+    // In a query alone, a `?` is part of a value.
+    assert_eq!(
+        NormalizedQuery::parse("$filter=a eq 'x?y'").to_string(),
+        "$filter=a eq 'x?y'"
+    );
 }
