@@ -118,13 +118,7 @@ fn unmatched_example(model: &Model, index: &super::PathIndex, ex: &Example) -> O
 /// deriving from the items it answers (`/me/memberOf/microsoft.graph.group`), which
 /// OData allows on any path without a request line of its own.
 fn narrows_by_cast(model: &Model, index: &super::PathIndex, ex: &Example, path: &str) -> bool {
-    let Some((base, segment)) = path.trim_end_matches('/').rsplit_once('/') else {
-        return false;
-    };
-    if !segment.starts_with("microsoft.graph.") {
-        return false;
-    }
-    let Some(cast) = model.types.get(segment).map(|t| &t.name) else {
+    let Some((base, cast)) = model.trailing_cast(path) else {
         return false;
     };
     index
@@ -133,14 +127,7 @@ fn narrows_by_cast(model: &Model, index: &super::PathIndex, ex: &Example, path: 
         .map(|&i| &model.operations[i])
         .filter(|op| op.method == ex.request.method)
         .filter(|op| op.path.match_path(base, true).is_some())
-        .filter_map(|op| match &op.response.body {
-            Some(TypeRef::Named(item)) => Some(item),
-            Some(TypeRef::Collection(inner)) => match &**inner {
-                TypeRef::Named(item) => Some(item),
-                _ => None,
-            },
-            _ => None,
-        })
+        .filter_map(|op| op.response.item_name())
         .any(|item| item != cast && model.ancestry(cast).any(|t| &t.name == item))
 }
 

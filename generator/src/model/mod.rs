@@ -343,7 +343,64 @@ pub struct ExampleResponse {
     pub annotation_line: Option<usize>,
 }
 
+impl ResponseDef {
+    /// The named type the response holds, alone or as the items of a collection.
+    pub fn item_name(&self) -> Option<&QualifiedName> {
+        match &self.body {
+            Some(TypeRef::Named(n)) => Some(n),
+            Some(TypeRef::Collection(inner)) => match &**inner {
+                TypeRef::Named(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 impl Model {
+    /// The operation a request with `method` to `path` (no query) reaches: exact
+    /// literals first, then literals that differ in letter case only; among several, one
+    /// documented on `page`, then the one with the most literal text, then the first.
+    pub fn operation_for(
+        &self,
+        index: &PathIndex,
+        page: &str,
+        method: HttpMethod,
+        path: &str,
+    ) -> Option<usize> {
+        let candidates = index.candidates(path);
+        [true, false].into_iter().find_map(|exact| {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let op = &self.operations[i];
+                    op.method == method && op.path.match_path(path, exact).is_some()
+                })
+                // `max_by_key` keeps the last of equals: rank by position too, so that
+                // the first wins.
+                .max_by_key(|&i| {
+                    let op = &self.operations[i];
+                    (
+                        op.source.file == page,
+                        op.path.literal_len(),
+                        std::cmp::Reverse(i),
+                    )
+                })
+        })
+    }
+
+    /// `path` without its last segment, and the documented type that segment names,
+    /// when the path ends in a cast (`/me/memberOf/microsoft.graph.group`).
+    pub fn trailing_cast<'p>(&self, path: &'p str) -> Option<(&'p str, &QualifiedName)> {
+        let (rest, segment) = path.trim_end_matches('/').rsplit_once('/')?;
+        if rest.is_empty() || !segment.contains('.') {
+            return None;
+        }
+        let (name, _) = self.types.get_key_value(segment)?;
+        Some((rest, name))
+    }
+
     /// The type and all its ancestors, nearest first.
     pub fn ancestry<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDef> + use<'a> {
         let mut next = self.types.get(name);

@@ -92,6 +92,17 @@ fn head_len(path: &str) -> usize {
 }
 
 impl PathTemplate {
+    /// The length of the literal text, parameters left out: how specific a match is.
+    pub fn literal_len(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                PathPart::Literal(l) => l.len(),
+                PathPart::Param(_) => 0,
+            })
+            .sum()
+    }
+
     /// Parses the path part of a request target (no query string).
     pub fn parse(path: &str) -> Result<Self, String> {
         let mut parts = Vec::new();

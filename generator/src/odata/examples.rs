@@ -178,13 +178,13 @@ fn addressed(model: &Model, index: &PathIndex, ex: &Example) -> Result<Addressed
     let mut tries: Vec<(&str, Option<&str>)> = Vec::new();
     for full in [keyed.as_str(), written] {
         let path = strip_last(full, |s| s.eq_ignore_ascii_case("$count")).unwrap_or(full);
-        if let Some(rest) = strip_last(path, |s| s.contains('.') && model.types.contains_key(s)) {
-            tries.push((rest, path.rsplit('/').next()));
+        if let Some((rest, cast)) = model.trailing_cast(path) {
+            tries.push((rest, Some(cast.as_str())));
         }
         tries.push((path, None));
     }
     for (path, cast) in tries {
-        if let Some(op) = find_operation(model, index, &ex.file, ex.request.method, path) {
+        if let Some(op) = model.operation_for(index, &ex.file, ex.request.method, path) {
             let item = item_type(model, op, cast);
             let collection = matches!(
                 model.operations[op].response.body,
@@ -236,56 +236,11 @@ fn strip_last(path: &str, last: impl Fn(&str) -> bool) -> Option<&str> {
     (last(segment) && !rest.is_empty()).then_some(rest)
 }
 
-fn find_operation(
-    model: &Model,
-    index: &PathIndex,
-    page: &str,
-    method: HttpMethod,
-    path: &str,
-) -> Option<usize> {
-    let candidates = index.candidates(path);
-    for exact in [true, false] {
-        let best = candidates
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let op = &model.operations[i];
-                op.method == method && op.path.match_path(path, exact).is_some()
-            })
-            .max_by_key(|&i| {
-                let op = &model.operations[i];
-                let literal: usize = op
-                    .path
-                    .parts
-                    .iter()
-                    .map(|p| match p {
-                        crate::model::PathPart::Literal(l) => l.len(),
-                        crate::model::PathPart::Param(_) => 0,
-                    })
-                    .sum();
-                // The first of equals wins: `max_by_key` keeps the last, so rank by
-                // position too.
-                (op.source.file == page, literal, std::cmp::Reverse(i))
-            });
-        if best.is_some() {
-            return best;
-        }
-    }
-    None
-}
-
 /// The type of the items operation `op` answers, or of the cast's type when the path
 /// ends in one.
 fn item_type(model: &Model, op: usize, cast: Option<&str>) -> Result<QualifiedName, Problem> {
     let operation = &model.operations[op];
-    let named = match &operation.response.body {
-        Some(TypeRef::Named(n)) => Some(n),
-        Some(TypeRef::Collection(inner)) => match &**inner {
-            TypeRef::Named(n) => Some(n),
-            _ => None,
-        },
-        _ => None,
-    };
+    let named = operation.response.item_name();
     let Some(named) = named.filter(|n| model.types.contains_key(*n)) else {
         return Err(problem(
             Reason::ResponseTypeUnknown,

@@ -25,7 +25,7 @@ use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
 use super::operations::ResultCheck;
 use crate::model::{
-    Example, Model, Operation, ParamStyle, PathIndex, PathPart, PathTemplate, RequestBody, TypeRef,
+    Example, Model, Operation, ParamStyle, PathIndex, PathPart, RequestBody, TypeRef,
 };
 use crate::odata::examples::{ExampleQuery, survey};
 use rayon::prelude::*;
@@ -251,18 +251,13 @@ fn find_operation(
     let path = crate::model::request_path(&ex.request.target);
     let found = find_for_path(model, index, page, ex, path);
     // A trailing cast (`.../microsoft.graph.group`) narrows the request line's items.
-    let cast = path
-        .rsplit_once('/')
-        .filter(|(_, last)| last.to_ascii_lowercase().starts_with("microsoft.graph."));
-    match (found, cast) {
-        (Err(_), Some((base, segment))) => {
-            find_for_path(model, index, page, ex, base).map(|mut f| {
-                f.expected_path.push('/');
-                f.expected_path.push_str(segment);
-                f.cast = Some(segment.to_string());
-                f
-            })
-        }
+    match (found, model.trailing_cast(path)) {
+        (Err(_), Some((base, cast))) => find_for_path(model, index, page, ex, base).map(|mut f| {
+            f.expected_path.push('/');
+            f.expected_path.push_str(cast);
+            f.cast = Some(cast.to_string());
+            f
+        }),
         (found, _) => found,
     }
 }
@@ -274,26 +269,17 @@ fn find_for_path(
     ex: &Example,
     path: &str,
 ) -> Result<Found, String> {
-    let candidates = index.candidates(path);
-    for exact in [true, false] {
-        let mut best: Option<((bool, usize), Found)> = None;
-        for &i in &candidates {
-            let op = &model.operations[i];
-            if op.method != ex.request.method {
-                continue;
-            }
-            let Some(pieces) = op.path.match_path(path, exact) else {
-                continue;
-            };
-            let rank = (op.source.file == page, literal_len(&op.path));
-            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
-                best = Some((rank, found(i, op, &pieces)));
-            }
-        }
-        if let Some((_, f)) = best {
-            return Ok(f);
+    if let Some(i) = model.operation_for(index, page, ex.request.method, path) {
+        let op = &model.operations[i];
+        if let Some(pieces) = op
+            .path
+            .match_path(path, true)
+            .or_else(|| op.path.match_path(path, false))
+        {
+            return Ok(found(i, op, &pieces));
         }
     }
+    let candidates = index.candidates(path);
     let mut other_methods: Vec<&str> = candidates
         .iter()
         .map(|&i| &model.operations[i])
@@ -311,16 +297,6 @@ fn find_for_path(
             ex.request.method
         ))
     }
-}
-
-fn literal_len(t: &PathTemplate) -> usize {
-    t.parts
-        .iter()
-        .map(|p| match p {
-            PathPart::Literal(l) => l.len(),
-            PathPart::Param(_) => 0,
-        })
-        .sum()
 }
 
 /// The function arguments and the expected path for a match.
@@ -798,6 +774,7 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::method::HttpMethod;
+    use crate::model::PathTemplate;
 
     fn pieces(template: &str, path: &str, exact: bool) -> Option<Vec<String>> {
         let t = PathTemplate::parse(template).ok()?;

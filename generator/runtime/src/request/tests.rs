@@ -235,7 +235,7 @@ mod typed_queries {
                 "$orderby on `mail`"
             ]
         );
-        // A later filter replaces the earlier one's parts; a cast keeps them.
+        // A later filter replaces the earlier one's parts.
         let replaced = request.filter(NAME.eq("c"));
         assert_eq!(replaced.undocumented().len(), 1);
     }
