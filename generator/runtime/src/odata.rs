@@ -729,6 +729,8 @@ enum Expr {
         field: Property,
         body: Box<Expr>,
     },
+    /// `isof('microsoft.graph.x')`: the item is of that type or derives from it.
+    IsOf(&'static str),
     Not(Box<Expr>),
     And(Vec<Expr>),
     Or(Vec<Expr>),
@@ -795,6 +797,15 @@ impl Expr {
                 body.write(out, Some(&name), depth + 1, Precedence::Or);
                 out.push(')');
             }
+            Expr::IsOf(name) => match variable {
+                // Inside a lambda, the variable's item; outside, the item itself.
+                Some(v) => {
+                    let _ = write!(out, "isof({v},'{name}')");
+                }
+                None => {
+                    let _ = write!(out, "isof('{name}')");
+                }
+            },
             Expr::Not(inner) => {
                 out.push_str("not(");
                 inner.write(out, variable, depth, Precedence::Or);
@@ -858,6 +869,8 @@ impl Expr {
             Expr::Lambda { field, body, .. } => {
                 body.parts(Some(over.unwrap_or(field)), negated, out);
             }
+            // A type test, on no property.
+            Expr::IsOf(_) => {}
             Expr::Not(inner) => inner.parts(over, true, out),
             Expr::And(parts) | Expr::Or(parts) => {
                 parts.iter().for_each(|p| p.parts(over, negated, out));
@@ -945,6 +958,16 @@ impl<O> Filter<O> {
     /// `self or other`.
     pub fn or(self, other: Filter<O>) -> Filter<O> {
         Filter::new(join(self.expr, other.expr, false))
+    }
+
+    /// `isof('microsoft.graph.d')`: items of type `D` or of a type deriving from it
+    /// (`Filter::<NamedLocation>::is_of::<IpNamedLocation>()`). Inside `any` / `all`,
+    /// it tests the lambda's item.
+    pub fn is_of<D>() -> Filter<O>
+    where
+        D: IsA<O> + ODataType,
+    {
+        Filter::new(Expr::IsOf(D::ODATA_TYPE.trim_start_matches('#')))
     }
 
     /// `not(self)` (an advanced query on directory objects).

@@ -618,6 +618,23 @@ impl<T> Request<Collection<T>> {
         self.set_option("$skip", n.to_string());
         self
     }
+
+    /// `$skiptoken`: the page that starts at `token`, a token the service issued in an
+    /// `@odata.nextLink`, for resuming a listing saved part-way. Tokens are opaque:
+    /// pass them as given. The client's paging follows whole links; this is for a
+    /// token kept on its own.
+    pub fn skip_token(mut self, token: &str) -> Self {
+        self.set_option("$skiptoken", token.to_string());
+        self
+    }
+
+    /// `$deltatoken`: the changes since the round that ended with `token`, the token of
+    /// an `@odata.deltaLink` ([`DeltaLink::token`](super::delta::DeltaLink::token)), for a
+    /// delta request resumed from a token kept on its own.
+    pub fn delta_token(mut self, token: &str) -> Self {
+        self.set_option("$deltatoken", token.to_string());
+        self
+    }
 }
 
 impl<T> Addressed for Collection<T> {

@@ -21,6 +21,10 @@ pub enum TypedOption {
     Count,
     /// The phrases, without their quotes, and how they are joined.
     Search(Vec<String>, SearchJoin),
+    /// `$skiptoken`, decoded.
+    SkipToken(String),
+    /// `$deltatoken`, decoded.
+    DeltaToken(String),
 }
 
 /// How the phrases of a `$search` are joined.
@@ -124,6 +128,11 @@ pub enum TypedFilter {
         body: Box<TypedFilter>,
         lift: Option<String>,
     },
+    /// `isof('microsoft.graph.target')` over items of `scope` (Rust type names).
+    IsOf {
+        scope: String,
+        target: String,
+    },
     Not(Box<TypedFilter>),
     And(Box<TypedFilter>, Box<TypedFilter>),
     Or(Box<TypedFilter>, Box<TypedFilter>),
@@ -170,6 +179,8 @@ pub fn chain(cast: Option<&str>, options: &[TypedOption]) -> String {
             TypedOption::Top(n) => format!("top({n})"),
             TypedOption::Skip(n) => format!("skip({n})"),
             TypedOption::Count => "count()".to_string(),
+            TypedOption::SkipToken(token) => format!("skip_token({token:?})"),
+            TypedOption::DeltaToken(token) => format!("delta_token({token:?})"),
             TypedOption::Search(phrases, join) => {
                 let list: Vec<String> = phrases.iter().map(|p| format!("{p:?}")).collect();
                 match join {
@@ -347,6 +358,9 @@ fn filter(f: &TypedFilter, depth: usize) -> String {
                 format!("{head}.{q}({})", filter(body, depth))
             };
             lifted(text, lift)
+        }
+        TypedFilter::IsOf { scope, target } => {
+            format!("Filter::<models::{scope}>::is_of::<models::{target}>()")
         }
         TypedFilter::Not(inner) => format!("{}.not()", filter(inner, depth)),
         TypedFilter::And(a, b) => format!("{}.and({})", filter(a, depth), filter(b, depth)),

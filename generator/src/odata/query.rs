@@ -31,7 +31,11 @@ pub enum OptionName {
     Skip,
     Count,
     Search,
-    /// Any other `$` name (`$skiptoken`, `$format`, `$id`, ...).
+    /// A page's token from an `@odata.nextLink`.
+    SkipToken,
+    /// A delta round's token from an `@odata.deltaLink`.
+    DeltaToken,
+    /// Any other `$` name (`$format`, `$id`, ...).
     Other,
 }
 
@@ -48,6 +52,8 @@ impl OptionName {
             "skip" => OptionName::Skip,
             "count" => OptionName::Count,
             "search" => OptionName::Search,
+            "skiptoken" => OptionName::SkipToken,
+            "deltatoken" => OptionName::DeltaToken,
             _ => OptionName::Other,
         }
     }
@@ -63,6 +69,8 @@ impl OptionName {
             OptionName::Skip => "$skip",
             OptionName::Count => "$count",
             OptionName::Search => "$search",
+            OptionName::SkipToken => "$skiptoken",
+            OptionName::DeltaToken => "$deltatoken",
             OptionName::Other => "other",
         }
     }
@@ -105,6 +113,10 @@ pub enum OptionValue {
     Skip(u32),
     Count(bool),
     Search(Search),
+    /// `$skiptoken`, as given.
+    SkipToken(String),
+    /// `$deltatoken`, as given.
+    DeltaToken(String),
     /// An option of another name: its value is kept as text.
     Other,
 }
@@ -252,6 +264,11 @@ fn parse_value(name: OptionName, value: &str, depth: usize) -> Result<OptionValu
                 }))
             }
         }
+        OptionName::SkipToken | OptionName::DeltaToken if trimmed.is_empty() => {
+            Err(error(0, "an empty token".to_string()))
+        }
+        OptionName::SkipToken => Ok(OptionValue::SkipToken(value.to_string())),
+        OptionName::DeltaToken => Ok(OptionValue::DeltaToken(value.to_string())),
         OptionName::Other => Ok(OptionValue::Other),
     }
 }

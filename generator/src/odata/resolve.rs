@@ -24,9 +24,6 @@ pub enum Reason {
     Placeholder,
     /// A `$` option that the typed API has no method for (`$format`, `$id`).
     UnknownOption,
-    /// A `$skiptoken` or `$deltatoken`: a link the service issued, which a client follows
-    /// as given rather than builds.
-    ContinuationToken,
     /// The example's method and path match no documented request line.
     NoOperation,
     /// The operation's response is not a documented entity or complex type.
@@ -60,11 +57,10 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 17] = [
+    pub const ALL: [Reason; 16] = [
         Reason::InvalidOData,
         Reason::Placeholder,
         Reason::UnknownOption,
-        Reason::ContinuationToken,
         Reason::NoOperation,
         Reason::ResponseTypeUnknown,
         Reason::UnknownCast,
@@ -86,7 +82,6 @@ impl Reason {
             Reason::InvalidOData => "invalid-odata",
             Reason::Placeholder => "placeholder",
             Reason::UnknownOption => "unknown-option",
-            Reason::ContinuationToken => "continuation-token",
             Reason::NoOperation => "no-operation",
             Reason::ResponseTypeUnknown => "response-type-unknown",
             Reason::UnknownCast => "unknown-cast",
@@ -109,9 +104,6 @@ impl Reason {
             Reason::InvalidOData => "the option's value is not valid OData",
             Reason::Placeholder => "a {placeholder} where a name or value belongs",
             Reason::UnknownOption => "a $ option the typed API has no method for",
-            Reason::ContinuationToken => {
-                "a $skiptoken or $deltatoken link, which a client follows as given"
-            }
             Reason::NoOperation => "the example's path matches no documented request line",
             Reason::ResponseTypeUnknown => {
                 "the operation's response is not a documented entity or complex type"
@@ -347,6 +339,8 @@ impl<'m> Resolver<'m> {
                     | OptionName::Count
                     | OptionName::Top
                     | OptionName::Skip
+                    | OptionName::SkipToken
+                    | OptionName::DeltaToken
             );
             if collection_only && !collection {
                 problems.push(problem(
@@ -372,15 +366,10 @@ impl<'m> Resolver<'m> {
 
     fn option(&self, item: &QualifiedName, option: &QueryOption) -> Result<TypedOption, Problem> {
         if option.name == OptionName::Other {
-            let bare = option.written.trim_start_matches('$');
-            let reason = if bare.eq_ignore_ascii_case("skiptoken")
-                || bare.eq_ignore_ascii_case("deltatoken")
-            {
-                Reason::ContinuationToken
-            } else {
-                Reason::UnknownOption
-            };
-            return Err(problem(reason, format!("`{}`", option.written)));
+            return Err(problem(
+                Reason::UnknownOption,
+                format!("`{}`", option.written),
+            ));
         }
         // `select` without its `$` is `$select` to an OData 4.01 service; the typed API
         // writes the `$`.
@@ -424,6 +413,8 @@ impl<'m> Resolver<'m> {
                 let (phrases, join) = search_phrases(&s.text)?;
                 TypedOption::Search(phrases, join)
             }
+            OptionValue::SkipToken(token) => TypedOption::SkipToken(token.clone()),
+            OptionValue::DeltaToken(token) => TypedOption::DeltaToken(token.clone()),
             OptionValue::Other => {
                 return Err(problem(
                     Reason::UnknownOption,
@@ -863,6 +854,9 @@ impl<'m> Resolver<'m> {
                     values,
                 })
             }
+            Expr::Call { name, args } if name.eq_ignore_ascii_case("isof") => {
+                self.is_of(scope, expr, args)
+            }
             Expr::Call { name, args } => {
                 let function = match name.to_ascii_lowercase().as_str() {
                     "startswith" => TextFunction::StartsWith,
@@ -950,6 +944,44 @@ impl<'m> Resolver<'m> {
             Expr::Literal(_) => Err(shape(expr, "a literal on its own as a condition")),
             Expr::Arithmetic { .. } | Expr::Negate(_) => Err(shape(expr, "arithmetic")),
         }
+    }
+
+    /// `isof('microsoft.graph.d')` on the item, or `isof(x,'microsoft.graph.d')` on a
+    /// lambda's item: a type deriving from the scope's.
+    fn is_of(
+        &self,
+        scope: &Context<'_>,
+        expr: &Expr,
+        args: &[Expr],
+    ) -> Result<TypedFilter, Problem> {
+        let cast = match (args, &scope.variable) {
+            ([Expr::Literal(Literal::String(t))], None) => t,
+            ([Expr::Path(p), Expr::Literal(Literal::String(t))], Some(Variable::Item(v))) if matches!(p.segments.as_slice(), [Segment::Name(n)] if n == v) => {
+                t
+            }
+            _ => {
+                return Err(shape(
+                    expr,
+                    "`isof` other than on the item, or on a lambda's item, with a type name",
+                ));
+            }
+        };
+        let target = self.cast_type(scope, cast)?;
+        let rust = |name: &QualifiedName| {
+            self.names
+                .type_name(name)
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    problem(
+                        Reason::UnknownCast,
+                        format!("`{name}` has no Rust type in the crate"),
+                    )
+                })
+        };
+        Ok(TypedFilter::IsOf {
+            scope: rust(scope.ty)?,
+            target: rust(&target.name)?,
+        })
     }
 
     fn compare(

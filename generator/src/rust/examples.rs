@@ -406,8 +406,8 @@ fn write_request(
     }
 }
 
-/// The modules a query chain names (`models::User::MAIL`, `enums::...`), imported in
-/// the test, so that the chain reads as a user writes it.
+/// The modules a query chain names (`models::User::MAIL`, `enums::...`), and `Filter`
+/// where it names it, imported in the test, so that the chain reads as a user writes it.
 fn write_query_imports(out: &mut String, krate: &str, calls: &str) {
     let modules: Vec<&str> = ["enums", "models"]
         .into_iter()
@@ -421,6 +421,10 @@ fn write_query_imports(out: &mut String, krate: &str, calls: &str) {
         _ => {
             let _ = writeln!(out, "    use {krate}::{{{}}};", modules.join(", "));
         }
+    }
+    // `Filter::<models::T>::is_of::<models::D>()`.
+    if calls.contains("Filter::<") {
+        let _ = writeln!(out, "    use {krate}::runtime::odata::Filter;");
     }
 }
 

@@ -360,3 +360,26 @@ mod documented {
         assert!(undocumented(LICENSES.count().eq(0)).is_empty());
     }
 }
+
+#[test]
+fn is_of_tests_the_item_or_the_lambda_variable() {
+    let users = Filter::<DirectoryObject>::is_of::<User>();
+    assert_eq!(users.to_odata(), "isof('microsoft.graph.user')");
+    assert!(users.undocumented().is_empty());
+    let either = Filter::<DirectoryObject>::is_of::<User>()
+        .or(Filter::<DirectoryObject>::is_of::<Group>().not());
+    assert_eq!(
+        either.to_odata(),
+        "isof('microsoft.graph.user') or not(isof('microsoft.graph.group'))"
+    );
+    let owned = Group::MEMBERS.any(Filter::<DirectoryObject>::is_of::<User>());
+    assert_eq!(
+        owned.to_odata(),
+        "members/any(x:isof(x,'microsoft.graph.user'))"
+    );
+    // The leading `#` of an OData type name is not part of the name.
+    assert_eq!(
+        Filter::<Scope>::is_of::<QueryScope>().to_odata(),
+        "isof('microsoft.graph.accessReviewQueryScope')"
+    );
+}

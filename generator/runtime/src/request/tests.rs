@@ -159,6 +159,18 @@ mod typed_queries {
     }
 
     #[test]
+    fn continuation_tokens_are_sent_as_given_and_encoded_once() {
+        let request = list_users().top(5).skip_token("X'+/=");
+        assert_eq!(
+            request.path_and_query(),
+            "/users?$top=5&$skiptoken=X%27%2B%2F%3D"
+        );
+        let resumed = list_users().delta_token("abc");
+        assert_eq!(resumed.path_and_query(), "/users?$deltatoken=abc");
+        assert_eq!(resumed.header_value("ConsistencyLevel"), None);
+    }
+
+    #[test]
     fn advanced_queries_add_the_header_and_count_where_the_rules_say() {
         let plain = list_users()
             .allow_advanced_queries()

@@ -265,6 +265,53 @@ fn lambdas_counts_and_casts() {
 }
 
 #[test]
+fn type_tests_and_continuation_tokens() {
+    let m = model();
+    assert_eq!(
+        ok(
+            &m,
+            "directoryObject",
+            "/me/memberOf?$filter=isof('microsoft.graph.group') or not(isOf('microsoft.graph.user'))"
+        ),
+        ".filter(Filter::<models::DirectoryObject>::is_of::<models::Group>().or(Filter::<models::DirectoryObject>::is_of::<models::User>().not()))"
+    );
+    assert_eq!(
+        ok(
+            &m,
+            "user",
+            "/users?$filter=memberOf/any(g:isof(g,'microsoft.graph.group'))"
+        ),
+        ".filter(models::User::MEMBER_OF.any(Filter::<models::DirectoryObject>::is_of::<models::Group>()))"
+    );
+    // Inside a lambda, `isof('...')` tests the outer item: no typed form.
+    assert_eq!(
+        reason(
+            &m,
+            "user",
+            "/users?$filter=memberOf/any(g:isof('microsoft.graph.group'))"
+        ),
+        Reason::UnsupportedShape
+    );
+    // A type that does not derive from the items' type.
+    assert_eq!(
+        reason(&m, "user", "/users?$filter=isof('microsoft.graph.group')"),
+        Reason::UnknownCast
+    );
+    assert_eq!(
+        ok(&m, "user", "/users?$top=2&$skiptoken=X%27Y"),
+        r#".top(2).skip_token("X'Y")"#
+    );
+    assert_eq!(
+        ok(&m, "user", "/users/delta?$deltatoken=abc"),
+        r#".delta_token("abc")"#
+    );
+    assert_eq!(
+        reason(&m, "user", "/users/1?$skiptoken=abc"),
+        Reason::UnsupportedShape
+    );
+}
+
+#[test]
 fn paths_through_structured_values_and_options_without_dollar() {
     let m = model();
     assert_eq!(
@@ -374,7 +421,6 @@ fn each_reason_from_a_query_that_has_it() {
             "/users?$filter={property} eq 'x'",
             Reason::Placeholder,
         ),
-        ("user", "/users?$skiptoken=abc", Reason::ContinuationToken),
         ("user", "/users?$format=json", Reason::UnknownOption),
         (
             "user",
