@@ -8,7 +8,8 @@
 //! - [`builders`]: the same requests reached by walking their path from [`Graph`] (`Graph.users().by_id(id).get()`);
 //! - [`runtime`]: requests, responses, errors and the [`View`] trait;
 //! - the workflows, sans-IO: [`auth`] (national clouds, the client credentials grant), [`batch`] (`$batch` with `dependsOn`), [`delta`] (delta query pages and links), [`upload`] (upload sessions in slices);
-//! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow. Its TLS is rustls with aws-lc-rs, or the cryptography provider the program installs as rustls's process default; the `client-no-provider` feature leaves aws-lc-rs (a C build) out, and the program then installs one.
+//! - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow. Its TLS is rustls with aws-lc-rs, or the cryptography provider the program installs as rustls's process default; the `client-no-provider` feature leaves aws-lc-rs (a C build) out, and the program then installs one;
+//! - `testing` (the `testing` feature): the documented operations, types and enums as tables, and a fake Graph on loopback that serves them, for tests that run without the network.
 //!
 //! Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; with `default-features = false` and only the areas a program uses, only those compile. An application can also have reqwest's URL parsing use idna's unicode-rs back end, which a cold build compiles faster than the default ICU4X: `cargo update -p idna_adapter --precise 1.1.0` in the application.
 #![deny(missing_docs)]
@@ -24,6 +25,8 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 pub mod runtime;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub use runtime::{auth, batch, delta, upload};
 #[cfg(feature = "client-no-provider")]
 pub use runtime::client;

@@ -49,6 +49,8 @@ pub mod batch;
 pub mod client;
 pub mod delta;
 pub mod odata;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod upload;
 
 #[doc(hidden)]

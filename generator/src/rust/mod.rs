@@ -10,7 +10,8 @@
 //! it; see [`runtime_crate`]), `models` (one view type per entity and complex type),
 //! `enums` (one evolvable enum per enum type), `operations` (one request function per
 //! documented request line) and `builders` (the same requests reached by walking their
-//! path from `Graph`).
+//! path from `Graph`). With its `testing` feature, a sixth, `testing`, holds the
+//! documented operations, types and enums as data, for a fake Graph.
 
 mod accessors;
 pub mod builders;
@@ -26,6 +27,7 @@ mod operations;
 mod options;
 pub mod runtime_crate;
 mod setters;
+mod testing;
 
 pub use operations::function_name;
 pub use options::{CrateOptions, DEFAULT_CRATE_NAME};
@@ -230,6 +232,18 @@ disable_all_formatting = true
             &mut diags,
         ),
     );
+    let tables = testing::areas(model);
+    files.insert(
+        "src/testing.rs".to_string(),
+        format_module(
+            &header,
+            testing::head(),
+            &tables,
+            |t| testing::area_statics(&names, model, t),
+            testing::tail(&names, &tables),
+            &mut diags,
+        ),
+    );
     files.insert(
         "tests/doc_examples.rs".to_string(),
         examples::emit(model, &names, options, &header, &tree),
@@ -276,6 +290,12 @@ impl RustCode {
             self.0.push(Piece::Reprint(text));
             self
         }
+    }
+
+    /// Text that prettyplease lays out: items written without regard to layout.
+    pub fn reprinted(mut self, text: String) -> Self {
+        self.0.push(Piece::Reprint(text));
+        self
     }
 
     /// An emitter bug in place of the items it could not write.
@@ -445,7 +465,9 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> Result<TokenStream, String> 
          - `client` (the `client` feature, on by default): sends requests with reqwest, with retries and paging, \
          signs in (`ClientCredentials`), and runs batches, delta syncs and uploads; `examples/` has one program per workflow. \
          Its TLS is rustls with aws-lc-rs, or the cryptography provider the program installs as rustls's process default; \
-         the `client-no-provider` feature leaves aws-lc-rs (a C build) out, and the program then installs one.\n\n\
+         the `client-no-provider` feature leaves aws-lc-rs (a C build) out, and the program then installs one;\n\
+         - `testing` (the `testing` feature): the documented operations, types and enums as tables, and a fake Graph \
+         on loopback that serves them, for tests that run without the network.\n\n\
          Build time: each doc area is a Cargo feature, and `full` (on by default) enables them all; \
          with `default-features = false` and only the areas a program uses, only those compile. \
          An application can also have reqwest's URL parsing use idna's unicode-rs back end, \
@@ -497,6 +519,8 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> Result<TokenStream, String> 
         pub mod models;
         pub mod operations;
         pub mod runtime;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         pub use runtime::{auth, batch, delta, upload};
         #[cfg(feature = "client-no-provider")]
         pub use runtime::client;

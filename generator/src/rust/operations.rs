@@ -327,6 +327,25 @@ pub(super) fn response_type(model: &Model, names: &TypeNames, op: &Operation) ->
         check,
     };
     let json = "runtime::parse_json";
+    if let Some(inner) = collection_item(op) {
+        let item = match inner {
+            TypeRef::Named(n) if model.enums.contains_key(n) => {
+                names.get(n).map_or("serde_json::Value".to_string(), |e| {
+                    format!("crate::enums::{e}")
+                })
+            }
+            TypeRef::Named(n) => view(n),
+            TypeRef::Primitive(edm) => {
+                serde_primitive(*edm).map_or("serde_json::Value".to_string(), str::to_string)
+            }
+            _ => "serde_json::Value".to_string(),
+        };
+        return result(
+            format!("runtime::Collection<{item}>"),
+            json,
+            ResultCheck::WholeBody,
+        );
+    }
     match body {
         None => result(
             "runtime::NoContent".to_string(),
@@ -338,25 +357,6 @@ pub(super) fn response_type(model: &Model, names: &TypeNames, op: &Operation) ->
             "runtime::parse_bytes",
             ResultCheck::Parses,
         ),
-        Some(TypeRef::Collection(inner)) => {
-            let item = match inner.as_ref() {
-                TypeRef::Named(n) if model.enums.contains_key(n) => {
-                    names.get(n).map_or("serde_json::Value".to_string(), |e| {
-                        format!("crate::enums::{e}")
-                    })
-                }
-                TypeRef::Named(n) => view(n),
-                TypeRef::Primitive(edm) => {
-                    serde_primitive(*edm).map_or("serde_json::Value".to_string(), str::to_string)
-                }
-                _ => "serde_json::Value".to_string(),
-            };
-            result(
-                format!("runtime::Collection<{item}>"),
-                json,
-                ResultCheck::WholeBody,
-            )
-        }
         Some(TypeRef::Named(n)) if model.enums.contains_key(n) => match names.get(n) {
             Some(e) => result(
                 format!("crate::enums::{e}"),
@@ -393,6 +393,16 @@ pub(super) fn response_type(model: &Model, names: &TypeNames, op: &Operation) ->
     }
 }
 
+/// The item type of an operation whose answer is a collection (`value` and
+/// `@odata.nextLink`): its function returns a `runtime::Collection` of it, and the
+/// `testing` table marks it so.
+pub(super) fn collection_item(op: &Operation) -> Option<&TypeRef> {
+    match &op.response.body {
+        Some(TypeRef::Collection(inner)) => Some(inner),
+        _ => None,
+    }
+}
+
 /// A primitive that serde reads and writes as Graph does.
 fn serde_primitive(edm: Edm) -> Option<&'static str> {
     Some(match edm {
@@ -426,7 +436,7 @@ fn converted_primitive(edm: Edm) -> (&'static str, &'static str) {
 
 /// Whether the operation's page documents the `ConsistencyLevel` header: its typed query
 /// options then add the header where Graph's advanced-query rules ask for it.
-fn allows_advanced_queries(op: &Operation) -> bool {
+pub(super) fn allows_advanced_queries(op: &Operation) -> bool {
     op.caller_headers()
         .any(|h| h.eq_ignore_ascii_case("ConsistencyLevel"))
 }
