@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 
 /// The runnable examples of the workflows, one per file of `examples/`; they use the
 /// runtime only, so they build whatever areas the docs have.
-const EXAMPLES: [(&str, &str); 4] = [
+const EXAMPLES: [(&str, &str); 5] = [
     (
         "sign_in",
         include_str!("../../templates/examples/sign_in.rs"),
@@ -50,7 +50,23 @@ const EXAMPLES: [(&str, &str); 4] = [
     ("batch", include_str!("../../templates/examples/batch.rs")),
     ("delta", include_str!("../../templates/examples/delta.rs")),
     ("upload", include_str!("../../templates/examples/upload.rs")),
+    (
+        "testing",
+        include_str!("../../templates/examples/testing.rs"),
+    ),
 ];
+
+/// The `[[example]]` entry of `name`: the client for all, and the fake Graph for the
+/// one that tests with it (whose tests `cargo test --features testing` runs).
+fn example_entry(name: &str) -> String {
+    if name == "testing" {
+        format!(
+            "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\", \"testing\"]\ntest = true\n"
+        )
+    } else {
+        format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n")
+    }
+}
 
 /// Rust names of every model type and enum, unique across the crate.
 pub(crate) struct TypeNames {
@@ -424,9 +440,7 @@ tokio = {{ version = "1", features = ["rt"] }}
 {examples}{workspace}"#,
         examples = EXAMPLES
             .iter()
-            .map(|(name, _)| format!(
-                "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n"
-            ))
+            .map(|(name, _)| example_entry(name))
             .collect::<String>(),
         area_features = features.toml(),
         dependencies = runtime.dependencies,
