@@ -1240,6 +1240,10 @@ impl Permissions {
 /// The documented operations, matched by path template.
 struct Routes {
     operations: Vec<(&'static Operation, Vec<Pattern>)>,
+    /// Indexes into `operations` by segment count and first segment (in lower case;
+    /// empty where the first segment has a parameter): the few templates a path can
+    /// match, out of thousands.
+    shapes: HashMap<(usize, String), Vec<usize>>,
 }
 
 /// One segment of a path template: literal text and parameters (`{id}`) in any mix
@@ -1263,18 +1267,74 @@ enum Found {
 
 impl Routes {
     fn new(operations: impl IntoIterator<Item = &'static Operation>) -> Self {
-        Routes {
-            operations: operations
-                .into_iter()
-                .map(|o| (o, segments(o.path).map(Pattern::new).collect()))
-                .collect(),
+        let operations: Vec<(&'static Operation, Vec<Pattern>)> = operations
+            .into_iter()
+            .map(|o| (o, segments(o.path).map(Pattern::new).collect()))
+            .collect();
+        let mut shapes: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+        for (i, (_, patterns)) in operations.iter().enumerate() {
+            let first = match patterns.first().map(|p| p.pieces.as_slice()) {
+                Some([Piece::Literal(l)]) => l.clone(),
+                _ => String::new(),
+            };
+            shapes.entry((patterns.len(), first)).or_default().push(i);
+        }
+        Routes { operations, shapes }
+    }
+
+    /// The templates `actual` can match: those of its length whose first segment is its
+    /// first segment or has a parameter, in table order.
+    fn candidates(&self, actual: &[&str]) -> Vec<usize> {
+        let first = actual
+            .first()
+            .map_or_else(String::new, |s| s.to_ascii_lowercase());
+        let mut found: Vec<usize> = [first, String::new()]
+            .into_iter()
+            .filter_map(|key| self.shapes.get(&(actual.len(), key)))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The operation for `method` on `path` whose template matches most literally. A
+    /// path under `/me` that no template has is read as the same path under
+    /// `/users/{id}`, as Graph serves it: many pages document only one of the two.
+    fn find(&self, method: &str, path: &str) -> Found {
+        let found = self.find_exactly(method, path);
+        match (path.strip_prefix("/me"), &found) {
+            (Some(rest), Found::Nothing(_)) if rest.is_empty() || rest.starts_with('/') => {
+                match self.find_exactly(method, &format!("/users/me{rest}")) {
+                    Found::Nothing(_) => found,
+                    alias => alias,
+                }
+            }
+            _ => found,
         }
     }
 
-    /// The operation for `method` on `path` whose template matches most literally.
-    fn find(&self, method: &str, path: &str) -> Found {
+    fn find_exactly(&self, method: &str, path: &str) -> Found {
         let actual: Vec<&str> = segments(path).collect();
         let mut best: Option<(&'static Operation, Vec<usize>)> = None;
+        for i in self.candidates(&actual) {
+            let (operation, patterns) = &self.operations[i];
+            if !operation.method.eq_ignore_ascii_case(method)
+                || !patterns.iter().zip(&actual).all(|(p, a)| p.matches(a))
+            {
+                continue;
+            }
+            let score: Vec<usize> = patterns.iter().map(Pattern::literal_len).collect();
+            if best.as_ref().is_none_or(|(_, s)| score > *s) {
+                best = Some((operation, score));
+            }
+        }
+        if let Some((operation, _)) = best {
+            return Found::Operation(operation);
+        }
+        // No answer: the whole table says whether the path has other methods, or
+        // which segment nothing documents.
         let mut other_methods = false;
         let mut deepest = 0;
         for (operation, patterns) in &self.operations {
@@ -1287,34 +1347,37 @@ impl Routes {
             if matched != actual.len() || patterns.len() != actual.len() {
                 continue;
             }
-            if !operation.method.eq_ignore_ascii_case(method) {
-                other_methods = true;
-                continue;
-            }
-            let score: Vec<usize> = patterns.iter().map(Pattern::literal_len).collect();
-            if best.as_ref().is_none_or(|(_, s)| score > *s) {
-                best = Some((operation, score));
-            }
+            other_methods |= !operation.method.eq_ignore_ascii_case(method);
         }
-        match best {
-            Some((operation, _)) => Found::Operation(operation),
-            None if other_methods => Found::OtherMethods,
-            None => Found::Nothing(
+        if other_methods {
+            Found::OtherMethods
+        } else {
+            Found::Nothing(
                 actual
                     .get(deepest)
                     .or(actual.last())
                     .map_or_else(String::new, |s| s.to_string()),
-            ),
+            )
         }
     }
 
     /// Whether `path` is a collection of entities that the docs let a client create
     /// items in or list: a `POST` answering `201`, or a `GET` answering a collection.
     fn is_entity_collection(&self, path: &str) -> bool {
+        match path.strip_prefix("/me") {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                self.is_entity_collection_exactly(path)
+                    || self.is_entity_collection_exactly(&format!("/users/me{rest}"))
+            }
+            _ => self.is_entity_collection_exactly(path),
+        }
+    }
+
+    fn is_entity_collection_exactly(&self, path: &str) -> bool {
         let actual: Vec<&str> = segments(path).collect();
-        self.operations.iter().any(|(operation, patterns)| {
-            patterns.len() == actual.len()
-                && patterns.iter().zip(&actual).all(|(p, a)| p.matches(a))
+        self.candidates(&actual).into_iter().any(|i| {
+            let (operation, patterns) = &self.operations[i];
+            patterns.iter().zip(&actual).all(|(p, a)| p.matches(a))
                 && ((operation.method == "POST" && operation.status == 201)
                     || (operation.method == "GET" && operation.collection))
         })

@@ -19,7 +19,22 @@ const USER_READ: Permissions = Permissions {
     application: &["User.Read.All"],
 };
 
-static OPERATIONS: [Operation; 9] = [
+static OPERATIONS: [Operation; 10] = [
+    Operation {
+        method: "GET",
+        path: "/users/{user-id}/mailFolders",
+        status: 200,
+        collection: true,
+        permissions: Permissions::EMPTY,
+        consistency_level: false,
+        body: Body::None,
+        examples: &[Example {
+            query: "",
+            status: 200,
+            headers: &[],
+            body: r#"{"value":[{"id":"inbox","displayName":"Inbox"}]}"#,
+        }],
+    },
     Operation {
         method: "POST",
         path: "/me/drive/items/{parent-id}:/{filename}:/createUploadSession",
@@ -192,6 +207,12 @@ async fn documented_answers_follow_the_example_with_the_same_query() {
     // A literal segment wins over a parameter: `/users/delta` is not `/users/{id}`.
     let delta = client.send(list("/users/delta")).await.expect("documented");
     assert!(delta.value.is_empty());
+    // `/me` is the signed-in user: a path documented under `/users/{id}` only.
+    let folders = client
+        .send(list("/me/mailFolders"))
+        .await
+        .expect("documented");
+    assert_eq!(folders.value[0]["displayName"], "Inbox");
     // A parameter inside a function's parentheses.
     let report: Request<graph_runtime::NoContent> = Request::new(
         Method::GET,

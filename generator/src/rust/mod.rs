@@ -260,6 +260,12 @@ disable_all_formatting = true
             &mut diags,
         ),
     );
+    match testing::fake_examples(model, &header) {
+        Ok(text) => {
+            files.insert("tests/fake_examples.rs".to_string(), text);
+        }
+        Err(bug) => diags.push(Diagnostic::internal(bug)),
+    }
     files.insert(
         "tests/doc_examples.rs".to_string(),
         examples::emit(model, &names, options, &header, &tree),

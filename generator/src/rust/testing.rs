@@ -174,6 +174,59 @@ pub fn tail(names: &TypeNames, tables: &[AreaTable]) -> TokenStream {
     }
 }
 
+/// The logic of `tests/fake_examples.rs`; the rows come before it.
+const FAKE_EXAMPLES: &str = include_str!("../../templates/tests/fake_examples.rs");
+
+/// `tests/fake_examples.rs`: every documented example request with a JSON body
+/// (`POST`, `PATCH`, `PUT`), sent through the client to the fake Graph, whose strict
+/// check must accept it, and again with one member made wrong, which it must refuse by
+/// name. Laid out by prettyplease, as the crate's other files; `Err` only if the text
+/// does not parse, which would be a bug here.
+pub fn fake_examples(model: &Model, header: &str) -> Result<String, String> {
+    let mut rows = String::new();
+    for op in &model.operations {
+        let path = op.path.openapi_path();
+        for example in &op.examples {
+            let request = &example.request;
+            let Some(body @ serde_json::Value::Object(_)) = &request.body else {
+                continue;
+            };
+            let method = request.method.as_str();
+            if !matches!(method, "POST" | "PATCH" | "PUT") {
+                continue;
+            }
+            let target = request
+                .target
+                .split_once('?')
+                .map_or(request.target.as_str(), |(p, _)| p);
+            let _ = write!(
+                rows,
+                "({}, {}, {}, {}, {}),",
+                literal(&format!("{}:{}", example.file, request.line)),
+                string_literal(method),
+                literal(target),
+                literal(&path),
+                literal(&body.to_string()),
+            );
+        }
+    }
+    let text = format!(
+        "//! Every documented example request with a JSON body, sent through the client to\n\
+         //! the fake Graph, whose strict check must accept it; and each body again with one\n\
+         //! member made wrong (a name no page documents, a value of the wrong JSON type, a\n\
+         //! member no enum has), which it must refuse with a `400` naming the member.\n\
+         //! `cargo test --features testing --test fake_examples -- --nocapture` prints the\n\
+         //! figures.\n\
+         #![cfg(all(feature = \"testing\", feature = \"client\", feature = \"full\"))]\n\
+         /// The documented example requests with a JSON body: page and line, method, path as\n\
+         /// the example writes it, the path template of its operation, and the body.\n\
+         const EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[{rows}];\n\
+         {FAKE_EXAMPLES}"
+    );
+    let file = syn::parse_file(&text).map_err(|e| format!("tests/fake_examples.rs: {e}"))?;
+    Ok(format!("{header}\n\n{}", prettyplease::unparse(&file)))
+}
+
 fn operation(out: &mut String, model: &Model, op: &Operation) {
     // The template `PathBuilder::new` starts from, which is `/` for an empty path.
     let path = op.path.openapi_path();
@@ -283,6 +336,9 @@ fn kind(model: &Model, ty: &TypeRef) -> String {
         TypeRef::Named(n) if model.enums.contains_key(n) => {
             format!("Kind::Enum({})", literal(n.as_str()))
         }
+        // `Json` is any JSON value (Excel's cell values, formulas), whatever its page
+        // lists as members.
+        TypeRef::Named(n) if n.short().eq_ignore_ascii_case("json") => "Kind::Any".to_string(),
         TypeRef::Named(n) if model.types.contains_key(n) => {
             format!("Kind::Object({})", literal(n.as_str()))
         }
