@@ -13,6 +13,7 @@ static APPLICATIONS_TYPES: &[Type] = &[
         name: "microsoft.graph.entity",
         base: None,
         is_abstract: true,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -353,6 +354,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.appListItem",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "name",
@@ -380,6 +382,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfiguration",
         base: Some("microsoft.graph.entity"),
         is_abstract: true,
+        is_open: false,
         properties: &[
             Property {
                 name: "lastModifiedDateTime",
@@ -442,6 +445,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfigurationAssignment",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -461,6 +465,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfigurationDeviceOverview",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -508,6 +513,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfigurationDeviceStatus",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -555,6 +561,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfigurationUserOverview",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -602,6 +609,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.deviceConfigurationUserStatus",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -639,6 +647,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.iosGeneralDeviceConfiguration",
         base: Some("microsoft.graph.deviceConfiguration"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "accountBlockModification",
@@ -706,6 +715,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.settingStateDeviceSummary",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",
@@ -763,6 +773,7 @@ static INTUNE_DEVICECONFIG_TYPES: &[Type] = &[
         name: "microsoft.graph.windows10GeneralConfiguration",
         base: Some("microsoft.graph.deviceConfiguration"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "enterpriseCloudPrintDiscoveryEndPoint",
@@ -899,30 +910,35 @@ static INTUNE_SHARED_TYPES: &[Type] = &[
         name: "microsoft.graph.allDevicesAssignmentTarget",
         base: Some("microsoft.graph.deviceAndAppManagementAssignmentTarget"),
         is_abstract: false,
+        is_open: false,
         properties: &[],
     },
     Type {
         name: "microsoft.graph.allLicensedUsersAssignmentTarget",
         base: Some("microsoft.graph.deviceAndAppManagementAssignmentTarget"),
         is_abstract: false,
+        is_open: false,
         properties: &[],
     },
     Type {
         name: "microsoft.graph.deviceAndAppManagementAssignmentTarget",
         base: None,
         is_abstract: true,
+        is_open: false,
         properties: &[],
     },
     Type {
         name: "microsoft.graph.exclusionGroupAssignmentTarget",
         base: Some("microsoft.graph.groupAssignmentTarget"),
         is_abstract: false,
+        is_open: false,
         properties: &[],
     },
     Type {
         name: "microsoft.graph.groupAssignmentTarget",
         base: Some("microsoft.graph.deviceAndAppManagementAssignmentTarget"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "groupId",
@@ -1066,6 +1082,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.assignedLicense",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "disabledPlans",
@@ -1083,6 +1100,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.directoryObject",
         base: Some("microsoft.graph.entity"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "deletedDateTime",
@@ -1095,6 +1113,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.group",
         base: Some("microsoft.graph.directoryObject"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "description",
@@ -1132,6 +1151,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.user",
         base: Some("microsoft.graph.directoryObject"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "accountEnabled",

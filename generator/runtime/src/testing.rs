@@ -63,6 +63,8 @@ pub struct Type {
     pub base: Option<&'static str>,
     /// A body of this type must say which derived type it is (`@odata.type`).
     pub is_abstract: bool,
+    /// Members beyond the documented properties are allowed (open extensions).
+    pub is_open: bool,
     /// Its own properties; inherited ones are on the base.
     pub properties: &'static [Property],
 }
@@ -2288,7 +2290,15 @@ impl Schema {
 
     fn find(&self, name: &str) -> Option<&'static Type> {
         let name = name.trim_start_matches('#').to_ascii_lowercase();
-        self.types.get(&name).copied()
+        self.types.get(&name).copied().or_else(|| {
+            // The namespaces of Outlook's and Teams' own services, which Graph takes as
+            // its own in `@odata.type` and the docs' examples use.
+            LEGACY_NAMESPACES
+                .iter()
+                .find_map(|ns| name.strip_prefix(ns))
+                .and_then(|short| self.types.get(&format!("microsoft.graph.{short}")))
+                .copied()
+        })
     }
 
     /// `ty` and its bases, nearest first. A cycle in the docs' inheritance must not
@@ -2397,7 +2407,11 @@ impl Schema {
                 continue;
             }
             let member = join(at, name);
+            let open = || self.chain(ty).iter().any(|t| t.is_open);
             let Some(p) = self.property(ty, name) else {
+                if open() {
+                    continue;
+                }
                 return Err(format!(
                     "Property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type: member '{member}'.",
                     ty.name
@@ -2518,6 +2532,10 @@ impl Schema {
         }
     }
 }
+
+/// Namespaces other than `microsoft.graph` that `@odata.type` may name a Graph type
+/// in, in lower case with their dot.
+const LEGACY_NAMESPACES: [&str; 2] = ["microsoft.outlookservices.", "microsoft.teams.graphsvc."];
 
 /// `@odata.type`, `manager@odata.bind`, `@odata.context`: annotations, not members.
 fn is_annotation(name: &str) -> bool {

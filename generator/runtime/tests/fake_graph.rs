@@ -588,17 +588,33 @@ const fn property(name: &'static str, kind: Kind) -> Property {
     }
 }
 
-static TYPES: [Type; 6] = [
+static TYPES: [Type; 8] = [
+    Type {
+        name: "microsoft.graph.extension",
+        base: Some("microsoft.graph.entity"),
+        is_abstract: true,
+        is_open: false,
+        properties: &[],
+    },
+    Type {
+        name: "microsoft.graph.openTypeExtension",
+        base: Some("microsoft.graph.extension"),
+        is_abstract: false,
+        is_open: true,
+        properties: &[property("extensionName", Kind::Text)],
+    },
     Type {
         name: "microsoft.graph.entity",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[property("id", Kind::Text)],
     },
     Type {
         name: "microsoft.graph.deviceConfigurationDeviceOverview",
         base: Some("microsoft.graph.entity"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             property("pendingCount", Kind::Int),
             property("lastUpdateDateTime", Kind::DateTime),
@@ -609,6 +625,7 @@ static TYPES: [Type; 6] = [
         name: "microsoft.graph.user",
         base: Some("microsoft.graph.entity"),
         is_abstract: false,
+        is_open: false,
         properties: &[
             property("displayName", Kind::Text),
             property("accountEnabled", Kind::Bool),
@@ -624,18 +641,21 @@ static TYPES: [Type; 6] = [
         name: "microsoft.graph.assignedLicense",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[property("skuId", Kind::Guid)],
     },
     Type {
         name: "microsoft.graph.deviceConfiguration",
         base: Some("microsoft.graph.entity"),
         is_abstract: true,
+        is_open: false,
         properties: &[property("displayName", Kind::Text)],
     },
     Type {
         name: "microsoft.graph.windows10GeneralConfiguration",
         base: Some("microsoft.graph.deviceConfiguration"),
         is_abstract: false,
+        is_open: false,
         properties: &[property("passwordRequired", Kind::Bool)],
     },
 ];
@@ -646,7 +666,17 @@ static ENUMS: [Enum; 1] = [Enum {
     flags: false,
 }];
 
-static STRICT: [Operation; 4] = [
+static STRICT: [Operation; 5] = [
+    Operation {
+        method: "POST",
+        path: "/users/{id}/extensions",
+        status: 201,
+        collection: false,
+        permissions: Permissions::EMPTY,
+        consistency_level: false,
+        examples: &[],
+        body: Body::Types(&["microsoft.graph.extension"]),
+    },
     Operation {
         method: "PATCH",
         path: "/deviceManagement/deviceConfigurations/{id}/deviceStatusOverview",
@@ -750,6 +780,12 @@ async fn bodies_of_the_documented_types_pass() {
             "/users/1/assignLicense",
             json!({"addLicenses": [], "removeLicenses": ["184efa21-98c3-4e5d-95ab-d07053a96e67"]}),
         ),
+        // An open type takes members of its own; Outlook's namespace names Graph's type.
+        (
+            Method::POST,
+            "/users/1/extensions",
+            json!({"@odata.type": "Microsoft.OutlookServices.OpenTypeExtension", "extensionName": "Com.Contoso.Referral", "companyName": "Wingtip Toys"}),
+        ),
     ];
     for (method, path, body) in ok {
         assert_eq!(
@@ -836,6 +872,18 @@ async fn each_wrong_member_is_refused_with_its_name() {
             json!({"addLicense": []}),
             "'addLicense'",
         ),
+        (
+            Method::POST,
+            "/users/1/extensions",
+            json!({"@odata.type": "microsoft.graph.openTypeExtension", "extensionName": 7}),
+            "'extensionName'",
+        ),
+        (
+            Method::POST,
+            "/users/1/extensions",
+            json!({"extensionName": "x"}),
+            "abstract type",
+        ),
     ];
     for (method, path, body, named) in cases {
         let (status, message) = send(&client, method, path, body.clone()).await;
@@ -845,4 +893,38 @@ async fn each_wrong_member_is_refused_with_its_name() {
     fake.lenient();
     let (status, _) = send(&client, Method::PATCH, overview, json!({"pendingCnt": 12})).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn overrides_with_a_body_match_that_body_only() {
+    let (fake, client) = fake().await;
+    let patch = |name: &str| {
+        Request::new(Method::PATCH, PathBuilder::new("/users/42"), parse_empty)
+            .json(&json!({ "displayName": name }))
+    };
+    fake.on(&patch("Forbidden"))
+        .respond_error(403, "Authorization_RequestDenied", "not this name");
+    assert_eq!(
+        service(client.send(patch("Forbidden")).await.unwrap_err()).0,
+        403
+    );
+    assert!(client.send(patch("Allowed")).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_server_stops_when_the_fake_is_dropped() {
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    let address = fake.base_url().replace("http://", "").replace("/v1.0", "");
+    assert!(tokio::net::TcpStream::connect(&address).await.is_ok());
+    drop(fake);
+    // The accept loop, aborted, ends (and closes the port) once the runtime polls it.
+    let mut refused = false;
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+        if tokio::net::TcpStream::connect(&address).await.is_err() {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "the port still accepts connections");
 }

@@ -59,6 +59,10 @@ pub struct TypeDef {
     pub kind: TypeKind,
     pub base: Option<QualifiedName>,
     pub is_abstract: bool,
+    /// The page's annotation says `"openType": true`: members beyond the documented
+    /// properties are allowed (open extensions, planner's dictionaries).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_open: bool,
     pub description: String,
     /// Own properties, in documented order; inherited ones live on the base.
     pub properties: Vec<Property>,

@@ -369,6 +369,7 @@ mod tests {
             kind: TypeKind::Complex,
             base: None,
             is_abstract: false,
+            is_open: false,
             description: String::new(),
             properties,
             derived: Vec::new(),

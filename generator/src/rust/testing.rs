@@ -100,13 +100,14 @@ pub fn area_statics(names: &TypeNames, model: &Model, table: &AreaTable) -> Rust
         for t in &table.types {
             let _ = write!(
                 text,
-                "Type {{ name: {}, base: {}, is_abstract: {}, properties: {} }},",
+                "Type {{ name: {}, base: {}, is_abstract: {}, is_open: {}, properties: {} }},",
                 literal(t.name.as_str()),
                 t.base.as_ref().map_or_else(
                     || "None".to_string(),
                     |b| format!("Some({})", literal(b.as_str()))
                 ),
                 t.is_abstract,
+                t.is_open,
                 properties(model, &t.properties),
             );
         }
@@ -568,6 +569,7 @@ static WIDGETS_TYPES: &[Type] = &[
         name: "microsoft.graph.widget",
         base: None,
         is_abstract: false,
+        is_open: false,
         properties: &[
             Property {
                 name: "id",

@@ -218,6 +218,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
             Some(MergedType { def: existing, key }) => {
                 *key |= t.key;
                 existing.is_abstract |= t.is_abstract;
+                existing.is_open |= t.is_open;
                 if existing.base.is_none() {
                     existing.base = base;
                 }
@@ -259,6 +260,7 @@ fn merge_pages(raw: Vec<RawType>, resolver: &Resolver, diags: &mut Vec<Diagnosti
                     kind: TypeKind::Complex,
                     base,
                     is_abstract: t.is_abstract,
+                    is_open: t.is_open,
                     description: t.description,
                     properties,
                     derived: Vec::new(),
