@@ -928,3 +928,52 @@ async fn the_server_stops_when_the_fake_is_dropped() {
     }
     assert!(refused, "the port still accepts connections");
 }
+
+#[tokio::test]
+async fn hostile_input_is_refused_not_a_crash() {
+    let (fake, client) = fake().await;
+    fake.insert("/users", &json!({"id": "1", "displayName": "Ann"}));
+    let deep = format!(
+        "{}displayName eq 'Ann'{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let (status, _, message) = service(
+        client
+            .send(list("/users").query_pair("$filter", &deep))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(status, 400);
+    assert!(message.contains("deeper"), "{message}");
+    let unclosed = list("/users").query_pair("$filter", "displayName eq 'Ann");
+    assert_eq!(service(client.send(unclosed).await.unwrap_err()).0, 400);
+
+    let create: Request<Value> = Request::new(
+        Method::POST,
+        PathBuilder::new("/me/drive/items/root:/big.bin:/createUploadSession"),
+        parse_json,
+    )
+    .json(&json!({}));
+    let session = client.send(create).await.expect("a session");
+    let url = session["uploadUrl"]
+        .as_str()
+        .expect("an upload URL")
+        .to_string();
+    let response = reqwest::Client::new()
+        .put(&url)
+        .header("Content-Range", "bytes 0-0/100000000000000")
+        .body(vec![0u8])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), 413);
+    let response = reqwest::Client::new()
+        .put(&url)
+        .header("Content-Range", "bytes 5-1/10")
+        .body(vec![0u8])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), 416);
+}
