@@ -588,7 +588,7 @@ const fn property(name: &'static str, kind: Kind) -> Property {
     }
 }
 
-static TYPES: [Type; 8] = [
+static TYPES: [Type; 9] = [
     Type {
         name: "microsoft.graph.extension",
         base: Some("microsoft.graph.entity"),
@@ -622,8 +622,15 @@ static TYPES: [Type; 8] = [
         ],
     },
     Type {
-        name: "microsoft.graph.user",
+        name: "microsoft.graph.directoryObject",
         base: Some("microsoft.graph.entity"),
+        is_abstract: false,
+        is_open: true,
+        properties: &[],
+    },
+    Type {
+        name: "microsoft.graph.user",
+        base: Some("microsoft.graph.directoryObject"),
         is_abstract: false,
         is_open: false,
         properties: &[
@@ -780,6 +787,12 @@ async fn bodies_of_the_documented_types_pass() {
             "/users/1/assignLicense",
             json!({"addLicenses": [], "removeLicenses": ["184efa21-98c3-4e5d-95ab-d07053a96e67"]}),
         ),
+        // A directory object takes extension properties.
+        (
+            Method::POST,
+            "/users",
+            json!({"displayName": "Ann", "extension_b7d8e6a2_costCenter": "CC-1"}),
+        ),
         // An open type takes members of its own; Outlook's namespace names Graph's type.
         (
             Method::POST,
@@ -883,6 +896,13 @@ async fn each_wrong_member_is_refused_with_its_name() {
             "/users/1/extensions",
             json!({"extensionName": "x"}),
             "abstract type",
+        ),
+        // Open for extensions, a directory object still refuses a misspelled property.
+        (
+            Method::POST,
+            "/users",
+            json!({"displayNme": "Ann"}),
+            "'displayNme'",
         ),
     ];
     for (method, path, body, named) in cases {
