@@ -467,7 +467,8 @@ impl BatchRun {
                 missing.push(self.items[i].id.clone());
                 continue;
             };
-            let delay = self.retry.delay(
+            let delay = self.retry.delay_for(
+                &self.items[i].method,
                 self.attempts[i],
                 answer.status,
                 answer.header("retry-after"),

@@ -43,7 +43,7 @@ use super::delta::{Change, DeltaLink, DeltaPage};
 use super::upload::{
     expected_ranges, Progress, UploadPlan, UploadSession, UploadSource, DEFAULT_SLICE,
 };
-use super::{Collection, Error, Request, ServiceError};
+use super::{Collection, Error, ErrorKind, Request, ServiceError, TransportFailure};
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
@@ -1072,9 +1072,27 @@ impl Client {
                     // Bytes in memory: every attempt sends the same body.
                     *outgoing.body_mut() = Some(body.to_vec().into());
                 }
-                let response = self.http.execute(outgoing).await.inspect_err(|e| {
-                    tracing::debug!(attempt, timeout = e.is_timeout(), "no response");
-                })?;
+                let response = match self.http.execute(outgoing).await {
+                    Ok(response) => response,
+                    Err(e) => {
+                        let kind = if e.is_connect() {
+                            ErrorKind::NotSent
+                        } else if e.is_timeout() {
+                            ErrorKind::TimedOut
+                        } else {
+                            ErrorKind::LostAfterSending
+                        };
+                        tracing::debug!(attempt, kind = ?kind, "no response");
+                        match self.retry.delay_after_failure(method, attempt, kind) {
+                            Some(wait) => {
+                                tokio::time::sleep(wait).await;
+                                attempt += 1;
+                                continue;
+                            }
+                            None => return Err(failure(kind, e)),
+                        }
+                    }
+                };
                 let status = response.status().as_u16();
                 tracing::Span::current().record("status", status);
                 let headers: Vec<(String, String)> = response
@@ -1088,12 +1106,30 @@ impl Client {
                     })
                     .collect();
                 // Read to the end even before a retry, so the connection can be reused.
-                let body = response.bytes().await?.to_vec();
+                let body = match response.bytes().await {
+                    Ok(body) => body.to_vec(),
+                    Err(e) => {
+                        let kind = if e.is_timeout() {
+                            ErrorKind::TimedOut
+                        } else {
+                            ErrorKind::BodyCutShort
+                        };
+                        tracing::debug!(attempt, status, kind = ?kind, "body not read");
+                        match self.retry.delay_after_failure(method, attempt, kind) {
+                            Some(wait) => {
+                                tokio::time::sleep(wait).await;
+                                attempt += 1;
+                                continue;
+                            }
+                            None => return Err(failure(kind, e)),
+                        }
+                    }
+                };
                 let retry_after = headers
                     .iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
                     .map(|(_, v)| v.as_str());
-                match self.retry.delay(attempt, status, retry_after) {
+                match self.retry.delay_for(method, attempt, status, retry_after) {
                     Some(wait) => {
                         tracing::debug!(
                             attempt,
@@ -1118,6 +1154,14 @@ impl Client {
         .instrument(span)
         .await
     }
+}
+
+/// A transport failure of reqwest, with when it happened.
+fn failure(kind: ErrorKind, source: reqwest::Error) -> Error {
+    Error::Transport(Box::new(TransportFailure {
+        kind,
+        source: Box::new(source),
+    }))
 }
 
 /// `nextExpectedRanges` of an upload answer.

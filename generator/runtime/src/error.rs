@@ -61,6 +61,97 @@ impl std::error::Error for Error {
     }
 }
 
+/// What happened to a request that failed, for a caller deciding what to do next:
+/// above all, whether the service may have applied it ([`ErrorKind::maybe_applied`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The service answered `429 Too Many Requests`, after the retries the policy
+    /// allows: throttled past the retry budget. Not applied.
+    Throttled,
+    /// The service answered with another error status.
+    Service,
+    /// No connection could be made: nothing was sent.
+    NotSent,
+    /// The connection was lost after the request was sent, before an answer came: the
+    /// service may have applied it.
+    LostAfterSending,
+    /// An answer came, but its body was cut short: the service applied the request.
+    BodyCutShort,
+    /// The time ran out, sending or waiting: the service may have applied it.
+    TimedOut,
+    /// A transport failure of another HTTP stack, which does not say when it happened.
+    Transport,
+    /// The request was not sent: it is invalid ([`Error::InvalidRequest`]) or no token
+    /// could be had ([`Error::SignIn`]).
+    Refused,
+    /// The answer does not have the expected shape ([`Error::Decode`],
+    /// [`Error::Protocol`]).
+    UnexpectedAnswer,
+}
+
+impl ErrorKind {
+    /// Whether the service may have applied the request: `false` only when it surely
+    /// did not (nothing sent, throttled, refused before sending).
+    pub fn maybe_applied(self) -> bool {
+        !matches!(
+            self,
+            ErrorKind::NotSent | ErrorKind::Throttled | ErrorKind::Refused
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::Service => "an error status",
+            ErrorKind::NotSent => "no connection, nothing sent",
+            ErrorKind::LostAfterSending => "the connection was lost after the request was sent",
+            ErrorKind::BodyCutShort => "the answer's body was cut short",
+            ErrorKind::TimedOut => "timed out",
+            ErrorKind::Transport => "the transport failed",
+            ErrorKind::Refused => "not sent",
+            ErrorKind::UnexpectedAnswer => "an unexpected answer",
+        }
+    }
+}
+
+/// A transport failure and when it happened: what [`Error::Transport`] holds for the
+/// client's own requests.
+#[derive(Debug)]
+pub struct TransportFailure {
+    /// When it happened.
+    pub kind: ErrorKind,
+    /// What the HTTP stack said.
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.describe(), self.source)
+    }
+}
+
+impl std::error::Error for TransportFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+impl Error {
+    /// What happened: see [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Service(e) if e.status == 429 => ErrorKind::Throttled,
+            Error::Service(_) => ErrorKind::Service,
+            Error::Transport(source) => source
+                .downcast_ref::<TransportFailure>()
+                .map_or(ErrorKind::Transport, |f| f.kind),
+            Error::InvalidRequest(_) | Error::SignIn(_) => ErrorKind::Refused,
+            Error::Decode { .. } | Error::Protocol(_) => ErrorKind::UnexpectedAnswer,
+        }
+    }
+}
+
 /// An error status with the Graph error body, when the body is one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceError {

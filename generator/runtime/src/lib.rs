@@ -55,7 +55,7 @@ pub mod upload;
 
 #[doc(hidden)]
 pub use bytemuck::TransparentWrapper;
-pub use error::{Error, GraphError, InnerError, ServiceError};
+pub use error::{Error, ErrorKind, GraphError, InnerError, ServiceError, TransportFailure};
 pub use http::Method;
 #[doc(hidden)]
 pub use json::read_view_members;
