@@ -489,6 +489,10 @@ fn build_http(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error>
 pub enum DeltaEvent<T> {
     /// An item that was created, changed or removed.
     Change(Change<T>),
+    /// The service no longer knows the sync state of the link (`410 Gone`): the sync
+    /// starts over from the original request, and the changes that follow are every
+    /// item, which replace what the caller had.
+    Resync,
     /// The last item of a sync: save it and pass it to [`Client::delta_from`] next
     /// time.
     Done(DeltaLink),
@@ -663,9 +667,9 @@ impl Client {
     ///
     /// Links are followed only on the origin of the base URL, as in
     /// [`Client::pages`]; a delta link elsewhere, a link that repeats its page, or a
-    /// last page without a delta link end the stream with an error. A delta link
-    /// too old to use is answered `410 Gone` ([`Error::Service`]): start a full
-    /// sync again.
+    /// last page without a delta link end the stream with an error. A link of the
+    /// sync that the service answers `410 Gone` (its sync state expired) yields
+    /// [`DeltaEvent::Resync`], and the sync starts over from `request`, once.
     pub fn delta<T>(
         &self,
         request: Request<Collection<T>>,
@@ -673,47 +677,74 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let start = self
-            .request_url(&request)
-            .map(|url| (url, request.headers().to_vec()));
-        self.delta_stream(start, request.path_template().to_string())
+        let start = self.request_url(&request);
+        let restart = start.as_ref().ok().cloned();
+        let headers = request.headers().to_vec();
+        self.delta_stream(start, headers, restart, request.path_template().to_string())
+    }
+
+    /// The changes since the sync that gave `link` (a saved delta link), with
+    /// `request` (the delta request that sync started from) to start over from when
+    /// the service no longer knows the link: then the stream yields
+    /// [`DeltaEvent::Resync`] and every item, as Graph's guidance asks. See
+    /// [`Client::delta`]; [`Client::delta_from`] ends with the `410` error instead.
+    pub fn resume_delta<T>(
+        &self,
+        request: Request<Collection<T>>,
+        link: &str,
+    ) -> BoxStream<'static, Result<DeltaEvent<T>, Error>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let restart = self.request_url(&request).ok();
+        let start = self.same_origin_link(link, "delta link");
+        let headers = request.headers().to_vec();
+        self.delta_stream(start, headers, restart, request.path_template().to_string())
     }
 
     /// The changes since the sync that gave `link` (a saved delta link, or a
     /// `nextLink` of an interrupted sync); see [`Client::delta`]. A link to another
-    /// origin than the base URL is refused before anything is sent.
+    /// origin than the base URL is refused before anything is sent. A link the
+    /// service no longer knows ends the stream with its `410 Gone`
+    /// ([`Error::Service`]); [`Client::resume_delta`] starts over instead.
     pub fn delta_from<T>(&self, link: &str) -> BoxStream<'static, Result<DeltaEvent<T>, Error>>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let start = self
-            .same_origin_link(link, "delta link")
-            .map(|url| (url, Vec::new()));
-        self.delta_stream(start, "(delta link)".to_string())
+        let start = self.same_origin_link(link, "delta link");
+        self.delta_stream(start, Vec::new(), None, "(delta link)".to_string())
     }
 
+    /// The pages from `start`; on `410 Gone`, [`DeltaEvent::Resync`] and the pages
+    /// from `restart`, once, where there is one.
     fn delta_stream<T>(
         &self,
-        start: Result<(Url, Vec<(String, String)>), Error>,
+        start: Result<Url, Error>,
+        headers: Vec<(String, String)>,
+        restart: Option<Url>,
         template: String,
     ) -> BoxStream<'static, Result<DeltaEvent<T>, Error>>
     where
         T: DeserializeOwned + Send + 'static,
     {
         let client = self.clone();
-        let headers = start.as_ref().map(|(_, h)| h.clone()).unwrap_or_default();
-        let first = start.map(|(url, _)| url);
-        stream::unfold(Some(first), move |state| {
+        stream::unfold(Some((start, restart)), move |state| {
             let client = client.clone();
             let headers = headers.clone();
             let template = template.clone();
             async move {
-                let url = match state? {
+                let (url, restart) = state?;
+                let url = match url {
                     Ok(url) => url,
                     Err(e) => return Some((Err(e), None)),
                 };
                 match client.delta_page::<T>(&url, &headers, &template).await {
-                    Ok((events, next)) => Some((Ok(events), next.map(Ok))),
+                    Ok((events, next)) => Some((Ok(events), next.map(|n| (Ok(n), restart)))),
+                    Err(Error::Service(e)) if e.status == 410 && restart.is_some() => {
+                        tracing::debug!("delta link gone (410): starting the sync over");
+                        let again = restart.map(Ok);
+                        Some((Ok(vec![DeltaEvent::Resync]), again.map(|url| (url, None))))
+                    }
                     Err(e) => Some((Err(e), None)),
                 }
             }

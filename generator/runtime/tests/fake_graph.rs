@@ -489,6 +489,7 @@ async fn round(client: &Client, link: Option<&str>) -> (Vec<(String, bool)>, Str
             DeltaEvent::Change(Change::Removed(removed)) => {
                 changes.push((removed.id.unwrap_or_default(), true));
             }
+            DeltaEvent::Resync => changes.push(("(resync)".to_string(), false)),
             DeltaEvent::Done(link) => next = link.0,
         }
     }
@@ -996,4 +997,39 @@ async fn hostile_input_is_refused_not_a_crash() {
         .await
         .expect("an answer");
     assert_eq!(response.status(), 416);
+}
+
+#[tokio::test]
+async fn an_expired_delta_link_starts_the_sync_over() {
+    let (fake, client) = fake().await;
+    for i in 0..3 {
+        fake.insert("/users", &json!({"id": format!("u{i}")}));
+    }
+    let (_, link) = round(&client, None).await;
+    // A token the fake never gave: the service's 410 for a sync state it forgot.
+    let expired = format!("{}/users/delta?$deltatoken=999", fake.base_url());
+    assert_ne!(link, expired);
+    let events: Vec<DeltaEvent<Value>> = client
+        .resume_delta(list("/users/delta"), &expired)
+        .try_collect()
+        .await
+        .expect("a resync");
+    assert_eq!(events[0], DeltaEvent::Resync);
+    let ids: Vec<&str> = events[1..]
+        .iter()
+        .filter_map(|e| match e {
+            DeltaEvent::Change(Change::Updated(item)) => item["id"].as_str(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        ["u0", "u1", "u2"],
+        "the rebuilt set is the fake's state"
+    );
+    assert!(matches!(events.last(), Some(DeltaEvent::Done(_))));
+    // Without the request to start over from, the 410 is the caller's.
+    let gone: Result<Vec<DeltaEvent<Value>>, Error> =
+        client.delta_from(&expired).try_collect().await;
+    assert_eq!(service(gone.unwrap_err()).0, 410);
 }

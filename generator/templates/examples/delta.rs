@@ -18,16 +18,15 @@ async fn run() -> Result<(), Error> {
     let saved = std::env::args().nth(1).unwrap_or_else(|| "users.delta".to_string());
     let client = Client::new(GRAPH_V1, StaticToken::new(token))?;
 
+    let request: Request<Collection<JsonObject>> =
+        Request::new(Method::GET, PathBuilder::new("/users/delta"), parse_json)
+            .query(&ODataQuery::new().select(["displayName", "mail"]));
     let mut changes = match std::fs::read_to_string(&saved) {
-        // Resume: only what changed since the last run.
-        Ok(link) => client.delta_from::<JsonObject>(link.trim()),
+        // Resume: only what changed since the last run, or everything again if the
+        // service no longer knows the link.
+        Ok(link) => client.resume_delta(request, link.trim()),
         // First run: every user, and a delta link at the end.
-        Err(_) => {
-            let request: Request<Collection<JsonObject>> =
-                Request::new(Method::GET, PathBuilder::new("/users/delta"), parse_json)
-                    .query(&ODataQuery::new().select(["displayName", "mail"]));
-            client.delta(request)
-        }
+        Err(_) => client.delta(request),
     };
     while let Some(event) = changes.try_next().await? {
         match event {
@@ -35,6 +34,8 @@ async fn run() -> Result<(), Error> {
             DeltaEvent::Change(Change::Removed(removed)) => {
                 println!("removed {:?} ({:?})", removed.id, removed.reason)
             }
+            // The link expired: the users that follow are all of them.
+            DeltaEvent::Resync => println!("starting over: every user follows"),
             DeltaEvent::Done(link) => {
                 std::fs::write(&saved, link.as_str())
                     .map_err(|e| Error::InvalidRequest(format!("writing {saved}: {e}")))?;
