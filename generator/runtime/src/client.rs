@@ -104,6 +104,13 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, BoxError>>
 pub trait TokenProvider: Send + Sync {
     /// An access token for the next request, without the `Bearer ` prefix.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// The service answered `401` to `token` (revoked, or expired early): forget it, so
+    /// that the next [`TokenProvider::token`] is a new one. The client then sends the
+    /// request once more. The default does nothing, for providers that keep no token.
+    fn reject(&self, token: &str) {
+        let _ = token;
+    }
 }
 
 /// A token that never changes: for scripts and tests.
@@ -314,6 +321,15 @@ impl ClientCredentials {
 }
 
 impl TokenProvider for ClientCredentials {
+    fn reject(&self, token: &str) {
+        // A refresh under way holds the lock and brings a new token anyway.
+        if let Ok(mut cache) = self.cache.try_lock() {
+            if cache.as_ref().is_some_and(|c| c.token == token) {
+                *cache = None;
+            }
+        }
+    }
+
     fn token(&self) -> TokenFuture<'_> {
         Box::pin(async move {
             let mut cache = self.cache.lock().await;
@@ -1078,9 +1094,12 @@ impl Client {
         );
         async {
             let mut attempt = 1;
+            // A `401` to a token is answered once with a fresh one.
+            let mut rejected = false;
             loop {
                 tracing::Span::current().record("attempt", attempt);
                 let mut headers = header_map.clone();
+                let mut sent_token = None;
                 if target.authorize {
                     let token = self.tokens.token().await.map_err(Error::SignIn)?;
                     let mut bearer =
@@ -1092,6 +1111,7 @@ impl Client {
                     bearer.set_sensitive(true);
                     // The client owns Authorization: one token, the provider's.
                     headers.insert(AUTHORIZATION, bearer);
+                    sent_token = Some(token);
                 } else {
                     headers.remove(AUTHORIZATION);
                 }
@@ -1156,6 +1176,14 @@ impl Client {
                         }
                     }
                 };
+                if status == 401 && !rejected {
+                    if let Some(token) = &sent_token {
+                        tracing::debug!(attempt, "401: asking for a new token");
+                        self.tokens.reject(token);
+                        rejected = true;
+                        continue;
+                    }
+                }
                 let retry_after = headers
                     .iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))

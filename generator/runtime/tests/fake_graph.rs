@@ -1033,3 +1033,60 @@ async fn an_expired_delta_link_starts_the_sync_over() {
         client.delta_from(&expired).try_collect().await;
     assert_eq!(service(gone.unwrap_err()).0, 410);
 }
+
+/// Tokens `t1`, `t2`, ...: a new one after each rejection.
+#[derive(Default)]
+struct Counting {
+    issued: std::sync::atomic::AtomicUsize,
+    rejected: std::sync::Mutex<Vec<String>>,
+}
+
+impl graph_runtime::client::TokenProvider for Counting {
+    fn token(&self) -> graph_runtime::client::TokenFuture<'_> {
+        let rejected = self.rejected.lock().map(|r| r.len()).unwrap_or(0);
+        self.issued
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async move { Ok(format!("t{}", rejected + 1)) })
+    }
+
+    fn reject(&self, token: &str) {
+        if let Ok(mut rejected) = self.rejected.lock() {
+            rejected.push(token.to_string());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_401_is_answered_once_with_a_fresh_token() {
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    let tokens = std::sync::Arc::new(Counting::default());
+    let client = Client::new(&fake.base_url(), SharedTokens(tokens.clone())).expect("a client");
+    fake.on(&get("/me")).times(1).respond_error(
+        401,
+        "InvalidAuthenticationToken",
+        "Access token has expired or is not yet valid.",
+    );
+    let me = client.send(get("/me")).await.expect("the second attempt");
+    assert_eq!(me["id"], "me-1");
+    assert_eq!(*tokens.rejected.lock().expect("a lock"), ["t1"]);
+    assert_eq!(fake.requests().len(), 2);
+    // Twice in a row: the service's answer, not a loop.
+    fake.on(&get("/me"))
+        .times(2)
+        .respond_error(401, "InvalidAuthenticationToken", "no");
+    assert_eq!(service(client.send(get("/me")).await.unwrap_err()).0, 401);
+    assert_eq!(fake.requests().len(), 4);
+}
+
+/// A provider shared with the test, to read its counts.
+struct SharedTokens(std::sync::Arc<Counting>);
+
+impl graph_runtime::client::TokenProvider for SharedTokens {
+    fn token(&self) -> graph_runtime::client::TokenFuture<'_> {
+        self.0.token()
+    }
+
+    fn reject(&self, token: &str) {
+        self.0.reject(token)
+    }
+}
