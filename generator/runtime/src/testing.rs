@@ -348,11 +348,11 @@ impl FakeGraph {
     }
 
     /// The files of the upload sessions, in order of their sessions.
-    pub fn uploads(&self) -> Vec<Uploaded> {
+    pub fn uploads(&self) -> Vec<UploadedFile> {
         self.lock()
             .uploads
             .iter()
-            .map(|(_, u)| Uploaded {
+            .map(|(_, u)| UploadedFile {
                 path: u.path.clone(),
                 bytes: u.bytes.clone(),
                 complete: u.item.is_some(),
@@ -493,7 +493,7 @@ struct Upload {
 
 /// A file uploaded through an upload session: see [`FakeGraph::uploads`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Uploaded {
+pub struct UploadedFile {
     /// The path of the `createUploadSession` request
     /// (`/me/drive/root:/report.pdf:/createUploadSession`).
     pub path: String,
@@ -597,10 +597,12 @@ impl Inner {
         }
         upload.received = merged;
         if upload.received == [(0, total)] {
+            // `/me/drive/root:/folder/report.pdf:/createUploadSession` names the file.
             let name = upload
                 .path
-                .rsplit_once(":/createUploadSession")
+                .rsplit_once(':')
                 .and_then(|(head, _)| head.rsplit(['/', ':']).next())
+                .filter(|name| !name.is_empty())
                 .unwrap_or("file")
                 .to_string();
             let item = json!({
