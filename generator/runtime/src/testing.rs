@@ -18,7 +18,9 @@
 //! request is recorded: [`FakeGraph::requests`].
 //!
 //! The fake also answers the client-credentials token endpoint
-//! ([`FakeGraph::token_url`]) and `$batch`.
+//! ([`FakeGraph::token_url`]) and `$batch`, and injects [`Faults`] when asked: throttling,
+//! errors, connections dropped before or during an answer, late bodies, expired tokens
+//! and delta links, lost upload slices, each chosen per request from a seed.
 
 /// One documented operation, as the fake serves it: a generated crate's table holds one
 /// per request line of its docs.
@@ -164,7 +166,7 @@ pub struct Example {
 
 use super::query::NormalizedQuery;
 use super::request::Request;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -173,7 +175,6 @@ use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
@@ -279,6 +280,20 @@ impl FakeGraph {
     pub fn with_scopes<S: Into<String>>(&self, scopes: impl IntoIterator<Item = S>) -> &Self {
         self.lock().scopes = Some(scopes.into_iter().map(Into::into).collect());
         self
+    }
+
+    /// Injects `faults` from now on: see [`Faults`].
+    pub fn with_faults(&self, faults: Faults) -> &Self {
+        self.lock().faults = Some(FaultState {
+            config: faults,
+            seen: HashMap::new(),
+        });
+        self
+    }
+
+    /// How many faults of each kind the fake injected so far.
+    pub fn injected_faults(&self) -> BTreeMap<Fault, usize> {
+        self.lock().injected.clone()
     }
 
     /// Accepts request bodies without checking them against the documented types.
@@ -477,6 +492,21 @@ struct Inner {
     lenient: bool,
     /// Upload sessions and their ids, in order of creation.
     uploads: Vec<(String, Upload)>,
+    faults: Option<FaultState>,
+    injected: BTreeMap<Fault, usize>,
+}
+
+impl Inner {
+    fn count(&mut self, fault: Fault) {
+        *self.injected.entry(fault).or_default() += 1;
+    }
+
+    /// The fault for `request` among `applicable`, counted; `None` without faults.
+    fn fault(&mut self, request: &Received, applicable: &[Fault]) -> Option<Fault> {
+        let fault = self.faults.as_mut()?.choose(request, applicable)?;
+        self.count(fault);
+        Some(fault)
+    }
 }
 
 /// An upload session and the bytes it has.
@@ -667,7 +697,7 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
         connections.spawn(async move {
             let service = service_fn(move |request| {
                 let shared = shared.clone();
-                async move { Ok::<_, Infallible>(serve(&shared, request).await) }
+                async move { serve(&shared, request).await }
             });
             // A client that goes away mid-request is not the test's concern.
             let _ = http1::Builder::new()
@@ -678,7 +708,10 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn serve(shared: &Shared, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+async fn serve(
+    shared: &Shared,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<FakeBody>, Dropped> {
     let (parts, body) = request.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -709,9 +742,14 @@ async fn serve(shared: &Shared, request: hyper::Request<Incoming>) -> hyper::Res
     } else if let Some(session) = received.path.strip_prefix(UPLOADS) {
         // Upload URLs take no token, as Graph's do.
         let range = received.header("content-range").map(str::to_string);
-        shared
-            .lock()
-            .upload(session, &received.method, range.as_deref(), &body)
+        let mut inner = shared.lock();
+        let lost =
+            received.method == "PUT" && inner.fault(&received, &[Fault::LostUploadSlice]).is_some();
+        if lost {
+            Answer::empty(0).delivered(Delivery::Reset)
+        } else {
+            inner.upload(session, &received.method, range.as_deref(), &body)
+        }
     } else {
         shared.answer(received)
     };
@@ -767,6 +805,28 @@ impl Received {
 
     fn normalized_query(&self) -> NormalizedQuery {
         NormalizedQuery::from_options(self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    }
+
+    /// A hash of what the request asks (method, path, query, body), the same in every
+    /// run: the identity faults are drawn for.
+    fn identity(&self) -> u64 {
+        let mut text = format!("{} {}?", self.method, self.path.to_ascii_lowercase());
+        let mut query: Vec<&(String, String)> = self.query.iter().collect();
+        query.sort();
+        for (name, value) in query {
+            text.push_str(name);
+            text.push('=');
+            text.push_str(value);
+            text.push('&');
+        }
+        if let Some(body) = &self.body {
+            text.push_str(&body.to_string());
+        }
+        // FNV-1a, then mixed: stable across runs and platforms, unlike `DefaultHasher`.
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        mix(hash)
     }
 
     fn record(&self, path: &str) -> Recorded {
@@ -838,6 +898,21 @@ struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// How the answer goes out when a fault has it fail on the way.
+    delivery: Delivery,
+}
+
+/// How an answer is delivered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Delivery {
+    #[default]
+    Whole,
+    /// The connection closes without an answer.
+    Reset,
+    /// The head and half the body, then the connection closes.
+    CutBody,
+    /// The head at once, the body after this long.
+    Slow(std::time::Duration),
 }
 
 impl Answer {
@@ -846,6 +921,7 @@ impl Answer {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: serde_json::to_vec(body).unwrap_or_default(),
+            delivery: Delivery::Whole,
         }
     }
 
@@ -854,7 +930,18 @@ impl Answer {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            delivery: Delivery::Whole,
         }
+    }
+
+    fn delivered(mut self, delivery: Delivery) -> Answer {
+        self.delivery = delivery;
+        self
+    }
+
+    fn with_header(mut self, name: &str, value: String) -> Answer {
+        self.headers.push((name.to_string(), value));
+        self
     }
 
     fn error(status: u16, code: &str, message: &str) -> Answer {
@@ -877,8 +964,15 @@ impl Answer {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 
-    fn into_response(self) -> hyper::Response<Full<Bytes>> {
-        let mut response = hyper::Response::new(Full::new(Bytes::from(self.body)));
+    fn into_response(self) -> Result<hyper::Response<FakeBody>, Dropped> {
+        let body = Bytes::from(self.body);
+        let body = match self.delivery {
+            Delivery::Reset => return Err(Dropped),
+            Delivery::Whole => FakeBody::whole(body),
+            Delivery::CutBody => FakeBody::cut(body),
+            Delivery::Slow(after) => FakeBody::slow(body, after),
+        };
+        let mut response = hyper::Response::new(body);
         *response.status_mut() =
             hyper::StatusCode::from_u16(self.status).unwrap_or(hyper::StatusCode::OK);
         for (name, value) in &self.headers {
@@ -889,7 +983,100 @@ impl Answer {
                 response.headers_mut().append(name, value);
             }
         }
-        response
+        Ok(response)
+    }
+}
+
+/// What ends a connection without an answer.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the fake dropped the connection (an injected fault)")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// A response body, whole, or failing as a fault says: cut short, or late.
+struct FakeBody {
+    data: Option<Bytes>,
+    /// The full length, announced in `Content-Length` whatever is sent.
+    length: u64,
+    /// After the data: an error, which closes the connection.
+    then_fail: bool,
+    delay: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl FakeBody {
+    fn whole(data: Bytes) -> FakeBody {
+        FakeBody {
+            length: data.len() as u64,
+            data: (!data.is_empty()).then_some(data),
+            then_fail: false,
+            delay: None,
+        }
+    }
+
+    fn cut(data: Bytes) -> FakeBody {
+        let length = data.len() as u64;
+        let half = data.slice(..data.len() / 2);
+        FakeBody {
+            length: length.max(1),
+            data: (!half.is_empty()).then_some(half),
+            then_fail: true,
+            delay: None,
+        }
+    }
+
+    fn slow(data: Bytes, after: std::time::Duration) -> FakeBody {
+        FakeBody {
+            delay: Some(Box::pin(tokio::time::sleep(after))),
+            ..FakeBody::whole(data)
+        }
+    }
+}
+
+impl hyper::body::Body for FakeBody {
+    type Data = Bytes;
+    type Error = Dropped;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Dropped>>> {
+        use std::future::Future;
+        let this = self.get_mut();
+        if let Some(delay) = &mut this.delay {
+            if delay.as_mut().poll(cx).is_pending() {
+                return std::task::Poll::Pending;
+            }
+            this.delay = None;
+        }
+        if let Some(data) = this.data.take() {
+            if this.then_fail {
+                // A moment for the head and the data to go out before the connection
+                // closes, so that the client sees a body cut short, not no answer.
+                this.delay = Some(Box::pin(tokio::time::sleep(
+                    std::time::Duration::from_millis(20),
+                )));
+            }
+            return std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(data))));
+        }
+        if this.then_fail {
+            this.then_fail = false;
+            return std::task::Poll::Ready(Some(Err(Dropped)));
+        }
+        std::task::Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && !self.then_fail && self.delay.is_none()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.length)
     }
 }
 
@@ -958,10 +1145,25 @@ impl Shared {
         if request.header("authorization").is_none() {
             return Answer::error(401, "InvalidAuthenticationToken", "Access token is empty.");
         }
-        if path == "/$batch" && request.method == "POST" {
-            return self.batch(&mut inner, &request);
+        let delta_link =
+            path.to_ascii_lowercase().ends_with("/delta") && request.option("deltatoken").is_some();
+        let mut applicable = Fault::ON_ANY_REQUEST.to_vec();
+        if delta_link {
+            applicable.push(Fault::DeltaLinkGone);
         }
-        self.answer_one(&mut inner, &request, &path)
+        let fault = inner.fault(&request, &applicable);
+        if let Some(answer) = fault.and_then(|f| f.answer_instead()) {
+            return answer;
+        }
+        let answer = if path == "/$batch" && request.method == "POST" {
+            self.batch(&mut inner, &request)
+        } else {
+            self.answer_one(&mut inner, &request, &path)
+        };
+        match fault.map(|f| f.delivery(inner.faults.as_ref())) {
+            Some(delivery) => answer.delivered(delivery),
+            None => answer,
+        }
     }
 
     fn answer_one(&self, inner: &mut Inner, request: &Received, path: &str) -> Answer {
@@ -1138,6 +1340,14 @@ impl Shared {
         let request = Received::new(method, &path, query, headers, &body);
         let path = normalize_path(&request.path);
         inner.journal.push(request.record(&path));
+        if inner
+            .fault(&request, &[Fault::BatchItemThrottled])
+            .is_some()
+        {
+            return Fault::BatchItemThrottled
+                .answer_instead()
+                .unwrap_or_else(|| Answer::empty(429));
+        }
         self.answer_one(inner, &request, &path)
     }
 }
@@ -1168,6 +1378,7 @@ fn documented(operation: &Operation, request: &Received, origin: &str) -> Answer
                 .filter(|(n, _)| n != "content-length")
                 .collect(),
             body: e.body.as_bytes().to_vec(),
+            delivery: Delivery::Whole,
         },
         // An empty page reads as the collection it is; anything else has no body.
         None if operation.collection && operation.status == 200 => {
@@ -2607,4 +2818,191 @@ fn json_kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+// ---------- faults ----------
+
+/// A failure the fake can inject: see [`Faults`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Fault {
+    /// `429` with `Retry-After` in seconds. Not applied.
+    Throttled,
+    /// `429` with `Retry-After` as an HTTP date. Not applied.
+    ThrottledUntilDate,
+    /// `503` with `Retry-After`. Not applied.
+    Unavailable,
+    /// `504`, without `Retry-After`. Not applied.
+    GatewayTimeout,
+    /// The connection closes before an answer. Not applied.
+    ResetBeforeAnswer,
+    /// The request is applied, then the connection closes in the middle of the body.
+    ResetMidBody,
+    /// The request is applied, and the body arrives late, after [`Faults::slow`].
+    SlowBody,
+    /// `401`, as for a token the service no longer takes. Not applied.
+    Unauthorized,
+    /// `410 Gone` for a delta link. Not applied.
+    DeltaLinkGone,
+    /// An upload slice that does not arrive: the connection closes and the bytes are
+    /// not kept.
+    LostUploadSlice,
+    /// A `$batch` item answered `429` with `Retry-After`, the others run.
+    BatchItemThrottled,
+}
+
+impl Fault {
+    /// Every fault.
+    pub const ALL: [Fault; 11] = [
+        Fault::Throttled,
+        Fault::ThrottledUntilDate,
+        Fault::Unavailable,
+        Fault::GatewayTimeout,
+        Fault::ResetBeforeAnswer,
+        Fault::ResetMidBody,
+        Fault::SlowBody,
+        Fault::Unauthorized,
+        Fault::DeltaLinkGone,
+        Fault::LostUploadSlice,
+        Fault::BatchItemThrottled,
+    ];
+
+    /// The faults any Graph request may get; the others have their own kind of request.
+    const ON_ANY_REQUEST: [Fault; 8] = [
+        Fault::Throttled,
+        Fault::ThrottledUntilDate,
+        Fault::Unavailable,
+        Fault::GatewayTimeout,
+        Fault::ResetBeforeAnswer,
+        Fault::ResetMidBody,
+        Fault::SlowBody,
+        Fault::Unauthorized,
+    ];
+
+    /// The answer in place of the request's, for the faults that keep it from being
+    /// applied.
+    fn answer_instead(self) -> Option<Answer> {
+        Some(match self {
+            Fault::Throttled | Fault::BatchItemThrottled => {
+                Answer::error(429, "TooManyRequests", "Too many requests.")
+                    .with_header("retry-after", "2".into())
+            }
+            Fault::ThrottledUntilDate => {
+                let at = std::time::SystemTime::now() + std::time::Duration::from_secs(2);
+                Answer::error(429, "TooManyRequests", "Too many requests.")
+                    .with_header("retry-after", httpdate::fmt_http_date(at))
+            }
+            Fault::Unavailable => Answer::error(503, "ServiceUnavailable", "Try again later.")
+                .with_header("retry-after", "1".into()),
+            Fault::GatewayTimeout => Answer::error(504, "GatewayTimeout", "The gateway timed out."),
+            Fault::ResetBeforeAnswer => Answer::empty(0).delivered(Delivery::Reset),
+            Fault::Unauthorized => Answer::error(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token has expired or is not yet valid.",
+            ),
+            Fault::DeltaLinkGone => Answer::error(
+                410,
+                "SyncStateNotFound",
+                "The sync state of this delta link is gone: start over without it.",
+            ),
+            Fault::ResetMidBody | Fault::SlowBody | Fault::LostUploadSlice => return None,
+        })
+    }
+
+    /// How an applied request's answer goes out under this fault.
+    fn delivery(self, faults: Option<&FaultState>) -> Delivery {
+        match self {
+            Fault::ResetMidBody => Delivery::CutBody,
+            Fault::SlowBody => Delivery::Slow(faults.map_or(SLOW, |f| f.config.slow)),
+            _ => Delivery::Whole,
+        }
+    }
+}
+
+/// How long a slow body takes by default: past the client's default timeout (100 s).
+const SLOW: std::time::Duration = std::time::Duration::from_secs(130);
+
+/// Faults the fake injects ([`FakeGraph::with_faults`]). Each is chosen from the seed
+/// and the request's identity (method, path, query, body, and how many times that same
+/// request came before), not from the order of arrival: concurrent runs of the same
+/// requests get the same faults, and a retry of a request is a new draw.
+#[derive(Clone, Debug)]
+pub struct Faults {
+    seed: u64,
+    rate: f64,
+    kinds: Vec<Fault>,
+    slow: std::time::Duration,
+}
+
+impl Faults {
+    /// Every fault, on 10 % of the requests they apply to, from `seed`.
+    pub fn seeded(seed: u64) -> Faults {
+        Faults {
+            seed,
+            rate: 0.1,
+            kinds: Fault::ALL.to_vec(),
+            slow: SLOW,
+        }
+    }
+
+    /// The share of requests that get a fault, between 0 and 1.
+    pub fn rate(mut self, rate: f64) -> Faults {
+        self.rate = rate.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Only these faults.
+    pub fn only(mut self, kinds: impl IntoIterator<Item = Fault>) -> Faults {
+        self.kinds = kinds.into_iter().collect();
+        self
+    }
+
+    /// How late a [`Fault::SlowBody`] comes (130 s unless set): longer than the
+    /// client's timeout, for the fault to be one.
+    pub fn slow(mut self, after: std::time::Duration) -> Faults {
+        self.slow = after;
+        self
+    }
+}
+
+/// Faults and how many times each request identity came.
+struct FaultState {
+    config: Faults,
+    seen: HashMap<u64, u64>,
+}
+
+impl FaultState {
+    /// The fault for `request` among `applicable` (and the configured kinds), if its
+    /// draw falls within the rate.
+    fn choose(&mut self, request: &Received, applicable: &[Fault]) -> Option<Fault> {
+        let candidates: Vec<Fault> = applicable
+            .iter()
+            .copied()
+            .filter(|f| self.config.kinds.contains(f))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let identity = request.identity();
+        let occurrence = self.seen.entry(identity).or_default();
+        *occurrence += 1;
+        let draw =
+            mix(self.config.seed ^ identity ^ occurrence.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        // 53 bits of the draw as a number in [0, 1).
+        let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
+        if unit >= self.config.rate {
+            return None;
+        }
+        let pick = mix(draw) % candidates.len() as u64;
+        candidates.get(pick as usize).copied()
+    }
+}
+
+/// SplitMix64's finalizer: a well-spread 64-bit hash of `x`.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
