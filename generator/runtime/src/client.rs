@@ -1181,6 +1181,7 @@ impl Client {
                         tracing::debug!(attempt, "401: asking for a new token");
                         self.tokens.reject(token);
                         rejected = true;
+                        attempt += 1;
                         continue;
                     }
                 }

@@ -494,6 +494,8 @@ struct Inner {
     uploads: Vec<(String, Upload)>,
     faults: Option<FaultState>,
     injected: BTreeMap<Fault, usize>,
+    /// Ids given out, for [`next_id`].
+    ids: u64,
 }
 
 impl Inner {
@@ -536,7 +538,7 @@ pub struct UploadedFile {
 impl Inner {
     /// A session created by a documented `createUploadSession`.
     fn create_upload(&mut self, path: &str, origin: &str) -> Answer {
-        let id = uuid::Uuid::new_v4().simple().to_string();
+        let id = next_id(&mut self.ids).simple().to_string();
         self.uploads.push((
             id.clone(),
             Upload {
@@ -636,7 +638,7 @@ impl Inner {
                 .unwrap_or("file")
                 .to_string();
             let item = json!({
-                "id": uuid::Uuid::new_v4().simple().to_string(),
+                "id": next_id(&mut self.ids).simple().to_string(),
                 "name": name,
                 "size": total,
                 "file": {},
@@ -1678,6 +1680,8 @@ impl Pattern {
 /// The collections a test seeded or created items in, by [`collection_key`].
 #[derive(Default)]
 struct State {
+    /// Ids given out, for [`next_id`].
+    ids: u64,
     collections: BTreeMap<String, Items>,
     /// Every change, numbered from 1: what delta rounds report.
     changes: Vec<Change>,
@@ -1702,7 +1706,7 @@ impl State {
             .get("id")
             .map(id_text)
             .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            .unwrap_or_else(|| next_id(&mut self.ids).to_string());
         item.insert("id".into(), Value::String(id.clone()));
         self.changed(key, &id);
         let items = &mut self.collections.entry(key.to_string()).or_default().items;
@@ -2997,6 +3001,13 @@ impl FaultState {
         let pick = mix(draw) % candidates.len() as u64;
         candidates.get(pick as usize).copied()
     }
+}
+
+/// A new id in GUID form, the same sequence in every run (unlike random ones), so that
+/// requests to created items, and the faults drawn for them, repeat.
+fn next_id(counter: &mut u64) -> uuid::Uuid {
+    *counter += 1;
+    uuid::Uuid::from_u64_pair(mix(*counter), mix(!*counter))
 }
 
 /// SplitMix64's finalizer: a well-spread 64-bit hash of `x`.

@@ -5,6 +5,9 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "client")]
+pub mod capture;
+
 use graph_runtime::{
     as_i32, as_str, get_with, parse_json, put, Collection, Method, Object, PathBuilder, Request,
     View,
