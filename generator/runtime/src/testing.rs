@@ -2935,8 +2935,43 @@ const SLOW: std::time::Duration = std::time::Duration::from_secs(130);
 pub struct Faults {
     seed: u64,
     rate: f64,
+    /// Rates that replace `rate` for one kind of request.
+    rates: Vec<(RequestKind, f64)>,
     kinds: Vec<Fault>,
     slow: std::time::Duration,
+}
+
+/// A kind of request, for a fault rate of its own ([`Faults::rate_for`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestKind {
+    /// `GET` (a delta link aside).
+    Read,
+    /// `POST`, `PATCH`, `PUT`, `DELETE` (a `$batch` aside).
+    Write,
+    /// A `$batch` and its items.
+    Batch,
+    /// A `GET` of a delta function.
+    Delta,
+    /// A slice of an upload session.
+    Upload,
+}
+
+impl RequestKind {
+    fn of(request: &Received) -> RequestKind {
+        let path = request.path.to_ascii_lowercase();
+        if path.starts_with(UPLOADS) {
+            RequestKind::Upload
+        } else if path.ends_with("/$batch") {
+            RequestKind::Batch
+        } else if request.method == "GET" && path.ends_with("/delta") {
+            RequestKind::Delta
+        } else if request.method == "GET" {
+            RequestKind::Read
+        } else {
+            RequestKind::Write
+        }
+    }
 }
 
 impl Faults {
@@ -2945,6 +2980,7 @@ impl Faults {
         Faults {
             seed,
             rate: 0.1,
+            rates: Vec::new(),
             kinds: Fault::ALL.to_vec(),
             slow: SLOW,
         }
@@ -2953,6 +2989,14 @@ impl Faults {
     /// The share of requests that get a fault, between 0 and 1.
     pub fn rate(mut self, rate: f64) -> Faults {
         self.rate = rate.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The share of requests of `kind` that get a fault, in place of
+    /// [`Faults::rate`]'s (a batch's items count as [`RequestKind::Batch`]).
+    pub fn rate_for(mut self, kind: RequestKind, rate: f64) -> Faults {
+        self.rates.retain(|(k, _)| *k != kind);
+        self.rates.push((kind, rate.clamp(0.0, 1.0)));
         self
     }
 
@@ -2995,7 +3039,18 @@ impl FaultState {
             mix(self.config.seed ^ identity ^ occurrence.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         // 53 bits of the draw as a number in [0, 1).
         let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
-        if unit >= self.config.rate {
+        let kind = if applicable == [Fault::BatchItemThrottled] {
+            RequestKind::Batch
+        } else {
+            RequestKind::of(request)
+        };
+        let rate = self
+            .config
+            .rates
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.config.rate, |(_, r)| *r);
+        if unit >= rate {
             return None;
         }
         let pick = mix(draw) % candidates.len() as u64;

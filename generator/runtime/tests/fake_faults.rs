@@ -8,7 +8,7 @@ use graph_runtime::batch::Batch;
 use graph_runtime::client::{Client, DeltaEvent, RetryPolicy, StaticToken, Uploaded};
 use graph_runtime::testing::{Body, Example, FakeGraph, Fault, Faults, Operation, Permissions};
 use graph_runtime::upload::UploadSession;
-use graph_runtime::{parse_json, ErrorKind, Method, PathBuilder, Request};
+use graph_runtime::{parse_empty, parse_json, ErrorKind, Method, PathBuilder, Request};
 use serde_json::{json, Value};
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -235,4 +235,24 @@ async fn a_throttled_batch_item_is_sent_again_alone() {
         );
     }
     assert!(fake.injected_faults()[&Fault::BatchItemThrottled] > 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kind_of_request_can_have_a_rate_of_its_own() {
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    fake.insert("/users", &json!({ "id": "42" }));
+    fake.with_faults(
+        Faults::seeded(1)
+            .rate(0.0)
+            .rate_for(graph_runtime::testing::RequestKind::Write, 1.0)
+            .only([Fault::GatewayTimeout]),
+    );
+    let client = client(&fake);
+    for _ in 0..5 {
+        assert!(client.send(get("/users/42")).await.is_ok());
+    }
+    let delete = Request::new(Method::DELETE, PathBuilder::new("/users/42"), parse_empty);
+    let error = client.send(delete).await.expect_err("every write fails");
+    assert_eq!(error.kind(), ErrorKind::Service);
+    assert_eq!(fake.injected_faults()[&Fault::GatewayTimeout], 3);
 }
