@@ -1053,6 +1053,24 @@ impl Client {
     /// request, unless the request has one), `User-Agent` and `SdkVersion`, and, for
     /// Graph requests, a fresh token. Traced as a `graph.request` span with method,
     /// path template, attempt and status: never the token, the query or the body.
+    /// Waits before the next attempt after a transport failure of `kind`, or returns it
+    /// as the request's error when the policy does not send the request again.
+    async fn wait_after_failure(
+        &self,
+        method: &Method,
+        attempt: u32,
+        kind: ErrorKind,
+        error: reqwest::Error,
+    ) -> Result<(), Error> {
+        match self.retry.delay_after_failure(method, attempt, kind) {
+            Some(wait) => {
+                tokio::time::sleep(wait).await;
+                Ok(())
+            }
+            None => Err(failure(kind, error)),
+        }
+    }
+
     async fn execute(
         &self,
         method: &Method,
@@ -1134,14 +1152,9 @@ impl Client {
                             ErrorKind::LostAfterSending
                         };
                         tracing::debug!(attempt, kind = ?kind, "no response");
-                        match self.retry.delay_after_failure(method, attempt, kind) {
-                            Some(wait) => {
-                                tokio::time::sleep(wait).await;
-                                attempt += 1;
-                                continue;
-                            }
-                            None => return Err(failure(kind, e)),
-                        }
+                        self.wait_after_failure(method, attempt, kind, e).await?;
+                        attempt += 1;
+                        continue;
                     }
                 };
                 let status = response.status().as_u16();
@@ -1166,14 +1179,9 @@ impl Client {
                             ErrorKind::BodyCutShort
                         };
                         tracing::debug!(attempt, status, kind = ?kind, "body not read");
-                        match self.retry.delay_after_failure(method, attempt, kind) {
-                            Some(wait) => {
-                                tokio::time::sleep(wait).await;
-                                attempt += 1;
-                                continue;
-                            }
-                            None => return Err(failure(kind, e)),
-                        }
+                        self.wait_after_failure(method, attempt, kind, e).await?;
+                        attempt += 1;
+                        continue;
                     }
                 };
                 if status == 401 && !rejected {
