@@ -27,7 +27,7 @@ pub mod operations;
 pub mod runtime;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub use runtime::{auth, batch, delta, upload};
+pub use runtime::{auth, batch, delta, notifications, upload};
 #[cfg(feature = "client-no-provider")]
 pub use runtime::client;
 #[doc(hidden)]

@@ -13,7 +13,9 @@
 //!
 //! The workflows, sans-IO: [`auth`] (national clouds, the client credentials grant),
 //! [`batch`] (`$batch` with `dependsOn`), [`delta`] (delta query pages and links) and
-//! [`upload`] (upload sessions in slices); `client` runs them.
+//! [`upload`] (upload sessions in slices); `client` runs them. [`notifications`] is the
+//! receiving side of change notifications: the webhook's handshake, `clientState` checks,
+//! repeated deliveries and renewals.
 //!
 //! A generated crate reaches this crate as its `runtime` module: as a dependency, or as
 //! a copy of these files. Items hidden from these docs are what the generated code calls
@@ -48,6 +50,7 @@ pub mod batch;
 #[cfg(feature = "client-no-provider")]
 pub mod client;
 pub mod delta;
+pub mod notifications;
 pub mod odata;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -541,7 +541,7 @@ fn lib_rs(model: &Model, options: &CrateOptions) -> Result<TokenStream, String> 
         pub mod runtime;
         #[cfg(feature = "testing")]
         pub mod testing;
-        pub use runtime::{auth, batch, delta, upload};
+        pub use runtime::{auth, batch, delta, notifications, upload};
         #[cfg(feature = "client-no-provider")]
         pub use runtime::client;
         #dependency

@@ -19,7 +19,7 @@ const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// The runtime's modules, as the `mod` declarations of its `lib.rs` name them (a test
 /// checks the two agree), with the text of each.
-pub const MODULES: [(&str, &str); 16] = [
+pub const MODULES: [(&str, &str); 17] = [
     ("error", include_str!("../../runtime/src/error.rs")),
     ("json", include_str!("../../runtime/src/json.rs")),
     ("members", include_str!("../../runtime/src/members.rs")),
@@ -33,6 +33,10 @@ pub const MODULES: [(&str, &str); 16] = [
     ("batch", include_str!("../../runtime/src/batch.rs")),
     ("client", include_str!("../../runtime/src/client.rs")),
     ("delta", include_str!("../../runtime/src/delta.rs")),
+    (
+        "notifications",
+        include_str!("../../runtime/src/notifications.rs"),
+    ),
     ("odata", include_str!("../../runtime/src/odata.rs")),
     ("testing", include_str!("../../runtime/src/testing.rs")),
     ("upload", include_str!("../../runtime/src/upload.rs")),
