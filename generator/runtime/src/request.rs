@@ -84,6 +84,29 @@ const ADVANCED_QUERIES: [AdvancedRule; 8] = [
     ("$filter with $orderby", |a| a.has_filter && a.orderby, true),
 ];
 
+/// The first of the advanced-query rules that a query with these parts uses (what it
+/// is), if any: how the fake Graph tells a query sent without the header.
+#[cfg(feature = "testing")]
+pub(crate) fn advanced_rule(
+    search: bool,
+    count: bool,
+    filter: Option<AdvancedUse>,
+    orderby: bool,
+) -> Option<&'static str> {
+    let used = Advanced {
+        allowed: true,
+        filter: filter.unwrap_or_default(),
+        has_filter: filter.is_some(),
+        orderby,
+        search,
+        count,
+    };
+    ADVANCED_QUERIES
+        .iter()
+        .find(|(_, applies, _)| applies(&used))
+        .map(|(name, _, _)| *name)
+}
+
 impl Advanced {
     /// Whether the request needs the header, and whether `$count=true` too.
     fn needs(&self) -> (bool, bool) {

@@ -164,6 +164,7 @@ pub struct Example {
     pub body: &'static str,
 }
 
+use super::odata::AdvancedUse;
 use super::query::NormalizedQuery;
 use super::request::Request;
 use http_body_util::BodyExt;
@@ -503,9 +504,15 @@ impl Inner {
         *self.injected.entry(fault).or_default() += 1;
     }
 
-    /// The fault for `request` among `applicable`, counted; `None` without faults.
-    fn fault(&mut self, request: &Received, applicable: &[Fault]) -> Option<Fault> {
-        let fault = self.faults.as_mut()?.choose(request, applicable)?;
+    /// The fault for `request`, of `kind`, among `applicable`, counted; `None` without
+    /// faults.
+    fn fault(
+        &mut self,
+        request: &Received,
+        kind: RequestKind,
+        applicable: &[Fault],
+    ) -> Option<Fault> {
+        let fault = self.faults.as_mut()?.choose(request, kind, applicable)?;
         self.count(fault);
         Some(fault)
     }
@@ -745,8 +752,10 @@ async fn serve(
         // Upload URLs take no token, as Graph's do.
         let range = received.header("content-range").map(str::to_string);
         let mut inner = shared.lock();
-        let lost =
-            received.method == "PUT" && inner.fault(&received, &[Fault::LostUploadSlice]).is_some();
+        let lost = received.method == "PUT"
+            && inner
+                .fault(&received, RequestKind::Upload, &[Fault::LostUploadSlice])
+                .is_some();
         if lost {
             Answer::empty(0).delivered(Delivery::Reset)
         } else {
@@ -1153,7 +1162,7 @@ impl Shared {
         if delta_link {
             applicable.push(Fault::DeltaLinkGone);
         }
-        let fault = inner.fault(&request, &applicable);
+        let fault = inner.fault(&request, RequestKind::of(&request, &path), &applicable);
         if let Some(answer) = fault.and_then(|f| f.answer_instead()) {
             return answer;
         }
@@ -1343,7 +1352,7 @@ impl Shared {
         let path = normalize_path(&request.path);
         inner.journal.push(request.record(&path));
         if inner
-            .fault(&request, &[Fault::BatchItemThrottled])
+            .fault(&request, RequestKind::Batch, &[Fault::BatchItemThrottled])
             .is_some()
         {
             return Fault::BatchItemThrottled
@@ -1398,40 +1407,28 @@ fn documented(operation: &Operation, request: &Received, origin: &str) -> Answer
     }
 }
 
-/// Why the request is an advanced query on directory objects, by Graph's rules (see
-/// `ADVANCED_QUERIES` in the request module): `None` when it is not one.
+/// Why the request is an advanced query on directory objects, by the rules the typed
+/// requests follow (`request::ADVANCED_QUERIES`): `None` when it is not one.
 fn advanced_query(request: &Received) -> Option<&'static str> {
-    if request.option("search").is_some() {
-        return Some("$search");
-    }
-    if request
-        .option("count")
-        .is_some_and(|c| c.eq_ignore_ascii_case("true"))
-    {
-        return Some("$count");
-    }
-    let filter = request.option("filter")?;
-    let words = filter::words_outside_quotes(filter);
-    let has = |w: &str| words.iter().any(|x| x.eq_ignore_ascii_case(w));
-    if has("ne") {
-        return Some("`ne` in $filter");
-    }
-    if has("not") {
-        return Some("`not` in $filter");
-    }
-    if has("endswith") {
-        return Some("`endsWith` in $filter");
-    }
-    if has("null") {
-        return Some("a comparison with `null` in $filter");
-    }
-    if words.iter().any(|w| w.eq_ignore_ascii_case("$count")) {
-        return Some("a collection's `$count` in $filter");
-    }
-    if request.option("orderby").is_some() {
-        return Some("$filter with $orderby");
-    }
-    None
+    let filter = request.option("filter").map(|text| {
+        let words = filter::words_outside_quotes(text);
+        let has = |w: &str| words.iter().any(|x| x.eq_ignore_ascii_case(w));
+        AdvancedUse {
+            not_equals: has("ne"),
+            not: has("not"),
+            ends_with: has("endswith"),
+            null: has("null"),
+            count: has("$count"),
+        }
+    });
+    super::request::advanced_rule(
+        request.option("search").is_some(),
+        request
+            .option("count")
+            .is_some_and(|c| c.eq_ignore_ascii_case("true")),
+        filter,
+        request.option("orderby").is_some(),
+    )
 }
 
 impl Permissions {
@@ -1533,13 +1530,11 @@ impl Routes {
     /// `/users/{id}`, as Graph serves it: many pages document only one of the two.
     fn find(&self, method: &str, path: &str) -> Found {
         let found = self.find_exactly(method, path);
-        match (path.strip_prefix("/me"), &found) {
-            (Some(rest), Found::Nothing(_)) if rest.is_empty() || rest.starts_with('/') => {
-                match self.find_exactly(method, &format!("/users/me{rest}")) {
-                    Found::Nothing(_) => found,
-                    alias => alias,
-                }
-            }
+        match (me_as_user(path), &found) {
+            (Some(alias), Found::Nothing(_)) => match self.find_exactly(method, &alias) {
+                Found::Nothing(_) => found,
+                alias => alias,
+            },
             _ => found,
         }
     }
@@ -1593,13 +1588,8 @@ impl Routes {
     /// Whether `path` is a collection of entities that the docs let a client create
     /// items in or list: a `POST` answering `201`, or a `GET` answering a collection.
     fn is_entity_collection(&self, path: &str) -> bool {
-        match path.strip_prefix("/me") {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                self.is_entity_collection_exactly(path)
-                    || self.is_entity_collection_exactly(&format!("/users/me{rest}"))
-            }
-            _ => self.is_entity_collection_exactly(path),
-        }
+        self.is_entity_collection_exactly(path)
+            || me_as_user(path).is_some_and(|alias| self.is_entity_collection_exactly(&alias))
     }
 
     fn is_entity_collection_exactly(&self, path: &str) -> bool {
@@ -1611,6 +1601,12 @@ impl Routes {
                     || (operation.method == "GET" && operation.collection))
         })
     }
+}
+
+/// `/me/...` as `/users/me/...`, the path Graph serves it as; `None` for other paths.
+fn me_as_user(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/me")?;
+    (rest.is_empty() || rest.starts_with('/')).then(|| format!("/users/me{rest}"))
 }
 
 fn segments(path: &str) -> impl Iterator<Item = &str> {
@@ -2571,9 +2567,9 @@ impl Schema {
             .any(|t| t.name.eq_ignore_ascii_case(base))
     }
 
-    /// A property of `ty` or of one of its bases: exact spelling first, then any case.
-    fn property(&self, ty: &'static Type, name: &str) -> Option<&'static Property> {
-        let chain = self.chain(ty);
+    /// A property of the types of `chain` (a type and its bases): exact spelling first, then
+    /// any case.
+    fn property(chain: &[&'static Type], name: &str) -> Option<&'static Property> {
         let all = || chain.iter().flat_map(|t| t.properties.iter());
         all()
             .find(|p| p.name == name)
@@ -2584,8 +2580,7 @@ impl Schema {
     /// documents on it. Directory objects, open for extension properties, take only
     /// those (`extension_{appId}_{name}`, and schema extensions' `ext…_{name}`), as
     /// Microsoft Entra ID does: a misspelled property is still refused there.
-    fn takes_dynamic_member(&self, ty: &'static Type, name: &str) -> bool {
-        let chain = self.chain(ty);
+    fn takes_dynamic_member(chain: &[&'static Type], name: &str) -> bool {
         if !chain.iter().any(|t| t.is_open) {
             return false;
         }
@@ -2666,13 +2661,14 @@ impl Schema {
                 join(at, "@odata.type")
             ));
         }
+        let chain = self.chain(ty);
         for (name, value) in object {
             if is_annotation(name) {
                 continue;
             }
             let member = join(at, name);
-            let Some(p) = self.property(ty, name) else {
-                if self.takes_dynamic_member(ty, name) {
+            let Some(p) = Self::property(&chain, name) else {
+                if Self::takes_dynamic_member(&chain, name) {
                     continue;
                 }
                 return Err(format!(
@@ -2958,11 +2954,11 @@ pub enum RequestKind {
 }
 
 impl RequestKind {
-    fn of(request: &Received) -> RequestKind {
-        let path = request.path.to_ascii_lowercase();
-        if path.starts_with(UPLOADS) {
-            RequestKind::Upload
-        } else if path.ends_with("/$batch") {
+    /// The kind of a Graph request to `path` (after the version segment); upload slices
+    /// and a batch's items are told by where they arrive.
+    fn of(request: &Received, path: &str) -> RequestKind {
+        let path = path.to_ascii_lowercase();
+        if path == "/$batch" {
             RequestKind::Batch
         } else if request.method == "GET" && path.ends_with("/delta") {
             RequestKind::Delta
@@ -3023,7 +3019,12 @@ struct FaultState {
 impl FaultState {
     /// The fault for `request` among `applicable` (and the configured kinds), if its
     /// draw falls within the rate.
-    fn choose(&mut self, request: &Received, applicable: &[Fault]) -> Option<Fault> {
+    fn choose(
+        &mut self,
+        request: &Received,
+        kind: RequestKind,
+        applicable: &[Fault],
+    ) -> Option<Fault> {
         let candidates: Vec<Fault> = applicable
             .iter()
             .copied()
@@ -3039,11 +3040,6 @@ impl FaultState {
             mix(self.config.seed ^ identity ^ occurrence.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         // 53 bits of the draw as a number in [0, 1).
         let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
-        let kind = if applicable == [Fault::BatchItemThrottled] {
-            RequestKind::Batch
-        } else {
-            RequestKind::of(request)
-        };
         let rate = self
             .config
             .rates
