@@ -486,7 +486,7 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
 
 /// `builder`'s client, or an error where reqwest would panic for want of a
 /// cryptography provider.
-fn build_http(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+pub(crate) fn build_http(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
     #[cfg(not(feature = "client"))]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         return Err(Error::Transport(

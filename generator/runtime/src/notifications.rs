@@ -14,13 +14,21 @@
 //!   `subscriptionRemoved`, `missed`) come apart, and deliveries seen before, within a
 //!   bounded window, are marked so that the caller can skip them.
 //!
-//! [`renewals_due`] says which subscriptions to renew before they expire.
+//! [`renewals_due`] says which subscriptions to renew before they expire, and
+//! [`encryption_certificate`] writes the certificate a subscription with resource data
+//! is created with.
+//!
+//! Notifications with resource data carry validation tokens and encrypted resources:
+//! [`resource_data`] (feature `resource-data`) checks the one and decrypts the other.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use percent_encoding::percent_decode_str;
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
+
+#[cfg(feature = "resource-data")]
+pub mod resource_data;
 
 /// The longest validation token taken; Graph's are far shorter.
 pub const MAX_VALIDATION_TOKEN: usize = 1024;
@@ -45,6 +53,9 @@ pub struct Notifications {
     pub changes: Vec<ChangeNotification>,
     /// Events of the subscriptions themselves.
     pub lifecycle: Vec<LifecycleNotification>,
+    /// `validationTokens`: JSON Web Tokens that vouch for the delivery, sent with
+    /// resource data, one for each app and tenant the notifications concern.
+    pub validation_tokens: Vec<String>,
 }
 
 /// A change to a resource.
@@ -89,8 +100,8 @@ pub enum LifecycleEvent {
     SubscriptionRemoved,
     /// Notifications were missed: resynchronise (delta query, say).
     Missed,
-    /// An event this crate does not know, as sent.
-    Other(String),
+    /// An event this crate does not know (Graph adds some), as sent.
+    Unrecognized(String),
 }
 
 /// Why a request to the webhook was refused.
@@ -215,7 +226,20 @@ impl Receiver {
             }
             checked.push((subscription_id, item));
         }
-        let mut out = Notifications::default();
+        let mut out = Notifications {
+            validation_tokens: collection
+                .get("validationTokens")
+                .and_then(Json::as_array)
+                .map(|tokens| {
+                    tokens
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..Notifications::default()
+        };
         for (subscription_id, item) in checked {
             let repeated = !self.remember(delivery_key(&subscription_id, item));
             match text(item, "lifecycleEvent") {
@@ -225,7 +249,7 @@ impl Receiver {
                         "reauthorizationRequired" => LifecycleEvent::ReauthorizationRequired,
                         "subscriptionRemoved" => LifecycleEvent::SubscriptionRemoved,
                         "missed" => LifecycleEvent::Missed,
-                        _ => LifecycleEvent::Other(event),
+                        _ => LifecycleEvent::Unrecognized(event),
                     },
                     subscription_expiration: text(item, "subscriptionExpirationDateTime")
                         .and_then(|t| DateTime::parse_from_rfc3339(&t).ok()),
@@ -319,6 +343,30 @@ pub fn renewals_due<'a>(
         .filter(|(_, expires)| *expires - now <= margin)
         .map(|(id, _)| id)
         .collect()
+}
+
+/// The `encryptionCertificate` of a subscription with resource data: the certificate
+/// (X.509, DER) in base64. Graph encrypts each resource's key with its public key;
+/// decrypt with the private key ([`resource_data::Certificates`]).
+pub fn encryption_certificate(der: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(der)
+}
+
+/// [`encryption_certificate`] of the first `CERTIFICATE` block of a PEM file.
+pub fn encryption_certificate_from_pem(pem: &str) -> Result<String, NotificationError> {
+    use base64::Engine as _;
+    let (_, rest) = pem
+        .split_once("-----BEGIN CERTIFICATE-----")
+        .ok_or_else(|| NotificationError::Malformed("no PEM certificate".into()))?;
+    let (body, _) = rest
+        .split_once("-----END CERTIFICATE-----")
+        .ok_or_else(|| NotificationError::Malformed("an unterminated PEM certificate".into()))?;
+    let text: String = body.split_whitespace().collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(&text)
+        .map_err(|e| NotificationError::Malformed(format!("the PEM certificate: {e}")))?;
+    Ok(encryption_certificate(&der))
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// The runtime's modules, as the `mod` declarations of its `lib.rs` name them (a test
 /// checks the two agree), with the text of each.
-pub const MODULES: [(&str, &str); 17] = [
+pub const MODULES: [(&str, &str); 18] = [
     ("error", include_str!("../../runtime/src/error.rs")),
     ("json", include_str!("../../runtime/src/json.rs")),
     ("members", include_str!("../../runtime/src/members.rs")),
@@ -36,6 +36,10 @@ pub const MODULES: [(&str, &str); 17] = [
     (
         "notifications",
         include_str!("../../runtime/src/notifications.rs"),
+    ),
+    (
+        "notifications/resource_data",
+        include_str!("../../runtime/src/notifications/resource_data.rs"),
     ),
     ("odata", include_str!("../../runtime/src/odata.rs")),
     ("testing", include_str!("../../runtime/src/testing.rs")),
