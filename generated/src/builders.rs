@@ -13,7 +13,7 @@
 use crate::runtime::{self, Request};
 /// The root of the request builders: every documented request starts here.
 ///
-/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 12 more.
+/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 17 more.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Graph;
 impl Graph {
@@ -32,6 +32,14 @@ impl Graph {
     #[inline]
     pub fn me(&self) -> Me {
         Me
+    }
+    /// The `subscriptions` segment.
+    ///
+    /// Leads to `GET /subscriptions`, `POST /subscriptions`, `DELETE /subscriptions/{id}`, `GET /subscriptions/{id}`, and 1 more.
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn subscriptions(&self) -> Subscriptions {
+        Subscriptions
     }
     /// The `users` segment.
     ///
@@ -400,6 +408,76 @@ impl MeMemberOf {
     #[inline]
     pub fn list(&self) -> Request<runtime::Collection<crate::models::DirectoryObject>> {
         crate::operations::get_me_member_of()
+    }
+}
+/// The requests under `/subscriptions`.
+///
+/// Leads to `GET /subscriptions`, `POST /subscriptions`, `DELETE /subscriptions/{id}`, `GET /subscriptions/{id}`, and 1 more.
+#[cfg(feature = "change-notifications")]
+pub struct Subscriptions;
+#[cfg(feature = "change-notifications")]
+impl Subscriptions {
+    /// List subscriptions
+    ///
+    /// `GET /subscriptions`: the request of [`crate::operations::get_subscriptions`].
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn list(&self) -> Request<runtime::Collection<crate::models::Subscription>> {
+        crate::operations::get_subscriptions()
+    }
+    /// Create subscription
+    ///
+    /// `POST /subscriptions`: the request of [`crate::operations::post_subscriptions`].
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn create(
+        &self,
+        body: &crate::models::Subscription,
+    ) -> Request<crate::models::Subscription> {
+        crate::operations::post_subscriptions(body)
+    }
+    /// One item, by its key.
+    ///
+    /// Leads to `DELETE /subscriptions/{id}`, `GET /subscriptions/{id}`, `PATCH /subscriptions/{id}`.
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn by_id<'a>(&self, id: &'a str) -> SubscriptionsItem<'a> {
+        SubscriptionsItem([id])
+    }
+}
+/// The requests under `/subscriptions/{}`.
+///
+/// Leads to `DELETE /subscriptions/{id}`, `GET /subscriptions/{id}`, `PATCH /subscriptions/{id}`.
+#[cfg(feature = "change-notifications")]
+pub struct SubscriptionsItem<'a>([&'a str; 1]);
+#[cfg(feature = "change-notifications")]
+impl<'a> SubscriptionsItem<'a> {
+    /// Delete subscription
+    ///
+    /// `DELETE /subscriptions/{id}`: the request of [`crate::operations::delete_subscriptions_item`].
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn delete(&self) -> Request<runtime::NoContent> {
+        crate::operations::delete_subscriptions_item(self.0[0])
+    }
+    /// Get subscription
+    ///
+    /// `GET /subscriptions/{id}`: the request of [`crate::operations::get_subscriptions_item`].
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn get(&self) -> Request<crate::models::Subscription> {
+        crate::operations::get_subscriptions_item(self.0[0])
+    }
+    /// Update subscription
+    ///
+    /// `PATCH /subscriptions/{id}`: the request of [`crate::operations::patch_subscriptions_item`].
+    #[cfg(feature = "change-notifications")]
+    #[inline]
+    pub fn update(
+        &self,
+        body: &crate::models::Subscription,
+    ) -> Request<crate::models::Subscription> {
+        crate::operations::patch_subscriptions_item(self.0[0], body)
     }
 }
 /// The requests under `/users`.

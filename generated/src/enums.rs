@@ -3,6 +3,46 @@
 //! One enum per documented enum type. Values compare, hash and serialize by
 //! their spelling (`as_str()`): a value kept as `Unrecognized` equals the
 //! member it spells.
+/// What happened to a watched resource, as a changeNotification reports it.
+///
+/// OData enum `microsoft.graph.changeType`; documented in `resources/changetype.md`; published at <https://learn.microsoft.com/graph/api/resources/changetype?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[derive(Debug)]
+pub enum ChangeType {
+    /// The resource was created.
+    Created,
+    /// The resource was changed.
+    Updated,
+    /// The resource was removed.
+    Deleted,
+    /// A value this crate does not know, kept as sent.
+    Unrecognized(String),
+}
+#[cfg(feature = "change-notifications")]
+impl ChangeType {
+    /// The member as the service spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Unrecognized(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl From<&str> for ChangeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "deleted" => Self::Deleted,
+            other => Self::Unrecognized(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "change-notifications")]
+crate::string_enum!(ChangeType);
 /// Lists the states a device or user can be in after Intune evaluates a policy.
 ///
 /// OData enum `microsoft.graph.complianceStatus`; documented in `resources/intune-shared-compliancestatus.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus?view=graph-rest-1.0>.
@@ -203,6 +243,46 @@ impl From<&str> for EdgeCookiePolicy {
 }
 #[cfg(feature = "intune-deviceconfig")]
 crate::string_enum!(EdgeCookiePolicy);
+/// The events that concern a subscription itself rather than the resource it watches. Microsoft Graph sends them to the subscription's lifecycleNotificationUrl.
+///
+/// OData enum `microsoft.graph.lifecycleEventType`; documented in `resources/lifecycleeventtype.md`; published at <https://learn.microsoft.com/graph/api/resources/lifecycleeventtype?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[derive(Debug)]
+pub enum LifecycleEventType {
+    /// Some change notifications could not be delivered. The app should catch up by reading the resource again, with a delta query for instance.
+    Missed,
+    /// Graph removed the subscription, for instance because its access was revoked. The app has to create a new subscription to go on receiving notifications.
+    SubscriptionRemoved,
+    /// The access behind the subscription is about to expire or was withdrawn. The app has to reauthorize the subscription, by renewing it with a fresh access token, or it will be removed.
+    ReauthorizationRequired,
+    /// A value this crate does not know, kept as sent.
+    Unrecognized(String),
+}
+#[cfg(feature = "change-notifications")]
+impl LifecycleEventType {
+    /// The member as the service spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Missed => "missed",
+            Self::SubscriptionRemoved => "subscriptionRemoved",
+            Self::ReauthorizationRequired => "reauthorizationRequired",
+            Self::Unrecognized(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl From<&str> for LifecycleEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "missed" => Self::Missed,
+            "subscriptionRemoved" => Self::SubscriptionRemoved,
+            "reauthorizationRequired" => Self::ReauthorizationRequired,
+            other => Self::Unrecognized(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "change-notifications")]
+crate::string_enum!(LifecycleEventType);
 /// Caps app content by age rating, the same way media content is rated.
 ///
 /// OData enum `microsoft.graph.ratingAppsType`; documented in `resources/intune-deviceconfig-ratingappstype.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingappstype?view=graph-rest-1.0>.

@@ -152,6 +152,341 @@ impl AssignedLicense {
     /// `skuId` in typed query options.
     pub const SKU_ID: Field<Self, kind::Guid> = Field::new("skuId");
 }
+/// One notification of a delivery (changeNotificationCollection). It either reports a change to a resource that a subscription watches, and then has a changeType, or reports an event of the subscription itself, and then has a lifecycleEvent.
+///
+/// OData type `microsoft.graph.changeNotification`; documented in `resources/changenotification.md`; published at <https://learn.microsoft.com/graph/api/resources/changenotification?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+pub type ChangeNotification = runtime::Object<tags::ChangeNotification>;
+#[cfg(feature = "change-notifications")]
+crate::view!(ChangeNotification, "#microsoft.graph.changeNotification");
+#[cfg(feature = "change-notifications")]
+impl ChangeNotification {
+    /// What happened to the resource: `created`, `updated` or `deleted`. Required in change notifications; absent from lifecycle notifications.
+    #[inline]
+    pub fn change_type(&self) -> Option<crate::enums::ChangeType> {
+        runtime::get_with(&self.0, "changeType", runtime::as_enum)
+    }
+    /// Sets `changeType`. Use `set_null("changeType")` to clear it and `remove("changeType")` to leave it out.
+    #[inline]
+    pub fn set_change_type(&mut self, value: crate::enums::ChangeType) -> &mut Self {
+        runtime::put(&mut self.0, "changeType", runtime::enum_value(value));
+        self
+    }
+    /// The clientState that the subscription was created with, if it had one; at most 255 characters. A notification whose value differs from the app's secret did not come from Graph. Optional.
+    #[inline]
+    pub fn client_state(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "clientState", runtime::as_str)
+    }
+    /// Sets `clientState`. Use `set_null("clientState")` to clear it and `remove("clientState")` to leave it out.
+    #[inline]
+    pub fn set_client_state(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "clientState", runtime::string_value(value));
+        self
+    }
+    /// The changed resource, encrypted, in notifications of subscriptions that set includeResourceData and encryptionCertificate, for resources that support it. Optional.
+    #[inline]
+    pub fn encrypted_content(
+        &self,
+    ) -> Option<&crate::models::ChangeNotificationEncryptedContent> {
+        runtime::get_with(&self.0, "encryptedContent", runtime::as_view)
+    }
+    /// Sets `encryptedContent`. Use `set_null("encryptedContent")` to clear it and `remove("encryptedContent")` to leave it out.
+    #[inline]
+    pub fn set_encrypted_content(
+        &mut self,
+        value: &crate::models::ChangeNotificationEncryptedContent,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "encryptedContent", runtime::view_value(value));
+        self
+    }
+    /// Identifier of the notification. Optional.
+    #[inline]
+    pub fn id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "id", runtime::as_str)
+    }
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
+    pub fn set_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
+        self
+    }
+    /// In a lifecycle notification, the event it reports (`missed`, `subscriptionRemoved` or `reauthorizationRequired`). Optional.
+    #[inline]
+    pub fn lifecycle_event(&self) -> Option<crate::enums::LifecycleEventType> {
+        runtime::get_with(&self.0, "lifecycleEvent", runtime::as_enum)
+    }
+    /// Sets `lifecycleEvent`. Use `set_null("lifecycleEvent")` to clear it and `remove("lifecycleEvent")` to leave it out.
+    #[inline]
+    pub fn set_lifecycle_event(
+        &mut self,
+        value: crate::enums::LifecycleEventType,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "lifecycleEvent", runtime::enum_value(value));
+        self
+    }
+    /// The path of the resource that changed, relative to `https://graph.microsoft.com`. Required.
+    #[inline]
+    pub fn resource(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "resource", runtime::as_str)
+    }
+    /// Sets `resource`. Use `set_null("resource")` to clear it and `remove("resource")` to leave it out.
+    #[inline]
+    pub fn set_resource(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "resource", runtime::string_value(value));
+        self
+    }
+    /// The identity of the resource that changed; which members it has depends on the kind of resource. Required.
+    #[inline]
+    pub fn resource_data(&self) -> Option<&crate::models::ResourceData> {
+        runtime::get_with(&self.0, "resourceData", runtime::as_view)
+    }
+    /// Sets `resourceData`. Use `set_null("resourceData")` to clear it and `remove("resourceData")` to leave it out.
+    #[inline]
+    pub fn set_resource_data(
+        &mut self,
+        value: &crate::models::ResourceData,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "resourceData", runtime::view_value(value));
+        self
+    }
+    /// When the subscription that sent the notification expires. Required.
+    #[inline]
+    pub fn subscription_expiration_date_time(
+        &self,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        runtime::get_with(
+            &self.0,
+            "subscriptionExpirationDateTime",
+            runtime::as_datetime,
+        )
+    }
+    /// Sets `subscriptionExpirationDateTime`. Use `set_null("subscriptionExpirationDateTime")` to clear it and `remove("subscriptionExpirationDateTime")` to leave it out.
+    #[inline]
+    pub fn set_subscription_expiration_date_time(
+        &mut self,
+        value: chrono::DateTime<chrono::FixedOffset>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "subscriptionExpirationDateTime",
+            runtime::datetime_value(value),
+        );
+        self
+    }
+    /// The subscription that sent the notification.
+    #[inline]
+    pub fn subscription_id(&self) -> Option<uuid::Uuid> {
+        runtime::get_with(&self.0, "subscriptionId", runtime::as_uuid)
+    }
+    /// Sets `subscriptionId`. Use `set_null("subscriptionId")` to clear it and `remove("subscriptionId")` to leave it out.
+    #[inline]
+    pub fn set_subscription_id(&mut self, value: uuid::Uuid) -> &mut Self {
+        runtime::put(&mut self.0, "subscriptionId", runtime::uuid_value(value));
+        self
+    }
+    /// The tenant in which the change happened.
+    #[inline]
+    pub fn tenant_id(&self) -> Option<uuid::Uuid> {
+        runtime::get_with(&self.0, "tenantId", runtime::as_uuid)
+    }
+    /// Sets `tenantId`. Use `set_null("tenantId")` to clear it and `remove("tenantId")` to leave it out.
+    #[inline]
+    pub fn set_tenant_id(&mut self, value: uuid::Uuid) -> &mut Self {
+        runtime::put(&mut self.0, "tenantId", runtime::uuid_value(value));
+        self
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl ChangeNotification {
+    /// `changeType` in typed query options.
+    pub const CHANGE_TYPE: Field<Self, kind::Enum<crate::enums::ChangeType>> = Field::new(
+        "changeType",
+    );
+    /// `clientState` in typed query options.
+    pub const CLIENT_STATE: Field<Self, kind::Text> = Field::new("clientState");
+    /// `encryptedContent` in typed query options.
+    pub const ENCRYPTED_CONTENT: Field<
+        Self,
+        kind::Complex<ChangeNotificationEncryptedContent>,
+    > = Field::new("encryptedContent");
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+    /// `lifecycleEvent` in typed query options.
+    pub const LIFECYCLE_EVENT: Field<
+        Self,
+        kind::Enum<crate::enums::LifecycleEventType>,
+    > = Field::new("lifecycleEvent");
+    /// `resource` in typed query options.
+    pub const RESOURCE: Field<Self, kind::Text> = Field::new("resource");
+    /// `resourceData` in typed query options.
+    pub const RESOURCE_DATA: Field<Self, kind::Complex<ResourceData>> = Field::new(
+        "resourceData",
+    );
+    /// `subscriptionExpirationDateTime` in typed query options.
+    pub const SUBSCRIPTION_EXPIRATION_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "subscriptionExpirationDateTime",
+    );
+    /// `subscriptionId` in typed query options.
+    pub const SUBSCRIPTION_ID: Field<Self, kind::Guid> = Field::new("subscriptionId");
+    /// `tenantId` in typed query options.
+    pub const TENANT_ID: Field<Self, kind::Guid> = Field::new("tenantId");
+}
+/// What Microsoft Graph posts to a subscriber's endpoint in one delivery: one or more changeNotification objects, and, when some of them carry resource data, tokens by which the app can check that the delivery really comes from Graph.
+///
+/// OData type `microsoft.graph.changeNotificationCollection`; documented in `resources/changenotificationcollection.md`; published at <https://learn.microsoft.com/graph/api/resources/changenotificationcollection?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+pub type ChangeNotificationCollection = runtime::Object<
+    tags::ChangeNotificationCollection,
+>;
+#[cfg(feature = "change-notifications")]
+crate::view!(
+    ChangeNotificationCollection, "#microsoft.graph.changeNotificationCollection"
+);
+#[cfg(feature = "change-notifications")]
+impl ChangeNotificationCollection {
+    /// JSON web tokens, signed by Microsoft Graph, that prove where the delivery comes from: one for each distinct pair of app and tenant among the notifications of the value array. Present only when notifications carry resource data. Optional.
+    #[inline]
+    pub fn validation_tokens(&self) -> Option<Vec<&str>> {
+        runtime::get_list(&self.0, "validationTokens", runtime::as_str)
+    }
+    /// Sets `validationTokens`. Use `set_null("validationTokens")` to clear it and `remove("validationTokens")` to leave it out.
+    #[inline]
+    pub fn set_validation_tokens(
+        &mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "validationTokens",
+            runtime::list_value(value, runtime::into_string_value),
+        );
+        self
+    }
+    /// The notifications of the delivery. Required.
+    #[inline]
+    pub fn value(&self) -> Option<Vec<&crate::models::ChangeNotification>> {
+        runtime::get_list(&self.0, "value", runtime::as_view)
+    }
+    /// Sets `value`. Use `set_null("value")` to clear it and `remove("value")` to leave it out.
+    #[inline]
+    pub fn set_value(
+        &mut self,
+        value: impl IntoIterator<Item = crate::models::ChangeNotification>,
+    ) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "value",
+            runtime::list_value(value, runtime::owned_view_value),
+        );
+        self
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl ChangeNotificationCollection {
+    /// `validationTokens` in typed query options.
+    pub const VALIDATION_TOKENS: Field<Self, kind::Many<kind::Text>> = Field::new(
+        "validationTokens",
+    );
+    /// `value` in typed query options.
+    pub const VALUE: Field<Self, kind::Many<kind::Complex<ChangeNotification>>> = Field::new(
+        "value",
+    );
+}
+/// The changed resource, as JSON, encrypted for the app that subscribed, in a changeNotification of a subscription created with includeResourceData and an encryptionCertificate.
+///
+/// OData type `microsoft.graph.changeNotificationEncryptedContent`; documented in `resources/changenotificationencryptedcontent.md`; published at <https://learn.microsoft.com/graph/api/resources/changenotificationencryptedcontent?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+pub type ChangeNotificationEncryptedContent = runtime::Object<
+    tags::ChangeNotificationEncryptedContent,
+>;
+#[cfg(feature = "change-notifications")]
+crate::view!(
+    ChangeNotificationEncryptedContent,
+    "#microsoft.graph.changeNotificationEncryptedContent"
+);
+#[cfg(feature = "change-notifications")]
+impl ChangeNotificationEncryptedContent {
+    /// The resource, as JSON, encrypted with the symmetric key of dataKey and then base64-encoded.
+    #[inline]
+    pub fn data(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "data", runtime::as_str)
+    }
+    /// Sets `data`. Use `set_null("data")` to clear it and `remove("data")` to leave it out.
+    #[inline]
+    pub fn set_data(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "data", runtime::string_value(value));
+        self
+    }
+    /// The HMAC-SHA256 of data, computed with the same symmetric key, base64-encoded. Compare it before decrypting.
+    #[inline]
+    pub fn data_signature(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "dataSignature", runtime::as_str)
+    }
+    /// Sets `dataSignature`. Use `set_null("dataSignature")` to clear it and `remove("dataSignature")` to leave it out.
+    #[inline]
+    pub fn set_data_signature(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "dataSignature", runtime::string_value(value));
+        self
+    }
+    /// The symmetric key that Graph generated for this notification, encrypted with the public key of the subscription's certificate and base64-encoded.
+    #[inline]
+    pub fn data_key(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "dataKey", runtime::as_str)
+    }
+    /// Sets `dataKey`. Use `set_null("dataKey")` to clear it and `remove("dataKey")` to leave it out.
+    #[inline]
+    pub fn set_data_key(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "dataKey", runtime::string_value(value));
+        self
+    }
+    /// The encryptionCertificateId of the subscription: the app's own name for the certificate that encrypted dataKey.
+    #[inline]
+    pub fn encryption_certificate_id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "encryptionCertificateId", runtime::as_str)
+    }
+    /// Sets `encryptionCertificateId`. Use `set_null("encryptionCertificateId")` to clear it and `remove("encryptionCertificateId")` to leave it out.
+    #[inline]
+    pub fn set_encryption_certificate_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "encryptionCertificateId",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// The thumbprint of that certificate, in hexadecimal.
+    #[inline]
+    pub fn encryption_certificate_thumbprint(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "encryptionCertificateThumbprint", runtime::as_str)
+    }
+    /// Sets `encryptionCertificateThumbprint`. Use `set_null("encryptionCertificateThumbprint")` to clear it and `remove("encryptionCertificateThumbprint")` to leave it out.
+    #[inline]
+    pub fn set_encryption_certificate_thumbprint(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "encryptionCertificateThumbprint",
+            runtime::string_value(value),
+        );
+        self
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl ChangeNotificationEncryptedContent {
+    /// `data` in typed query options.
+    pub const DATA: Field<Self, kind::Text> = Field::new("data");
+    /// `dataSignature` in typed query options.
+    pub const DATA_SIGNATURE: Field<Self, kind::Text> = Field::new("dataSignature");
+    /// `dataKey` in typed query options.
+    pub const DATA_KEY: Field<Self, kind::Text> = Field::new("dataKey");
+    /// `encryptionCertificateId` in typed query options.
+    pub const ENCRYPTION_CERTIFICATE_ID: Field<Self, kind::Text> = Field::new(
+        "encryptionCertificateId",
+    );
+    /// `encryptionCertificateThumbprint` in typed query options.
+    pub const ENCRYPTION_CERTIFICATE_THUMBPRINT: Field<Self, kind::Text> = Field::new(
+        "encryptionCertificateThumbprint",
+    );
+}
 /// Abstract complex type describing whom an assignment is aimed at. It declares no properties of its own; an actual target is always one of the derived types listed below, told apart by its `@odata.type` value.
 ///
 /// Derived types: [`AllDevicesAssignmentTarget`], [`AllLicensedUsersAssignmentTarget`], [`GroupAssignmentTarget`]. Use `kind()` to tell them apart.
@@ -1138,7 +1473,7 @@ impl DirectoryObject {
 }
 /// Most object types in Microsoft Graph derive from entity, either directly or through other types. The only thing it contributes is the identifier by which each object is addressed.
 ///
-/// Derived types: [`DeviceConfiguration`], [`DirectoryObject`]. Use `kind()` to tell them apart.
+/// Derived types: [`DeviceConfiguration`], [`DirectoryObject`], [`Subscription`]. Use `kind()` to tell them apart.
 ///
 /// OData type `microsoft.graph.entity`; documented in `resources/entity.md`; published at <https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-1.0>.
 #[cfg(feature = "applications")]
@@ -1180,6 +1515,9 @@ pub enum EntityKind<'a> {
     /// `#microsoft.graph.iosGeneralDeviceConfiguration`
     #[cfg(feature = "intune-deviceconfig")]
     IosGeneralDeviceConfiguration(&'a crate::models::IosGeneralDeviceConfiguration),
+    /// `#microsoft.graph.subscription`
+    #[cfg(feature = "change-notifications")]
+    Subscription(&'a crate::models::Subscription),
     /// `#microsoft.graph.user`
     #[cfg(feature = "users")]
     User(&'a crate::models::User),
@@ -1209,6 +1547,10 @@ impl Entity {
             #[cfg(feature = "intune-deviceconfig")]
             Some("microsoft.graph.iosGeneralDeviceConfiguration") => {
                 EntityKind::IosGeneralDeviceConfiguration(runtime::View::cast_ref(self))
+            }
+            #[cfg(feature = "change-notifications")]
+            Some("microsoft.graph.subscription") => {
+                EntityKind::Subscription(runtime::View::cast_ref(self))
             }
             #[cfg(feature = "users")]
             Some("microsoft.graph.user") => {
@@ -1731,6 +2073,71 @@ impl IosGeneralDeviceConfiguration {
 impl runtime::odata::IsA<DeviceConfiguration> for IosGeneralDeviceConfiguration {}
 #[cfg(feature = "intune-deviceconfig")]
 impl runtime::odata::IsA<Entity> for IosGeneralDeviceConfiguration {}
+/// Names the resource that a changeNotification reports on. It is an open type: its members depend on the kind of resource that changed, and any members besides those below may come with it (directory objects, for instance, add organizationId and sequenceNumber).
+///
+/// OData type `microsoft.graph.resourceData`; documented in `resources/resourcedata.md`; published at <https://learn.microsoft.com/graph/api/resources/resourcedata?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+pub type ResourceData = runtime::Object<tags::ResourceData>;
+#[cfg(feature = "change-notifications")]
+crate::view!(ResourceData, "#microsoft.graph.resourceData");
+#[cfg(feature = "change-notifications")]
+impl ResourceData {
+    /// The type of the resource in Microsoft Graph, such as `#Microsoft.Graph.Message`.
+    #[inline]
+    pub fn odata_type(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "@odata.type", runtime::as_str)
+    }
+    /// Sets `@odata.type`. Use `set_null("@odata.type")` to clear it and `remove("@odata.type")` to leave it out.
+    #[inline]
+    pub fn set_odata_type(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "@odata.type", runtime::string_value(value));
+        self
+    }
+    /// The OData identifier of the resource, a path relative to the service root.
+    #[inline]
+    pub fn odata_id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "@odata.id", runtime::as_str)
+    }
+    /// Sets `@odata.id`. Use `set_null("@odata.id")` to clear it and `remove("@odata.id")` to leave it out.
+    #[inline]
+    pub fn set_odata_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "@odata.id", runtime::string_value(value));
+        self
+    }
+    /// The HTTP entity tag of the version of the resource that changed.
+    #[inline]
+    pub fn odata_etag(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "@odata.etag", runtime::as_str)
+    }
+    /// Sets `@odata.etag`. Use `set_null("@odata.etag")` to clear it and `remove("@odata.etag")` to leave it out.
+    #[inline]
+    pub fn set_odata_etag(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "@odata.etag", runtime::string_value(value));
+        self
+    }
+    /// The identifier of the resource.
+    #[inline]
+    pub fn id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "id", runtime::as_str)
+    }
+    /// Sets `id`. Use `set_null("id")` to clear it and `remove("id")` to leave it out.
+    #[inline]
+    pub fn set_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "id", runtime::string_value(value));
+        self
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl ResourceData {
+    /// `@odata.type` in typed query options.
+    pub const ODATA_TYPE: Field<Self, kind::Text> = Field::new("@odata.type");
+    /// `@odata.id` in typed query options.
+    pub const ODATA_ID: Field<Self, kind::Text> = Field::new("@odata.id");
+    /// `@odata.etag` in typed query options.
+    pub const ODATA_ETAG: Field<Self, kind::Text> = Field::new("@odata.etag");
+    /// `id` in typed query options.
+    pub const ID: Field<Self, kind::Text> = Field::new("id");
+}
 /// Breaks down, for one setting inside a configuration or compliance profile, how many devices are in each state. A deviceConfiguration exposes these through deviceSettingStateSummaries.
 ///
 /// OData type `microsoft.graph.settingStateDeviceSummary`; documented in `resources/intune-deviceconfig-settingstatedevicesummary.md`; published at <https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-settingstatedevicesummary?view=graph-rest-1.0>.
@@ -1892,6 +2299,244 @@ impl SettingStateDeviceSummary {
         "conflictDeviceCount",
     );
 }
+/// A registration that asks Microsoft Graph to call an app's endpoint whenever a resource it watches is created, changed or removed. Graph posts each change, as a changeNotificationCollection, to the notificationUrl of the subscription, and posts events that concern the subscription itself (missed notifications, removal, a required reauthorization) to its lifecycleNotificationUrl.
+///
+/// Derives from [`Entity`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
+///
+/// OData type `microsoft.graph.subscription`; documented in `resources/subscription.md`; published at <https://learn.microsoft.com/graph/api/resources/subscription?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+pub type Subscription = runtime::Object<tags::Subscription>;
+#[cfg(feature = "change-notifications")]
+crate::view!(Subscription, "#microsoft.graph.subscription", Entity);
+#[cfg(feature = "change-notifications")]
+impl Subscription {
+    /// The app that created the subscription. Read-only.
+    #[inline]
+    pub fn application_id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "applicationId", runtime::as_str)
+    }
+    /// Sets `applicationId`. Use `set_null("applicationId")` to clear it and `remove("applicationId")` to leave it out.
+    #[inline]
+    pub fn set_application_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "applicationId", runtime::string_value(value));
+        self
+    }
+    /// Required. The kinds of change that lead to a notification: `created`, `updated`, `deleted`, or several of them separated by commas (`created,updated`). Some resources send only some kinds: drive root items and lists only `updated`, users and groups `updated` and `deleted`.
+    #[inline]
+    pub fn change_type(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "changeType", runtime::as_str)
+    }
+    /// Sets `changeType`. Use `set_null("changeType")` to clear it and `remove("changeType")` to leave it out.
+    #[inline]
+    pub fn set_change_type(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "changeType", runtime::string_value(value));
+        self
+    }
+    /// Optional. A secret of at most 128 characters that Graph copies into every notification of the subscription, so that the receiving endpoint can tell Graph's notifications from forged ones.
+    #[inline]
+    pub fn client_state(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "clientState", runtime::as_str)
+    }
+    /// Sets `clientState`. Use `set_null("clientState")` to clear it and `remove("clientState")` to leave it out.
+    #[inline]
+    pub fn set_client_state(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "clientState", runtime::string_value(value));
+        self
+    }
+    /// The user (delegated permissions) or the service principal of the app (application permissions) on whose behalf the subscription was created. Read-only.
+    #[inline]
+    pub fn creator_id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "creatorId", runtime::as_str)
+    }
+    /// Sets `creatorId`. Use `set_null("creatorId")` to clear it and `remove("creatorId")` to leave it out.
+    #[inline]
+    pub fn set_creator_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "creatorId", runtime::string_value(value));
+        self
+    }
+    /// Optional. The base64 encoding of the certificate whose public key Graph uses to encrypt the resource data it puts in notifications. Required when includeResourceData is `true`.
+    #[inline]
+    pub fn encryption_certificate(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "encryptionCertificate", runtime::as_str)
+    }
+    /// Sets `encryptionCertificate`. Use `set_null("encryptionCertificate")` to clear it and `remove("encryptionCertificate")` to leave it out.
+    #[inline]
+    pub fn set_encryption_certificate(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "encryptionCertificate", runtime::string_value(value));
+        self
+    }
+    /// Optional. An identifier of the app's choosing for that certificate, sent back in each notification so that the app knows which private key decrypts it.
+    #[inline]
+    pub fn encryption_certificate_id(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "encryptionCertificateId", runtime::as_str)
+    }
+    /// Sets `encryptionCertificateId`. Use `set_null("encryptionCertificateId")` to clear it and `remove("encryptionCertificateId")` to leave it out.
+    #[inline]
+    pub fn set_encryption_certificate_id(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "encryptionCertificateId",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// Required. When the subscription ends, in UTC. How far ahead it may be set depends on the resource watched; see the table below.
+    #[inline]
+    pub fn expiration_date_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        runtime::get_with(&self.0, "expirationDateTime", runtime::as_datetime)
+    }
+    /// Sets `expirationDateTime`. Use `set_null("expirationDateTime")` to clear it and `remove("expirationDateTime")` to leave it out.
+    #[inline]
+    pub fn set_expiration_date_time(
+        &mut self,
+        value: chrono::DateTime<chrono::FixedOffset>,
+    ) -> &mut Self {
+        runtime::put(&mut self.0, "expirationDateTime", runtime::datetime_value(value));
+        self
+    }
+    /// Optional. `true` asks for the changed resource itself, encrypted, in each notification, where the resource supports it.
+    #[inline]
+    pub fn include_resource_data(&self) -> Option<bool> {
+        runtime::get_with(&self.0, "includeResourceData", runtime::as_bool)
+    }
+    /// Sets `includeResourceData`. Use `set_null("includeResourceData")` to clear it and `remove("includeResourceData")` to leave it out.
+    #[inline]
+    pub fn set_include_resource_data(&mut self, value: bool) -> &mut Self {
+        runtime::put(&mut self.0, "includeResourceData", runtime::Json::from(value));
+        self
+    }
+    /// The newest version of Transport Layer Security that the endpoint at notificationUrl speaks: `v1_0`, `v1_1`, `v1_2` or `v1_3`. Left out, Graph assumes `v1_2`. Endpoints that still speak only an older version had to set it for a transition period.
+    #[inline]
+    pub fn latest_supported_tls_version(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "latestSupportedTlsVersion", runtime::as_str)
+    }
+    /// Sets `latestSupportedTlsVersion`. Use `set_null("latestSupportedTlsVersion")` to clear it and `remove("latestSupportedTlsVersion")` to leave it out.
+    #[inline]
+    pub fn set_latest_supported_tls_version(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "latestSupportedTlsVersion",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// Optional. The HTTPS endpoint that receives lifecycle notifications of the subscription, such as `subscriptionRemoved`, `missed` and `reauthorizationRequired`.
+    #[inline]
+    pub fn lifecycle_notification_url(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "lifecycleNotificationUrl", runtime::as_str)
+    }
+    /// Sets `lifecycleNotificationUrl`. Use `set_null("lifecycleNotificationUrl")` to clear it and `remove("lifecycleNotificationUrl")` to leave it out.
+    #[inline]
+    pub fn set_lifecycle_notification_url(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "lifecycleNotificationUrl",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// The content type in which notifications are sent, for resources that offer a choice; `application/json` by default.
+    #[inline]
+    pub fn notification_content_type(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "notificationContentType", runtime::as_str)
+    }
+    /// Sets `notificationContentType`. Use `set_null("notificationContentType")` to clear it and `remove("notificationContentType")` to leave it out.
+    #[inline]
+    pub fn set_notification_content_type(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "notificationContentType",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// OData query options that narrow the notifications to resources in a given state, for instance a print job that can be fetched. Only Universal Print supports it.
+    #[inline]
+    pub fn notification_query_options(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "notificationQueryOptions", runtime::as_str)
+    }
+    /// Sets `notificationQueryOptions`. Use `set_null("notificationQueryOptions")` to clear it and `remove("notificationQueryOptions")` to leave it out.
+    #[inline]
+    pub fn set_notification_query_options(&mut self, value: &str) -> &mut Self {
+        runtime::put(
+            &mut self.0,
+            "notificationQueryOptions",
+            runtime::string_value(value),
+        );
+        self
+    }
+    /// Required. The HTTPS endpoint that receives the change notifications.
+    #[inline]
+    pub fn notification_url(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "notificationUrl", runtime::as_str)
+    }
+    /// Sets `notificationUrl`. Use `set_null("notificationUrl")` to clear it and `remove("notificationUrl")` to leave it out.
+    #[inline]
+    pub fn set_notification_url(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "notificationUrl", runtime::string_value(value));
+        self
+    }
+    /// Required. The path of the watched resource relative to the service root, without `https://graph.microsoft.com/v1.0/` (for example `me/mailFolders('Inbox')/messages` or `users`).
+    #[inline]
+    pub fn resource(&self) -> Option<&str> {
+        runtime::get_with(&self.0, "resource", runtime::as_str)
+    }
+    /// Sets `resource`. Use `set_null("resource")` to clear it and `remove("resource")` to leave it out.
+    #[inline]
+    pub fn set_resource(&mut self, value: &str) -> &mut Self {
+        runtime::put(&mut self.0, "resource", runtime::string_value(value));
+        self
+    }
+}
+#[cfg(feature = "change-notifications")]
+impl Subscription {
+    /// `applicationId` in typed query options.
+    pub const APPLICATION_ID: Field<Self, kind::Text> = Field::new("applicationId");
+    /// `changeType` in typed query options.
+    pub const CHANGE_TYPE: Field<Self, kind::Text> = Field::new("changeType");
+    /// `clientState` in typed query options.
+    pub const CLIENT_STATE: Field<Self, kind::Text> = Field::new("clientState");
+    /// `creatorId` in typed query options.
+    pub const CREATOR_ID: Field<Self, kind::Text> = Field::new("creatorId");
+    /// `encryptionCertificate` in typed query options.
+    pub const ENCRYPTION_CERTIFICATE: Field<Self, kind::Text> = Field::new(
+        "encryptionCertificate",
+    );
+    /// `encryptionCertificateId` in typed query options.
+    pub const ENCRYPTION_CERTIFICATE_ID: Field<Self, kind::Text> = Field::new(
+        "encryptionCertificateId",
+    );
+    /// `expirationDateTime` in typed query options.
+    pub const EXPIRATION_DATE_TIME: Field<Self, kind::DateTime> = Field::new(
+        "expirationDateTime",
+    );
+    /// `includeResourceData` in typed query options.
+    pub const INCLUDE_RESOURCE_DATA: Field<Self, kind::Bool> = Field::new(
+        "includeResourceData",
+    );
+    /// `latestSupportedTlsVersion` in typed query options.
+    pub const LATEST_SUPPORTED_TLS_VERSION: Field<Self, kind::Text> = Field::new(
+        "latestSupportedTlsVersion",
+    );
+    /// `lifecycleNotificationUrl` in typed query options.
+    pub const LIFECYCLE_NOTIFICATION_URL: Field<Self, kind::Text> = Field::new(
+        "lifecycleNotificationUrl",
+    );
+    /// `notificationContentType` in typed query options.
+    pub const NOTIFICATION_CONTENT_TYPE: Field<Self, kind::Text> = Field::new(
+        "notificationContentType",
+    );
+    /// `notificationQueryOptions` in typed query options.
+    pub const NOTIFICATION_QUERY_OPTIONS: Field<Self, kind::Text> = Field::new(
+        "notificationQueryOptions",
+    );
+    /// `notificationUrl` in typed query options.
+    pub const NOTIFICATION_URL: Field<Self, kind::Text> = Field::new("notificationUrl");
+    /// `resource` in typed query options.
+    pub const RESOURCE: Field<Self, kind::Text> = Field::new("resource");
+}
+#[cfg(feature = "change-notifications")]
+impl runtime::odata::IsA<Entity> for Subscription {}
 /// A user account of the tenant: a person who signs in, or an account that a service uses. Lists of users support the advanced queries of the directory (see Advanced query capabilities on directory objects): the notes below say which query options each property takes.
 ///
 /// Derives from [`DirectoryObject`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -2721,6 +3366,12 @@ pub mod tags {
     pub enum AppListItem {}
     #[cfg(feature = "users")]
     pub enum AssignedLicense {}
+    #[cfg(feature = "change-notifications")]
+    pub enum ChangeNotification {}
+    #[cfg(feature = "change-notifications")]
+    pub enum ChangeNotificationCollection {}
+    #[cfg(feature = "change-notifications")]
+    pub enum ChangeNotificationEncryptedContent {}
     #[cfg(feature = "intune-shared")]
     pub enum DeviceAndAppManagementAssignmentTarget {}
     #[cfg(feature = "intune-deviceconfig")]
@@ -2747,8 +3398,12 @@ pub mod tags {
     pub enum GroupAssignmentTarget {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum IosGeneralDeviceConfiguration {}
+    #[cfg(feature = "change-notifications")]
+    pub enum ResourceData {}
     #[cfg(feature = "intune-deviceconfig")]
     pub enum SettingStateDeviceSummary {}
+    #[cfg(feature = "change-notifications")]
+    pub enum Subscription {}
     #[cfg(feature = "users")]
     pub enum User {}
     #[cfg(feature = "intune-deviceconfig")]
@@ -2945,6 +3600,8 @@ pub mod setters {
     impl EntitySetters for crate::models::Group {}
     #[cfg(feature = "intune-deviceconfig")]
     impl EntitySetters for crate::models::IosGeneralDeviceConfiguration {}
+    #[cfg(feature = "change-notifications")]
+    impl EntitySetters for crate::models::Subscription {}
     #[cfg(feature = "users")]
     impl EntitySetters for crate::models::User {}
     #[cfg(feature = "intune-deviceconfig")]

@@ -399,6 +399,120 @@ pub fn get_me_member_of() -> Request<
     let path = PathBuilder::new("/me/memberOf");
     Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
 }
+/// List subscriptions
+///
+/// Lists subscriptions. Which ones come back depends on the calling app, on the permission it holds and, with delegated permissions, on the signed-in user and whether that user is an administrator (see What the list holds).
+///
+/// `GET /subscriptions`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `Subscription.Read.All`, `ChannelMessage.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+/// - Delegated (personal Microsoft account): least: `Subscription.Read.All`, `Contacts.Read`, `Files.ReadWrite`, `Calendars.Read`, `Mail.ReadBasic`, `Mail.Read`, `User.Read.All`
+/// - Application: least: `CallRecords.Read.All`, `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Chat.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `Printer.Read.All`, `Printer.ReadWrite.All`, `PrintTaskDefinition.ReadWrite.All`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+///
+/// Documented in `api/subscription-list.md` (line 41); published at <https://learn.microsoft.com/graph/api/subscription-list?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[inline]
+pub fn get_subscriptions() -> Request<runtime::Collection<crate::models::Subscription>> {
+    let path = PathBuilder::new("/subscriptions");
+    Request::new(Method::GET, path, runtime::parse_json)
+}
+/// Create subscription
+///
+/// Creates a subscription: from then until it expires, Microsoft Graph posts a notification to the app's endpoint whenever the watched resource undergoes one of the requested kinds of change.
+///
+/// `POST /subscriptions`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `ChannelMessage.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+/// - Delegated (personal Microsoft account): least: `Contacts.Read`, `Files.ReadWrite`, `Calendars.Read`, `Mail.ReadBasic`, `Mail.Read`, `User.Read.All`
+/// - Application: least: `CallRecords.Read.All`, `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Chat.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `Printer.Read.All`, `Printer.ReadWrite.All`, `PrintTaskDefinition.ReadWrite.All`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+///
+/// Request headers the docs list: `Prefer` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/subscription-post-subscriptions.md` (line 66); published at <https://learn.microsoft.com/graph/api/subscription-post-subscriptions?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[inline]
+pub fn post_subscriptions(
+    body: &crate::models::Subscription,
+) -> Request<crate::models::Subscription> {
+    let path = PathBuilder::new("/subscriptions");
+    Request::new(Method::POST, path, runtime::parse_json).json(body)
+}
+/// Delete subscription
+///
+/// Deletes a subscription: Microsoft Graph stops sending its notifications.
+///
+/// `DELETE /subscriptions/{id}`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `ChannelMessage.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+/// - Delegated (personal Microsoft account): least: `Contacts.Read`, `Files.ReadWrite`, `Calendars.Read`, `Mail.ReadBasic`, `Mail.Read`, `User.Read.All`
+/// - Application: least: `CallRecords.Read.All`, `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Chat.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `Printer.Read.All`, `Printer.ReadWrite.All`, `PrintTaskDefinition.ReadWrite.All`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+///
+/// Documented in `api/subscription-delete.md` (line 62); published at <https://learn.microsoft.com/graph/api/subscription-delete?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[inline]
+pub fn delete_subscriptions_item(id: &str) -> Request<runtime::NoContent> {
+    let path = PathBuilder::new("/subscriptions/").segment(id);
+    Request::new(Method::DELETE, path, runtime::parse_empty)
+}
+/// Get subscription
+///
+/// Reads one subscription, named by its id: what it watches, where its notifications go, and when it expires.
+///
+/// `GET /subscriptions/{id}`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `ChannelMessage.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+/// - Delegated (personal Microsoft account): least: `Contacts.Read`, `Files.ReadWrite`, `Calendars.Read`, `Mail.ReadBasic`, `Mail.Read`, `User.Read.All`
+/// - Application: least: `CallRecords.Read.All`, `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Chat.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `Printer.Read.All`, `Printer.ReadWrite.All`, `PrintTaskDefinition.ReadWrite.All`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+///
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Documented in `api/subscription-get.md` (line 62); published at <https://learn.microsoft.com/graph/api/subscription-get?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[inline]
+pub fn get_subscriptions_item(id: &str) -> Request<crate::models::Subscription> {
+    let path = PathBuilder::new("/subscriptions/").segment(id);
+    Request::new(Method::GET, path, runtime::parse_json)
+}
+/// Update subscription
+///
+/// Renews a subscription: sets a later expirationDateTime, so that notifications keep coming.
+///
+/// `PATCH /subscriptions/{id}`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `ChannelMessage.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+/// - Delegated (personal Microsoft account): least: `Contacts.Read`, `Files.ReadWrite`, `Calendars.Read`, `Mail.ReadBasic`, `Mail.Read`, `User.Read.All`
+/// - Application: least: `CallRecords.Read.All`, `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Chat.Read.All`, `Contacts.Read`, `Files.ReadWrite.All`, `Calendars.Read`, `Group.Read.All`, `Sites.ReadWrite.All`, `Mail.ReadBasic`, `Mail.Read`, `Printer.Read.All`, `Printer.ReadWrite.All`, `PrintTaskDefinition.ReadWrite.All`, `SecurityEvents.ReadWrite.All`, `User.Read.All`
+///
+/// Documented in `api/subscription-update.md` (line 64); published at <https://learn.microsoft.com/graph/api/subscription-update?view=graph-rest-1.0>.
+#[cfg(feature = "change-notifications")]
+#[inline]
+pub fn patch_subscriptions_item(
+    id: &str,
+    body: &crate::models::Subscription,
+) -> Request<crate::models::Subscription> {
+    let path = PathBuilder::new("/subscriptions/").segment(id);
+    Request::new(Method::PATCH, path, runtime::parse_json).json(body)
+}
 /// List users
 ///
 /// Lists the user objects of the tenant, a page at a time.

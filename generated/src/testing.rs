@@ -23,6 +23,492 @@ static APPLICATIONS_TYPES: &[Type] = &[
         ],
     },
 ];
+#[cfg(feature = "change-notifications")]
+static CHANGE_NOTIFICATIONS_OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: "/subscriptions",
+        status: 200,
+        collection: true,
+        permissions: Permissions {
+            delegated: &[
+                "Subscription.Read.All",
+                "ChannelMessage.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+                "Files.ReadWrite",
+            ],
+            application: &[
+                "CallRecords.Read.All",
+                "ChannelMessage.Read.Group",
+                "ChannelMessage.Read.All",
+                "Chat.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "Printer.Read.All",
+                "Printer.ReadWrite.All",
+                "PrintTaskDefinition.ReadWrite.All",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+            ],
+        },
+        consistency_level: false,
+        examples: &[
+            Example {
+                query: "",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#subscriptions","value":[{"id":"0fc0d6db-0073-42e5-a186-853da75fb308","resource":"Users","applicationId":"24d3b144-21ae-4080-943f-7067b395b913","changeType":"updated,deleted","clientState":null,"notificationUrl":"https://webhookappexample.azurewebsites.net/api/notifications","lifecycleNotificationUrl":"https://webhookappexample.azurewebsites.net/api/lifecycleNotifications","expirationDateTime":"2018-03-12T05:00:00Z","creatorId":"8ee44408-0679-472c-bc2a-692812af3437","latestSupportedTlsVersion":"v1_2","encryptionCertificate":"","encryptionCertificateId":"","includeResourceData":false,"notificationContentType":"application/json"}]}"#,
+            },
+        ],
+        body: Body::None,
+    },
+    Operation {
+        method: "POST",
+        path: "/subscriptions",
+        status: 201,
+        collection: false,
+        permissions: Permissions {
+            delegated: &[
+                "ChannelMessage.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+                "Files.ReadWrite",
+            ],
+            application: &[
+                "CallRecords.Read.All",
+                "ChannelMessage.Read.Group",
+                "ChannelMessage.Read.All",
+                "Chat.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "Printer.Read.All",
+                "Printer.ReadWrite.All",
+                "PrintTaskDefinition.ReadWrite.All",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+            ],
+        },
+        consistency_level: false,
+        examples: &[
+            Example {
+                query: "",
+                status: 201,
+                headers: &[("Content-Type", "application/json")],
+                body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity","id":"7f105c7d-2dc5-4530-97cd-4e7ae6534c07","resource":"me/mailFolders('Inbox')/messages","applicationId":"24d3b144-21ae-4080-943f-7067b395b913","changeType":"created","clientState":"secretClientValue","notificationUrl":"https://webhook.azurewebsites.net/api/send/myNotifyClient","expirationDateTime":"2016-11-20T18:23:45.9356913Z","creatorId":"8ee44408-0679-472c-bc2a-692812af3437","latestSupportedTlsVersion":"v1_2","notificationContentType":"application/json"}"#,
+            },
+            Example {
+                query: "",
+                status: 201,
+                headers: &[("Content-Type", "application/json")],
+                body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity","id":"76222963-cc7b-42d2-882d-8aaa69cb2ba3","resource":"teams/d29828b8-c04d-4e2a-b2f6-07da6982f0f0/channels/19:f127a8c55ad949d1a238464d22f0f99e@thread.skype/messages","applicationId":"0bf30f3b-4a52-48df-9a82-234910c4a086","changeType":"created,updated","clientState":"secretClientValue","notificationUrl":"https://webhook.contoso.com/api/notifications","lifecycleNotificationUrl":"https://webhook.contoso.com/api/lifecycle","expirationDateTime":"2020-10-01T11:00:00Z","creatorId":"8ee44408-0679-472c-bc2a-692812af3437","includeResourceData":true,"encryptionCertificateId":"MySelfSignedCert/DDC9651A-D7BC-4D74-86BC-A8923584B0AB","latestSupportedTlsVersion":"v1_2","notificationContentType":"application/json"}"#,
+            },
+        ],
+        body: Body::Types(&["microsoft.graph.subscription"]),
+    },
+    Operation {
+        method: "DELETE",
+        path: "/subscriptions/{id}",
+        status: 204,
+        collection: false,
+        permissions: Permissions {
+            delegated: &[
+                "ChannelMessage.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+                "Files.ReadWrite",
+            ],
+            application: &[
+                "CallRecords.Read.All",
+                "ChannelMessage.Read.Group",
+                "ChannelMessage.Read.All",
+                "Chat.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "Printer.Read.All",
+                "Printer.ReadWrite.All",
+                "PrintTaskDefinition.ReadWrite.All",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+            ],
+        },
+        consistency_level: false,
+        examples: &[
+            Example {
+                query: "",
+                status: 204,
+                headers: &[],
+                body: "",
+            },
+        ],
+        body: Body::None,
+    },
+    Operation {
+        method: "GET",
+        path: "/subscriptions/{id}",
+        status: 200,
+        collection: false,
+        permissions: Permissions {
+            delegated: &[
+                "ChannelMessage.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+                "Files.ReadWrite",
+            ],
+            application: &[
+                "CallRecords.Read.All",
+                "ChannelMessage.Read.Group",
+                "ChannelMessage.Read.All",
+                "Chat.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "Printer.Read.All",
+                "Printer.ReadWrite.All",
+                "PrintTaskDefinition.ReadWrite.All",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+            ],
+        },
+        consistency_level: false,
+        examples: &[
+            Example {
+                query: "",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity","id":"7f105c7d-2dc5-4530-97cd-4e7ae6534c07","resource":"me/messages","applicationId":"24d3b144-21ae-4080-943f-7067b395b913","changeType":"created,updated","clientState":"secretClientValue","notificationUrl":"https://webhook.azurewebsites.net/api/send/myNotifyClient","lifecycleNotificationUrl":"https://webhook.azurewebsites.net/api/send/lifecycleNotifications","expirationDateTime":"2016-11-20T18:23:45.9356913Z","creatorId":"8ee44408-0679-472c-bc2a-692812af3437","latestSupportedTlsVersion":"v1_2","encryptionCertificate":"","encryptionCertificateId":"","includeResourceData":false,"notificationContentType":"application/json"}"#,
+            },
+        ],
+        body: Body::None,
+    },
+    Operation {
+        method: "PATCH",
+        path: "/subscriptions/{id}",
+        status: 200,
+        collection: false,
+        permissions: Permissions {
+            delegated: &[
+                "ChannelMessage.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+                "Files.ReadWrite",
+            ],
+            application: &[
+                "CallRecords.Read.All",
+                "ChannelMessage.Read.Group",
+                "ChannelMessage.Read.All",
+                "Chat.Read.All",
+                "Contacts.Read",
+                "Files.ReadWrite.All",
+                "Calendars.Read",
+                "Group.Read.All",
+                "Sites.ReadWrite.All",
+                "Mail.ReadBasic",
+                "Mail.Read",
+                "Printer.Read.All",
+                "Printer.ReadWrite.All",
+                "PrintTaskDefinition.ReadWrite.All",
+                "SecurityEvents.ReadWrite.All",
+                "User.Read.All",
+            ],
+        },
+        consistency_level: false,
+        examples: &[
+            Example {
+                query: "",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity","id":"7f105c7d-2dc5-4530-97cd-4e7ae6534c07","resource":"me/messages","applicationId":"24d3b144-21ae-4080-943f-7067b395b913","changeType":"created,updated","clientState":"secretClientValue","notificationUrl":"https://webhook.azurewebsites.net/api/send/myNotifyClient","lifecycleNotificationUrl":"https://webhook.azurewebsites.net/api/send/lifecycleNotifications","expirationDateTime":"2016-11-22T18:23:45.9356913Z","creatorId":"8ee44408-0679-472c-bc2a-692812af3437","latestSupportedTlsVersion":"v1_2","encryptionCertificate":"","encryptionCertificateId":"","includeResourceData":false,"notificationContentType":"application/json"}"#,
+            },
+        ],
+        body: Body::Types(&["microsoft.graph.subscription"]),
+    },
+];
+#[cfg(feature = "change-notifications")]
+static CHANGE_NOTIFICATIONS_TYPES: &[Type] = &[
+    Type {
+        name: "microsoft.graph.changeNotification",
+        base: None,
+        is_abstract: false,
+        is_open: false,
+        properties: &[
+            Property {
+                name: "changeType",
+                kind: Kind::Enum("microsoft.graph.changeType"),
+                collection: false,
+            },
+            Property {
+                name: "clientState",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "encryptedContent",
+                kind: Kind::Object("microsoft.graph.changeNotificationEncryptedContent"),
+                collection: false,
+            },
+            Property {
+                name: "id",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "lifecycleEvent",
+                kind: Kind::Enum("microsoft.graph.lifecycleEventType"),
+                collection: false,
+            },
+            Property {
+                name: "resource",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "resourceData",
+                kind: Kind::Object("microsoft.graph.resourceData"),
+                collection: false,
+            },
+            Property {
+                name: "subscriptionExpirationDateTime",
+                kind: Kind::DateTime,
+                collection: false,
+            },
+            Property {
+                name: "subscriptionId",
+                kind: Kind::Guid,
+                collection: false,
+            },
+            Property {
+                name: "tenantId",
+                kind: Kind::Guid,
+                collection: false,
+            },
+        ],
+    },
+    Type {
+        name: "microsoft.graph.changeNotificationCollection",
+        base: None,
+        is_abstract: false,
+        is_open: false,
+        properties: &[
+            Property {
+                name: "validationTokens",
+                kind: Kind::Text,
+                collection: true,
+            },
+            Property {
+                name: "value",
+                kind: Kind::Object("microsoft.graph.changeNotification"),
+                collection: true,
+            },
+        ],
+    },
+    Type {
+        name: "microsoft.graph.changeNotificationEncryptedContent",
+        base: None,
+        is_abstract: false,
+        is_open: false,
+        properties: &[
+            Property {
+                name: "data",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "dataSignature",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "dataKey",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "encryptionCertificateId",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "encryptionCertificateThumbprint",
+                kind: Kind::Text,
+                collection: false,
+            },
+        ],
+    },
+    Type {
+        name: "microsoft.graph.resourceData",
+        base: None,
+        is_abstract: false,
+        is_open: true,
+        properties: &[
+            Property {
+                name: "@odata.type",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "@odata.id",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "@odata.etag",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "id",
+                kind: Kind::Text,
+                collection: false,
+            },
+        ],
+    },
+    Type {
+        name: "microsoft.graph.subscription",
+        base: Some("microsoft.graph.entity"),
+        is_abstract: false,
+        is_open: false,
+        properties: &[
+            Property {
+                name: "applicationId",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "changeType",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "clientState",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "creatorId",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "encryptionCertificate",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "encryptionCertificateId",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "expirationDateTime",
+                kind: Kind::DateTime,
+                collection: false,
+            },
+            Property {
+                name: "includeResourceData",
+                kind: Kind::Bool,
+                collection: false,
+            },
+            Property {
+                name: "latestSupportedTlsVersion",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "lifecycleNotificationUrl",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "notificationContentType",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "notificationQueryOptions",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "notificationUrl",
+                kind: Kind::Text,
+                collection: false,
+            },
+            Property {
+                name: "resource",
+                kind: Kind::Text,
+                collection: false,
+            },
+        ],
+    },
+];
+#[cfg(feature = "change-notifications")]
+static CHANGE_NOTIFICATIONS_ENUMS: &[Enum] = &[
+    Enum {
+        name: "microsoft.graph.changeType",
+        members: &["created", "updated", "deleted"],
+        flags: false,
+    },
+    Enum {
+        name: "microsoft.graph.lifecycleEventType",
+        members: &["missed", "subscriptionRemoved", "reauthorizationRequired"],
+        flags: false,
+    },
+];
 #[cfg(feature = "intune-deviceconfig")]
 static INTUNE_DEVICECONFIG_OPERATIONS: &[Operation] = &[
     Operation {
@@ -1234,6 +1720,12 @@ pub fn api() -> Api {
     #[cfg(feature = "applications")]
     {
         api.types.extend(APPLICATIONS_TYPES);
+    }
+    #[cfg(feature = "change-notifications")]
+    {
+        api.operations.extend(CHANGE_NOTIFICATIONS_OPERATIONS);
+        api.types.extend(CHANGE_NOTIFICATIONS_TYPES);
+        api.enums.extend(CHANGE_NOTIFICATIONS_ENUMS);
     }
     #[cfg(feature = "intune-deviceconfig")]
     {

@@ -900,6 +900,306 @@ fn get_me_member_of_ex1_response() {
     assert_eq!(actual, expected);
 }
 
+// specs/docs/api/subscription-list.md line 69: GET /subscriptions
+#[cfg(feature = "change-notifications")]
+#[test]
+fn get_subscriptions_ex1_request() {
+    let request = graph_client::operations::get_subscriptions();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/subscriptions");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.subscriptions().list();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "change-notifications")]
+#[test]
+fn get_subscriptions_ex1_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions",
+  "value": [
+    {
+      "id": "0fc0d6db-0073-42e5-a186-853da75fb308",
+      "resource": "Users",
+      "applicationId": "24d3b144-21ae-4080-943f-7067b395b913",
+      "changeType": "updated,deleted",
+      "clientState": null,
+      "notificationUrl": "https://webhookappexample.azurewebsites.net/api/notifications",
+      "lifecycleNotificationUrl": "https://webhookappexample.azurewebsites.net/api/lifecycleNotifications",
+      "expirationDateTime": "2018-03-12T05:00:00Z",
+      "creatorId": "8ee44408-0679-472c-bc2a-692812af3437",
+      "latestSupportedTlsVersion": "v1_2",
+      "encryptionCertificate": "",
+      "encryptionCertificateId": "",
+      "includeResourceData": false,
+      "notificationContentType": "application/json"
+    }
+  ]
+}"#;
+    let request = graph_client::operations::get_subscriptions();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/subscription-post-subscriptions.md line 121: POST /subscriptions
+#[cfg(feature = "change-notifications")]
+#[test]
+fn post_subscriptions_ex1_request() {
+    let text = r#"{
+  "changeType": "created",
+  "notificationUrl": "https://webhook.azurewebsites.net/api/send/myNotifyClient",
+  "resource": "me/mailFolders('Inbox')/messages",
+  "expirationDateTime": "2016-11-20T18:23:45.9356913Z",
+  "clientState": "secretClientValue",
+  "latestSupportedTlsVersion": "v1_2"
+}"#;
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    let request = graph_client::operations::post_subscriptions(
+        &serde_json::from_value(expected.clone())
+            .expect("the example body deserializes into the body type"),
+    );
+    assert_eq!(request.method().as_str(), "POST");
+    assert_eq!(request.path(), "/subscriptions");
+    assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .subscriptions()
+        .create(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+    assert_eq!(request.body_json(), Some(expected));
+}
+
+#[cfg(feature = "change-notifications")]
+#[test]
+fn post_subscriptions_ex1_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity",
+  "id": "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+  "resource": "me/mailFolders('Inbox')/messages",
+  "applicationId": "24d3b144-21ae-4080-943f-7067b395b913",
+  "changeType": "created",
+  "clientState": "secretClientValue",
+  "notificationUrl": "https://webhook.azurewebsites.net/api/send/myNotifyClient",
+  "expirationDateTime": "2016-11-20T18:23:45.9356913Z",
+  "creatorId": "8ee44408-0679-472c-bc2a-692812af3437",
+  "latestSupportedTlsVersion": "v1_2",
+  "notificationContentType": "application/json"
+}"#;
+    let request = graph_client::operations::post_subscriptions(&Default::default());
+    let parsed = request
+        .parse_response(201, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/subscription-post-subscriptions.md line 173: POST /subscriptions
+#[cfg(feature = "change-notifications")]
+#[test]
+fn post_subscriptions_ex2_request() {
+    let text = r#"{
+  "changeType": "created,updated",
+  "notificationUrl": "https://webhook.contoso.com/api/notifications",
+  "lifecycleNotificationUrl": "https://webhook.contoso.com/api/lifecycle",
+  "resource": "teams/d29828b8-c04d-4e2a-b2f6-07da6982f0f0/channels/19:f127a8c55ad949d1a238464d22f0f99e@thread.skype/messages",
+  "expirationDateTime": "2020-10-01T11:00:00.0000000Z",
+  "clientState": "secretClientValue",
+  "includeResourceData": true,
+  "encryptionCertificate": "MIICzjCCAbYCA04fejANBgkqhkiG9w0BAQsFADAsMSowKAYDVQQDDCF3ZWJob29rLmNvbnRvc28uY29tIG5vdGlmaWNhdGlvbnMwHhcNMjAwOTMwMDAwMDAwWhcNMjEwOTMwMDAwMDAwWjAsMSowKAYDVQQDDCF3ZWJob29rLmNvbnRvc28uY29tIG5vdGlmaWNhdGlvbnMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDhWW8nP34MiPsxXUfFbFLvpq3KNVIYun7mh4hWrdGVK5aGDQBSml8zOBzvSF7Mb9b3k2njS21dxjRmMJvTy5WbDCYv+J89KPltSDS6TYCfIaCCSWMnqfCTkuD6ne524J53ijZooc3QGBmE7h1Saidtn/tqs4UudmJtKLbOOFDtaAg1sl4TXMIWYw1T+aRzHGOQ7uSasrrHBRs7oE9PE5foqh6R0e52B267jdmjp4RuBFVDzHMUQaMGPnLtX5VMgKui6RNyjhUlL/fJWfbceD5KbFJckMEAB1AR7hddakajVCbmNEvVx9PAfOmbhOuFlLx7hK9T4p6E8ysG+GFAlHvXAgMBAAEwDQYJKoZIhvcNAQELBQADggEBAHvqDeKx3E05dPgzJ8HjbU8y/K8tD3LH9BnmciQHKzfJLUsNd6yFn8194mEQaycOK57LCKsafNtoO2hYU1GOB8i7t7BfYUw/q4xyp/S4XH6I4H7x8WiUvh2z6y88WGfSWgnjCrtdyvKklMoC79/vHVUB2TMUFeRD10VsfAsO0sWXM24QPnOUiIusUsnIIQIrEKT31UIB2WRs7JMbRmQOhKNkJ4Aumq5R3qrgfJ7uIPBTwd8ClnKUC1c1OztT84KaF33+a7rT8t/VqYLJg4RgoXcZk2MkkPtbmuxG4VzimF1G6IOtsWYFaaU/CaK+83i/DJVjZkJbuWKCoxG4VRXEgeQ=",
+  "encryptionCertificateId": "MySelfSignedCert/DDC9651A-D7BC-4D74-86BC-A8923584B0AB"
+}"#;
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    let request = graph_client::operations::post_subscriptions(
+        &serde_json::from_value(expected.clone())
+            .expect("the example body deserializes into the body type"),
+    );
+    assert_eq!(request.method().as_str(), "POST");
+    assert_eq!(request.path(), "/subscriptions");
+    assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .subscriptions()
+        .create(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+    assert_eq!(request.body_json(), Some(expected));
+}
+
+#[cfg(feature = "change-notifications")]
+#[test]
+fn post_subscriptions_ex2_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity",
+  "id": "76222963-cc7b-42d2-882d-8aaa69cb2ba3",
+  "resource": "teams/d29828b8-c04d-4e2a-b2f6-07da6982f0f0/channels/19:f127a8c55ad949d1a238464d22f0f99e@thread.skype/messages",
+  "applicationId": "0bf30f3b-4a52-48df-9a82-234910c4a086",
+  "changeType": "created,updated",
+  "clientState": "secretClientValue",
+  "notificationUrl": "https://webhook.contoso.com/api/notifications",
+  "lifecycleNotificationUrl": "https://webhook.contoso.com/api/lifecycle",
+  "expirationDateTime": "2020-10-01T11:00:00Z",
+  "creatorId": "8ee44408-0679-472c-bc2a-692812af3437",
+  "includeResourceData": true,
+  "encryptionCertificateId": "MySelfSignedCert/DDC9651A-D7BC-4D74-86BC-A8923584B0AB",
+  "latestSupportedTlsVersion": "v1_2",
+  "notificationContentType": "application/json"
+}"#;
+    let request = graph_client::operations::post_subscriptions(&Default::default());
+    let parsed = request
+        .parse_response(201, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/subscription-delete.md line 87: DELETE /subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07
+#[cfg(feature = "change-notifications")]
+#[test]
+fn delete_subscriptions_item_ex1_request() {
+    let request = graph_client::operations::delete_subscriptions_item(
+        "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+    );
+    assert_eq!(request.method().as_str(), "DELETE");
+    assert_eq!(request.path(), "/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .subscriptions()
+        .by_id("7f105c7d-2dc5-4530-97cd-4e7ae6534c07")
+        .delete();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+// specs/docs/api/subscription-get.md line 90: GET /subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07
+#[cfg(feature = "change-notifications")]
+#[test]
+fn get_subscriptions_item_ex1_request() {
+    let request = graph_client::operations::get_subscriptions_item(
+        "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+    );
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph
+        .subscriptions()
+        .by_id("7f105c7d-2dc5-4530-97cd-4e7ae6534c07")
+        .get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "change-notifications")]
+#[test]
+fn get_subscriptions_item_ex1_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity",
+  "id": "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+  "resource": "me/messages",
+  "applicationId": "24d3b144-21ae-4080-943f-7067b395b913",
+  "changeType": "created,updated",
+  "clientState": "secretClientValue",
+  "notificationUrl": "https://webhook.azurewebsites.net/api/send/myNotifyClient",
+  "lifecycleNotificationUrl": "https://webhook.azurewebsites.net/api/send/lifecycleNotifications",
+  "expirationDateTime": "2016-11-20T18:23:45.9356913Z",
+  "creatorId": "8ee44408-0679-472c-bc2a-692812af3437",
+  "latestSupportedTlsVersion": "v1_2",
+  "encryptionCertificate": "",
+  "encryptionCertificateId": "",
+  "includeResourceData": false,
+  "notificationContentType": "application/json"
+}"#;
+    let request = graph_client::operations::get_subscriptions_item(
+        "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+    );
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/subscription-update.md line 90: PATCH /subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07
+#[cfg(feature = "change-notifications")]
+#[test]
+fn patch_subscriptions_item_ex1_request() {
+    let text = r#"{
+  "expirationDateTime": "2016-11-22T18:23:45.9356913Z"
+}"#;
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    let request = graph_client::operations::patch_subscriptions_item(
+        "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+        &serde_json::from_value(expected.clone())
+            .expect("the example body deserializes into the body type"),
+    );
+    assert_eq!(request.method().as_str(), "PATCH");
+    assert_eq!(request.path(), "/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07");
+    assert_eq!(request.invalid_reason(), None);
+    let built = graph_client::Graph
+        .subscriptions()
+        .by_id("7f105c7d-2dc5-4530-97cd-4e7ae6534c07")
+        .update(
+            &serde_json::from_value(expected.clone())
+                .expect("the example body deserializes into the body type"),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+    assert_eq!(request.body_json(), Some(expected));
+}
+
+#[cfg(feature = "change-notifications")]
+#[test]
+fn patch_subscriptions_item_ex1_response() {
+    let text = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity",
+  "id": "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+  "resource": "me/messages",
+  "applicationId": "24d3b144-21ae-4080-943f-7067b395b913",
+  "changeType": "created,updated",
+  "clientState": "secretClientValue",
+  "notificationUrl": "https://webhook.azurewebsites.net/api/send/myNotifyClient",
+  "lifecycleNotificationUrl": "https://webhook.azurewebsites.net/api/send/lifecycleNotifications",
+  "expirationDateTime": "2016-11-22T18:23:45.9356913Z",
+  "creatorId": "8ee44408-0679-472c-bc2a-692812af3437",
+  "latestSupportedTlsVersion": "v1_2",
+  "encryptionCertificate": "",
+  "encryptionCertificateId": "",
+  "includeResourceData": false,
+  "notificationContentType": "application/json"
+}"#;
+    let request = graph_client::operations::patch_subscriptions_item(
+        "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+        &Default::default(),
+    );
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
 // specs/docs/api/user-list.md line 63: GET /users
 #[cfg(feature = "users")]
 #[test]

@@ -45,6 +45,27 @@ const EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[
         "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview",
         r##"{"@odata.type":"#microsoft.graph.deviceConfigurationDeviceOverview","pendingCount":12,"notApplicableCount":2,"successCount":12,"errorCount":10,"failedCount":11,"lastUpdateDateTime":"2016-12-31T23:58:21.6459442-08:00","configurationVersion":4}"##,
     ),
+    (
+        "api/subscription-post-subscriptions.md:121",
+        "POST",
+        "/subscriptions",
+        "/subscriptions",
+        r#"{"changeType":"created","notificationUrl":"https://webhook.azurewebsites.net/api/send/myNotifyClient","resource":"me/mailFolders('Inbox')/messages","expirationDateTime":"2016-11-20T18:23:45.9356913Z","clientState":"secretClientValue","latestSupportedTlsVersion":"v1_2"}"#,
+    ),
+    (
+        "api/subscription-post-subscriptions.md:173",
+        "POST",
+        "/subscriptions",
+        "/subscriptions",
+        r#"{"changeType":"created,updated","notificationUrl":"https://webhook.contoso.com/api/notifications","lifecycleNotificationUrl":"https://webhook.contoso.com/api/lifecycle","resource":"teams/d29828b8-c04d-4e2a-b2f6-07da6982f0f0/channels/19:f127a8c55ad949d1a238464d22f0f99e@thread.skype/messages","expirationDateTime":"2020-10-01T11:00:00.0000000Z","clientState":"secretClientValue","includeResourceData":true,"encryptionCertificate":"MIICzjCCAbYCA04fejANBgkqhkiG9w0BAQsFADAsMSowKAYDVQQDDCF3ZWJob29rLmNvbnRvc28uY29tIG5vdGlmaWNhdGlvbnMwHhcNMjAwOTMwMDAwMDAwWhcNMjEwOTMwMDAwMDAwWjAsMSowKAYDVQQDDCF3ZWJob29rLmNvbnRvc28uY29tIG5vdGlmaWNhdGlvbnMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDhWW8nP34MiPsxXUfFbFLvpq3KNVIYun7mh4hWrdGVK5aGDQBSml8zOBzvSF7Mb9b3k2njS21dxjRmMJvTy5WbDCYv+J89KPltSDS6TYCfIaCCSWMnqfCTkuD6ne524J53ijZooc3QGBmE7h1Saidtn/tqs4UudmJtKLbOOFDtaAg1sl4TXMIWYw1T+aRzHGOQ7uSasrrHBRs7oE9PE5foqh6R0e52B267jdmjp4RuBFVDzHMUQaMGPnLtX5VMgKui6RNyjhUlL/fJWfbceD5KbFJckMEAB1AR7hddakajVCbmNEvVx9PAfOmbhOuFlLx7hK9T4p6E8ysG+GFAlHvXAgMBAAEwDQYJKoZIhvcNAQELBQADggEBAHvqDeKx3E05dPgzJ8HjbU8y/K8tD3LH9BnmciQHKzfJLUsNd6yFn8194mEQaycOK57LCKsafNtoO2hYU1GOB8i7t7BfYUw/q4xyp/S4XH6I4H7x8WiUvh2z6y88WGfSWgnjCrtdyvKklMoC79/vHVUB2TMUFeRD10VsfAsO0sWXM24QPnOUiIusUsnIIQIrEKT31UIB2WRs7JMbRmQOhKNkJ4Aumq5R3qrgfJ7uIPBTwd8ClnKUC1c1OztT84KaF33+a7rT8t/VqYLJg4RgoXcZk2MkkPtbmuxG4VzimF1G6IOtsWYFaaU/CaK+83i/DJVjZkJbuWKCoxG4VRXEgeQ=","encryptionCertificateId":"MySelfSignedCert/DDC9651A-D7BC-4D74-86BC-A8923584B0AB"}"#,
+    ),
+    (
+        "api/subscription-update.md:90",
+        "PATCH",
+        "/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+        "/subscriptions/{id}",
+        r#"{"expirationDateTime":"2016-11-22T18:23:45.9356913Z"}"#,
+    ),
 ];
 use graph_client::client::{Client, StaticToken};
 use graph_client::runtime::{parse_bytes, Method, PathBuilder};
