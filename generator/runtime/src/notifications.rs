@@ -19,7 +19,7 @@
 //! is created with.
 //!
 //! Notifications with resource data carry validation tokens and encrypted resources:
-//! [`resource_data`] (feature `resource-data`) checks the one and decrypts the other.
+//! `resource_data` (feature `resource-data`) checks the one and decrypts the other.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use percent_encoding::percent_decode_str;
@@ -347,7 +347,7 @@ pub fn renewals_due<'a>(
 
 /// The `encryptionCertificate` of a subscription with resource data: the certificate
 /// (X.509, DER) in base64. Graph encrypts each resource's key with its public key;
-/// decrypt with the private key ([`resource_data::Certificates`]).
+/// decrypt with the private key (`resource_data::Certificates`).
 pub fn encryption_certificate(der: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(der)

@@ -17,6 +17,9 @@
 //! `ConsistencyLevel: eventual` where the page documents the header (`400`). Every
 //! request is recorded: [`FakeGraph::requests`].
 //!
+//! Subscriptions to webhooks on loopback are validated with the handshake when they are
+//! created, and [`FakeGraph::notify`] delivers their changes.
+//!
 //! The fake also answers the client-credentials token endpoint
 //! ([`FakeGraph::token_url`]) and `$batch`, and injects [`Faults`] when asked: throttling,
 //! errors, connections dropped before or during an answer, late bodies, expired tokens
@@ -179,6 +182,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
+
+mod webhooks;
+pub use webhooks::{WebhookAnswer, FAKE_TENANT};
 
 /// The version segment the fake serves under, as Graph's base URL has it.
 const VERSION: &str = "/v1.0";
@@ -761,6 +767,8 @@ async fn serve(
         } else {
             inner.upload(session, &received.method, range.as_deref(), &body)
         }
+    } else if let Some(refusal) = webhooks::check_new_subscription(&received).await {
+        refusal
     } else {
         shared.answer(received)
     };

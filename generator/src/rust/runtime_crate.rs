@@ -19,7 +19,7 @@ const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// The runtime's modules, as the `mod` declarations of its `lib.rs` name them (a test
 /// checks the two agree), with the text of each.
-pub const MODULES: [(&str, &str); 18] = [
+pub const MODULES: [(&str, &str); 19] = [
     ("error", include_str!("../../runtime/src/error.rs")),
     ("json", include_str!("../../runtime/src/json.rs")),
     ("members", include_str!("../../runtime/src/members.rs")),
@@ -43,12 +43,20 @@ pub const MODULES: [(&str, &str); 18] = [
     ),
     ("odata", include_str!("../../runtime/src/odata.rs")),
     ("testing", include_str!("../../runtime/src/testing.rs")),
+    (
+        "testing/webhooks",
+        include_str!("../../runtime/src/testing/webhooks.rs"),
+    ),
     ("upload", include_str!("../../runtime/src/upload.rs")),
 ];
 
 /// The module a generated crate compiles as its own whatever the source: the models add
 /// methods to `Object`, which only the crate that defines it may.
 const OWN_MODULE: &str = "object";
+
+/// The runtime's dependencies that the examples name: streams, and the webhook
+/// example's HTTP server.
+const EXAMPLES_USE: [&str; 4] = ["futures-util", "hyper", "hyper-util", "http-body-util"];
 
 /// The dependencies that generated code names itself (dates, ids, JSON, and serde in
 /// `string_enum!`), which a crate that depends on the runtime needs beside it.
@@ -304,9 +312,15 @@ fn dependency_parts(
     Ok(ManifestParts {
         dependencies: deps.join("\n"),
         features: forwarded.join("\n"),
-        dev_dependencies: entry(dependencies, "futures-util")
-            .map(|l| l.replace(", optional = true", ""))
-            .ok_or("the runtime does not depend on futures-util")?,
+        dev_dependencies: EXAMPLES_USE
+            .iter()
+            .map(|name| {
+                entry(dependencies, name)
+                    .map(|l| l.replace(", optional = true", ""))
+                    .ok_or_else(|| format!("the runtime does not depend on {name}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n"),
     })
 }
 

@@ -634,7 +634,7 @@ impl fmt::Display for DecryptError {
 impl std::error::Error for DecryptError {}
 
 #[cfg(feature = "client-no-provider")]
-pub use open_id::OpenIdKeys;
+pub use open_id::{OpenIdKeys, PLATFORM_KEYS};
 
 #[cfg(feature = "client-no-provider")]
 mod open_id {

@@ -1,0 +1,180 @@
+//! The fake Graph calls a webhook as Graph does: the validation handshake when a
+//! subscription is created, then changes and lifecycle events, which the endpoint
+//! receives with `notifications::Receiver`.
+
+use graph_runtime::client::{Client, StaticToken};
+use graph_runtime::notifications::{LifecycleEvent, Notifications, Receiver, Reception};
+use graph_runtime::testing::{Body, FakeGraph, Operation, Permissions};
+use graph_runtime::{parse_json, Error, Method, PathBuilder, Request};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+
+static OPERATIONS: [Operation; 1] = [Operation {
+    method: "POST",
+    path: "/subscriptions",
+    status: 201,
+    collection: false,
+    permissions: Permissions::EMPTY,
+    consistency_level: false,
+    body: Body::None,
+    examples: &[],
+}];
+
+/// A webhook endpoint on loopback: answers the handshake, acknowledges notifications
+/// with `202` and hands them over; refuses what the receiver refuses with `400`.
+async fn endpoint(
+    receiver: Arc<Mutex<Receiver>>,
+) -> (String, mpsc::UnboundedReceiver<Notifications>) {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("a port");
+    let url = format!("http://{}/notify", listener.local_addr().expect("address"));
+    let (sender, delivered) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let receiver = receiver.clone();
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                        let receiver = receiver.clone();
+                        let sender = sender.clone();
+                        async move {
+                            let query = request.uri().query().unwrap_or("").to_string();
+                            let body = request
+                                .into_body()
+                                .collect()
+                                .await
+                                .map_err(|e| std::io::Error::other(e.to_string()))?
+                                .to_bytes();
+                            let reception = receiver.lock().expect("lock").receive(&query, &body);
+                            let (status, text) = match reception {
+                                Ok(Reception::Handshake(token)) => (200, token),
+                                Ok(Reception::Notifications(n)) => {
+                                    let _ = sender.send(n);
+                                    (202, String::new())
+                                }
+                                Err(e) => (400, e.to_string()),
+                            };
+                            hyper::Response::builder()
+                                .status(status)
+                                .header("content-type", "text/plain")
+                                .body(Full::new(Bytes::from(text)))
+                                .map_err(|e| std::io::Error::other(e.to_string()))
+                        }
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, delivered)
+}
+
+fn create(url: &str, secret: &str) -> Request<Value> {
+    Request::new(Method::POST, PathBuilder::new("/subscriptions"), parse_json).json(&json!({
+        "changeType": "created,updated",
+        "notificationUrl": url,
+        "lifecycleNotificationUrl": url,
+        "resource": "users",
+        "expirationDateTime": "2026-12-09T11:00:00Z",
+        "clientState": secret,
+    }))
+}
+
+#[tokio::test]
+async fn a_subscription_is_validated_then_notified_of_changes_and_lifecycle_events() {
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    let client = Client::new(&fake.base_url(), StaticToken::new("token")).expect("client");
+    let receiver = Arc::new(Mutex::new(Receiver::new()));
+    let (url, mut delivered) = endpoint(receiver.clone()).await;
+
+    let created: Value = client
+        .send(create(&url, "secret-1"))
+        .await
+        .expect("validated and created");
+    let id = created["id"].as_str().expect("an id").to_string();
+    receiver.lock().expect("lock").register(&id, "secret-1");
+
+    let answer = fake
+        .notify(
+            &id,
+            "updated",
+            json!({ "@odata.type": "#Microsoft.Graph.User", "id": "8a1c" }),
+        )
+        .await
+        .expect("delivered");
+    assert_eq!(answer.status, 202);
+    let notifications = delivered.recv().await.expect("notifications");
+    assert_eq!(notifications.changes.len(), 1);
+    let change = &notifications.changes[0];
+    assert_eq!(
+        (change.subscription_id.as_str(), change.change_type.as_str()),
+        (id.as_str(), "updated")
+    );
+    assert_eq!(change.resource, "users/8a1c");
+    assert!(!change.repeated);
+
+    let answer = fake
+        .notify_lifecycle(&id, "reauthorizationRequired")
+        .await
+        .expect("delivered");
+    assert_eq!(answer.status, 202);
+    let notifications = delivered.recv().await.expect("notifications");
+    assert_eq!(
+        notifications.lifecycle[0].event,
+        LifecycleEvent::ReauthorizationRequired
+    );
+    assert_eq!(
+        notifications.lifecycle[0]
+            .subscription_expiration
+            .map(|t| t.to_rfc3339()),
+        Some("2026-12-09T11:00:00+00:00".to_string())
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_that_fails_the_handshake_gets_no_subscription() {
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    let client = Client::new(&fake.base_url(), StaticToken::new("token")).expect("client");
+    // An endpoint that answers everything with 202, the handshake included.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("a port");
+    let url = format!("http://{}/notify", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(|_request: hyper::Request<Incoming>| async {
+                        Ok::<_, hyper::Error>(
+                            hyper::Response::builder()
+                                .status(202)
+                                .body(Full::new(Bytes::new()))
+                                .expect("a response"),
+                        )
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    match client.send(create(&url, "secret-1")).await {
+        Err(Error::Service(e)) => {
+            assert_eq!(e.status, 400);
+            let message = e.error.map(|g| g.message).unwrap_or_default();
+            assert!(message.contains("validation request failed"), "{message}");
+        }
+        other => panic!("expected a 400, got {other:?}"),
+    }
+    assert!(fake.items("/subscriptions").is_empty());
+}
