@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 
 /// The runnable examples of the workflows, one per file of `examples/`; they use the
 /// runtime only, so they build whatever areas the docs have.
-const EXAMPLES: [(&str, &str); 5] = [
+const EXAMPLES: [(&str, &str); 6] = [
     (
         "sign_in",
         include_str!("../../templates/examples/sign_in.rs"),
@@ -54,12 +54,16 @@ const EXAMPLES: [(&str, &str); 5] = [
         "testing",
         include_str!("../../templates/examples/testing.rs"),
     ),
+    (
+        "webhook",
+        include_str!("../../templates/examples/webhook.rs"),
+    ),
 ];
 
-/// The `[[example]]` entry of `name`: the client for all, and the fake Graph for the
-/// one that tests with it (whose tests `cargo test --features testing` runs).
+/// The `[[example]]` entry of `name`: the client for all, and the fake Graph for those
+/// that test with it (whose tests `cargo test --features testing` runs).
 fn example_entry(name: &str) -> String {
-    if name == "testing" {
+    if name == "testing" || name == "webhook" {
         format!(
             "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\", \"testing\"]\ntest = true\n"
         )
@@ -439,7 +443,7 @@ publish = false
 {dependencies}
 
 [dev-dependencies]
-tokio = {{ version = "1", features = ["rt"] }}
+tokio = {{ version = "1", features = ["rt", "net", "sync"] }}
 {dev_dependencies}
 # One feature per doc area; `full` (a default) enables them all.
 {area_features}{runtime_features}
