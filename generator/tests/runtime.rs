@@ -157,12 +157,14 @@ fn the_generators_module_list_is_the_runtime_crates() {
             _ => None,
         })
         .collect();
-    let listed: BTreeSet<String> = runtime::MODULES
+    // Top-level modules are declared by lib.rs; nested ones (`notifications/resource_data`)
+    // by their parent module.
+    let (nested, top): (BTreeSet<String>, BTreeSet<String>) = runtime::MODULES
         .iter()
         .map(|(n, _)| n.to_string())
-        .collect();
+        .partition(|n| n.contains('/'));
     assert_eq!(
-        listed, declared,
+        top, declared,
         "rust::runtime::MODULES and the mods of generator/runtime/src/lib.rs"
     );
     // And each is the file of that name.
@@ -172,16 +174,49 @@ fn the_generators_module_list_is_the_runtime_crates() {
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(on_disk, text, "{name}");
     }
-    let files: BTreeSet<String> = std::fs::read_dir(runtime_dir())
-        .expect("generator/runtime/src")
-        .filter_map(|e| {
-            let name = e.ok()?.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".rs")
-                .filter(|n| *n != "lib")
-                .map(str::to_string)
-        })
+    for name in &nested {
+        let (parent, child) = name.rsplit_once('/').expect("a nested name");
+        let (_, parent_text) = runtime::MODULES
+            .iter()
+            .find(|(n, _)| *n == parent)
+            .unwrap_or_else(|| panic!("{name}: its parent {parent} is not listed"));
+        let declares = parse(parent_text, parent)
+            .items
+            .iter()
+            .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == child && m.content.is_none()));
+        assert!(declares, "{parent}.rs does not declare `mod {child};`");
+    }
+    let rust_files = |dir: &std::path::Path| -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| {
+                        let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                        name.strip_suffix(".rs").map(str::to_string)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let files: BTreeSet<String> = rust_files(&runtime_dir())
+        .into_iter()
+        .filter(|n| n != "lib")
         .collect();
     assert_eq!(files, declared, "the files of generator/runtime/src");
+    // The files of module folders, unit tests aside, are the nested modules.
+    let nested_files: BTreeSet<String> = declared
+        .iter()
+        .flat_map(|parent| {
+            rust_files(&runtime_dir().join(parent))
+                .into_iter()
+                .filter(|n| n != "tests")
+                .map(move |child| format!("{parent}/{child}"))
+        })
+        .collect();
+    assert_eq!(
+        nested_files, nested,
+        "the module folders of generator/runtime/src"
+    );
 }
 
 /// The emitter's source names helpers in strings (`"runtime::as_i32"`) and in tokens.
