@@ -44,8 +44,6 @@ pub fn get_device_management_device_configurations() -> Request<
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
 ///
-/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
-///
 /// Documented in `api/intune-deviceconfig-iosgeneraldeviceconfiguration-create.md` (line 34); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-iosgeneraldeviceconfiguration-create?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]
 #[inline]
@@ -173,8 +171,6 @@ impl PostDeviceManagementDeviceConfigurationsAssignBody {
 /// - Delegated (work or school account): least: `DeviceManagementConfiguration.ReadWrite.All`
 /// - Delegated (personal Microsoft account): not supported
 /// - Application: least: `DeviceManagementConfiguration.ReadWrite.All`
-///
-/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
 ///
 /// Documented in `api/intune-deviceconfig-deviceconfiguration-assign.md` (line 36); published at <https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-assign?view=graph-rest-1.0>.
 #[cfg(feature = "intune-deviceconfig")]

@@ -509,3 +509,43 @@ fn collection_signals_are_weighed_in_order() {
         "{message}"
     );
 }
+
+#[test]
+fn query_options_are_read_from_the_prose_that_grants_or_denies_them() {
+    let page = |prose: &str| {
+        format!(
+            "---\ndoc_type: apiPageType\n---\n# List widgets\n\n## HTTP request\n```http\nGET /widgets\n```\n\n## Optional query parameters\n{prose}\n"
+        )
+    };
+    for (prose, takes) in [
+        (
+            "This method supports the `$select` and `$filter` [OData query parameters](/graph/query-parameters).",
+            true,
+        ),
+        (
+            "This method supports the [OData query parameters](/graph/query-parameters) to help customize the response, including `$search`. The `$count` and `$search` parameters are currently not available in Azure AD B2C tenants.",
+            true,
+        ),
+        (
+            "This method does **not** support the [OData query parameters](/graph/query-parameters).",
+            false,
+        ),
+        (
+            "No [OData query parameters](/graph/query-parameters) are available for shaping the response of this call.",
+            false,
+        ),
+        (
+            "The [OData Query Parameters](/graph/query-parameters) are not currently supported.",
+            false,
+        ),
+        ("Not supported.", false),
+        (
+            "You can use the [$top](/graph/query-parameters#top-parameter) query parameter to control the page size. The other [OData query parameters](/graph/query-parameters) are not currently supported.",
+            true,
+        ),
+    ] {
+        let text = page(prose);
+        let (model, _) = build(&[("api/widget-list.md", &text)]);
+        assert_eq!(model.operations[0].query_options, takes, "{prose}");
+    }
+}

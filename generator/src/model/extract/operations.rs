@@ -344,6 +344,10 @@ fn is_scope(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
 }
 
+/// Whether the page's query parameters section says the call takes OData query options.
+/// Its prose says so in many words, and says the opposite in as many: "does not
+/// support", "No OData query parameters are available", "... are not currently
+/// supported".
 fn query_options(page: &Page) -> bool {
     let sections = section(page, &["optional query parameters", "query parameters"]);
     sections
@@ -351,10 +355,17 @@ fn query_options(page: &Page) -> bool {
         .flat_map(|s| &s.items)
         .any(|item| match item {
             Item::Prose(p) => {
-                let t = p.text.to_ascii_lowercase();
-                (t.contains('$') || t.contains("odata"))
-                    && !t.contains("does not support")
-                    && !t.contains("doesn't support")
+                let t = p.text.trim().to_ascii_lowercase();
+                let names_one = t.contains('$');
+                let denies = ["does not support", "doesn't support"]
+                    .iter()
+                    .any(|phrase| t.contains(phrase))
+                    || t.starts_with("no ")
+                    || t.starts_with("not supported")
+                    // "`$top` ...; the other OData query parameters are not supported"
+                    // still grants `$top`.
+                    || (t.contains("parameters are not") && !names_one);
+                (names_one || t.contains("odata")) && !denies
             }
             Item::Table(t) => t
                 .rows
