@@ -501,3 +501,52 @@ async fn the_platform_keys_are_fetched_without_the_graph_token_and_cached() {
     assert_eq!(requests.len(), 1);
     assert!(requests[0].headers.get("authorization").is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_platform_keys_are_fetched_again_at_most_every_five_minutes() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let old = Platform::new("key-1");
+    let new = Platform::new("key-2");
+    for answer in [
+        ResponseTemplate::new(200).set_body_bytes(old.jwks()),
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_bytes(new.jwks()),
+    ] {
+        Mock::given(method("GET"))
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    let provider = OpenIdKeys::at(&server.uri()).expect("a provider");
+    let rotated = vec![new.token(&[])];
+    let requests = || async { server.received_requests().await.expect("recorded").len() };
+    assert!(provider
+        .keys_for(&rotated)
+        .await
+        .expect("keys")
+        .key("key-1")
+        .is_some());
+    assert_eq!(requests().await, 1);
+    // Within five minutes of the fetch, an unknown key id does not fetch again.
+    tokio::time::advance(Duration::from_secs(60)).await;
+    provider.keys_for(&rotated).await.expect("keys");
+    assert_eq!(requests().await, 1);
+    // After five minutes it does; the platform fails, and the cached set is kept.
+    tokio::time::advance(Duration::from_secs(5 * 60)).await;
+    let kept = provider.keys_for(&rotated).await.expect("the cached keys");
+    assert!(kept.key("key-1").is_some() && kept.key("key-2").is_none());
+    assert_eq!(requests().await, 2);
+    provider.keys_for(&rotated).await.expect("keys");
+    assert_eq!(
+        requests().await,
+        2,
+        "a failed attempt waits five minutes too"
+    );
+    tokio::time::advance(Duration::from_secs(5 * 60)).await;
+    let fresh = provider.keys_for(&rotated).await.expect("keys");
+    assert!(fresh.key("key-2").is_some());
+    assert_eq!(requests().await, 3);
+}

@@ -641,7 +641,9 @@ mod open_id {
     use super::{KeySet, SigningKeys};
     use crate::Error;
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
+    // tokio's clock, which tests can pause and advance.
+    use tokio::time::Instant;
 
     /// The identity platform's key set, which signs validation tokens.
     pub const PLATFORM_KEYS: &str = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
@@ -649,8 +651,8 @@ mod open_id {
     /// How long a fetched key set is used before it is fetched again.
     const REFRESH_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
-    /// The shortest time between two fetches prompted by an unknown key id, so that
-    /// forged tokens cannot make the app hammer the platform.
+    /// The shortest time between two attempts to fetch, so that forged tokens (or a
+    /// platform that is down) cannot make the app hammer the platform.
     const UNKNOWN_KEY_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
     /// The identity platform's published signing keys, fetched with a plain HTTP client
@@ -659,7 +661,15 @@ mod open_id {
     pub struct OpenIdKeys {
         http: reqwest::Client,
         url: String,
-        cached: tokio::sync::Mutex<Option<(Instant, Arc<KeySet>)>>,
+        cached: tokio::sync::Mutex<Option<Held>>,
+    }
+
+    /// The key set held, when it was fetched, and when a fetch was last attempted.
+    #[derive(Debug)]
+    struct Held {
+        keys: Arc<KeySet>,
+        fetched: Instant,
+        attempted: Instant,
     }
 
     impl OpenIdKeys {
@@ -678,19 +688,42 @@ mod open_id {
         }
 
         /// Keys to check `tokens` with: the cached set, fetched again when it is a day
-        /// old, or when a token names a key it lacks (at most every five minutes).
+        /// old, or when a token names a key it lacks; at most one attempt every five
+        /// minutes. When a fetch fails and a set is cached, the cached set is returned:
+        /// a token it cannot check then fails as `UnknownKey`.
         pub async fn keys_for(&self, tokens: &[String]) -> Result<Arc<KeySet>, Error> {
             let mut cached = self.cached.lock().await;
-            if let Some((fetched, keys)) = cached.as_ref() {
-                let age = fetched.elapsed();
+            if let Some(held) = cached.as_ref() {
+                let stale = held.fetched.elapsed() >= REFRESH_AFTER;
                 let lacks_one = tokens
                     .iter()
                     .filter_map(|t| key_id(t))
-                    .any(|kid| keys.key(&kid).is_none());
-                if age < REFRESH_AFTER && (!lacks_one || age < UNKNOWN_KEY_BACKOFF) {
-                    return Ok(keys.clone());
+                    .any(|kid| held.keys.key(&kid).is_none());
+                if (!stale && !lacks_one) || held.attempted.elapsed() < UNKNOWN_KEY_BACKOFF {
+                    return Ok(held.keys.clone());
                 }
             }
+            let now = Instant::now();
+            match self.fetch().await {
+                Ok(keys) => {
+                    *cached = Some(Held {
+                        keys: keys.clone(),
+                        fetched: now,
+                        attempted: now,
+                    });
+                    Ok(keys)
+                }
+                Err(e) => match cached.as_mut() {
+                    Some(held) => {
+                        held.attempted = now;
+                        Ok(held.keys.clone())
+                    }
+                    None => Err(e),
+                },
+            }
+        }
+
+        async fn fetch(&self) -> Result<Arc<KeySet>, Error> {
             let response = self.http.get(&self.url).send().await?;
             let status = response.status();
             let body = response.bytes().await?;
@@ -699,12 +732,9 @@ mod open_id {
                     format!("the key set at {} answered {status}", self.url).into(),
                 ));
             }
-            let keys = Arc::new(
-                KeySet::from_jwks(&body)
-                    .map_err(|e| Error::Protocol(format!("{}: {e}", self.url)))?,
-            );
-            *cached = Some((Instant::now(), keys.clone()));
-            Ok(keys)
+            KeySet::from_jwks(&body)
+                .map(Arc::new)
+                .map_err(|e| Error::Protocol(format!("{}: {e}", self.url)))
         }
     }
 
