@@ -184,6 +184,8 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 mod webhooks;
+#[cfg(feature = "resource-data")]
+pub use webhooks::FAKE_APP_ID;
 pub use webhooks::{WebhookAnswer, FAKE_TENANT};
 
 /// The version segment the fake serves under, as Graph's base URL has it.
@@ -503,6 +505,9 @@ struct Inner {
     injected: BTreeMap<Fault, usize>,
     /// Ids given out, for [`next_id`].
     ids: u64,
+    /// The `aud` of the validation tokens of rich notifications.
+    #[cfg(feature = "resource-data")]
+    app_id: Option<String>,
 }
 
 impl Inner {

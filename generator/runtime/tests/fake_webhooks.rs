@@ -178,3 +178,95 @@ async fn an_endpoint_that_fails_the_handshake_gets_no_subscription() {
     }
     assert!(fake.items("/subscriptions").is_empty());
 }
+
+/// A user as a model: the fields a webhook reads.
+#[derive(Debug, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    id: String,
+    display_name: String,
+}
+
+#[tokio::test]
+async fn rich_notifications_carry_the_resource_encrypted_for_the_certificate_and_a_token() {
+    use graph_runtime::notifications::encryption_certificate;
+    use graph_runtime::notifications::resource_data::{Certificates, TokenError, TokenPolicy};
+    use graph_runtime::testing::{FAKE_APP_ID, FAKE_TENANT};
+    let fake = FakeGraph::start(&OPERATIONS).await;
+    let client = Client::new(&fake.base_url(), StaticToken::new("token")).expect("client");
+    let receiver = Arc::new(Mutex::new(Receiver::new()));
+    let (url, mut delivered) = endpoint(receiver.clone()).await;
+    // The app's certificate: the fake encrypts for its public key.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).expect("an RSA key");
+    let certificate = rcgen::CertificateParams::new(vec!["webhook.example".to_string()])
+        .expect("params")
+        .self_signed(&key)
+        .expect("a certificate");
+    let create_rich: Request<Value> =
+        Request::new(Method::POST, PathBuilder::new("/subscriptions"), parse_json).json(&json!({
+            "changeType": "updated",
+            "notificationUrl": url,
+            "lifecycleNotificationUrl": url,
+            "resource": "users",
+            "expirationDateTime": "2026-12-07T11:00:00Z",
+            "clientState": "secret-1",
+            "includeResourceData": true,
+            "encryptionCertificate": encryption_certificate(certificate.der()),
+            "encryptionCertificateId": "webhook-2026",
+        }));
+    let created: Value = client.send(create_rich).await.expect("created");
+    let id = created["id"].as_str().expect("an id").to_string();
+    receiver.lock().expect("lock").register(&id, "secret-1");
+
+    let user = json!({ "@odata.type": "#Microsoft.Graph.User", "id": "8a1c", "displayName": "Adele Vance" });
+    assert_eq!(
+        fake.notify(&id, "updated", user)
+            .await
+            .expect("delivered")
+            .status,
+        202
+    );
+    let notifications = delivered.recv().await.expect("notifications");
+    let change = &notifications.changes[0];
+    // resourceData says which resource; the resource itself is encrypted.
+    assert_eq!(
+        change.resource_data,
+        Some(json!({ "@odata.type": "#Microsoft.Graph.User", "id": "8a1c" }))
+    );
+    assert_eq!(notifications.validation_tokens.len(), 1);
+
+    let mut certificates = Certificates::new();
+    certificates
+        .add_pkcs8("webhook-2026", &key.serialize_der())
+        .expect("the private key");
+    // Another app's policy refuses the token; this app's accepts it and decrypts.
+    let other_app = TokenPolicy::new("another-app");
+    assert!(matches!(
+        notifications.clone().verify(
+            &fake.signing_keys(),
+            &other_app,
+            std::time::SystemTime::now()
+        ),
+        Err(TokenError::Audience { .. })
+    ));
+    let verified = notifications
+        .verify(
+            &fake.signing_keys(),
+            &TokenPolicy::new(FAKE_APP_ID).tenant(FAKE_TENANT),
+            std::time::SystemTime::now(),
+        )
+        .expect("a valid token");
+    let resource: Option<User> = verified
+        .changes()
+        .next()
+        .expect("a change")
+        .resource(&certificates)
+        .expect("decrypted");
+    assert_eq!(
+        resource,
+        Some(User {
+            id: "8a1c".into(),
+            display_name: "Adele Vance".into(),
+        })
+    );
+}

@@ -7,6 +7,11 @@
 //! called, so that documented examples with made-up URLs still pass. Then
 //! [`FakeGraph::notify`] and [`FakeGraph::notify_lifecycle`] deliver a change or a
 //! lifecycle event of a subscription to its endpoint.
+//!
+//! With the `resource-data` feature, a subscription created with `includeResourceData`,
+//! an `encryptionCertificate` and its id gets rich notifications, as on Graph: the
+//! resource encrypted for the certificate, and a validation token signed with a key of
+//! the fake's own, which `FakeGraph::signing_keys` publishes.
 
 use super::{next_id, Answer, FakeGraph, Received, VERSION};
 use http_body_util::{BodyExt, Full};
@@ -167,7 +172,11 @@ impl FakeGraph {
         }
         let url = text("notificationUrl")
             .ok_or_else(|| format!("subscription {subscription_id} has no notificationUrl"))?;
-        deliver(url, item).await
+        #[cfg(feature = "resource-data")]
+        let tokens = self.enrich(&subscription, &mut item)?;
+        #[cfg(not(feature = "resource-data"))]
+        let tokens = Vec::new();
+        deliver(url, item, tokens).await
     }
 
     /// Delivers a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`,
@@ -197,7 +206,7 @@ impl FakeGraph {
         let url = text("lifecycleNotificationUrl")
             .or_else(|| text("notificationUrl"))
             .ok_or_else(|| format!("subscription {subscription_id} has no notificationUrl"))?;
-        deliver(url, item).await
+        deliver(url, item, Vec::new()).await
     }
 
     fn subscription(&self, subscription_id: &str) -> Result<Value, String> {
@@ -208,10 +217,205 @@ impl FakeGraph {
     }
 }
 
-async fn deliver(url: &str, item: Value) -> Result<WebhookAnswer, String> {
-    let body = serde_json::to_vec(&json!({ "value": [item] })).map_err(|e| e.to_string())?;
+async fn deliver(url: &str, item: Value, tokens: Vec<String>) -> Result<WebhookAnswer, String> {
+    let mut collection = json!({ "value": [item] });
+    if !tokens.is_empty() {
+        collection["validationTokens"] = json!(tokens);
+    }
+    let body = serde_json::to_vec(&collection).map_err(|e| e.to_string())?;
     post(url, "application/json", body).await
 }
+
+/// Rich notifications: the resource encrypted as Graph encrypts it, and a validation
+/// token signed with the fake's key.
+#[cfg(feature = "resource-data")]
+mod rich {
+    use super::super::FakeGraph;
+    use super::FAKE_TENANT;
+    use crate::notifications::resource_data::{KeySet, SigningKey, CHANGE_TRACKING_APP_ID};
+    use aws_lc_rs::cipher::{
+        EncryptionContext, PaddedBlockEncryptingKey, UnboundCipherKey, AES_256,
+    };
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::rsa::{
+        KeySize, OaepPublicEncryptingKey, PublicEncryptingKey, OAEP_SHA1_MGF1SHA1,
+    };
+    use aws_lc_rs::signature::{KeyPair, RsaKeyPair, RSA_PKCS1_SHA256};
+    use aws_lc_rs::{hmac, rand};
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    use serde_json::{json, Value};
+    use std::sync::OnceLock;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    /// The application id the fake's validation tokens are issued for, unless
+    /// [`FakeGraph::with_app_id`] names another.
+    pub const FAKE_APP_ID: &str = "00000000-0000-4000-8000-0000000a4b1d";
+
+    /// The id of the fake's signing key.
+    const KEY_ID: &str = "fake-graph-signing-key";
+
+    /// One signing key for every fake of the process: generating an RSA key takes a
+    /// while, and tests only need it to differ from the platform's.
+    fn signing_key() -> Result<&'static RsaKeyPair, String> {
+        static KEY: OnceLock<Result<RsaKeyPair, String>> = OnceLock::new();
+        KEY.get_or_init(|| {
+            RsaKeyPair::generate(KeySize::Rsa2048).map_err(|e| format!("a signing key: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+    }
+
+    impl FakeGraph {
+        /// The keys the fake signs validation tokens with, as the identity platform
+        /// publishes its own: hand them to `Notifications::verify` in tests.
+        pub fn signing_keys(&self) -> KeySet {
+            let mut keys = KeySet::new();
+            if let Ok(key) = signing_key() {
+                let public = key.public_key();
+                keys.insert(SigningKey {
+                    kid: KEY_ID.to_string(),
+                    modulus: public.modulus().big_endian_without_leading_zero().to_vec(),
+                    exponent: public.exponent().big_endian_without_leading_zero().to_vec(),
+                });
+            }
+            keys
+        }
+
+        /// The application id the validation tokens are issued for (`aud`), in place
+        /// of [`FAKE_APP_ID`].
+        pub fn with_app_id(&self, app_id: &str) -> &Self {
+            self.lock().app_id = Some(app_id.to_string());
+            self
+        }
+    }
+
+    impl FakeGraph {
+        /// For a subscription with `includeResourceData`: the resource of `item`
+        /// encrypted into `encryptedContent`, `resourceData` cut to its identity, and
+        /// the delivery's validation token. Nothing for other subscriptions.
+        pub(super) fn enrich(
+            &self,
+            subscription: &Value,
+            item: &mut Value,
+        ) -> Result<Vec<String>, String> {
+            if subscription.get("includeResourceData") != Some(&Value::Bool(true)) {
+                return Ok(Vec::new());
+            }
+            let app_id = self.lock().app_id.clone();
+            let (content, token) =
+                encrypt_and_sign(subscription, &item["resourceData"], app_id.as_deref())?;
+            item["encryptedContent"] = content;
+            item["resourceData"] = identity_of(&item["resourceData"]);
+            Ok(vec![token])
+        }
+    }
+
+    /// What `resourceData` carries beside the encrypted resource: its id and type.
+    fn identity_of(resource: &Value) -> Value {
+        let mut identity = serde_json::Map::new();
+        for name in ["@odata.type", "@odata.id", "@odata.etag", "id"] {
+            if let Some(value) = resource.get(name) {
+                identity.insert(name.to_string(), value.clone());
+            }
+        }
+        Value::Object(identity)
+    }
+
+    /// `encryptedContent` for the subscription's certificate, and a validation token.
+    fn encrypt_and_sign(
+        subscription: &Value,
+        resource: &Value,
+        app_id: Option<&str>,
+    ) -> Result<(Value, String), String> {
+        let text = |name: &str| {
+            subscription
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("a subscription with resource data needs `{name}`"))
+        };
+        let certificate = STANDARD
+            .decode(text("encryptionCertificate")?)
+            .map_err(|e| format!("encryptionCertificate is not base64: {e}"))?;
+        let certificate = rustls_pki_types::CertificateDer::from(certificate);
+        let parsed = webpki::EndEntityCert::try_from(&certificate)
+            .map_err(|e| format!("encryptionCertificate is not an X.509 certificate: {e:?}"))?;
+        let public_key =
+            PublicEncryptingKey::from_der(parsed.subject_public_key_info().as_ref())
+                .map_err(|e| format!("encryptionCertificate has no RSA public key: {e}"))?;
+        let content = encrypt(resource, public_key, text("encryptionCertificateId")?)?;
+        Ok((content, token(app_id.unwrap_or(FAKE_APP_ID))?))
+    }
+
+    fn encrypt(
+        resource: &Value,
+        public_key: PublicEncryptingKey,
+        id: &str,
+    ) -> Result<Value, String> {
+        let failed = |what: &str| format!("encrypting the resource: {what}");
+        let mut data_key = [0u8; 32];
+        rand::fill(&mut data_key).map_err(|_| failed("random"))?;
+        let mut iv = [0u8; 16];
+        iv.copy_from_slice(&data_key[..16]);
+        let cipher = UnboundCipherKey::new(&AES_256, &data_key)
+            .and_then(PaddedBlockEncryptingKey::cbc_pkcs7)
+            .map_err(|_| failed("AES key"))?;
+        let mut data = serde_json::to_vec(resource).map_err(|e| e.to_string())?;
+        cipher
+            .less_safe_encrypt(&mut data, EncryptionContext::Iv128(iv.into()))
+            .map_err(|_| failed("AES"))?;
+        let signature = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &data_key), &data);
+        let wrapping = OaepPublicEncryptingKey::new(public_key).map_err(|_| failed("OAEP key"))?;
+        let mut wrapped = vec![0u8; wrapping.ciphertext_size()];
+        let wrapped = wrapping
+            .encrypt(&OAEP_SHA1_MGF1SHA1, &data_key, &mut wrapped, None)
+            .map_err(|_| failed("OAEP"))?;
+        Ok(json!({
+            "data": STANDARD.encode(&data),
+            "dataSignature": STANDARD.encode(signature.as_ref()),
+            "dataKey": STANDARD.encode(&*wrapped),
+            "encryptionCertificateId": id,
+            "encryptionCertificateThumbprint": "",
+        }))
+    }
+
+    /// A validation token as the identity platform issues them to Graph's change
+    /// tracking for `app_id`, valid for an hour.
+    fn token(app_id: &str) -> Result<String, String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let header = json!({ "alg": "RS256", "typ": "JWT", "kid": KEY_ID });
+        let claims = json!({
+            "aud": app_id,
+            "azp": CHANGE_TRACKING_APP_ID,
+            "iss": format!("https://sts.windows.net/{FAKE_TENANT}/"),
+            "tid": FAKE_TENANT,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+        });
+        let signed = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let key = signing_key()?;
+        let mut signature = vec![0u8; key.public_modulus_len()];
+        key.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            signed.as_bytes(),
+            &mut signature,
+        )
+        .map_err(|_| "signing the validation token".to_string())?;
+        Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(&signature)))
+    }
+}
+
+#[cfg(feature = "resource-data")]
+pub use rich::FAKE_APP_ID;
 
 #[cfg(test)]
 mod tests {
