@@ -549,3 +549,40 @@ fn query_options_are_read_from_the_prose_that_grants_or_denies_them() {
         assert_eq!(model.operations[0].query_options, takes, "{prose}");
     }
 }
+
+#[test]
+fn an_action_page_owns_its_path_over_a_page_that_lists_it_for_another_resource() {
+    let extension = resource("extension", "", "|name|String|The name.|");
+    let note = resource("note", "", "|text|String|The text.|");
+    // Lists `.../reply` among the places an extension is created, typing the body as one.
+    let lists = "---\ndoc_type: apiPageType\n---\n# Create extension\n\n## HTTP request\n```http\nPOST /notes/{id}/extensions\nPOST /notes/{id}/reply\n```\n\n## Request body\nIn the request body, supply a JSON representation of an [extension](../resources/extension.md) object.\n\n## Response\nIf successful, this method returns a `201 Created` response code and an [extension](../resources/extension.md) object in the response body.\n";
+    let action = "---\ndoc_type: apiPageType\n---\n# note: reply\n\n## HTTP request\n```http\nPOST /notes/{id}/reply\n```\n\n## Request body\n|Parameter|Type|Description|\n|:---|:---|:---|\n|note|[note](../resources/note.md)|The reply.|\n\n## Response\nIf successful, this method returns a `202 Accepted` response code.\n";
+    // Another page with a table, not the action's: the typed body stays.
+    let table = "---\ndoc_type: apiPageType\n---\n# Create extension in a note\n\n## HTTP request\n```http\nPOST /notes/{id}/extensions\n```\n\n## Request body\n|Parameter|Type|Description|\n|:---|:---|:---|\n|name|String|The name.|\n";
+    // Pages arrive sorted by path: the page that lists the path comes first.
+    let (model, _) = build(&[
+        ("resources/extension.md", &extension),
+        ("resources/note.md", &note),
+        ("api/extension-post.md", lists),
+        ("api/note-post-extensions.md", table),
+        ("api/note-reply.md", action),
+    ]);
+    let op = |path: &str| {
+        model
+            .operations
+            .iter()
+            .find(|o| o.path.openapi_path() == path)
+            .unwrap_or_else(|| panic!("{path}"))
+    };
+    let reply = op("/notes/{id}/reply");
+    assert_eq!(reply.summary, "note: reply");
+    assert!(
+        matches!(&reply.request_body, Some(RequestBody::Parameters { parameters }) if parameters[0].name == "note"),
+        "{:?}",
+        reply.request_body
+    );
+    assert!(matches!(
+        op("/notes/{id}/extensions").request_body,
+        Some(RequestBody::Typed { .. })
+    ));
+}

@@ -73,7 +73,36 @@ pub(in crate::model) fn collect_operations(
                     diags.push(d);
                 }
                 if queried_as_collection && existing.queried_as_collection.is_none() {
-                    existing.queried_as_collection = Some(here);
+                    existing.queried_as_collection = Some(here.clone());
+                }
+                // An action's page (titled `post: reply` for `.../reply`) owns its path.
+                // A page that lists the path among the request lines of another resource
+                // (an extended property created in a new reply) types the body as that
+                // resource, which the action does not take.
+                if matches!(existing.request_body, Some(RequestBody::Typed { .. }))
+                    && matches!(body, Some(RequestBody::Parameters { .. }))
+                    && is_action_page_of(&summary, &documented_path)
+                {
+                    existing.area = area.clone();
+                    existing.summary = summary.clone();
+                    existing.description = description.clone();
+                    existing.source = here;
+                    existing.permissions = permissions.clone();
+                    existing.query_options = query_options;
+                    existing.request_body = body;
+                    existing.body_optional = body_optional;
+                    existing.body_from_example = body_from_example;
+                    existing.response = response.clone();
+                    existing.documented_path = documented_path;
+                    for h in &headers {
+                        if !existing.headers.iter().any(|e| e.eq_ignore_ascii_case(h)) {
+                            existing.headers.push(h.clone());
+                        }
+                    }
+                    if !existing.examples.iter().any(|e| e.file == page.path) {
+                        existing.examples.extend(examples.iter().cloned());
+                    }
+                    continue;
                 }
                 if existing.request_body.is_none() && body.is_some() {
                     existing.body_optional = body_optional;
@@ -145,6 +174,20 @@ pub(in crate::model) fn collect_operations(
         op.id = if *n == 1 { base } else { format!("{base}_{n}") };
         model.operations.push(op);
     }
+}
+
+/// Whether a page titled `summary` is the page of the action that `path` ends in: the
+/// docs title action pages `type: action`.
+fn is_action_page_of(summary: &str, path: &str) -> bool {
+    let action = path
+        .rsplit('/')
+        .next()
+        .map(|last| last.split('(').next().unwrap_or(last))
+        .unwrap_or_default();
+    let Some((_, titled)) = summary.rsplit_once(':') else {
+        return false;
+    };
+    !action.is_empty() && titled.trim().eq_ignore_ascii_case(action)
 }
 
 /// Two pages documenting one path with different response types (one per derived
