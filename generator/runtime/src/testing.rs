@@ -773,6 +773,11 @@ async fn serve(
             inner.upload(session, &received.method, range.as_deref(), &body)
         }
     } else if let Some(refusal) = webhooks::check_new_subscription(&received).await {
+        // Recorded like every other request to Graph's paths.
+        shared
+            .lock()
+            .journal
+            .push(received.record("/subscriptions"));
         refusal
     } else {
         shared.answer(received)

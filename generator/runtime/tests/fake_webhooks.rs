@@ -177,6 +177,12 @@ async fn an_endpoint_that_fails_the_handshake_gets_no_subscription() {
         other => panic!("expected a 400, got {other:?}"),
     }
     assert!(fake.items("/subscriptions").is_empty());
+    let journal = fake.requests();
+    assert_eq!(
+        (journal.len(), journal[0].method.as_str()),
+        (1, "POST"),
+        "the refused creation is in the journal"
+    );
 }
 
 /// A user as a model: the fields a webhook reads.
