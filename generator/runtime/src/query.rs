@@ -120,7 +120,8 @@ impl ODataQuery {
 /// request builds with a documented or received one (tests, fakes):
 ///
 /// - the options are a set; their names are compared without regard to case, and the
-///   `$` of a system option may be left out (`orderBy=` is `$orderby=`);
+///   `$` of a system option may be left out (`orderBy=` is `$orderby=`), at the top
+///   level and nested in `$expand` (`fields(select=Name)` is `fields($select=Name)`);
 /// - values are percent-decoded once, with `+` read as a space;
 /// - outside quoted literals, whitespace counts only between two words (`displayName
 ///   desc`), function names and operators are compared in lower case (`startswith`),
@@ -320,7 +321,14 @@ fn normalize_value(value: &str) -> String {
                 let called = next_solid(i) == Some(&Piece::Punct('('));
                 let declares =
                     next_solid(i) == Some(&Piece::Punct(':')) && lambda_opens_before(&pieces[..i]);
-                if declares {
+                // An option nested in `$expand`: `fields(select=Name)` is
+                // `fields($select=Name)`, as at the top level.
+                let before = pieces[..i].iter().rev().find(|p| **p != Piece::Space);
+                let nested_option = next_solid(i) == Some(&Piece::Punct('='))
+                    && matches!(before, Some(Piece::Punct('(' | ';')));
+                if nested_option {
+                    out.push_str(&option_name(word));
+                } else if declares {
                     let name = format!("_{}", variables.len());
                     variables.push((word.clone(), name.clone()));
                     out.push_str(&name);

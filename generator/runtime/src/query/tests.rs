@@ -16,6 +16,15 @@ fn options_are_a_set_named_without_regard_to_case_or_dollar() {
         "$select=displayName,mail"
     ));
     assert!(!same("$top=5", "$top=6"));
+    // Nested in `$expand` too, however deep.
+    assert!(same(
+        "expand=columns(select=name;Top=2),items(expand=fields(select=Name))",
+        "$expand=columns($select=name;$top=2),items($expand=fields($select=Name))"
+    ));
+    assert!(!same(
+        "$expand=fields($select=Name)",
+        "$expand=fields($select=Color)"
+    ));
     // Options that are not system options keep their name.
     assert_eq!(
         NormalizedQuery::parse("validationToken=abc").to_string(),
