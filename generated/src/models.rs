@@ -1445,6 +1445,10 @@ impl DirectoryObject {
 }
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<Entity> for DirectoryObject {}
+#[cfg(feature = "users")]
+impl runtime::odata::OpenType for DirectoryObject {
+    const EXTENSIONS_ONLY: bool = true;
+}
 /// What a [`DirectoryObject`] is, by its `@odata.type`.
 #[cfg(feature = "users")]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1784,6 +1788,10 @@ impl Group {
 impl runtime::odata::IsA<DirectoryObject> for Group {}
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<Entity> for Group {}
+#[cfg(feature = "users")]
+impl runtime::odata::OpenType for Group {
+    const EXTENSIONS_ONLY: bool = true;
+}
 /// Use this target to deliver something to the members of a single Azure AD group, identified by groupId. The type exclusionGroupAssignmentTarget builds on it to do the opposite.
 ///
 /// Derives from [`DeviceAndAppManagementAssignmentTarget`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.
@@ -2137,6 +2145,10 @@ impl ResourceData {
     pub const ODATA_ETAG: Field<Self, kind::Text> = Field::new("@odata.etag");
     /// `id` in typed query options.
     pub const ID: Field<Self, kind::Text> = Field::new("id");
+}
+#[cfg(feature = "change-notifications")]
+impl runtime::odata::OpenType for ResourceData {
+    const EXTENSIONS_ONLY: bool = false;
 }
 /// Breaks down, for one setting inside a configuration or compliance profile, how many devices are in each state. A deviceConfiguration exposes these through deviceSettingStateSummaries.
 ///
@@ -3006,6 +3018,10 @@ impl User {
 impl runtime::odata::IsA<DirectoryObject> for User {}
 #[cfg(feature = "users")]
 impl runtime::odata::IsA<Entity> for User {}
+#[cfg(feature = "users")]
+impl runtime::odata::OpenType for User {
+    const EXTENSIONS_ONLY: bool = true;
+}
 /// Holds the general restriction settings that Intune applies to Windows 10 devices, covering areas such as printing, search, Bluetooth, Microsoft Edge, Microsoft Defender, passwords and privacy. Only a selection of the settings is described on this page.
 ///
 /// Derives from [`DeviceConfiguration`]: its getters and setters apply here too. With the [prelude](crate::prelude) in scope, the base types' setters return this type, so a chain of setters can go on with this type's own.

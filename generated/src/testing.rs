@@ -1526,6 +1526,12 @@ static USERS_OPERATIONS: &[Operation] = &[
                 headers: &[("Content-Type", "application/json")],
                 body: r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,displayName)","value":[{"id":"87d349ed-44d7-43e1-9a83-5f2406dee5bd","displayName":"Adele Vance"}]}"#,
             },
+            Example {
+                query: "$select=displayName,ext55gb1l09_msLearnCourses",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(displayName,ext55gb1l09_msLearnCourses)","value":[{"displayName":"Adele Vance","ext55gb1l09_msLearnCourses":{"@odata.type":"#microsoft.graph.ComplexExtensionValue","courseType":"Developer","courseName":"Introduction to Microsoft Graph","courseId":1}},{"displayName":"Alex Wilber"}]}"##,
+            },
         ],
         body: Body::None,
     },
@@ -1586,7 +1592,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.directoryObject",
         base: Some("microsoft.graph.entity"),
         is_abstract: false,
-        is_open: false,
+        is_open: true,
         properties: &[
             Property {
                 name: "deletedDateTime",
@@ -1599,7 +1605,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.group",
         base: Some("microsoft.graph.directoryObject"),
         is_abstract: false,
-        is_open: false,
+        is_open: true,
         properties: &[
             Property {
                 name: "description",
@@ -1637,7 +1643,7 @@ static USERS_TYPES: &[Type] = &[
         name: "microsoft.graph.user",
         base: Some("microsoft.graph.directoryObject"),
         is_abstract: false,
-        is_open: false,
+        is_open: true,
         properties: &[
             Property {
                 name: "accountEnabled",

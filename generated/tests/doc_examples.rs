@@ -1460,6 +1460,67 @@ fn get_users_ex5_response() {
     assert_eq!(actual, expected);
 }
 
+// specs/docs/api/user-list.md line 266: GET /users?$select=displayName,ext55gb1l09_msLearnCourses
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex6_request() {
+    use graph_client::models;
+    use graph_client::runtime::odata::Dynamic;
+    let request = graph_client::operations::get_users()
+        .select((
+            models::User::DISPLAY_NAME,
+            Dynamic::<models::User>::new("ext55gb1l09_msLearnCourses").unwrap(),
+        ));
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$select=displayName,ext55gb1l09_msLearnCourses")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), None);
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .select((
+            models::User::DISPLAY_NAME,
+            Dynamic::<models::User>::new("ext55gb1l09_msLearnCourses").unwrap(),
+        ));
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex6_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName,ext55gb1l09_msLearnCourses)",
+  "value": [
+    {
+      "displayName": "Adele Vance",
+      "ext55gb1l09_msLearnCourses": {
+        "@odata.type": "#microsoft.graph.ComplexExtensionValue",
+        "courseType": "Developer",
+        "courseName": "Introduction to Microsoft Graph",
+        "courseId": 1
+      }
+    },
+    {
+      "displayName": "Alex Wilber"
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
 // specs/docs/api/user-list-memberof.md line 64: GET /users/87d349ed-44d7-43e1-9a83-5f2406dee5bd/memberOf
 #[cfg(feature = "users")]
 #[test]

@@ -314,7 +314,7 @@ impl Code {
             Code::ExamplePropertyNotInTable => (
                 "example-property-not-in-table",
                 "An example member that the tables do not declare.",
-                "A request or response example uses a JSON member that no properties or parameters table of the type declares; either the example or the table is out of date.",
+                "A request or response example uses a JSON member that no properties or parameters table of the type declares; either the example or the table is out of date. Members of open types (`\"openType\": true`) are not reported, but on directory objects only extension properties (a `_` in the name) are open.",
                 "Add the member to the type's table, or remove it from the example.",
                 Warning,
             ),

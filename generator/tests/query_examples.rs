@@ -130,3 +130,53 @@ fn a_rebuilt_query_is_compared_and_another_is_named_with_its_reason() {
         "{tests}"
     );
 }
+
+#[test]
+fn members_no_page_documents_are_selected_on_open_types_only() {
+    let list = |targets: &[&str]| {
+        let examples: String = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| example(&format!("list_widgets_{i}"), t))
+            .collect();
+        format!(
+            "---\ndoc_type: apiPageType\nms.prod: widgets\n---\n# List widgets\n\n\
+             ## HTTP request\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\nGET /widgets\n```\n\n\
+             ## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects in the response body.\n\n\
+             ## Examples\n\n{examples}"
+        )
+    };
+    let run = |resource: &str| {
+        let sources = [
+            SourceFile {
+                path: "resources/widget.md".to_string(),
+                bytes: resource.as_bytes().to_vec(),
+            },
+            SourceFile {
+                path: "api/widget-list.md".to_string(),
+                bytes: list(&["/widgets?$select=name,colour"]).into_bytes(),
+            },
+        ];
+        pipeline::run(&sources, &common::regen_options()).crate_files["tests/doc_examples.rs"]
+            .clone()
+    };
+    // A closed type: `colour` is not documented, and not rebuilt.
+    assert!(run(WIDGET).contains("(unknown-property)"));
+    // An open type: any member, beside the handles, in order.
+    let open = WIDGET.replace(
+        "\"@odata.type\": \"microsoft.graph.widget\"}",
+        "\"@odata.type\": \"microsoft.graph.widget\", \"openType\": true}",
+    );
+    let tests = run(&open);
+    let flat: String = tests.split_whitespace().collect();
+    assert!(
+        flat.contains(
+            r#".select((models::Widget::NAME,Dynamic::<models::Widget>::new("colour").unwrap(),))"#
+        ),
+        "{tests}"
+    );
+    assert!(
+        tests.contains("use graph_client::runtime::odata::Dynamic;"),
+        "{tests}"
+    );
+}

@@ -1093,6 +1093,58 @@ impl<O: IsA<B>, B, K> SelectList<O> for Field<B, K> {
     }
 }
 
+/// A type whose objects take members no page documents (`"openType": true` in the
+/// docs): open extensions, and on directory objects, extension properties
+/// (`extension_{appId}_{name}`, schema extensions' `ext…_{name}`).
+pub trait OpenType {
+    /// Only extension properties, whose names hold a `_`, as on directory objects.
+    const EXTENSIONS_ONLY: bool;
+}
+
+/// A member of an open type that no page documents, for `$select` beside handles:
+/// `select((User::DISPLAY_NAME, Dynamic::<User>::new("ext55gb1l09_msLearnCourses")?))`.
+/// The compiler cannot check its name, only that the type takes such members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dynamic<O> {
+    name: String,
+    marker: PhantomData<fn() -> O>,
+}
+
+impl<O: OpenType> Dynamic<O> {
+    /// The member `name`: letters, digits and `_`; on directory objects an extension
+    /// property's name, which holds a `_`.
+    pub fn new(name: &str) -> Result<Dynamic<O>, crate::Error> {
+        let word = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !word {
+            return Err(crate::Error::InvalidRequest(format!(
+                "`{name}` is not a member name: letters, digits and `_` only"
+            )));
+        }
+        if O::EXTENSIONS_ONLY && !name.contains('_') {
+            return Err(crate::Error::InvalidRequest(format!(
+                "`{name}` is not an extension property: directory objects take only \
+                 `extension_{{appId}}_{{name}}` or a schema extension's `ext…_{{name}}` \
+                 beyond their documented properties"
+            )));
+        }
+        Ok(Dynamic {
+            name: name.to_string(),
+            marker: PhantomData,
+        })
+    }
+
+    /// The name, as written in the query.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl<O: IsA<B>, B> SelectList<O> for Dynamic<B> {
+    fn names(self, out: &mut Vec<String>) {
+        out.push(self.name);
+    }
+}
+
 /// `$orderby` keys for items of type `O`: a key of `O` or of a base type, or a tuple.
 pub trait OrderList<O> {
     /// Appends the keys, each as written and as the part of the query it is.

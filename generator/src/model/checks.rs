@@ -154,6 +154,7 @@ fn check_object(
             continue;
         }
         match props.iter().find(|p| p.name == *key) {
+            None if model.takes_dynamic_member(type_name, key) => {}
             None => diags.push(
                 Diagnostic::warning(
                     file,

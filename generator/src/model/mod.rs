@@ -33,6 +33,10 @@ pub struct Source {
     pub line: usize,
 }
 
+/// The base type of Microsoft Entra ID's objects, which take extension properties
+/// beyond their documented ones.
+pub const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Model {
     /// Entity and complex types by fully qualified name (`microsoft.graph.x`).
@@ -406,6 +410,20 @@ impl Model {
     }
 
     /// The type and all its ancestors, nearest first.
+    /// Whether objects of `ty` take `member`, which no page documents on the type: an
+    /// open type (or one deriving from an open type) takes any member, but directory
+    /// objects only extension properties (`extension_{appId}_{name}`, schema
+    /// extensions' `ext…_{name}`), whose names hold a `_`.
+    pub fn takes_dynamic_member(&self, ty: &str, member: &str) -> bool {
+        let mut open = false;
+        let mut directory = false;
+        for t in self.ancestry(ty) {
+            open |= t.is_open;
+            directory |= t.name.as_str().eq_ignore_ascii_case(DIRECTORY_OBJECT);
+        }
+        open && (!directory || member.contains('_'))
+    }
+
     pub fn ancestry<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDef> + use<'a> {
         let mut next = self.types.get(name);
         let mut seen = 0usize;

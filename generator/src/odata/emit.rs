@@ -49,6 +49,18 @@ pub struct Field {
     pub count: bool,
     /// The variable of the innermost lambda over primitive values (`steps` is empty).
     pub variable: bool,
+    /// A member no page documents, of an open type (`steps` is empty): in `$select`,
+    /// `Dynamic::<models::Owner>::new("name")`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<DynamicMember>,
+}
+
+/// A member of an open type that no page documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DynamicMember {
+    /// The Rust type it is a member of.
+    pub owner: String,
+    pub name: String,
 }
 
 /// One property of a path.
@@ -231,6 +243,12 @@ fn variable(depth: usize) -> String {
 }
 
 fn field_at(f: &Field, depth: usize) -> String {
+    if let Some(member) = &f.dynamic {
+        return format!(
+            "Dynamic::<models::{}>::new({:?}).unwrap()",
+            member.owner, member.name
+        );
+    }
     let mut out = if f.variable {
         variable(depth.saturating_sub(1))
     } else {
@@ -405,6 +423,7 @@ mod tests {
             }],
             count: false,
             variable: false,
+            dynamic: None,
         }
     }
 
@@ -452,6 +471,7 @@ mod tests {
                     steps: Vec::new(),
                     count: false,
                     variable: true,
+                    dynamic: None,
                 },
                 value: "smtp:".into(),
                 lift: None,

@@ -5,7 +5,8 @@
 //! does not gets a [`Reason`] from a closed set and a detail.
 
 use super::emit::{
-    Field, SearchJoin, Step, TextFunction, TypedExpand, TypedFilter, TypedOption, Value,
+    DynamicMember, Field, SearchJoin, Step, TextFunction, TypedExpand, TypedFilter, TypedOption,
+    Value,
 };
 use super::filter::{CompareOp, ErrorKind, Expr, Literal, ParseError, Path, Segment};
 use super::query::{ExpandItem, OptionName, OptionValue, OrderKey, Query, QueryOption};
@@ -428,7 +429,12 @@ impl<'m> Resolver<'m> {
         if is_star(path) {
             return Err(problem(Reason::UnsupportedShape, "`$select=*`"));
         }
-        let r = self.path(scope, path)?;
+        let r = match self.path(scope, path) {
+            Err(p) if p.reason == Reason::UnknownProperty => {
+                return self.dynamic_member(scope, path).ok_or(p);
+            }
+            other => other?,
+        };
         if r.field.count {
             return Err(problem(
                 Reason::UnsupportedShape,
@@ -436,6 +442,33 @@ impl<'m> Resolver<'m> {
             ));
         }
         Ok(r.field)
+    }
+
+    /// A member no page documents, selected on an open type: any word, or on directory
+    /// objects an extension property (its name holds a `_`), as the service takes them.
+    fn dynamic_member(&self, scope: &Context<'_>, path: &Path) -> Option<Field> {
+        let [Segment::Name(name)] = path.segments.as_slice() else {
+            return None;
+        };
+        let word = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let open = self.model.ancestry(scope.ty).any(|t| t.is_open);
+        let directory = self.model.ancestry(scope.ty).any(|t| {
+            t.name
+                .as_str()
+                .eq_ignore_ascii_case("microsoft.graph.directoryObject")
+        });
+        if !word || !open || (directory && !name.contains('_')) {
+            return None;
+        }
+        Some(Field {
+            steps: Vec::new(),
+            count: false,
+            variable: false,
+            dynamic: Some(DynamicMember {
+                owner: self.names.type_name(scope.ty)?.to_string(),
+                name: name.clone(),
+            }),
+        })
     }
 
     fn order_key(
@@ -665,6 +698,7 @@ impl<'m> Resolver<'m> {
                             steps: Vec::new(),
                             count: false,
                             variable: true,
+                            dynamic: None,
                         },
                         kind: kind.clone(),
                         base_owner: false,
@@ -773,6 +807,7 @@ impl<'m> Resolver<'m> {
                 steps,
                 count,
                 variable: false,
+                dynamic: None,
             },
             kind,
             base_owner,

@@ -426,6 +426,10 @@ fn write_query_imports(out: &mut String, krate: &str, calls: &str) {
     if calls.contains("Filter::<") {
         let _ = writeln!(out, "    use {krate}::runtime::odata::Filter;");
     }
+    // `Dynamic::<models::T>::new("ext…_name")`.
+    if calls.contains("Dynamic::<") {
+        let _ = writeln!(out, "    use {krate}::runtime::odata::Dynamic;");
+    }
 }
 
 /// The checks that the typed query is the example's (compared as `NormalizedQuery`

@@ -135,6 +135,30 @@ pub fn is_a_impls(
     out
 }
 
+/// `impl OpenType for name` when `ty` or a base is open (`"openType": true`): its
+/// objects take members no page documents, which `$select` then takes by name
+/// (`Dynamic`). Directory objects take only extension properties.
+pub fn open_type_impl(
+    model: &Model,
+    names: &TypeNames,
+    area: &Area,
+    ty: &QualifiedName,
+    name: &str,
+) -> String {
+    if !model.ancestry(ty).any(|t| t.is_open) {
+        return String::new();
+    }
+    let directory = model.ancestry(ty).any(|t| {
+        t.name
+            .as_str()
+            .eq_ignore_ascii_case(crate::model::DIRECTORY_OBJECT)
+    });
+    format!(
+        "{}impl runtime::odata::OpenType for {name} {{\n    const EXTENSIONS_ONLY: bool = {directory};\n}}\n",
+        names.features.cfg_line(area)
+    )
+}
+
 /// What a property of type `ty` holds for a query (`kind::Text`,
 /// `kind::Many<kind::Complex<AssignedLicense>>`); `None` for a type without a Rust name.
 fn query_kind(model: &Model, names: &TypeNames, ty: &TypeRef, navigation: bool) -> Option<String> {

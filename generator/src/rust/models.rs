@@ -76,6 +76,9 @@ pub fn view_type(model: &Model, names: &TypeNames, t: &TypeDef, version: ApiVers
     ))
     .laid_out(handles::is_a_impls(
         model, names, &t.area, &t.name, rust_name,
+    ))
+    .laid_out(handles::open_type_impl(
+        model, names, &t.area, &t.name, rust_name,
     ));
     if let Some(kind) = kind_enum(model, names, t, rust_name) {
         code = code.laid_out(kind);

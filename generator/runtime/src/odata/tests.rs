@@ -1,4 +1,7 @@
-use super::{kind, ExpandList, Field, Filter, IsA, ODataEnum, ODataType, OrderList, SelectList};
+use super::{
+    kind, Dynamic, ExpandList, Field, Filter, IsA, ODataEnum, ODataType, OpenType, OrderList,
+    SelectList,
+};
 
 struct DirectoryObject;
 struct User;
@@ -382,4 +385,31 @@ fn is_of_tests_the_item_or_the_lambda_variable() {
         Filter::<Scope>::is_of::<QueryScope>().to_odata(),
         "isof('microsoft.graph.accessReviewQueryScope')"
     );
+}
+
+impl OpenType for DirectoryObject {
+    const EXTENSIONS_ONLY: bool = true;
+}
+impl OpenType for User {
+    const EXTENSIONS_ONLY: bool = true;
+}
+impl OpenType for MailboxSettings {
+    const EXTENSIONS_ONLY: bool = false;
+}
+
+#[test]
+fn dynamic_members_of_open_types_go_in_select_beside_handles() {
+    let extension = Dynamic::<User>::new("ext55gb1l09_msLearnCourses").expect("a schema extension");
+    assert_eq!(
+        select::<User>((User::DISPLAY_NAME, extension)),
+        "displayName,ext55gb1l09_msLearnCourses"
+    );
+    // A base type's dynamic member, on a derived type's request.
+    let legacy = Dynamic::<DirectoryObject>::new("extension_39b1_costCenter").expect("a name");
+    assert_eq!(select::<User>(legacy), "extension_39b1_costCenter");
+    // Directory objects take only extension properties; other open types any word.
+    assert!(Dynamic::<User>::new("displayname").is_err());
+    assert!(Dynamic::<MailboxSettings>::new("Color").is_ok());
+    assert!(Dynamic::<MailboxSettings>::new("a,b").is_err());
+    assert!(Dynamic::<MailboxSettings>::new("").is_err());
 }
