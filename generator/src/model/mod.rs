@@ -35,7 +35,7 @@ pub struct Source {
 
 /// The base type of Microsoft Entra ID's objects, which take extension properties
 /// beyond their documented ones.
-pub const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
+const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Model {
@@ -415,13 +415,18 @@ impl Model {
     /// objects only extension properties (`extension_{appId}_{name}`, schema
     /// extensions' `ext…_{name}`), whose names hold a `_`.
     pub fn takes_dynamic_member(&self, ty: &str, member: &str) -> bool {
-        let mut open = false;
-        let mut directory = false;
-        for t in self.ancestry(ty) {
-            open |= t.is_open;
-            directory |= t.name.as_str().eq_ignore_ascii_case(DIRECTORY_OBJECT);
-        }
-        open && (!directory || member.contains('_'))
+        self.is_open(ty) && (!self.is_directory_object(ty) || member.contains('_'))
+    }
+
+    /// `ty` or one of its bases is open (`"openType": true`).
+    pub fn is_open(&self, ty: &str) -> bool {
+        self.ancestry(ty).any(|t| t.is_open)
+    }
+
+    /// `ty` is `directoryObject` or derives from it.
+    pub fn is_directory_object(&self, ty: &str) -> bool {
+        self.ancestry(ty)
+            .any(|t| t.name.as_str().eq_ignore_ascii_case(DIRECTORY_OBJECT))
     }
 
     pub fn ancestry<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDef> + use<'a> {

@@ -145,14 +145,10 @@ pub fn open_type_impl(
     ty: &QualifiedName,
     name: &str,
 ) -> String {
-    if !model.ancestry(ty).any(|t| t.is_open) {
+    if !model.is_open(ty) {
         return String::new();
     }
-    let directory = model.ancestry(ty).any(|t| {
-        t.name
-            .as_str()
-            .eq_ignore_ascii_case(crate::model::DIRECTORY_OBJECT)
-    });
+    let directory = model.is_directory_object(ty);
     format!(
         "{}impl runtime::odata::OpenType for {name} {{\n    const EXTENSIONS_ONLY: bool = {directory};\n}}\n",
         names.features.cfg_line(area)
