@@ -180,3 +180,47 @@ fn members_no_page_documents_are_selected_on_open_types_only() {
         "{tests}"
     );
 }
+
+#[test]
+fn an_inherited_property_behind_a_cast_reads_through_the_derived_type() {
+    let big = "---\ndoc_type: resourcePageType\n---\n# bigWidget resource type\n\n\
+        Namespace: microsoft.graph\n\nInherits from [widget](widget.md).\n\n## Properties\n\
+        |Property|Type|Description|\n|:---|:---|:---|\n|weight|Int32|The weight.|\n\n\
+        ## JSON representation\n<!-- {\"blockType\": \"resource\", \"baseType\": \"microsoft.graph.widget\", \
+        \"@odata.type\": \"microsoft.graph.bigWidget\"} -->\n```json\n{}\n```\n";
+    let list = format!(
+        "---\ndoc_type: apiPageType\nms.prod: widgets\n---\n# List widgets\n\n\
+         ## HTTP request\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\nGET /widgets\n```\n\n\
+         ## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects in the response body.\n\n\
+         ## Examples\n\n{}",
+        example(
+            "list_big_widgets_by_name",
+            "/widgets?$filter=microsoft.graph.bigWidget/name eq 'a' or microsoft.graph.bigWidget/weight gt 2"
+        ),
+    );
+    let sources = [
+        SourceFile {
+            path: "resources/widget.md".to_string(),
+            bytes: WIDGET.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "resources/bigwidget.md".to_string(),
+            bytes: big.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "api/widget-list.md".to_string(),
+            bytes: list.into_bytes(),
+        },
+    ];
+    let out = pipeline::run(&sources, &common::regen_options());
+    let flat: String = out.crate_files["tests/doc_examples.rs"]
+        .split_whitespace()
+        .collect();
+    // `name` is the base's, read on big widgets; `weight` is the derived type's own.
+    assert!(
+        flat.contains(
+            r#"models::Widget::NAME.via::<models::BigWidget>().eq("a").or(models::BigWidget::WEIGHT.cast::<models::Widget>().gt(2))"#
+        ),
+        "{flat}"
+    );
+}

@@ -422,6 +422,20 @@ impl<O, K> Field<O, K> {
         Field::from_property(property)
     }
 
+    /// The property as the items of a type `D` deriving from `O` have it, in a filter
+    /// over `O`: `microsoft.graph.aadUserConversationMember/displayName` for
+    /// `ConversationMember::DISPLAY_NAME.via::<AadUserConversationMember>()`, where
+    /// `conversationMember` declares `displayName`. The filter then matches only items
+    /// of `D`.
+    pub fn via<D>(self) -> Field<O, K>
+    where
+        D: IsA<O> + ODataType,
+    {
+        let mut property = self.property;
+        property.head = Head::Cast(D::ODATA_TYPE);
+        Field::from_property(property)
+    }
+
     /// The path on to `inner`, a property of the related type or one of its bases:
     /// `self/inner`. Only [`Field::then`] calls it, on single structured values.
     fn walk<B, K2>(self, inner: Field<B, K2>) -> Field<O, K2> {

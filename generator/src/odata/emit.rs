@@ -72,6 +72,10 @@ pub struct Step {
     /// `.cast::<models::Base>()`: read through a cast from `Base`, the type the path
     /// stands at.
     pub cast_to: Option<String>,
+    /// `.via::<models::Derived>()`: a property `owner` declares, read on the items of a
+    /// type deriving from it (`microsoft.graph.derived/property`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A literal in Rust terms.
@@ -256,6 +260,9 @@ fn field_at(f: &Field, depth: usize) -> String {
     };
     for (i, step) in f.steps.iter().enumerate() {
         let mut handle = format!("models::{}::{}", step.owner, step.constant);
+        if let Some(derived) = &step.via {
+            handle.push_str(&format!(".via::<models::{derived}>()"));
+        }
         if let Some(base) = &step.cast_to {
             handle.push_str(&format!(".cast::<models::{base}>()"));
         }
@@ -420,6 +427,7 @@ mod tests {
                 owner: owner.into(),
                 constant: constant.into(),
                 cast_to: None,
+                via: None,
             }],
             count: false,
             variable: false,

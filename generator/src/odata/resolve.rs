@@ -678,6 +678,7 @@ impl<'m> Resolver<'m> {
                 owner: rust.to_string(),
                 constant: constant.clone(),
                 cast_to: None,
+                via: None,
             }),
             _ => Err(problem(
                 Reason::ResponseTypeUnknown,
@@ -780,16 +781,18 @@ impl<'m> Resolver<'m> {
             let (owner, index, property) = self.property(&ty, name, path)?;
             let mut step = self.step(owner, index)?;
             if let Some(d) = cast {
-                if owner.name != d.name {
-                    return Err(problem(
-                        Reason::UnsupportedShape,
-                        format!(
-                            "`{path}`: `{name}` is declared on `{}`, not on the cast's type; a handle casts to the type that declares it",
-                            owner.name.short()
-                        ),
-                    ));
+                let inherited = owner.name != d.name;
+                if inherited {
+                    // Declared on a base of the cast's type: read through the cast.
+                    step.via = self.names.type_name(&d.name).map(str::to_string);
                 }
-                step.cast_to = self.names.type_name(&at).map(str::to_string);
+                let owner_derives_from_here =
+                    owner.name != at && self.model.ancestry(&owner.name).any(|t| t.name == at);
+                if !inherited || owner_derives_from_here {
+                    step.cast_to = self.names.type_name(&at).map(str::to_string);
+                } else if steps.is_empty() {
+                    base_owner = owner.name != at;
+                }
             } else if steps.is_empty() {
                 base_owner = owner.name != at;
             }

@@ -413,3 +413,10 @@ fn dynamic_members_of_open_types_go_in_select_beside_handles() {
     assert!(Dynamic::<MailboxSettings>::new("a,b").is_err());
     assert!(Dynamic::<MailboxSettings>::new("").is_err());
 }
+
+#[test]
+fn an_inherited_property_is_read_through_a_derived_types_cast() {
+    // `id` is declared on the base; the filter reads it on users only.
+    let f = DirectoryObject::ID.via::<User>().eq("42");
+    assert_eq!(f.to_odata(), "microsoft.graph.user/id eq '42'");
+}
