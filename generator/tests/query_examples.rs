@@ -224,3 +224,31 @@ fn an_inherited_property_behind_a_cast_reads_through_the_derived_type() {
         "{flat}"
     );
 }
+
+#[test]
+fn the_reference_a_delete_removes_is_named_with_ref_id() {
+    let page = "---\ndoc_type: apiPageType\nms.prod: widgets\n---\n# Remove widget owner\n\n\
+        ## HTTP request\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nDELETE /widgets/{id}/owners/$ref\n```\n\n\
+        ## Response\nIf successful, this method returns a `204 No Content` response code.\n\n\
+        ## Example\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"remove_widget_owner\" } -->\n\
+        ```http\nDELETE https://graph.microsoft.com/v1.0/widgets/w1/owners/$ref?$id=https://graph.microsoft.com/v1.0/users/u1\n```\n\n\
+        ### Response\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 204 No Content\n```\n";
+    let sources = [
+        SourceFile {
+            path: "resources/widget.md".to_string(),
+            bytes: WIDGET.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "api/widget-delete-owners.md".to_string(),
+            bytes: page.as_bytes().to_vec(),
+        },
+    ];
+    let out = pipeline::run(&sources, &common::regen_options());
+    let flat: String = out.crate_files["tests/doc_examples.rs"]
+        .split_whitespace()
+        .collect();
+    assert!(
+        flat.contains(r#".ref_id("https://graph.microsoft.com/v1.0/users/u1");"#),
+        "{flat}"
+    );
+}

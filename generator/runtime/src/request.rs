@@ -483,6 +483,23 @@ impl<T: Addressed> Request<T> {
     }
 }
 
+impl Request<NoContent> {
+    /// `$id`: the object whose reference a `DELETE …/$ref` removes, as its URL
+    /// (`https://graph.microsoft.com/v1.0/users/{id}`), for relationships whose request
+    /// line has no segment for the item (`/groups/{id}/acceptedSenders/$ref`). On a
+    /// request that does not end in `/$ref`, the request is invalid and is not sent.
+    pub fn ref_id(mut self, id: &str) -> Self {
+        if !self.path.ends_with("/$ref") && self.invalid.is_none() {
+            self.invalid = Some(format!(
+                "`$id` names the reference to remove; `{}` does not end in `/$ref`",
+                self.path
+            ));
+        }
+        self.set_option("$id", id.to_string());
+        self
+    }
+}
+
 impl<T> Request<Collection<T>> {
     /// The items of a type deriving from `T` only, as `Request<Collection<D>>`: appends
     /// the cast segment (`/me/memberOf/microsoft.graph.group`), so that the service

@@ -90,36 +90,10 @@ fn read(
     let query = parse_target(&ex.request.target);
     let addressed = addressed(model, index, ex);
     let op = addressed.as_ref().ok().and_then(|a| a.op);
-    let rebuilt = (!query.options.is_empty()).then(|| match &addressed {
-        Ok(Addressed {
-            item: Ok(item),
-            collection,
-            cast,
-            ..
-        }) => {
-            let cast = match (*cast, *collection) {
-                (false, _) => None,
-                (true, true) => Some(names.type_name(item).ok_or_else(|| {
-                    vec![problem(
-                        Reason::ResponseTypeUnknown,
-                        format!("the path's cast `{item}` has no Rust name"),
-                    )]
-                })?),
-                (true, false) => {
-                    return Err(vec![problem(
-                        Reason::UnsupportedShape,
-                        format!(
-                            "`{}`: a cast segment on a request for one item; the typed API casts collections",
-                            request_path(&ex.request.target)
-                        ),
-                    )]);
-                }
-            };
-            resolver
-                .query(item, *collection, &query)
-                .map(|options| emit::chain(cast, &options))
-        }
-        Ok(Addressed { item: Err(p), .. }) | Err(p) => Err(vec![p.clone()]),
+    let rebuilt = (!query.options.is_empty()).then(|| match (&addressed, ref_id(ex, &query)) {
+        // `DELETE …/$ref?$id=…` names the reference to remove: no item type is needed.
+        (Ok(Addressed { op: Some(_), .. }), Some(chain)) => Ok(chain),
+        _ => typed_chain(names, resolver, ex, &query, &addressed),
     });
     let carried = ex.request.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case("ConsistencyLevel")
@@ -154,6 +128,60 @@ fn read(
             count_missing,
         },
     }
+}
+
+/// The typed call chain that rebuilds the example's query options on the items it
+/// addresses, or why there is none.
+fn typed_chain(
+    names: &RustNames,
+    resolver: &Resolver<'_>,
+    ex: &Example,
+    query: &Query,
+    addressed: &Result<Addressed, Problem>,
+) -> Result<String, Vec<Problem>> {
+    match addressed {
+        Ok(Addressed {
+            item: Ok(item),
+            collection,
+            cast,
+            ..
+        }) => {
+            let cast = match (*cast, *collection) {
+                (false, _) => None,
+                (true, true) => Some(names.type_name(item).ok_or_else(|| {
+                    vec![problem(
+                        Reason::ResponseTypeUnknown,
+                        format!("the path's cast `{item}` has no Rust name"),
+                    )]
+                })?),
+                (true, false) => {
+                    return Err(vec![problem(
+                        Reason::UnsupportedShape,
+                        format!(
+                            "`{}`: a cast segment on a request for one item; the typed API casts collections",
+                            request_path(&ex.request.target)
+                        ),
+                    )]);
+                }
+            };
+            resolver
+                .query(item, *collection, query)
+                .map(|options| emit::chain(cast, &options))
+        }
+        Ok(Addressed { item: Err(p), .. }) | Err(p) => Err(vec![p.clone()]),
+    }
+}
+
+/// `.ref_id("…")` for a `DELETE …/$ref` whose one option is `$id`.
+fn ref_id(ex: &Example, query: &Query) -> Option<String> {
+    let [option] = query.options.as_slice() else {
+        return None;
+    };
+    let bare = option.written.trim_start_matches('$');
+    (ex.request.method == HttpMethod::Delete
+        && request_path(&ex.request.target).ends_with("/$ref")
+        && bare.eq_ignore_ascii_case("id"))
+    .then(|| format!(".ref_id({:?})", option.value))
 }
 
 /// The operation an example calls and the type of the items it addresses.

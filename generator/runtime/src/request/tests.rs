@@ -386,3 +386,26 @@ mod casts {
         );
     }
 }
+
+#[test]
+fn ref_id_names_the_reference_a_delete_removes() {
+    let remove: Request<NoContent> = Request::new(
+        Method::DELETE,
+        PathBuilder::new("/groups/")
+            .segment("g1")
+            .literal("/acceptedSenders/$ref"),
+        parse_empty,
+    )
+    .ref_id("https://graph.microsoft.com/v1.0/users/u1");
+    assert_eq!(remove.invalid_reason(), None);
+    assert_eq!(
+        remove.query_options(),
+        [(
+            "$id".to_string(),
+            "https://graph.microsoft.com/v1.0/users/u1".to_string()
+        )]
+    );
+    let elsewhere: Request<NoContent> =
+        Request::new(Method::DELETE, PathBuilder::new("/groups/g1"), parse_empty).ref_id("x");
+    assert!(elsewhere.invalid_reason().is_some());
+}
