@@ -98,6 +98,14 @@ impl Platform {
         let public = self.key.public_key();
         serde_json::to_vec(&json!({ "keys": [
             { "kty": "EC", "kid": "skipped", "crv": "P-256" },
+            // The same key published for encryption: not a signing key.
+            {
+                "kty": "RSA",
+                "use": "enc",
+                "kid": "encryption-only",
+                "n": URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
+                "e": URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),
+            },
             {
                 "kty": "RSA",
                 "use": "sig",
@@ -491,6 +499,7 @@ async fn the_platform_keys_are_fetched_without_the_graph_token_and_cached() {
     let tokens = vec![platform.token(&[])];
     let keys = provider.keys_for(&tokens).await.expect("keys");
     assert!(keys.key("key-1").is_some());
+    assert_eq!(keys.kids().collect::<Vec<_>>(), ["key-1"]);
     // Known keys come from the cache; an unknown key id within five minutes too, so
     // that forged tokens cannot make the app hammer the platform.
     provider.keys_for(&tokens).await.expect("keys");

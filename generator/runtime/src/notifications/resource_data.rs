@@ -72,7 +72,8 @@ impl KeySet {
         KeySet::default()
     }
 
-    /// The RSA keys of a JSON Web Key Set document. Keys of other types are skipped.
+    /// The RSA signing keys of a JSON Web Key Set document. Keys of other types, and
+    /// keys published for encryption (`"use": "enc"`), are skipped.
     pub fn from_jwks(document: &[u8]) -> Result<KeySet, KeySetError> {
         let json: Json =
             serde_json::from_slice(document).map_err(|e| KeySetError(e.to_string()))?;
@@ -82,7 +83,11 @@ impl KeySet {
             .ok_or_else(|| KeySetError("no `keys` array".into()))?;
         let mut set = KeySet::new();
         for key in listed {
-            if key.get("kty").and_then(Json::as_str) != Some("RSA") {
+            let signs = key
+                .get("use")
+                .and_then(Json::as_str)
+                .is_none_or(|u| u == "sig");
+            if key.get("kty").and_then(Json::as_str) != Some("RSA") || !signs {
                 continue;
             }
             let member = |name: &str| -> Result<Vec<u8>, KeySetError> {
