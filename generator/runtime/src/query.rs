@@ -294,6 +294,8 @@ fn normalize_value(value: &str) -> String {
     let pieces = pieces(value);
     // The next piece that is not a space, after `i`.
     let next_solid = |i: usize| pieces[i + 1..].iter().find(|p| **p != Piece::Space);
+    // The last piece that is not a space, before `i`.
+    let prev_solid = |i: usize| pieces[..i].iter().rev().find(|p| **p != Piece::Space);
     let mut variables: Vec<(String, String)> = Vec::new();
     let mut out = String::new();
     for (i, piece) in pieces.iter().enumerate() {
@@ -301,7 +303,7 @@ fn normalize_value(value: &str) -> String {
             Piece::Quoted(text) => out.push_str(text),
             Piece::Punct(c) => out.push(*c),
             Piece::Space => {
-                let before = pieces[..i].iter().rev().find(|p| **p != Piece::Space);
+                let before = prev_solid(i);
                 let word_like =
                     |p: Option<&Piece>| matches!(p, Some(Piece::Word(_)) | Some(Piece::Quoted(_)));
                 if word_like(before) && word_like(next_solid(i)) {
@@ -323,9 +325,8 @@ fn normalize_value(value: &str) -> String {
                     next_solid(i) == Some(&Piece::Punct(':')) && lambda_opens_before(&pieces[..i]);
                 // An option nested in `$expand`: `fields(select=Name)` is
                 // `fields($select=Name)`, as at the top level.
-                let before = pieces[..i].iter().rev().find(|p| **p != Piece::Space);
                 let nested_option = next_solid(i) == Some(&Piece::Punct('='))
-                    && matches!(before, Some(Piece::Punct('(' | ';')));
+                    && matches!(prev_solid(i), Some(Piece::Punct('(' | ';')));
                 if nested_option {
                     out.push_str(&option_name(word));
                 } else if declares {

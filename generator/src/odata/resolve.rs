@@ -780,19 +780,16 @@ impl<'m> Resolver<'m> {
             segments = rest;
             let (owner, index, property) = self.property(&ty, name, path)?;
             let mut step = self.step(owner, index)?;
-            if let Some(d) = cast {
-                let inherited = owner.name != d.name;
-                if inherited {
-                    // Declared on a base of the cast's type: read through the cast.
-                    step.via = self.names.type_name(&d.name).map(str::to_string);
-                }
-                let owner_derives_from_here =
-                    owner.name != at && self.model.ancestry(&owner.name).any(|t| t.name == at);
-                if !inherited || owner_derives_from_here {
-                    step.cast_to = self.names.type_name(&at).map(str::to_string);
-                } else if steps.is_empty() {
-                    base_owner = owner.name != at;
-                }
+            // Declared on a base of the cast's type: read on the cast's items.
+            if let Some(d) = cast.filter(|d| owner.name != d.name) {
+                step.via = self.names.type_name(&d.name).map(str::to_string);
+            }
+            // A handle of a type below this one reaches it through a cast; one of this
+            // type or a base lifts the filter instead.
+            let declared_below =
+                owner.name != at && self.model.ancestry(&owner.name).any(|t| t.name == at);
+            if cast.is_some_and(|d| owner.name == d.name) || declared_below {
+                step.cast_to = self.names.type_name(&at).map(str::to_string);
             } else if steps.is_empty() {
                 base_owner = owner.name != at;
             }

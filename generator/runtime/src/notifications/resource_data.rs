@@ -298,10 +298,7 @@ pub fn validate_token(
         return Err(malformed("not three dot-separated parts"));
     };
     let decode_json = |part: &str, what: &str| -> Result<Json, TokenError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(part)
-            .map_err(|_| malformed(&format!("the {what} is not base64url")))?;
-        serde_json::from_slice(&bytes).map_err(|_| malformed(&format!("the {what} is not JSON")))
+        token_part(part).map_err(|why| malformed(&format!("the {what} is {why}")))
     };
     let head = decode_json(header, "header")?;
     let alg = head.get("alg").and_then(Json::as_str).unwrap_or_default();
@@ -382,6 +379,12 @@ pub fn validate_token(
         });
     }
     Ok(TokenClaims { tenant_id, expires })
+}
+
+/// One base64url part of a token (its header or claims) as JSON, or what it is not.
+fn token_part(part: &str) -> Result<Json, &'static str> {
+    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| "not base64url")?;
+    serde_json::from_slice(&bytes).map_err(|_| "not JSON")
 }
 
 /// Notifications whose validation tokens all passed: only these can be decrypted.
@@ -745,12 +748,7 @@ mod open_id {
 
     /// The `kid` of a token's header, if it can be read.
     fn key_id(token: &str) -> Option<String> {
-        use base64::Engine as _;
-        let header = token.split('.').next()?;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(header)
-            .ok()?;
-        let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-        json.get("kid")?.as_str().map(str::to_string)
+        let header = super::token_part(token.split('.').next()?).ok()?;
+        header.get("kid")?.as_str().map(str::to_string)
     }
 }
