@@ -13,7 +13,7 @@
 use crate::runtime::{self, Request};
 /// The root of the request builders: every documented request starts here.
 ///
-/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 17 more.
+/// Leads to `GET /deviceManagement/deviceConfigurations`, `POST /deviceManagement/deviceConfigurations`, `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`, and 19 more.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Graph;
 impl Graph {
@@ -27,7 +27,7 @@ impl Graph {
     }
     /// The `me` segment.
     ///
-    /// Leads to `GET /me/memberOf`.
+    /// Leads to `GET /me/manager`, `GET /me/memberOf`.
     #[cfg(feature = "users")]
     #[inline]
     pub fn me(&self) -> Me {
@@ -43,7 +43,7 @@ impl Graph {
     }
     /// The `users` segment.
     ///
-    /// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/memberOf`.
+    /// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/manager`, `GET /users/{idOrUserPrincipalName}/memberOf`.
     #[cfg(feature = "users")]
     #[inline]
     pub fn users(&self) -> Users {
@@ -380,11 +380,19 @@ impl<'a> DeviceManagementDeviceConfigurationsItemUserStatusOverview<'a> {
 }
 /// The requests under `/me`.
 ///
-/// Leads to `GET /me/memberOf`.
+/// Leads to `GET /me/manager`, `GET /me/memberOf`.
 #[cfg(feature = "users")]
 pub struct Me;
 #[cfg(feature = "users")]
 impl Me {
+    /// The `manager` segment.
+    ///
+    /// Leads to `GET /me/manager`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn manager(&self) -> MeManager {
+        MeManager
+    }
     /// The `memberOf` segment.
     ///
     /// Leads to `GET /me/memberOf`.
@@ -392,6 +400,22 @@ impl Me {
     #[inline]
     pub fn member_of(&self) -> MeMemberOf {
         MeMemberOf
+    }
+}
+/// The requests under `/me/manager`.
+///
+/// Leads to `GET /me/manager`.
+#[cfg(feature = "users")]
+pub struct MeManager;
+#[cfg(feature = "users")]
+impl MeManager {
+    /// List a user's manager
+    ///
+    /// `GET /me/manager`: the request of [`crate::operations::get_me_manager`].
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn get(&self) -> Request<crate::models::DirectoryObject> {
+        crate::operations::get_me_manager()
     }
 }
 /// The requests under `/me/memberOf`.
@@ -482,7 +506,7 @@ impl<'a> SubscriptionsItem<'a> {
 }
 /// The requests under `/users`.
 ///
-/// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/memberOf`.
+/// Leads to `GET /users`, `GET /users/{idOrUserPrincipalName}/manager`, `GET /users/{idOrUserPrincipalName}/memberOf`.
 #[cfg(feature = "users")]
 pub struct Users;
 #[cfg(feature = "users")]
@@ -497,7 +521,7 @@ impl Users {
     }
     /// One item, by its `id_or_user_principal_name`.
     ///
-    /// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+    /// Leads to `GET /users/{idOrUserPrincipalName}/manager`, `GET /users/{idOrUserPrincipalName}/memberOf`.
     #[cfg(feature = "users")]
     #[inline]
     pub fn by_id_or_user_principal_name<'a>(
@@ -509,11 +533,19 @@ impl Users {
 }
 /// The requests under `/users/{}`.
 ///
-/// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
+/// Leads to `GET /users/{idOrUserPrincipalName}/manager`, `GET /users/{idOrUserPrincipalName}/memberOf`.
 #[cfg(feature = "users")]
 pub struct UsersItem<'a>([&'a str; 1]);
 #[cfg(feature = "users")]
 impl<'a> UsersItem<'a> {
+    /// The `manager` segment.
+    ///
+    /// Leads to `GET /users/{idOrUserPrincipalName}/manager`.
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn manager(&self) -> UsersItemManager<'a> {
+        UsersItemManager([self.0[0]])
+    }
     /// The `memberOf` segment.
     ///
     /// Leads to `GET /users/{idOrUserPrincipalName}/memberOf`.
@@ -521,6 +553,22 @@ impl<'a> UsersItem<'a> {
     #[inline]
     pub fn member_of(&self) -> UsersItemMemberOf<'a> {
         UsersItemMemberOf([self.0[0]])
+    }
+}
+/// The requests under `/users/{}/manager`.
+///
+/// Leads to `GET /users/{idOrUserPrincipalName}/manager`.
+#[cfg(feature = "users")]
+pub struct UsersItemManager<'a>([&'a str; 1]);
+#[cfg(feature = "users")]
+impl<'a> UsersItemManager<'a> {
+    /// List a user's manager
+    ///
+    /// `GET /users/{idOrUserPrincipalName}/manager`: the request of [`crate::operations::get_users_manager`].
+    #[cfg(feature = "users")]
+    #[inline]
+    pub fn get(&self) -> Request<crate::models::DirectoryObject> {
+        crate::operations::get_users_manager(self.0[0])
     }
 }
 /// The requests under `/users/{}/memberOf`.

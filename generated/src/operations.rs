@@ -366,6 +366,33 @@ pub fn get_device_management_device_configurations_user_status_overview(
         .literal("/userStatusOverview");
     Request::new(Method::GET, path, runtime::parse_json)
 }
+/// List a user's manager
+///
+/// Returns the user or contact the user reports to, as a directoryObject. Expanded with `$levels`, the `manager` relationship goes on up the chain: each manager carries its own manager.
+///
+/// `GET /me/manager`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `User.Read.All`; higher: `Directory.Read.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `User.Read.All`; higher: `Directory.Read.All`
+///
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Advanced queries: the typed options Graph serves only as advanced queries (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this request, and `$count=true` to all but `$search`.
+///
+/// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/user-list-manager.md` (line 32); published at <https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+#[inline]
+pub fn get_me_manager() -> Request<crate::models::DirectoryObject> {
+    let path = PathBuilder::new("/me/manager");
+    Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
+}
 /// List a user's direct memberships
 ///
 /// Lists the groups and directory roles that the user is a direct member of. Each item is a directoryObject whose `@odata.type` names its kind, such as group.
@@ -534,6 +561,37 @@ pub fn patch_subscriptions_item(
 #[inline]
 pub fn get_users() -> Request<runtime::Collection<crate::models::User>> {
     let path = PathBuilder::new("/users");
+    Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
+}
+/// List a user's manager
+///
+/// Returns the user or contact the user reports to, as a directoryObject. Expanded with `$levels`, the `manager` relationship goes on up the chain: each manager carries its own manager.
+///
+/// `GET /users/{idOrUserPrincipalName}/manager`
+///
+/// # Permissions
+///
+/// Any one of these lets the call through.
+///
+/// - Delegated (work or school account): least: `User.Read.All`; higher: `Directory.Read.All`
+/// - Delegated (personal Microsoft account): not supported
+/// - Application: least: `User.Read.All`; higher: `Directory.Read.All`
+///
+/// Supports OData query options: typed with [`Request::select`], [`Request::expand`] and, on collections, `filter`, `orderby`, `search`, `count`, `top` and `skip`; as text with [`Request::query`].
+///
+/// Advanced queries: the typed options Graph serves only as advanced queries (`$search`, `$count`, `ne`, `not` and `endsWith` in `$filter`, comparisons with `null`, `$filter` with `$orderby`) add `ConsistencyLevel: eventual` to this request, and `$count=true` to all but `$search`.
+///
+/// Request headers the docs list: `ConsistencyLevel` (set them with [`Request::header`], or [`Request::consistency_level_eventual`], [`Request::prefer`], [`Request::if_match`]).
+///
+/// Documented in `api/user-list-manager.md` (line 33); published at <https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0>.
+#[cfg(feature = "users")]
+#[inline]
+pub fn get_users_manager(
+    id_or_user_principal_name: &str,
+) -> Request<crate::models::DirectoryObject> {
+    let path = PathBuilder::new("/users/")
+        .segment(id_or_user_principal_name)
+        .literal("/manager");
     Request::new(Method::GET, path, runtime::parse_json).allow_advanced_queries()
 }
 /// List a user's direct memberships

@@ -1455,6 +1455,26 @@ static INTUNE_SHARED_ENUMS: &[Enum] = &[
 static USERS_OPERATIONS: &[Operation] = &[
     Operation {
         method: "GET",
+        path: "/me/manager",
+        status: 200,
+        collection: false,
+        permissions: Permissions {
+            delegated: &["User.Read.All", "Directory.Read.All"],
+            application: &["User.Read.All", "Directory.Read.All"],
+        },
+        consistency_level: true,
+        examples: &[
+            Example {
+                query: "",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity","@odata.type":"#microsoft.graph.user","id":"9a5d1a3c-4b7e-4c1e-8f0a-2d6e5b7c8a91","displayName":"Adele Vance"}"##,
+            },
+        ],
+        body: Body::None,
+    },
+    Operation {
+        method: "GET",
         path: "/me/memberOf",
         status: 200,
         collection: true,
@@ -1481,6 +1501,12 @@ static USERS_OPERATIONS: &[Operation] = &[
                 status: 200,
                 headers: &[("Content-Type", "application/json")],
                 body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#groups","@odata.count":1,"value":[{"@odata.type":"#microsoft.graph.group","id":"45b7d2e7-b882-4a80-ba97-10b7a63b8fa4","displayName":"All Company","mailEnabled":true,"securityEnabled":false,"groupTypes":["Unified"]}]}"##,
+            },
+            Example {
+                query: "$select=id,displayName&$filter=groupTypes/any()",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,displayName)","value":[{"@odata.type":"#microsoft.graph.group","id":"02bd9fd6-8f93-4758-87c3-1fb73740a315","displayName":"HR Taskforce"}]}"##,
             },
         ],
         body: Body::None,
@@ -1532,6 +1558,32 @@ static USERS_OPERATIONS: &[Operation] = &[
                 headers: &[("Content-Type", "application/json")],
                 body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(displayName,ext55gb1l09_msLearnCourses)","value":[{"displayName":"Adele Vance","ext55gb1l09_msLearnCourses":{"@odata.type":"#microsoft.graph.ComplexExtensionValue","courseType":"Developer","courseName":"Introduction to Microsoft Graph","courseId":1}},{"displayName":"Alex Wilber"}]}"##,
             },
+            Example {
+                query: "$select=id,displayName&$expand=manager($levels=max;$select=id,displayName)&$count=true",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,manager(id,displayName))","@odata.count":1,"value":[{"id":"87d349ed-44d7-43e1-9a83-5f2406dee5bd","displayName":"Megan Bowen","manager":{"@odata.type":"#microsoft.graph.user","id":"9a5d1a3c-4b7e-4c1e-8f0a-2d6e5b7c8a91","displayName":"Adele Vance","manager":{"@odata.type":"#microsoft.graph.user","id":"5c3f2e1d-7a6b-4c8d-9e0f-1a2b3c4d5e6f","displayName":"Isaiah Langer"}}}]}"##,
+            },
+        ],
+        body: Body::None,
+    },
+    Operation {
+        method: "GET",
+        path: "/users/{idOrUserPrincipalName}/manager",
+        status: 200,
+        collection: false,
+        permissions: Permissions {
+            delegated: &["User.Read.All", "Directory.Read.All"],
+            application: &["User.Read.All", "Directory.Read.All"],
+        },
+        consistency_level: true,
+        examples: &[
+            Example {
+                query: "",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity","@odata.type":"#microsoft.graph.user","id":"9a5d1a3c-4b7e-4c1e-8f0a-2d6e5b7c8a91","displayName":"Adele Vance"}"##,
+            },
         ],
         body: Body::None,
     },
@@ -1563,6 +1615,12 @@ static USERS_OPERATIONS: &[Operation] = &[
                 status: 200,
                 headers: &[("Content-Type", "application/json")],
                 body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#groups","@odata.count":1,"value":[{"@odata.type":"#microsoft.graph.group","id":"45b7d2e7-b882-4a80-ba97-10b7a63b8fa4","displayName":"All Company","mailEnabled":true,"securityEnabled":false,"groupTypes":["Unified"]}]}"##,
+            },
+            Example {
+                query: "$select=id,displayName&$filter=groupTypes/any()",
+                status: 200,
+                headers: &[("Content-Type", "application/json")],
+                body: r##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,displayName)","value":[{"@odata.type":"#microsoft.graph.group","id":"02bd9fd6-8f93-4758-87c3-1fb73740a315","displayName":"HR Taskforce"}]}"##,
             },
         ],
         body: Body::None,

@@ -847,6 +847,39 @@ fn get_device_management_device_configurations_user_status_overview_ex1_response
     assert_eq!(actual, expected);
 }
 
+// specs/docs/api/user-list-manager.md line 70: GET /me/manager
+#[cfg(feature = "users")]
+#[test]
+fn get_me_manager_ex1_request() {
+    let request = graph_client::operations::get_me_manager();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/me/manager");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    let built = graph_client::Graph.me().manager().get();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_me_manager_ex1_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity",
+  "@odata.type": "#microsoft.graph.user",
+  "id": "9a5d1a3c-4b7e-4c1e-8f0a-2d6e5b7c8a91",
+  "displayName": "Adele Vance"
+}"##;
+    let request = graph_client::operations::get_me_manager();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
 // specs/docs/api/user-list-memberof.md line 104: GET /me/memberOf?$search="displayName:Video"&$count=true
 #[cfg(feature = "users")]
 #[test]
@@ -888,6 +921,66 @@ fn get_me_member_of_ex1_response() {
       "mailEnabled": true,
       "securityEnabled": true,
       "groupTypes": []
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_me_member_of();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list-memberof.md line 192: GET /me/memberOf?$select=id,displayName&$filter=groupTypes/any()
+#[cfg(feature = "users")]
+#[test]
+fn get_me_member_of_ex2_request() {
+    use graph_client::models;
+    let request = graph_client::operations::get_me_member_of()
+        .select((
+            models::Entity::ID,
+            models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>(),
+        ))
+        .filter(
+            models::Group::GROUP_TYPES.uncast::<models::DirectoryObject>().is_not_empty(),
+        );
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/me/memberOf");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$select=id,displayName&$filter=groupTypes/any()")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), None);
+    let built = graph_client::Graph
+        .me()
+        .member_of()
+        .list()
+        .select((
+            models::Entity::ID,
+            models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>(),
+        ))
+        .filter(
+            models::Group::GROUP_TYPES.uncast::<models::DirectoryObject>().is_not_empty(),
+        );
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_me_member_of_ex2_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,displayName)",
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.group",
+      "id": "02bd9fd6-8f93-4758-87c3-1fb73740a315",
+      "displayName": "HR Taskforce"
     }
   ]
 }"##;
@@ -1509,6 +1602,88 @@ fn get_users_ex6_response() {
     },
     {
       "displayName": "Alex Wilber"
+    }
+  ]
+}"##;
+    let request = graph_client::operations::get_users();
+    let parsed = request
+        .parse_response(200, text.as_bytes())
+        .expect("the example response parses into the result type");
+    let actual = serde_json::to_value(parsed).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(actual, expected);
+}
+
+// specs/docs/api/user-list.md line 312: GET /users?$select=id,displayName&$expand=manager($levels=max;$select=id,displayName)&$count=true
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex7_request() {
+    use graph_client::models;
+    use graph_client::runtime::odata::Levels;
+    let request = graph_client::operations::get_users()
+        .select((models::Entity::ID, models::User::DISPLAY_NAME))
+        .expand(
+            models::User::MANAGER
+                .expand_with(|n| {
+                    n.levels(Levels::Max)
+                        .select((
+                            models::Entity::ID,
+                            models::Group::DISPLAY_NAME
+                                .uncast::<models::DirectoryObject>(),
+                        ))
+                }),
+        )
+        .count();
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.path(), "/users");
+    assert_eq!(request.invalid_reason(), None);
+    assert_eq!(request.body(), None);
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse("$select=id,displayName&$expand=manager($levels=max;$select=id,displayName)&$count=true")
+    );
+    assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+    let built = graph_client::Graph
+        .users()
+        .list()
+        .select((models::Entity::ID, models::User::DISPLAY_NAME))
+        .expand(
+            models::User::MANAGER
+                .expand_with(|n| {
+                    n.levels(Levels::Max)
+                        .select((
+                            models::Entity::ID,
+                            models::Group::DISPLAY_NAME
+                                .uncast::<models::DirectoryObject>(),
+                        ))
+                }),
+        )
+        .count();
+    assert_eq!(built.method().as_str(), request.method().as_str());
+    assert_eq!(built.path_and_query(), request.path_and_query());
+    assert_eq!(built.body(), request.body());
+}
+
+#[cfg(feature = "users")]
+#[test]
+fn get_users_ex7_response() {
+    let text = r##"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,manager(id,displayName))",
+  "@odata.count": 1,
+  "value": [
+    {
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      "displayName": "Megan Bowen",
+      "manager": {
+        "@odata.type": "#microsoft.graph.user",
+        "id": "9a5d1a3c-4b7e-4c1e-8f0a-2d6e5b7c8a91",
+        "displayName": "Adele Vance",
+        "manager": {
+          "@odata.type": "#microsoft.graph.user",
+          "id": "5c3f2e1d-7a6b-4c8d-9e0f-1a2b3c4d5e6f",
+          "displayName": "Isaiah Langer"
+        }
+      }
     }
   ]
 }"##;

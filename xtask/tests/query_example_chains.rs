@@ -2,7 +2,7 @@
 //! them on a path that ends in a cast), as code against the committed crate: each compiles, builds the example's query options
 //! (compared as decoded sets) and sets `ConsistencyLevel` exactly when the example does.
 
-use graph_client::runtime::odata::Dynamic;
+use graph_client::runtime::odata::{Dynamic, Levels};
 use graph_client::{models, operations};
 use graphdoc::odata::examples::survey;
 use graphdoc::odata::query::parse_target;
@@ -82,6 +82,25 @@ fn cases() -> Vec<Case> {
             .count()
             .orderby(models::Group::DISPLAY_NAME)
             .filter(models::Group::DISPLAY_NAME.starts_with("a"))
+        ),
+        case!(
+            "/me/memberOf?$select=id,displayName&$filter=groupTypes/any()",
+            operations::get_me_member_of(),
+            .select((
+                models::Entity::ID,
+                models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>(),
+            ))
+            .filter(models::Group::GROUP_TYPES.uncast::<models::DirectoryObject>().is_not_empty())
+        ),
+        case!(
+            "/users?$select=id,displayName&$expand=manager($levels=max;$select=id,displayName)&$count=true",
+            operations::get_users(),
+            .select((models::Entity::ID, models::User::DISPLAY_NAME))
+            .expand(models::User::MANAGER.expand_with(|n| n.levels(Levels::Max).select((
+                models::Entity::ID,
+                models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>(),
+            ))))
+            .count()
         ),
     ]
 }

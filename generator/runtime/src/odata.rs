@@ -92,6 +92,60 @@ impl Ordered for kind::Guid {}
 impl<E> Ordered for kind::Enum<E> {}
 impl Ordered for kind::Bool {}
 
+/// Kinds of single primitive values: what OData's `cast` function converts.
+pub trait Primitive {}
+impl Primitive for kind::Text {}
+impl Primitive for kind::Int {}
+impl Primitive for kind::Float {}
+impl Primitive for kind::Bool {}
+impl Primitive for kind::DateTime {}
+impl Primitive for kind::Date {}
+impl Primitive for kind::TimeOfDay {}
+impl Primitive for kind::Duration {}
+impl Primitive for kind::Guid {}
+
+/// The EDM primitive types a value can be converted to with [`Field::cast_value`].
+pub mod edm {
+    use super::kind;
+
+    /// An EDM primitive type: its name in a query and the kind of its values.
+    pub trait EdmPrimitive {
+        /// The name as a query writes it (`Edm.Int32`).
+        const NAME: &'static str;
+        /// What a value of the type compares with.
+        type Kind;
+    }
+
+    macro_rules! edm_types {
+        ($($name:ident => $kind:ty),* $(,)?) => {$(
+            #[doc = concat!("`Edm.", stringify!($name), "`.")]
+            pub enum $name {}
+            impl EdmPrimitive for $name {
+                const NAME: &'static str = concat!("Edm.", stringify!($name));
+                type Kind = $kind;
+            }
+        )*};
+    }
+
+    edm_types! {
+        String => kind::Text,
+        Boolean => kind::Bool,
+        Byte => kind::Int,
+        SByte => kind::Int,
+        Int16 => kind::Int,
+        Int32 => kind::Int,
+        Int64 => kind::Int,
+        Single => kind::Float,
+        Double => kind::Float,
+        Decimal => kind::Float,
+        Guid => kind::Guid,
+        DateTimeOffset => kind::DateTime,
+        Date => kind::Date,
+        TimeOfDay => kind::TimeOfDay,
+        Duration => kind::Duration,
+    }
+}
+
 /// A Rust value that can stand for a value of kind `K` in a filter.
 pub trait Literal<K> {
     /// The value in OData literal syntax.
@@ -328,6 +382,8 @@ struct Property {
     counted: bool,
     /// What the property's description documents as working on it.
     documented: &'static [Documented],
+    /// `cast(path,Edm.X)`: the value converted to this primitive type.
+    converted: Option<&'static str>,
 }
 
 impl Property {
@@ -349,7 +405,10 @@ impl Property {
         if self.counted {
             path.push_str("/$count");
         }
-        path
+        match self.converted {
+            Some(edm) => format!("cast({path},{edm})"),
+            None => path,
+        }
     }
 }
 
@@ -382,6 +441,7 @@ impl<O, K> Field<O, K> {
             name,
             counted: false,
             documented,
+            converted: None,
         })
     }
 
@@ -436,6 +496,20 @@ impl<O, K> Field<O, K> {
         Field::from_property(property)
     }
 
+    /// The property of a derived type `O`, read on the items of its open base type `B`
+    /// without a cast: `displayName` in `/groups/{id}/members?$select=displayName`, where
+    /// `directoryObject` does not declare it but its derived types do. Open types take
+    /// members by name, and the service gives the value on the items that have it.
+    /// `Group::DISPLAY_NAME.uncast::<DirectoryObject>()`; [`Field::cast`] writes the cast
+    /// instead (`microsoft.graph.group/displayName`), which reads groups only.
+    pub fn uncast<B>(self) -> Field<B, K>
+    where
+        O: IsA<B>,
+        B: OpenType,
+    {
+        Field::from_property(self.property)
+    }
+
     /// The path on to `inner`, a property of the related type or one of its bases:
     /// `self/inner`. Only [`Field::then`] calls it, on single structured values.
     fn walk<B, K2>(self, inner: Field<B, K2>) -> Field<O, K2> {
@@ -461,6 +535,7 @@ impl<O, K> Field<O, K> {
             name: inner.property.name,
             counted: inner.property.counted,
             documented: inner.property.documented,
+            converted: inner.property.converted,
         })
     }
 
@@ -546,6 +621,18 @@ impl<O, K: Ordered> Field<O, K> {
     }
 }
 
+impl<O, K: Primitive> Field<O, K> {
+    /// OData's `cast` function: the value converted to the primitive type `T`
+    /// (`cast(value,Edm.Int32)`), compared as a value of `T`. For properties that hold
+    /// other types' values as text, such as an extended property's `value`:
+    /// `SingleValueLegacyExtendedProperty::VALUE.cast_value::<edm::Int32>().eq(12)`.
+    pub fn cast_value<T: edm::EdmPrimitive>(self) -> Field<O, T::Kind> {
+        let mut property = self.property;
+        property.converted = Some(T::NAME);
+        Field::from_property(property)
+    }
+}
+
 impl<O> Field<O, kind::Text> {
     fn function(self, function: Function, value: &str) -> Filter<O> {
         Filter::new(Expr::Function {
@@ -591,6 +678,12 @@ impl<O, K> Field<O, kind::Many<K>> {
     /// `all(x: ...)` over a collection of primitive values: `f` gets the variable.
     pub fn all_value(self, f: impl FnOnce(Field<Each<K>, K>) -> Filter<Each<K>>) -> Filter<O> {
         self.lambda(Quantifier::All, f(variable()))
+    }
+
+    /// `any()` without a condition: the collection has an item
+    /// (`assignedLicenses/any()`).
+    pub fn is_not_empty(self) -> Filter<O> {
+        Filter::new(Expr::NotEmpty(self.erase()))
     }
 
     /// `$count` of the collection compared in a filter (`assignedLicenses/$count eq 0`);
@@ -743,6 +836,8 @@ enum Expr {
         field: Property,
         body: Box<Expr>,
     },
+    /// `path/any()`: the collection has an item.
+    NotEmpty(Property),
     /// `isof('microsoft.graph.x')`: the item is of that type or derives from it.
     IsOf(&'static str),
     Not(Box<Expr>),
@@ -810,6 +905,9 @@ impl Expr {
                 let _ = write!(out, "{}/{q}({name}:", field.path(variable));
                 body.write(out, Some(&name), depth + 1, Precedence::Or);
                 out.push(')');
+            }
+            Expr::NotEmpty(field) => {
+                let _ = write!(out, "{}/any()", field.path(variable));
             }
             Expr::IsOf(name) => match variable {
                 // Inside a lambda, the variable's item; outside, the item itself.
@@ -883,6 +981,8 @@ impl Expr {
             Expr::Lambda { field, body, .. } => {
                 body.parts(Some(over.unwrap_or(field)), negated, out);
             }
+            // Whether it is empty: what "counting empty collections" documents.
+            Expr::NotEmpty(field) => leaf(field, Documented::Count),
             // A type test, on no property.
             Expr::IsOf(_) => {}
             Expr::Not(inner) => inner.parts(over, true, out),
@@ -1235,6 +1335,8 @@ impl<O, S: SelectList<O>, const N: usize> SelectList<O> for [S; N] {
 /// A relationship `$expand` can take for items of type `O`, with its own options.
 pub struct Expand<O> {
     text: String,
+    /// `$levels` inside, at any depth: an advanced query.
+    levels: bool,
     marker: PhantomData<fn() -> O>,
 }
 
@@ -1245,17 +1347,37 @@ impl<O> Expand<O> {
     }
 }
 
+/// How deep a recursive `$expand` goes (`manager($levels=max)`): every level, or a
+/// number of them (Graph takes 1 to 1000).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Levels {
+    /// `$levels=max`.
+    Max,
+    /// `$levels=n`.
+    Depth(u32),
+}
+
 /// Options inside one `$expand` item, over the related type `T`, written in the
-/// order `$select`, `$filter`, `$expand` and separated by `;`
-/// (`members($select=id;$expand=manager)`).
+/// order `$levels`, `$select`, `$filter`, `$expand` and separated by `;`
+/// (`manager($levels=max;$select=id)`).
 pub struct Nested<T> {
+    levels: Option<Levels>,
     select: Vec<String>,
     filter: Option<String>,
-    expand: Vec<String>,
+    expand: ExpandItems,
     marker: PhantomData<fn() -> T>,
 }
 
 impl<T> Nested<T> {
+    /// `$levels` inside the expansion, for a relationship to items of the same type
+    /// (`manager`): the chain of related items down to `levels`. Graph serves it on
+    /// directory objects as an advanced query, so the request adds
+    /// `ConsistencyLevel: eventual` and `$count=true` where its page documents the header.
+    pub fn levels(mut self, levels: Levels) -> Self {
+        self.levels = Some(levels);
+        self
+    }
+
     /// `$select` inside the expansion.
     pub fn select(mut self, fields: impl SelectList<T>) -> Self {
         fields.names(&mut self.select);
@@ -1278,14 +1400,19 @@ impl<T> Nested<T> {
 
     fn options(&self) -> Vec<String> {
         let mut out = Vec::new();
+        match self.levels {
+            Some(Levels::Max) => out.push("$levels=max".to_string()),
+            Some(Levels::Depth(n)) => out.push(format!("$levels={n}")),
+            None => {}
+        }
         if !self.select.is_empty() {
             out.push(format!("$select={}", self.select.join(",")));
         }
         if let Some(f) = &self.filter {
             out.push(format!("$filter={f}"));
         }
-        if !self.expand.is_empty() {
-            out.push(format!("$expand={}", self.expand.join(",")));
+        if !self.expand.texts.is_empty() {
+            out.push(format!("$expand={}", self.expand.texts.join(",")));
         }
         out
     }
@@ -1322,6 +1449,7 @@ where
     pub fn expand(self) -> Expand<O> {
         Expand {
             text: self.navigation_path(),
+            levels: false,
             marker: PhantomData,
         }
     }
@@ -1334,12 +1462,14 @@ where
         ) -> Nested<<Field<O, K> as Navigation<O>>::Target>,
     ) -> Expand<O> {
         let nested = options(Nested {
+            levels: None,
             select: Vec::new(),
             filter: None,
-            expand: Vec::new(),
+            expand: ExpandItems::default(),
             marker: PhantomData,
         });
         let inner = nested.options();
+        let levels = nested.levels.is_some() || nested.expand.levels;
         let path = self.navigation_path();
         let text = if inner.is_empty() {
             path
@@ -1348,20 +1478,42 @@ where
         };
         Expand {
             text,
+            levels,
             marker: PhantomData,
         }
+    }
+}
+
+/// The items an [`ExpandList`] writes, as `$expand` takes them, and whether one of them
+/// uses `$levels`.
+#[derive(Clone, Debug, Default)]
+pub struct ExpandItems {
+    texts: Vec<String>,
+    levels: bool,
+}
+
+impl ExpandItems {
+    /// The items as written in `$expand`, in order.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// Whether an item uses `$levels`, at any depth.
+    pub fn uses_levels(&self) -> bool {
+        self.levels
     }
 }
 
 /// Relationships for `$expand` on items of type `O`: one or a tuple.
 pub trait ExpandList<O> {
     /// Appends the items.
-    fn items(self, out: &mut Vec<String>);
+    fn items(self, out: &mut ExpandItems);
 }
 
 impl<O: IsA<B>, B> ExpandList<O> for Expand<B> {
-    fn items(self, out: &mut Vec<String>) {
-        out.push(self.text);
+    fn items(self, out: &mut ExpandItems) {
+        out.texts.push(self.text);
+        out.levels |= self.levels;
     }
 }
 
@@ -1369,20 +1521,20 @@ impl<O: IsA<B>, B, K> ExpandList<O> for Field<B, K>
 where
     Field<B, K>: Navigation<B>,
 {
-    fn items(self, out: &mut Vec<String>) {
-        out.push(self.navigation_path());
+    fn items(self, out: &mut ExpandItems) {
+        out.texts.push(self.navigation_path());
     }
 }
 
 impl<O, A: ExpandList<O>, B: ExpandList<O>> ExpandList<O> for (A, B) {
-    fn items(self, out: &mut Vec<String>) {
+    fn items(self, out: &mut ExpandItems) {
         self.0.items(out);
         self.1.items(out);
     }
 }
 
 impl<O, A: ExpandList<O>, B: ExpandList<O>, C: ExpandList<O>> ExpandList<O> for (A, B, C) {
-    fn items(self, out: &mut Vec<String>) {
+    fn items(self, out: &mut ExpandItems) {
         self.0.items(out);
         self.1.items(out);
         self.2.items(out);

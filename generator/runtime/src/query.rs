@@ -1,7 +1,7 @@
 //! The OData system query options.
 
 use percent_encoding::percent_decode_str;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 // ---------- OData query options ----------
@@ -126,8 +126,11 @@ impl ODataQuery {
 /// - outside quoted literals, whitespace counts only between two words (`displayName
 ///   desc`), function names and operators are compared in lower case (`startswith`),
 ///   and lambda variables by their order (`any(x: x/skuId …)` is `any(u:u/skuId …)`);
-/// - parentheses around a whole `$filter` are left out, and so are the zeros that end
-///   the fraction of a time's seconds (`00:00:00.000Z` is `00:00:00Z`).
+/// - parentheses around a whole `$filter` or around a single value (`eq (b9cf…)`) are
+///   left out, and so are the zeros that end the fraction of a time's seconds
+///   (`00:00:00.000Z` is `00:00:00Z`);
+/// - the options inside an `$expand` item are a set too
+///   (`manager($levels=max;$select=id)` is `manager($select=id;$levels=max)`).
 ///
 /// Everything else counts: the order of `$select` items, other parentheses, literal text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -194,6 +197,9 @@ impl NormalizedQuery {
                     let mut value = normalize_value(value);
                     if name == "$filter" {
                         value = without_outer_parentheses(value);
+                    }
+                    if name == "$expand" {
+                        value = sorted_nested_options(&value);
                     }
                     (name, value)
                 })
@@ -292,13 +298,36 @@ fn is_word_char(c: char) -> bool {
 
 fn normalize_value(value: &str) -> String {
     let pieces = pieces(value);
+    // `(value)` where an operand stands: the parentheses around one word or literal,
+    // not those of a call (`startsWith(`), a lambda or an `$expand` item. They are left
+    // out, and the pieces around them read as if they were not there.
+    let around_one = parentheses_around_one(&pieces);
+    let solid = |p: &(usize, &Piece)| *p.1 != Piece::Space && !around_one.contains(&p.0);
     // The next piece that is not a space, after `i`.
-    let next_solid = |i: usize| pieces[i + 1..].iter().find(|p| **p != Piece::Space);
+    let next_solid = |i: usize| {
+        pieces
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(solid)
+            .map(|(_, p)| p)
+    };
     // The last piece that is not a space, before `i`.
-    let prev_solid = |i: usize| pieces[..i].iter().rev().find(|p| **p != Piece::Space);
+    let prev_solid = |i: usize| {
+        pieces
+            .iter()
+            .enumerate()
+            .take(i)
+            .rev()
+            .find(solid)
+            .map(|(_, p)| p)
+    };
     let mut variables: Vec<(String, String)> = Vec::new();
     let mut out = String::new();
     for (i, piece) in pieces.iter().enumerate() {
+        if around_one.contains(&i) {
+            continue;
+        }
         match piece {
             Piece::Quoted(text) => out.push_str(text),
             Piece::Punct(c) => out.push(*c),
@@ -306,7 +335,8 @@ fn normalize_value(value: &str) -> String {
                 let before = prev_solid(i);
                 let word_like =
                     |p: Option<&Piece>| matches!(p, Some(Piece::Word(_)) | Some(Piece::Quoted(_)));
-                if word_like(before) && word_like(next_solid(i)) {
+                // Spaces either side of left-out parentheses make one.
+                if word_like(before) && word_like(next_solid(i)) && !out.ends_with(' ') {
                     out.push(' ');
                 }
             }
@@ -346,6 +376,38 @@ fn normalize_value(value: &str) -> String {
     out
 }
 
+/// The indices of the parentheses that hold one word or literal where an operand
+/// stands (`eq (b9cf…)`, `not (x)`): after an operator, a `(` or the start, not after a
+/// name (a call, a lambda, an `$expand` item).
+fn parentheses_around_one(pieces: &[Piece]) -> HashSet<usize> {
+    let solid_after = |i: usize| {
+        pieces
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .filter(|(_, p)| **p != Piece::Space)
+    };
+    let mut out = HashSet::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if *piece != Piece::Punct('(') {
+            continue;
+        }
+        let opens_operand = match pieces[..i].iter().rev().find(|p| **p != Piece::Space) {
+            Some(Piece::Word(w)) => OPERATORS.contains(&w.to_ascii_lowercase().as_str()),
+            Some(Piece::Quoted(_)) => false,
+            _ => true,
+        };
+        let mut after = solid_after(i);
+        if let (true, Some((_, Piece::Word(_) | Piece::Quoted(_))), Some((k, Piece::Punct(')')))) =
+            (opens_operand, after.next(), after.next())
+        {
+            out.insert(i);
+            out.insert(k);
+        }
+    }
+    out
+}
+
 /// The seconds of a time (`00.000Z`, `30.5000000`) without the zeros that end their
 /// fraction, so that `12:00:00.000Z` is `12:00:00Z`; any other word as it is.
 fn without_zero_fraction(word: &str) -> String {
@@ -368,6 +430,64 @@ fn without_zero_fraction(word: &str) -> String {
         }
         _ => word.to_string(),
     }
+}
+
+/// The options inside each `$expand` item in name order, at every depth
+/// (`manager($select=id;$levels=max)` as `manager($levels=max;$select=id)`). Items
+/// whose parentheses hold anything but options (`$` first) stay as they are.
+fn sorted_nested_options(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(open) = outside_quotes(rest, '(') {
+        out.push_str(&rest[..open]);
+        let Some(close) = closing_parenthesis(&rest[open..]).map(|c| open + c) else {
+            break;
+        };
+        let inner = sorted_nested_options(&rest[open + 1..close]);
+        let mut options = split_outside(&inner, ';');
+        if options.len() > 1 && options.iter().all(|o| o.starts_with('$')) {
+            options.sort();
+        }
+        out.push('(');
+        out.push_str(&options.join(";"));
+        out.push(')');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte index of the first `c` outside quoted literals.
+fn outside_quotes(text: &str, c: char) -> Option<usize> {
+    let mut quoted = false;
+    text.char_indices().find_map(|(i, d)| {
+        if d == '\'' {
+            quoted = !quoted;
+        }
+        (!quoted && d == c).then_some(i)
+    })
+}
+
+/// `text` split at each `separator` outside quoted literals and parentheses.
+fn split_outside(text: &str, separator: char) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let (mut quoted, mut depth) = (false, 0usize);
+    for c in text.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ if c == separator && !quoted && depth == 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts
 }
 
 /// `(a eq 1)` as `a eq 1`: parentheses around a whole filter say nothing.

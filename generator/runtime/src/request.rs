@@ -1,7 +1,8 @@
 //! Requests as data, the parsers of their responses, and pages of collections.
 
 use super::odata::{
-    Addressed, AdvancedUse, ExpandList, Filter, IsA, ODataType, OrderList, QueryPart, SelectList,
+    Addressed, AdvancedUse, ExpandItems, ExpandList, Filter, IsA, ODataType, OrderList, QueryPart,
+    SelectList,
 };
 use super::{Error, Json, JsonObject, NormalizedQuery, ODataQuery, PathBuilder, ServiceError};
 use http::Method;
@@ -59,6 +60,8 @@ struct Advanced {
     orderby: bool,
     search: bool,
     count: bool,
+    /// `$levels` inside `$expand`.
+    levels: bool,
 }
 
 /// One advanced-query rule: what it is, whether a request uses it, whether it needs
@@ -69,7 +72,7 @@ type AdvancedRule = (&'static str, fn(&Advanced) -> bool, bool);
 /// (<https://learn.microsoft.com/graph/aad-advanced-queries>): what makes a query one,
 /// each with whether it also needs `$count=true` (all but `$search` do). Each needs
 /// `ConsistencyLevel: eventual`.
-const ADVANCED_QUERIES: [AdvancedRule; 8] = [
+const ADVANCED_QUERIES: [AdvancedRule; 9] = [
     ("$search", |a| a.search, false),
     ("$count", |a| a.count, true),
     ("`ne` in $filter", |a| a.filter.not_equals, true),
@@ -82,6 +85,9 @@ const ADVANCED_QUERIES: [AdvancedRule; 8] = [
         true,
     ),
     ("$filter with $orderby", |a| a.has_filter && a.orderby, true),
+    // Not on the concept page: the pages that document `$levels` (List manager) ask for
+    // the header and `$count=true` with it.
+    ("`$levels` in $expand", |a| a.levels, true),
 ];
 
 /// The first of the advanced-query rules that a query with these parts uses (what it
@@ -92,6 +98,7 @@ pub(crate) fn advanced_rule(
     count: bool,
     filter: Option<AdvancedUse>,
     orderby: bool,
+    levels: bool,
 ) -> Option<&'static str> {
     let used = Advanced {
         allowed: true,
@@ -100,6 +107,7 @@ pub(crate) fn advanced_rule(
         orderby,
         search,
         count,
+        levels,
     };
     ADVANCED_QUERIES
         .iter()
@@ -476,9 +484,13 @@ impl<T: Addressed> Request<T> {
     /// `$expand`: relationships to return inline, as navigation handles, or
     /// `handle.expand_with(|n| n.select(...))` for options on the related items.
     pub fn expand(mut self, items: impl ExpandList<T::Item>) -> Self {
-        let mut names = Vec::new();
-        items.items(&mut names);
-        self.extend_option("$expand", &names);
+        let mut expanded = ExpandItems::default();
+        items.items(&mut expanded);
+        self.extend_option("$expand", expanded.texts());
+        if expanded.uses_levels() {
+            self.advanced.levels = true;
+            return self.apply_advanced();
+        }
         self
     }
 }

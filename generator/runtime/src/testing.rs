@@ -1446,7 +1446,29 @@ fn advanced_query(request: &Received) -> Option<&'static str> {
             .is_some_and(|c| c.eq_ignore_ascii_case("true")),
         filter,
         request.option("orderby").is_some(),
+        request.option("expand").is_some_and(expands_levels),
     )
+}
+
+/// `$levels` among the options of an `$expand` item (`manager($levels=max)`), outside
+/// quoted literals; the `$` may be left out, as for other nested options.
+fn expands_levels(expand: &str) -> bool {
+    let lower = expand.to_ascii_lowercase();
+    let mut quoted = false;
+    for (i, c) in lower.char_indices() {
+        match c {
+            // `''` inside a literal flips twice: still inside.
+            '\'' => quoted = !quoted,
+            '(' | ';' if !quoted => {
+                let rest = lower[i + 1..].trim_start();
+                if rest.starts_with("$levels=") || rest.starts_with("levels=") {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 impl Permissions {

@@ -6,7 +6,7 @@
 //! apply only to operations whose page documents the `ConsistencyLevel` request header.
 
 use super::filter::{CompareOp, Expr, Literal, Segment};
-use super::query::{OptionName, OptionValue, Query};
+use super::query::{ExpandItem, OptionName, OptionValue, Query};
 use serde::Serialize;
 
 /// A part of a query that makes it an advanced query.
@@ -22,6 +22,7 @@ pub enum Feature {
     EndsWith,
     NullComparison,
     FilterWithOrderBy,
+    Levels,
 }
 
 /// One row of the rules.
@@ -38,7 +39,7 @@ pub struct Rule {
 /// <https://learn.microsoft.com/graph/aad-advanced-queries>: every one needs
 /// `ConsistencyLevel: eventual`; all but `$search` and the `$count` forms themselves
 /// need `$count=true` as well.
-pub const RULES: [Rule; 9] = [
+pub const RULES: [Rule; 10] = [
     Rule {
         feature: Feature::Search,
         what: "$search",
@@ -82,6 +83,13 @@ pub const RULES: [Rule; 9] = [
     Rule {
         feature: Feature::FilterWithOrderBy,
         what: "$filter together with $orderby",
+        needs_count: true,
+    },
+    // Not on the concept page: the pages that document `$levels` (List manager) ask
+    // for the header and `$count=true` with it.
+    Rule {
+        feature: Feature::Levels,
+        what: "$levels in $expand (manager($levels=max))",
         needs_count: true,
     },
 ];
@@ -138,6 +146,11 @@ pub fn features(query: &Query) -> Vec<Feature> {
     if filter.is_some() && option(OptionName::OrderBy).is_some() {
         used.push(Feature::FilterWithOrderBy);
     }
+    if let Some(Ok(OptionValue::Expand(items))) = option(OptionName::Expand).map(|o| &o.parsed)
+        && items.iter().any(expands_levels)
+    {
+        used.push(Feature::Levels);
+    }
     let mut ordered: Vec<Feature> = RULES
         .iter()
         .map(|r| r.feature)
@@ -145,6 +158,15 @@ pub fn features(query: &Query) -> Vec<Feature> {
         .collect();
     ordered.dedup();
     ordered
+}
+
+/// `$levels` in the item's options, or in those of an item nested in it.
+fn expands_levels(item: &ExpandItem) -> bool {
+    item.options.iter().any(|o| match &o.parsed {
+        Ok(OptionValue::Levels(_)) => true,
+        Ok(OptionValue::Expand(items)) => items.iter().any(expands_levels),
+        _ => false,
+    })
 }
 
 /// Whether the features need `$count=true` too.
@@ -185,6 +207,15 @@ mod tests {
             [Feature::FilterWithOrderBy]
         );
         assert!(used("/users?$filter=startswith(displayName,'a')&$select=id").is_empty());
+        assert_eq!(
+            used("/me?$expand=manager($levels=max;$select=id)"),
+            [Feature::Levels]
+        );
+        assert_eq!(
+            used("/users?$expand=directReports($expand=manager(levels=2))"),
+            [Feature::Levels]
+        );
+        assert!(used("/me?$expand=manager($select=id)").is_empty());
         assert!(needs_count(&[Feature::Search, Feature::NotEquals]));
         assert!(!needs_count(&[Feature::Search, Feature::CountSegment]));
         for rule in RULES {

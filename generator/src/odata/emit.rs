@@ -53,6 +53,10 @@ pub struct Field {
     /// `Dynamic::<models::Owner>::new("name")`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<DynamicMember>,
+    /// `.cast_value::<edm::X>()`: OData's `cast(path,Edm.X)`, the EDM name without
+    /// `Edm.`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<String>,
 }
 
 /// A member of an open type that no page documents.
@@ -76,6 +80,10 @@ pub struct Step {
     /// type deriving from it (`microsoft.graph.derived/property`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// `.uncast::<models::Base>()`: a property `owner` declares, read by name on the
+    /// items of its open base type `Base`, without a cast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncast: Option<String>,
 }
 
 /// A literal in Rust terms.
@@ -144,6 +152,11 @@ pub enum TypedFilter {
         body: Box<TypedFilter>,
         lift: Option<String>,
     },
+    /// `path/any()`: the collection has an item.
+    NotEmpty {
+        field: Field,
+        lift: Option<String>,
+    },
     /// `isof('microsoft.graph.target')` over items of `scope` (Rust type names).
     IsOf {
         scope: String,
@@ -159,9 +172,19 @@ pub enum TypedFilter {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TypedExpand {
     pub field: Field,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<ExpandLevels>,
     pub select: Vec<Field>,
     pub filter: Option<TypedFilter>,
     pub expand: Vec<TypedExpand>,
+}
+
+/// `$levels` inside an `$expand` item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpandLevels {
+    Max,
+    Depth(u32),
 }
 
 /// The call chain for `options`: `.select((...)).filter(...)`, after
@@ -266,6 +289,9 @@ fn field_at(f: &Field, depth: usize) -> String {
         if let Some(base) = &step.cast_to {
             handle.push_str(&format!(".cast::<models::{base}>()"));
         }
+        if let Some(base) = &step.uncast {
+            handle.push_str(&format!(".uncast::<models::{base}>()"));
+        }
         if i == 0 {
             out.push_str(&handle);
         } else {
@@ -274,6 +300,9 @@ fn field_at(f: &Field, depth: usize) -> String {
     }
     if f.count {
         out.push_str(".count()");
+    }
+    if let Some(edm) = &f.converted {
+        out.push_str(&format!(".cast_value::<edm::{edm}>()"));
     }
     out
 }
@@ -384,6 +413,9 @@ fn filter(f: &TypedFilter, depth: usize) -> String {
             };
             lifted(text, lift)
         }
+        TypedFilter::NotEmpty { field, lift } => {
+            lifted(format!("{}.is_not_empty()", field_at(field, depth)), lift)
+        }
         TypedFilter::IsOf { scope, target } => {
             format!("Filter::<models::{scope}>::is_of::<models::{target}>()")
         }
@@ -395,10 +427,15 @@ fn filter(f: &TypedFilter, depth: usize) -> String {
 
 fn expand(e: &TypedExpand) -> String {
     let head = field(&e.field);
-    if e.select.is_empty() && e.filter.is_none() && e.expand.is_empty() {
+    if e.levels.is_none() && e.select.is_empty() && e.filter.is_none() && e.expand.is_empty() {
         return head;
     }
     let mut nested = "n".to_string();
+    match e.levels {
+        Some(ExpandLevels::Max) => nested.push_str(".levels(Levels::Max)"),
+        Some(ExpandLevels::Depth(n)) => nested.push_str(&format!(".levels(Levels::Depth({n}))")),
+        None => {}
+    }
     if !e.select.is_empty() {
         nested.push_str(&format!(
             ".select({})",
@@ -428,10 +465,12 @@ mod tests {
                 constant: constant.into(),
                 cast_to: None,
                 via: None,
+                uncast: None,
             }],
             count: false,
             variable: false,
             dynamic: None,
+            converted: None,
         }
     }
 
@@ -480,6 +519,7 @@ mod tests {
                     count: false,
                     variable: true,
                     dynamic: None,
+                    converted: None,
                 },
                 value: "smtp:".into(),
                 lift: None,

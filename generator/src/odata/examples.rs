@@ -90,11 +90,6 @@ fn read(
     let query = parse_target(&ex.request.target);
     let addressed = addressed(model, index, ex);
     let op = addressed.as_ref().ok().and_then(|a| a.op);
-    let rebuilt = (!query.options.is_empty()).then(|| match (&addressed, ref_id(ex, &query)) {
-        // `DELETE …/$ref?$id=…` names the reference to remove: no item type is needed.
-        (Ok(Addressed { op: Some(_), .. }), Some(chain)) => Ok(chain),
-        _ => typed_chain(names, resolver, ex, &query, &addressed),
-    });
     let carried = ex.request.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case("ConsistencyLevel")
             && value.trim().eq_ignore_ascii_case("eventual")
@@ -108,7 +103,13 @@ fn read(
     let features = advanced::features(&query);
     let predicted = documented && !features.is_empty();
     let has_count = features.contains(&Feature::CountOption);
-    let count_missing = predicted && advanced::needs_count(&features) && !has_count;
+    let count_added = predicted && advanced::needs_count(&features);
+    let count_missing = count_added && !has_count;
+    let rebuilt = (!query.options.is_empty()).then(|| match (&addressed, ref_id(ex, &query)) {
+        // `DELETE …/$ref?$id=…` names the reference to remove: no item type is needed.
+        (Ok(Addressed { op: Some(_), .. }), Some(chain)) => Ok(chain),
+        _ => typed_chain(names, resolver, ex, &query, &addressed, count_added),
+    });
     ExampleQuery {
         file: ex.file.clone(),
         line: ex.request.line,
@@ -138,6 +139,7 @@ fn typed_chain(
     ex: &Example,
     query: &Query,
     addressed: &Result<Addressed, Problem>,
+    count_added: bool,
 ) -> Result<String, Vec<Problem>> {
     match addressed {
         Ok(Addressed {
@@ -165,7 +167,7 @@ fn typed_chain(
                 }
             };
             resolver
-                .query(item, *collection, query)
+                .query(item, *collection, count_added, query)
                 .map(|options| emit::chain(cast, &options))
         }
         Ok(Addressed { item: Err(p), .. }) | Err(p) => Err(vec![p.clone()]),

@@ -35,6 +35,8 @@ pub enum OptionName {
     SkipToken,
     /// A delta round's token from an `@odata.deltaLink`.
     DeltaToken,
+    /// How deep a recursive `$expand` goes (`manager($levels=max)`).
+    Levels,
     /// Any other `$` name (`$format`, `$id`, ...).
     Other,
 }
@@ -54,6 +56,7 @@ impl OptionName {
             "search" => OptionName::Search,
             "skiptoken" => OptionName::SkipToken,
             "deltatoken" => OptionName::DeltaToken,
+            "levels" => OptionName::Levels,
             _ => OptionName::Other,
         }
     }
@@ -71,13 +74,14 @@ impl OptionName {
             OptionName::Search => "$search",
             OptionName::SkipToken => "$skiptoken",
             OptionName::DeltaToken => "$deltatoken",
+            OptionName::Levels => "$levels",
             OptionName::Other => "other",
         }
     }
 }
 
 /// System query options that a query may also write without the `$`.
-const BARE_NAMES: [&str; 9] = [
+const BARE_NAMES: [&str; 10] = [
     "select",
     "filter",
     "orderby",
@@ -87,6 +91,7 @@ const BARE_NAMES: [&str; 9] = [
     "count",
     "search",
     "skiptoken",
+    "levels",
 ];
 
 /// One option: its name and value as decoded, and what the value says.
@@ -117,6 +122,8 @@ pub enum OptionValue {
     SkipToken(String),
     /// `$deltatoken`, as given.
     DeltaToken(String),
+    /// `$levels`: a number of levels, or `None` for `max`.
+    Levels(Option<u32>),
     /// An option of another name: its value is kept as text.
     Other,
 }
@@ -239,6 +246,8 @@ fn parse_value(name: OptionName, value: &str, depth: usize) -> Result<OptionValu
             .map(OptionValue::Expand),
         OptionName::Top => number(trimmed).map(OptionValue::Top),
         OptionName::Skip => number(trimmed).map(OptionValue::Skip),
+        OptionName::Levels if trimmed.eq_ignore_ascii_case("max") => Ok(OptionValue::Levels(None)),
+        OptionName::Levels => number(trimmed).map(|n| OptionValue::Levels(Some(n))),
         OptionName::Count => match trimmed.to_ascii_lowercase().as_str() {
             "true" => Ok(OptionValue::Count(true)),
             "false" => Ok(OptionValue::Count(false)),

@@ -5,10 +5,10 @@
 //! does not gets a [`Reason`] from a closed set and a detail.
 
 use super::emit::{
-    DynamicMember, Field, SearchJoin, Step, TextFunction, TypedExpand, TypedFilter, TypedOption,
-    Value,
+    DynamicMember, ExpandLevels, Field, SearchJoin, Step, TextFunction, TypedExpand, TypedFilter,
+    TypedOption, Value,
 };
-use super::filter::{CompareOp, ErrorKind, Expr, Literal, ParseError, Path, Segment};
+use super::filter::{CompareOp, ErrorKind, Expr, Literal, ParseError, Path, Quantifier, Segment};
 use super::query::{ExpandItem, OptionName, OptionValue, OrderKey, Query, QueryOption};
 use crate::model::{Edm, EnumDef, Model, Property, QualifiedName, TypeDef, TypeRef};
 use crate::rust::names::{Scope, camel, snake, type_name};
@@ -314,10 +314,14 @@ impl<'m> Resolver<'m> {
     }
 
     /// The typed form of every option of `query` over items of `item`, or every problem.
+    /// `count_added`: the request adds `$count=true` itself, by the advanced-query rules
+    /// (its page documents `ConsistencyLevel`, and the query uses a part that needs the
+    /// count), so a written `$count=true` is no method of the chain, even on one item.
     pub fn query(
         &self,
         item: &QualifiedName,
         collection: bool,
+        count_added: bool,
         query: &Query,
     ) -> Result<Vec<TypedOption>, Vec<Problem>> {
         let mut out = Vec::new();
@@ -332,6 +336,9 @@ impl<'m> Resolver<'m> {
                 continue;
             }
             seen.push(option.name);
+            if count_added && !collection && option.parsed == Ok(OptionValue::Count(true)) {
+                continue;
+            }
             let collection_only = matches!(
                 option.name,
                 OptionName::Filter
@@ -416,6 +423,12 @@ impl<'m> Resolver<'m> {
             }
             OptionValue::SkipToken(token) => TypedOption::SkipToken(token.clone()),
             OptionValue::DeltaToken(token) => TypedOption::DeltaToken(token.clone()),
+            OptionValue::Levels(_) => {
+                return Err(problem(
+                    Reason::UnsupportedShape,
+                    "`$levels` outside $expand: the typed API takes it on an expanded relationship",
+                ));
+            }
             OptionValue::Other => {
                 return Err(problem(
                     Reason::UnknownOption,
@@ -464,6 +477,7 @@ impl<'m> Resolver<'m> {
             steps: Vec::new(),
             count: false,
             variable: false,
+            converted: None,
             dynamic: Some(DynamicMember {
                 owner: self.names.type_name(scope.ty)?.to_string(),
                 name: name.clone(),
@@ -547,6 +561,7 @@ impl<'m> Resolver<'m> {
         let mut select = Vec::new();
         let mut filter = None;
         let mut expand = Vec::new();
+        let mut levels = None;
         for option in &item.options {
             let parsed = option
                 .parsed
@@ -566,6 +581,12 @@ impl<'m> Resolver<'m> {
                         expand.push(self.expand_item(&inner, i)?);
                     }
                 }
+                OptionValue::Levels(depth) if levels.is_none() => {
+                    levels = Some(match depth {
+                        Some(n) => ExpandLevels::Depth(*n),
+                        None => ExpandLevels::Max,
+                    });
+                }
                 _ => {
                     return Err(problem(
                         Reason::UnsupportedShape,
@@ -576,6 +597,7 @@ impl<'m> Resolver<'m> {
         }
         Ok(TypedExpand {
             field: r.field,
+            levels,
             select,
             filter,
             expand,
@@ -611,16 +633,18 @@ impl<'m> Resolver<'m> {
         Ok(t)
     }
 
-    /// A property of `ty` or one of its bases: its declaring type and itself.
+    /// A property of `ty` or one of its bases: its declaring type and itself. On an
+    /// open type, also a property that a type deriving from it declares, which the
+    /// service reads by name on the open type's items: then `true`.
     fn property(
         &self,
         ty: &QualifiedName,
         name: &str,
         path: &Path,
-    ) -> Result<(&'m TypeDef, usize, &'m Property), Problem> {
+    ) -> Result<(&'m TypeDef, usize, &'m Property, bool), Problem> {
         for t in self.model.ancestry(ty) {
             if let Some(i) = t.properties.iter().position(|p| p.name == name) {
-                return Ok((t, i, &t.properties[i]));
+                return Ok((t, i, &t.properties[i], false));
             }
         }
         for t in self.model.ancestry(ty) {
@@ -637,6 +661,15 @@ impl<'m> Resolver<'m> {
                         t.name.short()
                     ),
                 ));
+            }
+        }
+        if self.model.is_open(ty) {
+            for d in self.model.descendants(ty) {
+                if let Some(t) = self.model.types.get(d)
+                    && let Some(i) = t.properties.iter().position(|p| p.name == name)
+                {
+                    return Ok((t, i, &t.properties[i], true));
+                }
             }
         }
         for d in self.model.descendants(ty) {
@@ -679,6 +712,7 @@ impl<'m> Resolver<'m> {
                 constant: constant.clone(),
                 cast_to: None,
                 via: None,
+                uncast: None,
             }),
             _ => Err(problem(
                 Reason::ResponseTypeUnknown,
@@ -700,6 +734,7 @@ impl<'m> Resolver<'m> {
                             count: false,
                             variable: true,
                             dynamic: None,
+                            converted: None,
                         },
                         kind: kind.clone(),
                         base_owner: false,
@@ -778,8 +813,20 @@ impl<'m> Resolver<'m> {
                 ));
             };
             segments = rest;
-            let (owner, index, property) = self.property(&ty, name, path)?;
+            let (owner, index, property, uncast) = self.property(&ty, name, path)?;
             let mut step = self.step(owner, index)?;
+            if uncast {
+                if cast.is_some() {
+                    return Err(problem(
+                        Reason::UnsupportedShape,
+                        format!("`{path}`: a cast to a type that declares `{name}` only below it"),
+                    ));
+                }
+                step.uncast = self.names.type_name(&ty).map(str::to_string);
+                kind = self.property_kind(property);
+                steps.push(step);
+                continue;
+            }
             // Declared on a base of the cast's type: read on the cast's items.
             if let Some(d) = cast.filter(|d| owner.name != d.name) {
                 step.via = self.names.type_name(&d.name).map(str::to_string);
@@ -808,6 +855,7 @@ impl<'m> Resolver<'m> {
                 count,
                 variable: false,
                 dynamic: None,
+                converted: None,
             },
             kind,
             base_owner,
@@ -943,8 +991,14 @@ impl<'m> Resolver<'m> {
                         format!("`{path}` holds {}", r.kind.describe()),
                     ));
                 };
+                if variable.is_none() && body.is_none() && *quantifier == Quantifier::Any {
+                    return Ok(TypedFilter::NotEmpty {
+                        lift: self.lift(scope, &r),
+                        field: r.field,
+                    });
+                }
                 let (Some(variable), Some(body)) = (variable, body) else {
-                    return Err(shape(expr, "`any()` without a condition"));
+                    return Err(shape(expr, "`all()` or a lambda without a condition"));
                 };
                 let (inner, over_values) = match &**item {
                     Kind::Complex(t) | Kind::Entity(t) => (
@@ -1031,8 +1085,20 @@ impl<'m> Resolver<'m> {
             left: Box::new(left.clone()),
             right: Box::new(right.clone()),
         };
+        // `cast(path,Edm.X) op literal`: the property's value converted.
+        let mut converted = None;
         let (path, literal) = match (left, right) {
             (Expr::Path(p), Expr::Literal(l)) => (p, l),
+            (Expr::Call { name, args }, Expr::Literal(l)) if name.eq_ignore_ascii_case("cast") => {
+                let (p, edm) = cast_arguments(args).ok_or_else(|| {
+                    shape(
+                        &whole(),
+                        "`cast` of other than a property to an `Edm` primitive type",
+                    )
+                })?;
+                converted = Some(edm);
+                (p, l)
+            }
             (Expr::Literal(_), Expr::Path(p)) => {
                 self.path(scope, p)?;
                 return Err(shape(&whole(), "the literal stands left of the property"));
@@ -1040,7 +1106,7 @@ impl<'m> Resolver<'m> {
             (Expr::Call { name, .. }, _) | (_, Expr::Call { name, .. })
                 if !matches!(
                     name.to_ascii_lowercase().as_str(),
-                    "startswith" | "endswith" | "contains"
+                    "startswith" | "endswith" | "contains" | "cast"
                 ) =>
             {
                 return Err(problem(
@@ -1058,7 +1124,10 @@ impl<'m> Resolver<'m> {
         if op == CompareOp::Has {
             return Err(shape(&whole(), "`has`"));
         }
-        let r = self.path(scope, path)?;
+        let mut r = self.path(scope, path)?;
+        if let Some(edm) = converted {
+            r = converted_value(r, edm).map_err(|detail| shape(&whole(), &detail))?;
+        }
         let lift = self.lift(scope, &r);
         if *literal == Literal::Null {
             return match op {
@@ -1187,6 +1256,54 @@ impl<'m> Resolver<'m> {
             )),
         }
     }
+}
+
+/// The arguments of OData's `cast(path,Edm.X)`: the property's path and `X`.
+fn cast_arguments(args: &[Expr]) -> Option<(&Path, &str)> {
+    let [Expr::Path(path), Expr::Path(ty)] = args else {
+        return None;
+    };
+    let [Segment::Cast(name) | Segment::Name(name)] = ty.segments.as_slice() else {
+        return None;
+    };
+    Some((path, name.strip_prefix("Edm.")?))
+}
+
+/// What the typed API's `cast_value::<edm::X>()` makes of a property of a single
+/// primitive value: the same handle holding a value of `X`'s kind.
+fn converted_value(mut r: Resolved, edm: &str) -> Result<Resolved, String> {
+    if matches!(
+        r.kind,
+        Kind::Binary
+            | Kind::Json
+            | Kind::Enum(_)
+            | Kind::Complex(_)
+            | Kind::Entity(_)
+            | Kind::Many(_)
+    ) {
+        return Err(format!(
+            "`cast` of {}: the typed API converts single primitive values",
+            r.kind.describe()
+        ));
+    }
+    r.kind = match edm {
+        "String" => Kind::Text,
+        "Boolean" => Kind::Bool,
+        "Byte" | "SByte" | "Int16" | "Int32" | "Int64" => Kind::Int,
+        "Single" | "Double" | "Decimal" => Kind::Float,
+        "Guid" => Kind::Guid,
+        "DateTimeOffset" => Kind::DateTime,
+        "Date" => Kind::Date,
+        "TimeOfDay" => Kind::TimeOfDay,
+        "Duration" => Kind::Duration,
+        other => {
+            return Err(format!(
+                "`Edm.{other}` is no primitive type the typed API converts to"
+            ));
+        }
+    };
+    r.field.converted = Some(edm.to_string());
+    Ok(r)
 }
 
 fn unknown_member(def: &EnumDef, member: &str) -> String {

@@ -430,6 +430,14 @@ fn write_query_imports(out: &mut String, krate: &str, calls: &str) {
     if calls.contains("Dynamic::<") {
         let _ = writeln!(out, "    use {krate}::runtime::odata::Dynamic;");
     }
+    // `.cast_value::<edm::Int32>()`.
+    if calls.contains("edm::") {
+        let _ = writeln!(out, "    use {krate}::runtime::odata::edm;");
+    }
+    // `.levels(Levels::Max)`.
+    if calls.contains("Levels::") {
+        let _ = writeln!(out, "    use {krate}::runtime::odata::Levels;");
+    }
 }
 
 /// The checks that the typed query is the example's (compared as `NormalizedQuery`

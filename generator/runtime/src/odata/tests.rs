@@ -1,6 +1,6 @@
 use super::{
-    kind, Dynamic, ExpandList, Field, Filter, IsA, ODataEnum, ODataType, OpenType, OrderList,
-    SelectList,
+    edm, kind, Dynamic, ExpandItems, ExpandList, Field, Filter, IsA, Levels, ODataEnum, ODataType,
+    OpenType, OrderList, SelectList,
 };
 
 struct DirectoryObject;
@@ -92,9 +92,9 @@ fn order<O>(s: impl OrderList<O>) -> String {
     keys.join(",")
 }
 fn expand<O>(s: impl ExpandList<O>) -> String {
-    let mut v = Vec::new();
+    let mut v = ExpandItems::default();
     s.items(&mut v);
-    v.join(",")
+    v.texts().join(",")
 }
 
 #[test]
@@ -300,6 +300,116 @@ fn expansions_nest() {
     );
     // Nothing inside: the relationship alone.
     assert_eq!(expand::<Group>(Group::OWNERS.expand_with(|n| n)), "owners");
+}
+
+#[test]
+fn levels_go_first_in_an_expansion_and_are_remembered_at_any_depth() {
+    let mut items = ExpandItems::default();
+    ExpandList::<User>::items(
+        User::MANAGER.expand_with(|n| n.select(DirectoryObject::ID).levels(Levels::Max)),
+        &mut items,
+    );
+    assert_eq!(items.texts(), ["manager($levels=max;$select=id)"]);
+    assert!(items.uses_levels());
+
+    let mut items = ExpandItems::default();
+    ExpandList::<Group>::items(
+        Group::OWNERS.expand_with(|n| {
+            n.expand(User::DIRECT_REPORTS.expand_with(|m| m.levels(Levels::Depth(3))))
+        }),
+        &mut items,
+    );
+    assert_eq!(items.texts(), ["owners($expand=directReports($levels=3))"]);
+    assert!(items.uses_levels(), "found one level down");
+
+    let mut items = ExpandItems::default();
+    ExpandList::<User>::items(
+        (
+            User::MANAGER,
+            User::MEMBER_OF.expand_with(|n| n.select(DirectoryObject::ID)),
+        ),
+        &mut items,
+    );
+    assert_eq!(items.texts(), ["manager", "memberOf($select=id)"]);
+    assert!(!items.uses_levels());
+}
+
+#[test]
+fn is_not_empty_is_any_without_a_condition() {
+    assert_eq!(
+        User::ASSIGNED_LICENSES.is_not_empty().to_odata(),
+        "assignedLicenses/any()"
+    );
+    assert_eq!(
+        User::PROXY_ADDRESSES
+            .is_not_empty()
+            .not()
+            .or(User::ACCOUNT_ENABLED.eq(true))
+            .to_odata(),
+        "not(proxyAddresses/any()) or accountEnabled eq true"
+    );
+    assert_eq!(
+        Group::OWNERS
+            .any(User::ASSIGNED_LICENSES.is_not_empty())
+            .to_odata(),
+        "owners/any(x:x/assignedLicenses/any())"
+    );
+}
+
+#[test]
+fn uncast_reads_a_derived_types_property_on_an_open_base_by_name() {
+    const MAIL_ENABLED: Field<Group, kind::Bool> = Field::new("mailEnabled");
+    let f: Filter<DirectoryObject> = MAIL_ENABLED.uncast::<DirectoryObject>().eq(true);
+    assert_eq!(f.to_odata(), "mailEnabled eq true");
+    assert_eq!(
+        MAIL_ENABLED.cast::<DirectoryObject>().eq(true).to_odata(),
+        "microsoft.graph.group/mailEnabled eq true"
+    );
+    assert_eq!(
+        select::<DirectoryObject>((
+            DirectoryObject::ID,
+            User::DISPLAY_NAME.uncast::<DirectoryObject>()
+        )),
+        "id,displayName"
+    );
+}
+
+#[test]
+fn cast_value_converts_a_primitive_property_with_odatas_cast_function() {
+    const VALUE: Field<User, kind::Text> = Field::new("value");
+    assert_eq!(
+        VALUE.cast_value::<edm::Int32>().eq(12).to_odata(),
+        "cast(value,Edm.Int32) eq 12"
+    );
+    let guid = uuid::Uuid::parse_str("b9cf8971-7d55-4b73-9ffa-a584611b600b").unwrap();
+    assert_eq!(
+        VALUE.cast_value::<edm::Guid>().eq(guid).to_odata(),
+        "cast(value,Edm.Guid) eq b9cf8971-7d55-4b73-9ffa-a584611b600b"
+    );
+    // Inside a lambda, the variable leads the path inside the call.
+    const PROPERTIES: Field<Group, kind::Many<kind::Complex<User>>> = Field::new("properties");
+    assert_eq!(
+        PROPERTIES
+            .any(VALUE.cast_value::<edm::Double>().gt(1.5))
+            .to_odata(),
+        "properties/any(x:cast(x/value,Edm.Double) gt 1.5)"
+    );
+    // Through a walked path and after a count.
+    assert_eq!(
+        User::MAILBOX_SETTINGS
+            .then(MailboxSettings::TIME_ZONE.cast_value::<edm::String>())
+            .starts_with("W")
+            .to_odata(),
+        "startsWith(cast(mailboxSettings/timeZone,Edm.String),'W')"
+    );
+    assert_eq!(
+        User::PROXY_ADDRESSES
+            .count()
+            .cast_value::<edm::Int64>()
+            .ge(2)
+            .to_odata(),
+        "cast(proxyAddresses/$count,Edm.Int64) ge 2"
+    );
 }
 
 mod documented {

@@ -25,6 +25,19 @@ fn options_are_a_set_named_without_regard_to_case_or_dollar() {
         "$expand=fields($select=Name)",
         "$expand=fields($select=Color)"
     ));
+    // The options inside an `$expand` item are a set as well, at every depth.
+    assert!(same(
+        "$expand=manager($levels=max;$select=id,displayName)",
+        "$expand=manager($select=id,displayName;$levels=max)"
+    ));
+    assert!(same(
+        "$expand=a($expand=b(top=1;select=x);filter=c eq ';')",
+        "$expand=a($filter=c eq ';';$expand=b($select=x;$top=1))"
+    ));
+    assert!(!same(
+        "$expand=manager($select=id,displayName)",
+        "$expand=manager($select=displayName,id)"
+    ));
     // Options that are not system options keep their name.
     assert_eq!(
         NormalizedQuery::parse("validationToken=abc").to_string(),
@@ -90,6 +103,17 @@ fn parentheses_around_a_whole_filter_say_nothing() {
     ));
     assert!(!same("$filter=a eq '(x)'", "$filter=a eq 'x'"));
     assert!(same("$filter=(a eq ')')", "$filter=a eq ')'"));
+    // Around one value, too; not those of a call, a lambda or a group.
+    assert!(same(
+        "$filter=cast(v,Edm.Guid) eq (b9cf8971-7d55-4b73-9ffa-a584611b600b)",
+        "$filter=cast(v,Edm.Guid) eq b9cf8971-7d55-4b73-9ffa-a584611b600b"
+    ));
+    assert!(same("$filter=a eq ( 'x' ) and b", "$filter=a eq 'x' and b"));
+    assert!(!same("$filter=startsWith(a)", "$filter=startsWith a"));
+    assert!(!same(
+        "$filter=(a) eq 1 or (b eq 2)",
+        "$filter=a eq 1 or b eq 2"
+    ));
 }
 
 #[test]

@@ -225,6 +225,32 @@ mod typed_queries {
     }
 
     #[test]
+    fn levels_in_an_expansion_are_an_advanced_query() {
+        use crate::odata::Levels;
+        const MANAGER: Field<User, kind::Entity<User>> = Field::new("manager");
+        let chain = || MANAGER.expand_with(|n| n.levels(Levels::Max).select(DISPLAY_NAME));
+        let request = list_users().allow_advanced_queries().expand(chain());
+        assert_eq!(request.header_value("ConsistencyLevel"), Some("eventual"));
+        assert_eq!(
+            request.query_options(),
+            [
+                (
+                    "$expand".to_string(),
+                    "manager($levels=max;$select=displayName)".to_string()
+                ),
+                ("$count".to_string(), "true".to_string()),
+            ]
+        );
+        // Where the page does not document the header, the options alone.
+        let plain = list_users().expand(chain());
+        assert_eq!(plain.header_value("ConsistencyLevel"), None);
+        assert_eq!(plain.query_options().len(), 1);
+        // No `$levels`, no header.
+        let shallow = list_users().allow_advanced_queries().expand(MANAGER);
+        assert_eq!(shallow.header_value("ConsistencyLevel"), None);
+    }
+
+    #[test]
     fn undocumented_names_the_filter_and_order_parts_the_docs_do_not_list() {
         use crate::odata::Documented;
         const NAME: Field<User, kind::Text> =

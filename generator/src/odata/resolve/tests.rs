@@ -111,7 +111,7 @@ fn check(model: &Model, item: &str, target: &str) -> Result<String, Vec<Problem>
     let resolver = Resolver::new(model, &names);
     let item = QualifiedName::from_qualified(format!("microsoft.graph.{item}"));
     resolver
-        .query(&item, !target.contains("/1?"), &parse_target(target))
+        .query(&item, !target.contains("/1?"), false, &parse_target(target))
         .map(|options| chain(None, &options))
 }
 
@@ -518,7 +518,7 @@ fn each_reason_from_a_query_that_has_it() {
         ),
         (
             "user",
-            "/users?$filter=proxyAddresses/any()",
+            "/users?$filter=proxyAddresses/all()",
             Reason::UnsupportedShape,
         ),
         ("user", "/users?$top=1&$top=2", Reason::InvalidOData),
@@ -641,8 +641,171 @@ fn mutated_queries_never_panic_the_resolver() {
             }
         }
         let target: String = chars.into_iter().collect();
-        if let Ok(options) = resolver.query(&item, true, &parse_target(&target)) {
+        if let Ok(options) = resolver.query(&item, true, false, &parse_target(&target)) {
             let _ = chain(None, &options);
         }
     }
+}
+
+#[test]
+fn odatas_cast_function_converts_a_primitive_value() {
+    let m = model();
+    assert_eq!(
+        ok(
+            &m,
+            "user",
+            "/users?$filter=cast(displayName, Edm.Int32) eq 12"
+        ),
+        ".filter(models::User::DISPLAY_NAME.cast_value::<edm::Int32>().eq(12))"
+    );
+    // A literal in parentheses is the literal.
+    assert_eq!(
+        ok(
+            &m,
+            "user",
+            "/users?$filter=proxyAddresses/any(p:cast(p, Edm.Guid) eq (8e881353-1735-45af-af21-ee1344582a4d))"
+        ),
+        r#".filter(models::User::PROXY_ADDRESSES.any_value(|x| x.cast_value::<edm::Guid>().eq(uuid::uuid!("8e881353-1735-45af-af21-ee1344582a4d"))))"#
+    );
+    // The literal must be of the converted kind; the property a single primitive value.
+    assert_eq!(
+        reason(
+            &m,
+            "user",
+            "/users?$filter=cast(displayName,Edm.Int32) eq 'x'"
+        ),
+        Reason::LiteralKind
+    );
+    assert_eq!(
+        reason(
+            &m,
+            "user",
+            "/users?$filter=cast(assignedLicenses,Edm.String) eq 'x'"
+        ),
+        Reason::UnsupportedShape
+    );
+    assert_eq!(
+        reason(
+            &m,
+            "user",
+            "/users?$filter=cast(displayName,microsoft.graph.user) eq 'x'"
+        ),
+        Reason::UnsupportedShape
+    );
+}
+
+#[test]
+fn any_without_a_condition_tests_that_a_collection_has_items() {
+    let m = model();
+    assert_eq!(
+        ok(
+            &m,
+            "user",
+            "/users?$filter=assignedLicenses/any() and not(proxyAddresses/any())"
+        ),
+        ".filter(models::User::ASSIGNED_LICENSES.is_not_empty().and(models::User::PROXY_ADDRESSES.is_not_empty().not()))"
+    );
+    assert_eq!(
+        reason(&m, "user", "/users?$filter=displayName/any()"),
+        Reason::LambdaOnNonCollection
+    );
+}
+
+#[test]
+fn levels_inside_an_expansion() {
+    let m = model();
+    assert_eq!(
+        ok(&m, "user", "/users?$expand=manager($levels=max;$select=id)"),
+        ".expand(models::User::MANAGER.expand_with(|n| n.levels(Levels::Max).select(models::Entity::ID)))"
+    );
+    assert_eq!(
+        ok(&m, "user", "/users?$expand=manager(levels=2)"),
+        ".expand(models::User::MANAGER.expand_with(|n| n.levels(Levels::Depth(2))))"
+    );
+    assert_eq!(
+        reason(&m, "user", "/users?$levels=2"),
+        Reason::UnsupportedShape
+    );
+    // `$count=true` on one item stays a problem unless the request adds it itself.
+    let names = RustNames::new(&m);
+    let resolver = Resolver::new(&m, &names);
+    let user = QualifiedName::from_qualified("microsoft.graph.user".to_string());
+    let query = parse_target("/users/1?$expand=manager($levels=max)&$count=true");
+    assert!(resolver.query(&user, false, false, &query).is_err());
+    assert_eq!(
+        resolver
+            .query(&user, false, true, &query)
+            .map(|o| chain(None, &o))
+            .ok()
+            .as_deref(),
+        Some(".expand(models::User::MANAGER.expand_with(|n| n.levels(Levels::Max)))")
+    );
+}
+
+#[test]
+fn a_derived_types_property_is_read_by_name_on_an_open_base() {
+    // The same model with `directoryObject` open, as its page says.
+    let open = resource(
+        "directoryObject",
+        Some("entity"),
+        "|deletedDateTime|DateTimeOffset|When deleted.|",
+        "",
+    )
+    .replace(
+        "\"blockType\": \"resource\"",
+        "\"blockType\": \"resource\", \"openType\": true",
+    );
+    assert!(open.contains("openType"));
+    let mut pages: Vec<(String, String)> = vec![
+        (
+            "resources/entity.md".into(),
+            resource("entity", None, "|id|String|The key.|", ""),
+        ),
+        ("resources/directoryobject.md".into(), open),
+        (
+            "resources/group.md".into(),
+            resource(
+                "group",
+                Some("directoryObject"),
+                "|displayName|String|A name.|\n|mailEnabled|Boolean|Mail.|",
+                "",
+            ),
+        ),
+    ];
+    pages.push((
+        "resources/user.md".into(),
+        resource(
+            "user",
+            Some("directoryObject"),
+            "|displayName|String|A name.|",
+            "|manager|[directoryObject](directoryobject.md)|The boss.|",
+        ),
+    ));
+    let parsed: Vec<_> = pages
+        .iter()
+        .map(|(path, text)| parse_page(path, text.as_bytes()).0)
+        .collect();
+    let m = build_model(&parsed).0;
+    assert_eq!(
+        ok(
+            &m,
+            "directoryObject",
+            "/x?$select=id,displayName&$filter=startswith(displayName,'a') and mailEnabled eq true"
+        ),
+        r#".select((models::Entity::ID, models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>())).filter(models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>().starts_with("a").and(models::Group::MAIL_ENABLED.uncast::<models::DirectoryObject>().eq(true)))"#
+    );
+    // Inside an expansion of a relationship to the open type, too.
+    assert_eq!(
+        ok(&m, "user", "/users?$expand=manager($select=displayName)"),
+        ".expand(models::User::MANAGER.expand_with(|n| n.select(models::Group::DISPLAY_NAME.uncast::<models::DirectoryObject>())))"
+    );
+    // A name no derived type declares in that case is still unknown.
+    assert_eq!(
+        reason(&m, "directoryObject", "/x?$select=DisplayName"),
+        Reason::DerivedProperty
+    );
+    assert_eq!(
+        reason(&m, "directoryObject", "/x?$select=nickname"),
+        Reason::UnknownProperty
+    );
 }
