@@ -126,6 +126,7 @@ pub enum Code {
     DuplicateOperation,
     RequestBodyIgnored,
     LiteralIdInPath,
+    LiteralFunctionArgument,
     ResponseTypeConflict,
     RequestBodyConflict,
     MissingInclude,
@@ -150,7 +151,7 @@ pub struct CodeInfo {
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::NotUtf8,
         Code::FrontMatter,
         Code::NoFrontMatter,
@@ -175,6 +176,7 @@ impl Code {
         Code::DuplicateOperation,
         Code::RequestBodyIgnored,
         Code::LiteralIdInPath,
+        Code::LiteralFunctionArgument,
         Code::ResponseTypeConflict,
         Code::RequestBodyConflict,
         Code::MissingInclude,
@@ -379,6 +381,13 @@ impl Code {
                 "A GET, HEAD or DELETE page that documents a request body.",
                 "Those methods take no body; the documented one (often function parameters that belong in the URL) is dropped and the operation takes none.",
                 "Move function parameters into the request line (`/f(param='{value}')`) and remove the request body section.",
+                Warning,
+            ),
+            Code::LiteralFunctionArgument => (
+                "literal-function-argument",
+                "A request line with a value where a function's parameter belongs.",
+                "A function in a request line is written with a value or a placeholder other than `{name}` for a parameter (`range(address='<address>')`, `rowsAbove(count=n)`); the crate's function takes it as the parameter `{name}`, so that callers pass the value; the OpenAPI document keeps the request line as written.",
+                "Write the parameter as `name='{name}'` (strings) or `name={name}`.",
                 Warning,
             ),
             Code::LiteralIdInPath => (

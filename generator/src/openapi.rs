@@ -86,7 +86,7 @@ pub fn emit(model: &Model, version: ApiVersion) -> OpenAPI {
 
     let mut paths: IndexMap<String, ReferenceOr<PathItem>> = IndexMap::new();
     for op in &model.operations {
-        let key = op.path.openapi_path();
+        let key = op.path.published_path();
         let entry = paths
             .entry(key)
             .or_insert_with(|| ReferenceOr::Item(PathItem::default()));
@@ -448,6 +448,9 @@ fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::O
     for part in &op.path.parts {
         if let PathPart::Param(i) = part {
             let p = &op.path.params[*i];
+            if p.written.is_some() {
+                continue;
+            }
             parameters.push(ReferenceOr::Item(Parameter::Path {
                 parameter_data: parameter_data(
                     &p.name,

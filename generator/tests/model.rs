@@ -376,6 +376,56 @@ fn a_literal_id_in_a_request_line_becomes_a_parameter() {
     );
 }
 
+/// A function's argument written as a value in a request line is a parameter of the
+/// crate's function; the OpenAPI document keeps the line as the page writes it.
+#[test]
+fn a_functions_argument_written_as_a_value_becomes_a_parameter() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Widget range\n\n## HTTP request\n```http\nGET /widgets/{id}/range(address='<address>')\nGET /widgets/{id}/rowsAbove(count=n)\nGET /widgets/{id}/items(expand=parts)\nGET /widgets/{id}/parts(count=true)\nGET /widgets/{id}/usedRange(valuesOnly={valuesOnly})\n```\n";
+    let (model, diags) = build(&[("api/widget-range.md", page)]);
+    let found: Vec<(&str, usize, &str)> = diags
+        .iter()
+        .map(|d| (d.code.id(), d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f.0 == "literal-function-argument"));
+    assert!(
+        diags[0].message.contains("`address='{address}'`"),
+        "{}",
+        diags[0].message
+    );
+    let mut paths: Vec<(String, String)> = model
+        .operations
+        .iter()
+        .map(|op| (op.path.openapi_path(), op.path.published_path()))
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            (
+                "/widgets/{id}/items(expand=parts)".to_string(),
+                "/widgets/{id}/items(expand=parts)".to_string()
+            ),
+            (
+                "/widgets/{id}/parts(count=true)".to_string(),
+                "/widgets/{id}/parts(count=true)".to_string()
+            ),
+            (
+                "/widgets/{id}/range(address='{address}')".to_string(),
+                "/widgets/{id}/range(address='<address>')".to_string()
+            ),
+            (
+                "/widgets/{id}/rowsAbove(count={count})".to_string(),
+                "/widgets/{id}/rowsAbove(count=n)".to_string()
+            ),
+            (
+                "/widgets/{id}/usedRange(valuesOnly={valuesOnly})".to_string(),
+                "/widgets/{id}/usedRange(valuesOnly={valuesOnly})".to_string()
+            ),
+        ]
+    );
+}
+
 /// Request lines that differ only in parameter names or in the case of a segment
 /// are one request: one operation, one function, one path in the OpenAPI document.
 #[test]

@@ -26,6 +26,11 @@ pub struct PathParam {
     /// The text between the braces, as documented.
     pub documented: String,
     pub style: ParamStyle,
+    /// A function's argument that the request line writes as a value
+    /// (`on='parameterValue'`): the crate's function takes it as a parameter, and the
+    /// OpenAPI path keeps the value as the page writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
 }
 
 /// How a value is placed into the path.
@@ -136,6 +141,7 @@ impl PathTemplate {
                 name,
                 documented,
                 style,
+                written: None,
             });
             rest = after;
         }
@@ -149,6 +155,23 @@ impl PathTemplate {
         Ok(Self { parts, params })
     }
 
+    /// The template with the values `written` (name, value, in path order) marked on the
+    /// parameters that stand for them.
+    pub fn with_written_arguments(mut self, written: &[(String, String)]) -> Self {
+        let mut pending = written.iter().peekable();
+        for part in &self.parts {
+            let PathPart::Param(i) = part else { continue };
+            let param = &mut self.params[*i];
+            if let Some((name, value)) = pending.peek()
+                && param.documented == *name
+            {
+                param.written = Some(value.clone());
+                pending.next();
+            }
+        }
+        self
+    }
+
     /// The path as an OpenAPI path key: literals as documented, `{name}` per parameter.
     pub fn openapi_path(&self) -> String {
         let mut out = String::new();
@@ -160,6 +183,27 @@ impl PathTemplate {
                     out.push_str(&self.params[*i].name);
                     out.push('}');
                 }
+            }
+        }
+        out
+    }
+
+    /// The path the OpenAPI document publishes: [`Self::openapi_path`], but with a
+    /// function's argument that the request line writes as a value kept as written
+    /// (`filterByCurrentUser(on='parameterValue')`), as the page has it.
+    pub fn published_path(&self) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                PathPart::Literal(l) => out.push_str(l),
+                PathPart::Param(i) => match &self.params[*i].written {
+                    Some(value) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(&self.params[*i].name);
+                        out.push('}');
+                    }
+                },
             }
         }
         out

@@ -72,8 +72,10 @@ pub(in crate::model) fn page_operations<'p>(
             let path = target.split('?').next().unwrap_or("").trim_end_matches('/');
             let path = if path.is_empty() { "/" } else { path };
             let path = &parameterize_literal_ids(path, &page.path, line, &mut diags);
+            let (path, written) =
+                &parameterize_function_arguments(path, &page.path, line, &mut diags);
             let template = match PathTemplate::parse(path) {
-                Ok(t) => t,
+                Ok(t) => t.with_written_arguments(written),
                 Err(e) => {
                     diags.push(
                         Diagnostic::error(
@@ -428,6 +430,78 @@ fn parameterize_literal_ids(
         })
         .collect();
     segments.join("/")
+}
+
+/// The query options OData lets a path segment carry in parentheses
+/// (`items(expand=fields)`), which are no function parameters. `count` is one only
+/// as `count=true` or `false`: workbook functions take a `count` (`rowsAbove(count=n)`).
+const OPTIONS_IN_PARENTHESES: [&str; 8] = [
+    "expand", "select", "filter", "orderby", "top", "skip", "search", "levels",
+];
+
+/// A function's arguments written as values or placeholders in a request line
+/// (`range(address='<address>')`, `rowsAbove(count=n)`) read as parameters
+/// (`range(address='{address}')`), so that the function takes them from its caller
+/// instead of sending the placeholder. Arguments already in braces stay. Also returns
+/// each rewritten argument's name and the value the page wrote, in path order.
+fn parameterize_function_arguments(
+    path: &str,
+    page: &str,
+    line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> (String, Vec<(String, String)>) {
+    let mut out = String::with_capacity(path.len());
+    let mut written = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|i| open + i) else {
+            break;
+        };
+        out.push_str(&rest[..=open]);
+        let arguments = &rest[open + 1..close];
+        let rewritten: Vec<String> = arguments
+            .split(',')
+            .map(|argument| {
+                let Some((name, value)) = argument.split_once('=') else {
+                    return argument.to_string();
+                };
+                let (name, value) = (name.trim(), value.trim());
+                let lower = name.to_ascii_lowercase();
+                let is_option = OPTIONS_IN_PARENTHESES.contains(&lower.as_str())
+                    || (lower == "count" && matches!(value, "true" | "false"));
+                let is_parameter_name = !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !is_option;
+                if value.is_empty() || value.contains('{') || !is_parameter_name {
+                    return argument.to_string();
+                }
+                let quoted = value.len() >= 2 && value.starts_with('\'') && value.ends_with('\'');
+                let placeholder = if quoted {
+                    format!("{name}='{{{name}}}'")
+                } else {
+                    format!("{name}={{{name}}}")
+                };
+                let bare = if quoted { &value[1..value.len() - 1] } else { value };
+                written.push((name.to_string(), bare.to_string()));
+                diags.push(
+                    Diagnostic::warning(
+                        page,
+                        line,
+                        Code::LiteralFunctionArgument,
+                        format!(
+                            "the request line writes `{name}={value}` where the function's parameter belongs; read as `{placeholder}`"
+                        ),
+                    )
+                    .with_help("write function parameters as `name='{name}'` (strings) or `name={name}`"),
+                );
+                placeholder
+            })
+            .collect();
+        out.push_str(&rewritten.join(","));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    (out, written)
 }
 
 /// `8-4-4-4-12` hexadecimal digits.

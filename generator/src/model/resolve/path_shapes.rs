@@ -59,8 +59,17 @@ impl PathSpellings {
             path.push('/');
             path.push_str(self.chosen.get(&shape).unwrap_or(&spelling));
         }
-        // The respelled path parses as the original did: only names and case differ.
-        PathTemplate::parse(&path).unwrap_or_else(|_| template.clone())
+        // The respelled path parses as the original did: only names and case differ, so
+        // the parameters stand in the same order, and keep what the page wrote.
+        match PathTemplate::parse(&path) {
+            Ok(mut respelled) if respelled.params.len() == template.params.len() => {
+                for (new, old) in respelled.params.iter_mut().zip(&template.params) {
+                    new.written.clone_from(&old.written);
+                }
+                respelled
+            }
+            _ => template.clone(),
+        }
     }
 }
 
