@@ -324,19 +324,21 @@ fn normalize_value(value: &str) -> String {
     };
     let mut variables: Vec<(String, String)> = Vec::new();
     let mut out = String::new();
+    let word_like = |p: Option<&Piece>| matches!(p, Some(Piece::Word(_)) | Some(Piece::Quoted(_)));
     for (i, piece) in pieces.iter().enumerate() {
         if around_one.contains(&i) {
+            // `not(x)` reads `not x`: the words the parentheses kept apart stay apart.
+            if word_like(prev_solid(i)) && word_like(next_solid(i)) && !out.ends_with(' ') {
+                out.push(' ');
+            }
             continue;
         }
         match piece {
             Piece::Quoted(text) => out.push_str(text),
             Piece::Punct(c) => out.push(*c),
             Piece::Space => {
-                let before = prev_solid(i);
-                let word_like =
-                    |p: Option<&Piece>| matches!(p, Some(Piece::Word(_)) | Some(Piece::Quoted(_)));
                 // Spaces either side of left-out parentheses make one.
-                if word_like(before) && word_like(next_solid(i)) && !out.ends_with(' ') {
+                if word_like(prev_solid(i)) && word_like(next_solid(i)) && !out.ends_with(' ') {
                     out.push(' ');
                 }
             }
@@ -441,7 +443,9 @@ fn sorted_nested_options(value: &str) -> String {
     while let Some(open) = outside_quotes(rest, '(') {
         out.push_str(&rest[..open]);
         let Some(close) = closing_parenthesis(&rest[open..]).map(|c| open + c) else {
-            break;
+            // Never closed: the rest as it is.
+            out.push_str(&rest[open..]);
+            return out;
         };
         let inner = sorted_nested_options(&rest[open + 1..close]);
         let mut options = split_outside(&inner, ';');

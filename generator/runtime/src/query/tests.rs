@@ -38,6 +38,11 @@ fn options_are_a_set_named_without_regard_to_case_or_dollar() {
         "$expand=manager($select=id,displayName)",
         "$expand=manager($select=displayName,id)"
     ));
+    // An item never closed is compared as written.
+    assert_eq!(
+        NormalizedQuery::parse("$expand=a($select=x;$top=1").to_string(),
+        "$expand=a($select=x;$top=1"
+    );
     // Options that are not system options keep their name.
     assert_eq!(
         NormalizedQuery::parse("validationToken=abc").to_string(),
@@ -110,6 +115,15 @@ fn parentheses_around_a_whole_filter_say_nothing() {
     ));
     assert!(same("$filter=a eq ( 'x' ) and b", "$filter=a eq 'x' and b"));
     assert!(!same("$filter=startsWith(a)", "$filter=startsWith a"));
+    assert!(same(
+        "$filter=not(accountEnabled)",
+        "$filter=not (accountEnabled)"
+    ));
+    assert!(!same(
+        "$filter=not(accountEnabled)",
+        "$filter=notaccountEnabled"
+    ));
+    assert!(same("$filter=(a) eq 1", "$filter=a eq 1"));
     assert!(!same(
         "$filter=(a) eq 1 or (b eq 2)",
         "$filter=a eq 1 or b eq 2"
