@@ -462,6 +462,19 @@ fn operation(model: &Model, op: &Operation, version: ApiVersion) -> openapiv3::O
             }));
         }
     }
+    for q in &op.query_parameters {
+        parameters.push(ReferenceOr::Item(Parameter::Query {
+            parameter_data: parameter_data(
+                &q.name,
+                Some(format!("`{{{}}}` in the docs", q.documented)),
+                true,
+                string(VariantOrUnknownOrEmpty::Empty),
+            ),
+            allow_reserved: false,
+            style: Default::default(),
+            allow_empty_value: None,
+        }));
+    }
     if op.query_options && op.method == HttpMethod::Get {
         for (name, _) in QUERY_OPTIONS {
             parameters.push(ReferenceOr::Reference {

@@ -191,3 +191,59 @@ fn hostile_request_lines_get_distinct_names() {
     let again = pipeline::run(&sources, &options);
     assert_eq!(&again.crate_files["src/builders.rs"], builders);
 }
+
+/// A function's own query parameters (`?startDateTime={start}`) and its arguments
+/// written as values (`range(address='<address>')`) are parameters of the generated
+/// function and of the builder step that returns the request; the OpenAPI document
+/// declares the query parameters and keeps the written values in its paths.
+#[test]
+fn query_parameters_and_written_arguments_are_function_parameters() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Widget views\n\n## HTTP request\n```http\nGET /widgets/{id}/view?startDateTime={start_datetime}&endDateTime={end_datetime}&$top=5\nGET /widgets/{id}/range(address='<address>')\n```\n";
+    let sources = vec![SourceFile {
+        path: "api/widget-view.md".into(),
+        bytes: page.as_bytes().to_vec(),
+    }];
+    let options = CrateOptions::new("test", "fixtures");
+    let out = pipeline::run(&sources, &options);
+    let view = out
+        .model
+        .operations
+        .iter()
+        .find(|o| o.path.openapi_path() == "/widgets/{id}/view")
+        .expect("the view operation");
+    let names: Vec<&str> = view
+        .query_parameters
+        .iter()
+        .map(|q| q.name.as_str())
+        .collect();
+    assert_eq!(names, ["startDateTime", "endDateTime"]);
+
+    let operations = &out.crate_files["src/operations.rs"];
+    let squeezed: String = operations.split_whitespace().collect();
+    assert!(
+        squeezed
+            .contains("pubfnget_widgets_view(id:&str,start_date_time:&str,end_date_time:&str,)"),
+        "{operations}"
+    );
+    assert!(squeezed.contains(
+        r#".query_pair("startDateTime",start_date_time).query_pair("endDateTime",end_date_time)"#
+    ));
+    assert!(squeezed.contains(r#"PathBuilder::new("/widgets/").segment(id).literal("/range(address='").quoted(address).literal("')")"#), "{operations}");
+
+    let builders = &out.crate_files["src/builders.rs"];
+    let squeezed: String = builders.split_whitespace().collect();
+    assert!(
+        squeezed.contains("start_date_time:&str,end_date_time:&str,)->Request<"),
+        "{builders}"
+    );
+    syn::parse_file(operations.split_once("\n\n").map_or("", |(_, b)| b))
+        .expect("the operations parse");
+
+    let openapi = &out.openapi;
+    assert!(
+        openapi.contains("/widgets/{id}/range(address='<address>'):"),
+        "{openapi}"
+    );
+    assert!(openapi.contains("name: startDateTime"));
+    assert!(!openapi.contains("name: address"));
+}

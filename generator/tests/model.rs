@@ -636,3 +636,26 @@ fn an_action_page_owns_its_path_over_a_page_that_lists_it_for_another_resource()
         Some(RequestBody::Typed { .. })
     ));
 }
+
+/// A query parameter written with a placeholder is the function's only where every
+/// request line of the operation has it.
+#[test]
+fn query_parameters_every_request_line_writes_are_the_functions() {
+    let view = "---\ndoc_type: apiPageType\n---\n# List views\n\n## HTTP request\n```http\nGET /widgets/{id}/view?startDateTime={start}&endDateTime={end}&$top={n}\nGET /things/{id}/view?startDateTime={start}&format=pdf\n```\n";
+    let again = "---\ndoc_type: apiPageType\n---\n# Get a view\n\n## HTTP request\n```http\nGET /things/{id}/view\n```\n";
+    let (model, _) = build(&[("api/views.md", view), ("api/view-get.md", again)]);
+    let params = |path: &str| -> Vec<String> {
+        let op = model
+            .operations
+            .iter()
+            .find(|o| o.path.openapi_path() == path)
+            .expect(path);
+        op.query_parameters.iter().map(|q| q.name.clone()).collect()
+    };
+    // `$top` is an OData option; `format=pdf` has a value, not a placeholder.
+    assert_eq!(
+        params("/widgets/{id}/view"),
+        ["startDateTime", "endDateTime"]
+    );
+    assert!(params("/things/{id}/view").is_empty());
+}

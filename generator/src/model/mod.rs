@@ -175,6 +175,48 @@ pub struct Operation {
     /// (`?$filter=...`): one of the signals weighed when the operations are typed.
     #[serde(skip)]
     pub queried_as_collection: Option<Source>,
+    /// The function's own query parameters that every request line of the operation
+    /// writes with a placeholder (`calendarView?startDateTime={start_datetime}`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query_parameters: Vec<QueryParameter>,
+}
+
+/// A query parameter of the operation itself, not an OData option: the name as the
+/// URL writes it, and the text of its placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueryParameter {
+    pub name: String,
+    pub documented: String,
+}
+
+/// The query parameters a request target writes with placeholders
+/// (`?startDateTime={start_datetime}&$top=5` gives `startDateTime`); OData's `$`
+/// options and parameters with a value are left out.
+pub fn placeholder_parameters(target: &str) -> Vec<QueryParameter> {
+    let Some((_, query)) = target.split_once('?') else {
+        return Vec::new();
+    };
+    let mut out: Vec<QueryParameter> = Vec::new();
+    for pair in query.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let Some(documented) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) else {
+            continue;
+        };
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if plain && !out.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            out.push(QueryParameter {
+                name: name.to_string(),
+                documented: documented.trim().to_string(),
+            });
+        }
+    }
+    out
 }
 
 impl Operation {

@@ -764,6 +764,16 @@ impl<'a> Emit<'a> {
         params.extend(own.iter().map(|a| format!("{a}: &str")));
         let mut args = self.gathered(n);
         args.extend(own.iter().cloned());
+        // The function's own query parameters, after the path's.
+        let mut scope = Scope::with_reserved(&["body"]);
+        own.iter().for_each(|a| {
+            scope.claim(a);
+        });
+        for q in &operation.query_parameters {
+            let arg = ident(&scope.claim(&snake(&q.name))).to_string();
+            params.push(format!("{arg}: &str"));
+            args.push(arg);
+        }
         if let Some(ty) =
             body_type(self.model, self.names, operation, self.bodies[op]).filter(|_| takes_body)
         {

@@ -25,9 +25,11 @@ use super::layout::{INDENT, string_literal, write_call, write_macro};
 use super::names::{Scope, ident, snake};
 use super::operations::ResultCheck;
 use crate::model::{
-    Example, Model, Operation, ParamStyle, PathIndex, PathPart, RequestBody, TypeRef,
+    Example, Model, Operation, ParamStyle, PathIndex, PathPart, QueryParameter, RequestBody,
+    TypeRef,
 };
 use crate::odata::examples::{ExampleQuery, survey};
+use crate::odata::query::parse_target;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -123,6 +125,10 @@ fn example_tests(
     let mut kind = body_kind(model, names, op);
     let mut function = ident(&snake(&op.id)).to_string();
     let mut chain = tree.chain(found.op);
+    // The function's own query parameters go to the call that returns the request.
+    if let Some(last) = chain.last_mut() {
+        last.args += op.query_parameters.len();
+    }
     // An optional body: the short forms without one, the `_with_body` forms with one.
     let short_kind = match super::operations::optional_body_name(model, op) {
         Some(long) => {
@@ -144,7 +150,11 @@ fn example_tests(
     let test = |name: &str, body: String| format!("{cfg}#[test]\nfn {name}() {{\n{body}}}\n");
     let options_chain = match query.and_then(|q| q.rebuilt.as_ref()) {
         Some(Ok(typed)) => Some(QueryChain {
-            calls: with_parameters(typed, query.map_or(&[][..], |q| &q.query.parameters)),
+            calls: with_parameters(
+                typed,
+                query.map_or(&[][..], |q| &q.query.parameters),
+                &op.query_parameters,
+            ),
             carried: query.is_some_and(|q| q.consistency.carried),
         }),
         Some(Err(problems)) => {
@@ -225,7 +235,8 @@ fn cases(model: &Model) -> Vec<Case<'_>> {
             if !seen.insert((ex.file.as_str(), ex.request.line)) {
                 continue;
             }
-            let found = find_operation(model, &index, &ex.file, ex);
+            let found = find_operation(model, &index, &ex.file, ex)
+                .and_then(|f| with_query_values(model, ex, f));
             out.push(Case {
                 file: &ex.file,
                 example: ex,
@@ -297,6 +308,22 @@ fn find_for_path(
             ex.request.method
         ))
     }
+}
+
+/// `found` with the values of the function's own query parameters after the path's,
+/// from the example's query (`calendarView?startDateTime=…`).
+fn with_query_values(model: &Model, ex: &Example, mut found: Found) -> Result<Found, String> {
+    let given = parse_target(&ex.request.target).parameters;
+    for q in &model.operations[found.op].query_parameters {
+        let Some((_, value)) = given.iter().find(|(n, _)| n.eq_ignore_ascii_case(&q.name)) else {
+            return Err(format!(
+                "the example does not give `{}`, a query parameter of the request line",
+                q.name
+            ));
+        };
+        found.values.push(value.clone());
+    }
+    Ok(found)
 }
 
 /// The function arguments and the expected path for a match.
@@ -582,11 +609,18 @@ fn write_example_text(out: &mut String, json: &serde_json::Value) {
 const EXPECTED_FROM_TEXT: &str =
     "    let expected: serde_json::Value = serde_json::from_str(text).unwrap();\n";
 
-/// The typed `chain`, then a function's own query parameters (`startDateTime=...`),
-/// which operation functions do not take: as the text form users write them in.
-fn with_parameters(chain: &str, parameters: &[(String, String)]) -> String {
+/// The typed `chain`, then the example's other query parameters (`startDateTime=...`)
+/// that the function does not take (`taken`): as the text form users write them in.
+fn with_parameters(
+    chain: &str,
+    parameters: &[(String, String)],
+    taken: &[QueryParameter],
+) -> String {
     let mut out = chain.to_string();
     for (name, value) in parameters {
+        if taken.iter().any(|q| q.name.eq_ignore_ascii_case(name)) {
+            continue;
+        }
         let _ = write!(
             out,
             ".query_pair({}, {})",
@@ -865,6 +899,7 @@ mod tests {
             },
             examples: Vec::new(),
             queried_as_collection: None,
+            query_parameters: Vec::new(),
             documented_path: String::new(),
         };
         let path = "/sites('it''s')/items/{id}";

@@ -147,6 +147,17 @@ pub fn function(
         }
     }
     let start = start.unwrap_or_else(|| "\"/\"".to_string());
+    // The function's own query parameters, after the path's.
+    let mut query_pairs = String::new();
+    for q in &op.query_parameters {
+        let arg = ident(&scope.claim(&snake(&q.name))).to_string();
+        let _ = write!(
+            query_pairs,
+            ".query_pair({}, {arg})",
+            string_literal(&q.name)
+        );
+        params.push(format!("{arg}: &str"));
+    }
 
     let mut code = RustCode::default();
     let body_param = match &op.request_body {
@@ -220,7 +231,7 @@ pub fn function(
         };
         let _ = writeln!(
             text,
-            "{INDENT}Request::new(Method::{}, path, {parse}){json}{advanced}\n}}",
+            "{INDENT}Request::new(Method::{}, path, {parse}){json}{query_pairs}{advanced}\n}}",
             op.method
         );
         (docs, text)

@@ -6,8 +6,8 @@ use crate::model::extract::types::{NameRef, page_description};
 use crate::model::paths::PathTemplate;
 use crate::model::resolve::names::Resolver;
 use crate::model::{
-    Area, Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, RequestBody,
-    ResponseDef, Source, TypeRef,
+    Area, Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, QueryParameter,
+    RequestBody, ResponseDef, Source, TypeRef, placeholder_parameters,
 };
 use crate::parse::{
     CodeBlock, HttpBlock, Item, Page, Section, Table, parse_http_block, request_line,
@@ -40,6 +40,8 @@ pub(in crate::model) struct PageRequest {
     pub(in crate::model) body_optional: bool,
     /// The example request the body's parameters were read from, for want of a table.
     pub(in crate::model) body_from_example: Option<Source>,
+    /// The query parameters the request line writes with placeholders.
+    pub(in crate::model) query_parameters: Vec<QueryParameter>,
 }
 
 /// What a page says about its request body.
@@ -93,6 +95,7 @@ pub(in crate::model) fn page_operations<'p>(
             let has_body = body.is_some();
             Some(PageRequest {
                 queried_as_collection: collection_query(&target),
+                query_parameters: placeholder_parameters(&target),
                 method,
                 template,
                 line,

@@ -59,6 +59,7 @@ pub(in crate::model) fn collect_operations(
                 queried_as_collection,
                 body_optional,
                 body_from_example,
+                query_parameters,
             } = request;
             let documented_path = template.documented();
             let template = spellings.respell(&template);
@@ -75,6 +76,12 @@ pub(in crate::model) fn collect_operations(
                 if queried_as_collection && existing.queried_as_collection.is_none() {
                     existing.queried_as_collection = Some(here.clone());
                 }
+                // A parameter is the function's only where every request line has it.
+                existing.query_parameters.retain(|p| {
+                    query_parameters
+                        .iter()
+                        .any(|q| q.name.eq_ignore_ascii_case(&p.name))
+                });
                 // An action's page (titled `post: reply` for `.../reply`) owns its path.
                 // A page that lists the path among the request lines of another resource
                 // (an extended property created in a new reply) types the body as that
@@ -148,6 +155,7 @@ pub(in crate::model) fn collect_operations(
                         file: page.path.clone(),
                         line,
                     }),
+                    query_parameters,
                     examples: if i + 1 == count {
                         std::mem::take(&mut examples)
                     } else {
