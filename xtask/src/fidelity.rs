@@ -751,7 +751,8 @@ pub fn compare(pages: &[Page], model: &Model, csdl: &Csdl) -> Comparison {
     let ops: BTreeSet<(HttpMethod, String)> = model
         .operations
         .iter()
-        .map(|o| (o.method, normalize_path(&o.path.openapi_path())))
+        // As the OpenAPI document publishes them: function arguments as the pages write.
+        .map(|o| (o.method, normalize_path(&o.path.published_path())))
         .collect();
     let mut lines = BTreeMap::new();
     for page in pages.iter().filter(|p| p.path.starts_with("api/")) {

@@ -168,6 +168,12 @@ fn example_tests(
             );
             None
         }
+        // No options, but the function's own query parameters: the query it builds is
+        // the example's all the same.
+        None if !op.query_parameters.is_empty() => query.map(|q| QueryChain {
+            calls: with_parameters("", &q.query.parameters, &op.query_parameters),
+            carried: q.consistency.carried,
+        }),
         None => None,
     };
     match request_test(
