@@ -3108,3 +3108,18 @@ fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expands_levels;
+
+    #[test]
+    fn levels_are_found_among_an_expand_items_options_only() {
+        assert!(expands_levels("manager($levels=max;$select=id)"));
+        assert!(expands_levels("manager($select=id; levels=2)"));
+        assert!(expands_levels("directReports($expand=manager($LEVELS=max))"));
+        assert!(!expands_levels("manager($select=id)"));
+        assert!(!expands_levels("members($filter=displayName eq '($levels=max')"));
+        assert!(!expands_levels("members($filter=displayName eq 'it''s ($levels=1')"));
+    }
+}
