@@ -3117,9 +3117,15 @@ mod tests {
     fn levels_are_found_among_an_expand_items_options_only() {
         assert!(expands_levels("manager($levels=max;$select=id)"));
         assert!(expands_levels("manager($select=id; levels=2)"));
-        assert!(expands_levels("directReports($expand=manager($LEVELS=max))"));
+        assert!(expands_levels(
+            "directReports($expand=manager($LEVELS=max))"
+        ));
         assert!(!expands_levels("manager($select=id)"));
-        assert!(!expands_levels("members($filter=displayName eq '($levels=max')"));
-        assert!(!expands_levels("members($filter=displayName eq 'it''s ($levels=1')"));
+        assert!(!expands_levels(
+            "members($filter=displayName eq '($levels=max')"
+        ));
+        assert!(!expands_levels(
+            "members($filter=displayName eq 'it''s ($levels=1')"
+        ));
     }
 }

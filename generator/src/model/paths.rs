@@ -174,36 +174,32 @@ impl PathTemplate {
 
     /// The path as an OpenAPI path key: literals as documented, `{name}` per parameter.
     pub fn openapi_path(&self) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                PathPart::Literal(l) => out.push_str(l),
-                PathPart::Param(i) => {
-                    out.push('{');
-                    out.push_str(&self.params[*i].name);
-                    out.push('}');
-                }
-            }
-        }
-        out
+        self.rendered(false)
     }
 
     /// The path the OpenAPI document publishes: [`Self::openapi_path`], but with a
     /// function's argument that the request line writes as a value kept as written
     /// (`filterByCurrentUser(on='parameterValue')`), as the page has it.
     pub fn published_path(&self) -> String {
+        self.rendered(true)
+    }
+
+    fn rendered(&self, keep_written: bool) -> String {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 PathPart::Literal(l) => out.push_str(l),
-                PathPart::Param(i) => match &self.params[*i].written {
-                    Some(value) => out.push_str(value),
-                    None => {
-                        out.push('{');
-                        out.push_str(&self.params[*i].name);
-                        out.push('}');
+                PathPart::Param(i) => {
+                    let param = &self.params[*i];
+                    match &param.written {
+                        Some(value) if keep_written => out.push_str(value),
+                        _ => {
+                            out.push('{');
+                            out.push_str(&param.name);
+                            out.push('}');
+                        }
                     }
-                },
+                }
             }
         }
         out
