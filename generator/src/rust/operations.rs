@@ -149,6 +149,7 @@ pub fn function(
     let start = start.unwrap_or_else(|| "\"/\"".to_string());
     // The function's own query parameters, after the path's.
     let mut query_pairs = String::new();
+    let mut query_doc = Vec::new();
     for q in &op.query_parameters {
         let arg = ident(&scope.claim(&snake(&q.name))).to_string();
         let _ = write!(
@@ -156,6 +157,7 @@ pub fn function(
             ".query_pair({}, {arg})",
             string_literal(&q.name)
         );
+        query_doc.push(format!("`{arg}` is sent as `{}`", q.name));
         params.push(format!("{arg}: &str"));
     }
 
@@ -186,6 +188,9 @@ pub fn function(
         rust: ret, parse, ..
     } = response_type(model, names, op);
     let mut doc = function_doc(op, options);
+    if !query_doc.is_empty() {
+        doc.push_str(&format!("\n\nQuery parameters: {}.", query_doc.join(", ")));
+    }
     let with_body = optional_body_name(model, op);
     if let Some(long) = &with_body {
         doc.push_str(&format!(
