@@ -108,6 +108,42 @@ fn paths_and_expansions_inside_expansions() {
 }
 
 #[test]
+fn a_derived_types_property_on_an_open_base_a_bare_any_and_odatas_cast() {
+    use graph_client::runtime::odata::{Levels, edm};
+    // `directoryObject` is open: a group's property by name, without a cast.
+    let request = operations::get_me_member_of()
+        .filter(
+            Group::MAIL_ENABLED
+                .uncast::<DirectoryObject>()
+                .eq(true)
+                .and(
+                    Group::GROUP_TYPES
+                        .uncast::<DirectoryObject>()
+                        .is_not_empty(),
+                ),
+        )
+        .select((Entity::ID, Group::DISPLAY_NAME.uncast::<DirectoryObject>()));
+    assert_eq!(
+        request.normalized_query(),
+        graph_client::runtime::NormalizedQuery::parse(
+            "$filter=mailEnabled eq true and groupTypes/any()&$select=id,displayName"
+        )
+    );
+    // OData's `cast`: the id, a string, compared as the GUID it holds.
+    let id = uuid::uuid!("87d349ed-44d7-43e1-9a83-5f2406dee5bd");
+    let converted = operations::get_users().filter(Entity::ID.cast_value::<edm::Guid>().eq(id));
+    assert_eq!(
+        converted.query_options()[0].1,
+        "cast(id,Edm.Guid) eq 87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+    );
+    // `$levels` makes an advanced query where the page documents the header.
+    let chain = operations::get_users()
+        .expand(User::MANAGER.expand_with(|n| n.levels(Levels::Max).select(Entity::ID)));
+    assert_eq!(chain.header_value("ConsistencyLevel"), Some("eventual"));
+    assert!(chain.path_and_query().ends_with("&$count=true"));
+}
+
+#[test]
 fn what_the_compiler_refuses() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/typed_queries/*.rs");
