@@ -440,7 +440,10 @@ fn without_zero_fraction(word: &str) -> String {
 fn sorted_nested_options(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
-    while let Some(open) = outside_quotes(rest, '(') {
+    while let Some(open) = located(rest)
+        .into_iter()
+        .find_map(|(at, p)| (p == Piece::Punct('(')).then_some(at))
+    {
         out.push_str(&rest[..open]);
         let Some(close) = closing_parenthesis(&rest[open..]).map(|c| open + c) else {
             // Never closed: the rest as it is.
@@ -448,9 +451,9 @@ fn sorted_nested_options(value: &str) -> String {
             return out;
         };
         let inner = sorted_nested_options(&rest[open + 1..close]);
-        let mut options = split_outside(&inner, ';');
+        let mut options = split_at_semicolons(&inner);
         if options.len() > 1 && options.iter().all(|o| o.starts_with('$')) {
-            options.sort();
+            options.sort_unstable();
         }
         out.push('(');
         out.push_str(&options.join(";"));
@@ -461,37 +464,41 @@ fn sorted_nested_options(value: &str) -> String {
     out
 }
 
-/// The byte index of the first `c` outside quoted literals.
-fn outside_quotes(text: &str, c: char) -> Option<usize> {
-    let mut quoted = false;
-    text.char_indices().find_map(|(i, d)| {
-        if d == '\'' {
-            quoted = !quoted;
-        }
-        (!quoted && d == c).then_some(i)
-    })
-}
-
-/// `text` split at each `separator` outside quoted literals and parentheses.
-fn split_outside(text: &str, separator: char) -> Vec<String> {
+/// `text` split at each `;` outside literals and parentheses.
+fn split_at_semicolons(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut current = String::new();
-    let (mut quoted, mut depth) = (false, 0usize);
-    for c in text.chars() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth = depth.saturating_sub(1),
-            _ if c == separator && !quoted && depth == 0 => {
-                parts.push(std::mem::take(&mut current));
-                continue;
+    let (mut depth, mut from) = (0usize, 0);
+    for (at, piece) in located(text) {
+        match piece {
+            Piece::Punct('(') => depth += 1,
+            Piece::Punct(')') => depth = depth.saturating_sub(1),
+            Piece::Punct(';') if depth == 0 => {
+                parts.push(&text[from..at]);
+                from = at + 1;
             }
             _ => {}
         }
-        current.push(c);
     }
-    parts.push(current);
+    parts.push(&text[from..]);
     parts
+}
+
+/// The pieces of a normalised value with the byte offset each starts at (a space is
+/// one byte there).
+fn located(text: &str) -> Vec<(usize, Piece)> {
+    let mut offset = 0;
+    pieces(text)
+        .into_iter()
+        .map(|piece| {
+            let at = offset;
+            offset += match &piece {
+                Piece::Quoted(t) | Piece::Word(t) => t.len(),
+                Piece::Space => 1,
+                Piece::Punct(c) => c.len_utf8(),
+            };
+            (at, piece)
+        })
+        .collect()
 }
 
 /// `(a eq 1)` as `a eq 1`: parentheses around a whole filter say nothing.
@@ -505,24 +512,17 @@ fn without_outer_parentheses(mut value: String) -> String {
 /// The index of the `)` that closes the `(` `text` starts with, literals skipped.
 fn closing_parenthesis(text: &str) -> Option<usize> {
     let mut depth = 0usize;
-    let mut offset = 0;
-    for piece in pieces(text) {
-        let len = match &piece {
-            Piece::Quoted(t) | Piece::Word(t) => t.len(),
-            Piece::Space => 1,
-            Piece::Punct(c) => c.len_utf8(),
-        };
+    for (at, piece) in located(text) {
         match piece {
             Piece::Punct('(') => depth += 1,
             Piece::Punct(')') => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return Some(offset);
+                    return Some(at);
                 }
             }
             _ => {}
         }
-        offset += len;
     }
     None
 }

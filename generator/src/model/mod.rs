@@ -189,36 +189,6 @@ pub struct QueryParameter {
     pub documented: String,
 }
 
-/// The query parameters a request target writes with placeholders
-/// (`?startDateTime={start_datetime}&$top=5` gives `startDateTime`); OData's `$`
-/// options and parameters with a value are left out.
-pub fn placeholder_parameters(target: &str) -> Vec<QueryParameter> {
-    let Some((_, query)) = target.split_once('?') else {
-        return Vec::new();
-    };
-    let mut out: Vec<QueryParameter> = Vec::new();
-    for pair in query.split('&') {
-        let Some((name, value)) = pair.split_once('=') else {
-            continue;
-        };
-        let (name, value) = (name.trim(), value.trim());
-        let Some(documented) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) else {
-            continue;
-        };
-        let plain = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if plain && !out.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
-            out.push(QueryParameter {
-                name: name.to_string(),
-                documented: documented.trim().to_string(),
-            });
-        }
-    }
-    out
-}
-
 impl Operation {
     /// The documented request headers a caller sets: those the transport writes itself
     /// (`Content-Type`, `Content-Length`, `Accept`) left out.
@@ -451,7 +421,6 @@ impl Model {
         Some((rest, name))
     }
 
-    /// The type and all its ancestors, nearest first.
     /// Whether objects of `ty` take `member`, which no page documents on the type: an
     /// open type (or one deriving from an open type) takes any member, but directory
     /// objects only extension properties (`extension_{appId}_{name}`, schema
@@ -471,6 +440,7 @@ impl Model {
             .any(|t| t.name.as_str().eq_ignore_ascii_case(DIRECTORY_OBJECT))
     }
 
+    /// The type and all its ancestors, nearest first.
     pub fn ancestry<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDef> + use<'a> {
         let mut next = self.types.get(name);
         let mut seen = 0usize;

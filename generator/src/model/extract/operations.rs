@@ -7,7 +7,7 @@ use crate::model::paths::PathTemplate;
 use crate::model::resolve::names::Resolver;
 use crate::model::{
     Area, Edm, Example, ExampleRequest, ExampleResponse, Permissions, Property, QueryParameter,
-    RequestBody, ResponseDef, Source, TypeRef, placeholder_parameters,
+    RequestBody, ResponseDef, Source, TypeRef,
 };
 use crate::parse::{
     CodeBlock, HttpBlock, Item, Page, Section, Table, parse_http_block, request_line,
@@ -505,6 +505,36 @@ fn parameterize_function_arguments(
     }
     out.push_str(rest);
     (out, written)
+}
+
+/// The query parameters a request target writes with placeholders
+/// (`?startDateTime={start_datetime}&$top=5` gives `startDateTime`); OData's `$`
+/// options and parameters with a value are left out.
+fn placeholder_parameters(target: &str) -> Vec<QueryParameter> {
+    let Some((_, query)) = target.split_once('?') else {
+        return Vec::new();
+    };
+    let mut out: Vec<QueryParameter> = Vec::new();
+    for pair in query.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let Some(documented) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) else {
+            continue;
+        };
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if plain && !out.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            out.push(QueryParameter {
+                name: name.to_string(),
+                documented: documented.trim().to_string(),
+            });
+        }
+    }
+    out
 }
 
 /// `8-4-4-4-12` hexadecimal digits.

@@ -7,7 +7,7 @@ use crate::model::extract::operations::{PageOperations, PageRequest};
 use crate::model::resolve::names::Resolver;
 use crate::model::resolve::path_shapes::PathSpellings;
 use crate::model::resolve::types::describe;
-use crate::model::{Model, Operation, Property, RequestBody, Source, TypeRef};
+use crate::model::{Example, Model, Operation, Property, RequestBody, Source, TypeRef};
 use crate::parse::Page;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -101,14 +101,7 @@ pub(in crate::model) fn collect_operations(
                     existing.body_from_example = body_from_example;
                     existing.response = response.clone();
                     existing.documented_path = documented_path;
-                    for h in &headers {
-                        if !existing.headers.iter().any(|e| e.eq_ignore_ascii_case(h)) {
-                            existing.headers.push(h.clone());
-                        }
-                    }
-                    if !existing.examples.iter().any(|e| e.file == page.path) {
-                        existing.examples.extend(examples.iter().cloned());
-                    }
+                    add_page_headers_and_examples(existing, &headers, &examples, &page.path);
                     continue;
                 }
                 if existing.request_body.is_none() && body.is_some() {
@@ -116,15 +109,7 @@ pub(in crate::model) fn collect_operations(
                     existing.body_from_example = body_from_example;
                 }
                 merge_body(existing, &body);
-                // Each page documents the same request: a header one names, it takes.
-                for h in &headers {
-                    if !existing.headers.iter().any(|e| e.eq_ignore_ascii_case(h)) {
-                        existing.headers.push(h.clone());
-                    }
-                }
-                if !existing.examples.iter().any(|e| e.file == page.path) {
-                    existing.examples.extend(examples.iter().cloned());
-                }
+                add_page_headers_and_examples(existing, &headers, &examples, &page.path);
                 existing.response.body =
                     merge_response(model, &existing.response.body, &response.body);
                 continue;
@@ -181,6 +166,24 @@ pub(in crate::model) fn collect_operations(
         *n += 1;
         op.id = if *n == 1 { base } else { format!("{base}_{n}") };
         model.operations.push(op);
+    }
+}
+
+/// Another page's headers and examples, on an operation it documents too. Each page
+/// documents the same request: a header one names, it takes.
+fn add_page_headers_and_examples(
+    existing: &mut Operation,
+    headers: &[String],
+    examples: &[Example],
+    page: &str,
+) {
+    for h in headers {
+        if !existing.headers.iter().any(|e| e.eq_ignore_ascii_case(h)) {
+            existing.headers.push(h.clone());
+        }
+    }
+    if !existing.examples.iter().any(|e| e.file == page) {
+        existing.examples.extend(examples.iter().cloned());
     }
 }
 
